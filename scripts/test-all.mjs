@@ -1,0 +1,76 @@
+// `npm test`: builds once, then runs the four test tiers and ends with one summary line.
+//   unit   — node:test on server/**/*.test.ts and test/unit/**/*.test.ts (TypeScript through tsx)
+//   lsp    — test/lsp/**/*.test.ts: the real server process spoken to over stdio
+//   vscode — one mocha suite inside a real extension host (scripts/test-vscode.mjs)
+//   gpu    — test/gpu/**/*.test.ts: WebGPU kernels against their CPU twins (lavapipe here)
+// `node scripts/test-all.mjs unit lsp` runs only the named tiers. A tier whose system dependency is
+// missing prints a loud SKIPPED line with the install command; under CI=true that is a failure.
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const all = ['unit', 'lsp', 'vscode', 'gpu'];
+const wanted = process.argv.slice(2).filter((a) => all.includes(a));
+const tiers = wanted.length ? wanted : all;
+const ci = process.env.CI === 'true';
+
+function findTests(dir, out = []) {
+  if (!fs.existsSync(dir)) return out;
+  for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
+    const p = path.join(dir, e.name);
+    if (e.isDirectory()) { if (e.name !== 'node_modules' && e.name !== 'fixtures') findTests(p, out); }
+    else if (e.name.endsWith('.test.ts')) out.push(path.relative(root, p));
+  }
+  return out.sort();
+}
+
+/** Runs node's test runner on files; returns {passed, failed}. */
+function nodeTests(name, files, extraEnv = {}) {
+  if (files.length === 0) { console.log(`[${name}] no test files`); return { passed: 0, failed: 0 }; }
+  const tap = path.join(os.tmpdir(), `theorylab-${name}-${process.pid}.tap`);
+  const args = ['--import', 'tsx', '--test', '--test-concurrency=2',
+    '--test-reporter=spec', '--test-reporter-destination=stdout',
+    '--test-reporter=tap', `--test-reporter-destination=${tap}`, ...files];
+  const r = spawnSync(process.execPath, args, { cwd: root, stdio: 'inherit', env: { ...process.env, ...extraEnv } });
+  const text = fs.existsSync(tap) ? fs.readFileSync(tap, 'utf8') : '';
+  const num = (k) => Number((text.match(new RegExp(`^# ${k} (\\d+)`, 'm')) ?? [])[1] ?? 0);
+  const passed = num('pass'), failed = num('fail') + num('cancelled');
+  // A crashed runner (no TAP summary) still counts as a failure.
+  return { passed, failed: failed || (r.status !== 0 ? 1 : 0) };
+}
+
+function build() {
+  const r = spawnSync(process.execPath, ['scripts/build.mjs'], { cwd: root, stdio: 'inherit' });
+  if (r.status !== 0) { console.error('build failed'); process.exit(2); }
+}
+
+const results = {};
+build();
+for (const tier of tiers) {
+  console.log(`\n=== tier: ${tier} ===`);
+  if (tier === 'unit') results.unit = nodeTests('unit', [...findTests(path.join(root, 'server')), ...findTests(path.join(root, 'test', 'unit'))]);
+  if (tier === 'lsp') results.lsp = nodeTests('lsp', findTests(path.join(root, 'test', 'lsp')));
+  if (tier === 'gpu') results.gpu = nodeTests('gpu', findTests(path.join(root, 'test', 'gpu')));
+  if (tier === 'vscode') {
+    const script = path.join(root, 'scripts', 'test-vscode.mjs');
+    const resultFile = path.join(os.tmpdir(), `theorylab-vscode-${process.pid}.json`);
+    if (!fs.existsSync(script)) { results.vscode = { passed: 0, failed: 1, note: 'scripts/test-vscode.mjs missing' }; continue; }
+    const r = spawnSync(process.execPath, [script], { cwd: root, stdio: 'inherit', env: { ...process.env, TLAB_TIER_RESULT: resultFile } });
+    let res = { passed: 0, failed: r.status === 0 ? 0 : 1 };
+    if (fs.existsSync(resultFile)) res = JSON.parse(fs.readFileSync(resultFile, 'utf8'));
+    results.vscode = res;
+  }
+}
+
+let passed = 0, failed = 0, skipped = 0;
+console.log('\n=== summary ===');
+for (const [tier, r] of Object.entries(results)) {
+  console.log(`${tier.padEnd(7)} ${r.skipped ? `SKIPPED (${r.skipped})` : `${r.passed} passed, ${r.failed} failed`}${r.note ? ` — ${r.note}` : ''}`);
+  passed += r.passed; failed += r.failed;
+  if (r.skipped) { skipped++; if (ci) failed++; }
+}
+console.log(`tests: ${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}`);
+process.exit(failed ? 1 : 0);

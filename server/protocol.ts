@@ -1,0 +1,42 @@
+// Every custom LSP request and notification of Theory Lab, typed once and shared by the client, the
+// server and the webviews (in the manner of rust-analyzer's lsp_ext.ts). Add new messages here only.
+import { NotificationType, RequestType } from 'vscode-languageserver-protocol';
+
+/** Server → client: the language server's state and the compute backend, for the status bar. */
+export interface ServerStatusParams {
+  state: 'starting' | 'ready' | 'busy' | 'error';
+  /** 'cpu' or 'webgpu:<adapter>' */
+  backend: string;
+  runningJobs: number;
+  message?: string;
+}
+export const serverStatus = new NotificationType<ServerStatusParams>('theorylab/serverStatus');
+
+/** Client → server: run an experiment / derivation / eval / sentence (the "Run" code lens). */
+export interface RunParams { uri: string; /** name of the block; omitted = every block in the file */ target?: string }
+export interface RunResult { ok: boolean; message: string }
+export const runTarget = new RequestType<RunParams, RunResult, void>('theorylab/run');
+
+/** Client → server: cancel what runs for a block (or the whole file). */
+export const cancelTarget = new RequestType<RunParams, void, void>('theorylab/cancel');
+
+/** A Vega-Lite plot produced by a `plot` statement, with its provenance. */
+export interface PlotPayload {
+  uri: string;
+  experiment: string;
+  title: string;
+  /** A complete Vega-Lite v5 spec with inline data. */
+  spec: unknown;
+  /** The same data as rows, for CSV/JSON export. */
+  rows: Record<string, number | string | null>[];
+  createdAt: string;
+  stale?: boolean;
+}
+/** Client → server: the plots of a block (the "Plot" code lens). */
+export const getPlots = new RequestType<RunParams, PlotPayload[], void>('theorylab/plots');
+/** Server → client: a plot was (re)computed. */
+export const plotUpdated = new NotificationType<PlotPayload>('theorylab/plotUpdated');
+
+/** Client → server: the CKY chart of a sentence (G2L2). */
+export interface ChartParams { uri: string; /** 0-based line of the `sentence` statement */ line: number }
+export const getChart = new RequestType<ChartParams, unknown, void>('theorylab/chart');

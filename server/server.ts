@@ -1,0 +1,119 @@
+// The language server process: one LSP connection with incremental document sync, dispatching every
+// request to the language of the document (server/tlab, server/clevr) through LanguageFeatures.
+import {
+  createConnection, ProposedFeatures, TextDocuments, TextDocumentSyncKind, InitializeResult,
+  Diagnostic, DiagnosticSeverity,
+} from 'vscode-languageserver/node';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import { InProcessRunner, SolverRunner } from './engine/runner';
+import { LanguageFeatures, semanticTokenModifiers, semanticTokenTypes, ServerContext } from './languageService';
+import { serverStatus } from './protocol';
+import { readWorkspaceFile, uriToPath } from './workspaceFiles';
+import { languages } from './languages';
+
+const connection = createConnection(ProposedFeatures.all);
+const documents = new TextDocuments(TextDocument);
+let roots: string[] = [];
+let trusted = true;
+const runner: SolverRunner = new InProcessRunner();
+
+const ctx: ServerContext = {
+  runner,
+  workspaceRoots: () => roots,
+  readWorkspaceFile: (from, rel) => readWorkspaceFile(from, rel, roots, (u) => documents.get(u)?.getText()),
+  trusted: () => trusted,
+  refresh: (uri) => { scheduleDiagnostics(uri, 0); void connection.languages.inlayHint.refresh().catch(() => {}); },
+  log: (m) => connection.console.log(m),
+};
+
+function featuresFor(doc: TextDocument | undefined): LanguageFeatures | undefined {
+  if (!doc) return undefined;
+  return languages.find((l) => l.languageId === doc.languageId)
+    ?? languages.find((l) => doc.uri.endsWith('.' + l.languageId));
+}
+
+/** Runs a feature and turns an exception into a log line: a bug in one feature never kills the server. */
+async function guarded<T>(what: string, fallback: T, f: () => T | Promise<T>): Promise<T> {
+  try { return await f(); } catch (e) {
+    connection.console.error(`${what} failed: ${(e as Error)?.stack ?? e}`);
+    return fallback;
+  }
+}
+
+connection.onInitialize((params): InitializeResult => {
+  roots = (params.workspaceFolders ?? []).map((f) => uriToPath(f.uri));
+  if (!roots.length && params.rootUri) roots = [uriToPath(params.rootUri)];
+  const opts = params.initializationOptions as { trusted?: boolean } | undefined;
+  if (opts && typeof opts.trusted === 'boolean') trusted = opts.trusted;
+  return {
+    capabilities: {
+      textDocumentSync: TextDocumentSyncKind.Incremental,
+      hoverProvider: true,
+      completionProvider: { triggerCharacters: ['.', '(', ',', ' ', '"'] },
+      signatureHelpProvider: { triggerCharacters: ['(', ','] },
+      semanticTokensProvider: { legend: { tokenTypes: [...semanticTokenTypes], tokenModifiers: [...semanticTokenModifiers] }, full: true },
+      documentSymbolProvider: true,
+      foldingRangeProvider: true,
+      definitionProvider: true,
+      referencesProvider: true,
+      renameProvider: { prepareProvider: true },
+      documentFormattingProvider: true,
+      codeActionProvider: true,
+      codeLensProvider: { resolveProvider: false },
+      inlayHintProvider: true,
+    },
+    serverInfo: { name: 'theorylab-server', version: '0.1.0' },
+  };
+});
+
+connection.onInitialized(() => {
+  connection.sendNotification(serverStatus, { state: 'ready', backend: 'cpu', runningJobs: 0 });
+});
+
+// Diagnostics are recomputed a short while after the last edit of a document.
+const pending = new Map<string, NodeJS.Timeout>();
+function scheduleDiagnostics(uri: string, delayMs = 150): void {
+  clearTimeout(pending.get(uri));
+  pending.set(uri, setTimeout(() => { pending.delete(uri); void publishDiagnostics(uri); }, delayMs));
+}
+async function publishDiagnostics(uri: string): Promise<void> {
+  const doc = documents.get(uri);
+  const lang = featuresFor(doc);
+  if (!doc || !lang) return;
+  const version = doc.version;
+  const diagnostics = await guarded<Diagnostic[]>('diagnostics', [
+    { range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, severity: DiagnosticSeverity.Error,
+      message: 'Theory Lab: internal error while checking this file (see the output channel)', source: 'theorylab' },
+  ], () => lang.diagnostics(doc, ctx));
+  if (documents.get(uri)?.version !== version) return; // a newer edit will publish its own
+  connection.sendDiagnostics({ uri, version, diagnostics });
+}
+
+documents.onDidOpen((e) => scheduleDiagnostics(e.document.uri, 0));
+documents.onDidChangeContent((e) => scheduleDiagnostics(e.document.uri));
+documents.onDidClose((e) => {
+  featuresFor(e.document)?.close?.(e.document.uri);
+  connection.sendDiagnostics({ uri: e.document.uri, diagnostics: [] });
+});
+
+const doc = (uri: string) => documents.get(uri);
+connection.onHover((p) => guarded('hover', null, () => { const d = doc(p.textDocument.uri); return featuresFor(d)?.hover?.(d!, p.position, ctx) ?? null; }));
+connection.onCompletion((p) => guarded('completion', [], () => { const d = doc(p.textDocument.uri); return featuresFor(d)?.completion?.(d!, p.position, ctx) ?? []; }));
+connection.onSignatureHelp((p) => guarded('signatureHelp', null, () => { const d = doc(p.textDocument.uri); return featuresFor(d)?.signatureHelp?.(d!, p.position, ctx) ?? null; }));
+connection.languages.semanticTokens.on((p) => guarded('semanticTokens', { data: [] }, () => { const d = doc(p.textDocument.uri); return featuresFor(d)?.semanticTokens?.(d!, ctx) ?? { data: [] }; }));
+connection.onDocumentSymbol((p) => guarded('documentSymbol', [], () => { const d = doc(p.textDocument.uri); return featuresFor(d)?.documentSymbols?.(d!, ctx) ?? []; }));
+connection.onFoldingRanges((p) => guarded('foldingRanges', [], () => { const d = doc(p.textDocument.uri); return featuresFor(d)?.foldingRanges?.(d!, ctx) ?? []; }));
+connection.onDefinition((p) => guarded('definition', null, () => { const d = doc(p.textDocument.uri); return featuresFor(d)?.definition?.(d!, p.position, ctx) ?? null; }));
+connection.onReferences((p) => guarded('references', [], () => { const d = doc(p.textDocument.uri); return featuresFor(d)?.references?.(d!, p.position, p.context.includeDeclaration, ctx) ?? []; }));
+connection.onPrepareRename((p) => guarded('prepareRename', null, () => { const d = doc(p.textDocument.uri); return featuresFor(d)?.prepareRename?.(d!, p.position, ctx) ?? null; }));
+connection.onRenameRequest((p) => guarded('rename', null, () => { const d = doc(p.textDocument.uri); return featuresFor(d)?.rename?.(d!, p.position, p.newName, ctx) ?? null; }));
+connection.onDocumentFormatting((p) => guarded('formatting', [], () => { const d = doc(p.textDocument.uri); return featuresFor(d)?.formatting?.(d!, p.options, ctx) ?? []; }));
+connection.onCodeAction((p) => guarded('codeAction', [], () => { const d = doc(p.textDocument.uri); return featuresFor(d)?.codeActions?.(d!, p.range, p.context.diagnostics, ctx) ?? []; }));
+connection.onCodeLens((p) => guarded('codeLens', [], () => { const d = doc(p.textDocument.uri); return featuresFor(d)?.codeLenses?.(d!, ctx) ?? []; }));
+connection.languages.inlayHint.on((p) => guarded('inlayHint', [], () => { const d = doc(p.textDocument.uri); return featuresFor(d)?.inlayHints?.(d!, p.range, ctx) ?? []; }));
+
+process.on('uncaughtException', (e) => connection.console.error(`uncaught: ${e?.stack ?? e}`));
+process.on('unhandledRejection', (e) => connection.console.error(`unhandled rejection: ${(e as Error)?.stack ?? e}`));
+
+documents.listen(connection);
+connection.listen();
