@@ -1,43 +1,121 @@
-// Extension entry point: starts the language server and shows its state. Kept thin: languages,
-// solvers and results live in the server.
+// Extension entry point: starts the language server and shows its state. Kept thin on purpose:
+// languages, solvers and results live in the server; webviews live in their own client/ modules.
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { LanguageClient, LanguageClientOptions, ServerOptions, TransportKind } from 'vscode-languageclient/node';
-import { serverStatus, ServerStatusParams } from '../server/protocol';
+import {
+  LanguageClient, LanguageClientOptions, ServerOptions, State, TransportKind,
+} from 'vscode-languageclient/node';
+import { cancelTarget, runTarget, serverStatus, ServerStatusParams } from '../server/protocol';
+
+/** What activate() returns: the integration tests and sibling client modules reach the client here. */
+export interface TheoryLabApi {
+  client(): LanguageClient | undefined;
+  /** The last status the server reported (undefined before the first one). */
+  lastStatus(): ServerStatusParams | undefined;
+  output: vscode.OutputChannel;
+}
 
 let client: LanguageClient | undefined;
+let lastStatus: ServerStatusParams | undefined;
 
-export async function activate(context: vscode.ExtensionContext): Promise<{ client: LanguageClient | undefined }> {
+function settings(): Record<string, unknown> {
+  const c = vscode.workspace.getConfiguration('theorylab');
+  return {
+    device: c.get('device', 'auto'),
+    solverTimeoutSeconds: c.get('solver.timeoutSeconds', 300),
+    autoRunMaxSeconds: c.get('autoRun.maxSeconds', 1),
+    inlayHintsEnabled: c.get('inlayHints.enabled', true),
+  };
+}
+
+export async function activate(context: vscode.ExtensionContext): Promise<TheoryLabApi> {
   const output = vscode.window.createOutputChannel('Theory Lab');
-  const status = vscode.window.createStatusBarItem(vscode.StatusBarAlignment.Left, 10);
+  const status = vscode.window.createStatusBarItem('theorylab.status', vscode.StatusBarAlignment.Left, 10);
   status.name = 'Theory Lab';
-  status.text = '$(sync~spin) Theory Lab';
-  status.tooltip = 'Theory Lab language server: starting';
   status.command = 'theorylab.showOutput';
+  const showStatus = (s: ServerStatusParams) => {
+    lastStatus = s;
+    const icon = s.state === 'busy' || s.state === 'starting' ? '$(sync~spin)' : s.state === 'error' ? '$(error)' : '$(beaker)';
+    status.text = `${icon} Theory Lab: ${s.backend}${s.runningJobs ? ` (${s.runningJobs} running)` : ''}`;
+    status.tooltip = `Theory Lab server: ${s.state}\nCompute backend: ${s.backend}` +
+      `${s.runningJobs ? `\nRunning jobs: ${s.runningJobs}` : ''}${s.message ? `\n${s.message}` : ''}\n\nClick to show the output.`;
+    status.backgroundColor = s.state === 'error' ? new vscode.ThemeColor('statusBarItem.errorBackground') : undefined;
+  };
+  showStatus({ state: 'starting', backend: '…', runningJobs: 0 });
   status.show();
-  context.subscriptions.push(output, status,
-    vscode.commands.registerCommand('theorylab.showOutput', () => output.show()));
 
   const serverModule = context.asAbsolutePath(path.join('dist', 'server.js'));
   const serverOptions: ServerOptions = {
     run: { module: serverModule, transport: TransportKind.ipc },
+    // `--inspect` lets "Attach to Node process" debug the server when the extension runs in debug mode.
     debug: { module: serverModule, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6009'] } },
   };
   const clientOptions: LanguageClientOptions = {
     documentSelector: [{ language: 'tlab' }, { language: 'clevr' }],
     outputChannel: output,
-    initializationOptions: { trusted: vscode.workspace.isTrusted },
+    // Settings travel at start-up and again (workspace/didChangeConfiguration) whenever they change.
+    synchronize: { configurationSection: 'theorylab' },
+    initializationOptions: () => ({ trusted: vscode.workspace.isTrusted, settings: settings() }),
   };
-  client = new LanguageClient('theorylab', 'Theory Lab', serverOptions, clientOptions);
-  client.onNotification(serverStatus, (s: ServerStatusParams) => {
-    const icon = s.state === 'busy' ? '$(sync~spin)' : s.state === 'error' ? '$(error)' : '$(beaker)';
-    status.text = `${icon} Theory Lab: ${s.backend}${s.runningJobs ? ` (${s.runningJobs} running)` : ''}`;
-    status.tooltip = `Theory Lab server ${s.state}; compute backend ${s.backend}${s.message ? `\n${s.message}` : ''}`;
-  });
-  await client.start();
-  return { client };
+
+  const start = async () => {
+    const c = new LanguageClient('theorylab', 'Theory Lab', serverOptions, clientOptions);
+    c.onNotification(serverStatus, showStatus);
+    c.onDidChangeState((e) => {
+      if (e.newState === State.Stopped) showStatus({ state: 'error', backend: lastStatus?.backend ?? '—', runningJobs: 0, message: 'language server stopped' });
+      if (e.newState === State.Starting) showStatus({ state: 'starting', backend: lastStatus?.backend ?? '…', runningJobs: 0 });
+    });
+    client = c;
+    await c.start();
+  };
+
+  const activeUri = (): string | undefined => {
+    const ed = vscode.window.activeTextEditor;
+    if (!ed || (ed.document.languageId !== 'tlab' && ed.document.languageId !== 'clevr')) {
+      void vscode.window.showWarningMessage('Theory Lab: open a .tlab or .clevr file first.');
+      return undefined;
+    }
+    return ed.document.uri.toString();
+  };
+
+  context.subscriptions.push(
+    output, status,
+    vscode.commands.registerCommand('theorylab.showOutput', () => output.show(true)),
+    vscode.commands.registerCommand('theorylab.restartServer', async () => {
+      output.appendLine('[client] restarting the language server');
+      const old = client;
+      client = undefined;
+      await old?.stop().catch((e) => output.appendLine(`[client] stop failed: ${e}`));
+      await start();
+    }),
+    // `target` comes from code lenses (a block name); from the palette it is absent = the whole file.
+    vscode.commands.registerCommand('theorylab.run', async (uri?: string, target?: string) => {
+      const u = typeof uri === 'string' ? uri : activeUri();
+      if (!u || !client) return undefined;
+      const r = await client.sendRequest(runTarget, { uri: u, target });
+      if (!r.ok) void vscode.window.showErrorMessage(`Theory Lab: ${r.message}`);
+      return r;
+    }),
+    vscode.commands.registerCommand('theorylab.cancel', async (uri?: string, target?: string) => {
+      const u = typeof uri === 'string' ? uri : activeUri();
+      if (!u || !client) return;
+      await client.sendRequest(cancelTarget, { uri: u, target });
+    }),
+    // Trusting the workspace lets solvers run automatically: the server learns it at start-up.
+    vscode.workspace.onDidGrantWorkspaceTrust(() => vscode.commands.executeCommand('theorylab.restartServer')),
+    { dispose: () => { void client?.stop(); } },
+  );
+
+  try {
+    await start();
+  } catch (e) {
+    output.appendLine(`[client] the language server failed to start: ${(e as Error)?.stack ?? e}`);
+    showStatus({ state: 'error', backend: '—', runningJobs: 0, message: String((e as Error)?.message ?? e) });
+  }
+  return { client: () => client, lastStatus: () => lastStatus, output };
 }
 
 export async function deactivate(): Promise<void> {
   await client?.stop();
+  client = undefined;
 }
