@@ -1,0 +1,85 @@
+// The one VS Code integration suite: runs inside a real extension host with the examples/ folder open.
+// It checks what only a real VS Code can show: the extension activates from the manifest, a .tlab file
+// gets its language, and the language server answers through the client (hover).
+import * as assert from 'node:assert/strict';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import type { TheoryLabApi } from '../../../client/extension';
+
+const EXTENSION_ID = 'theorylab.theorylab';
+
+/** Polls `probe` until it returns a value that is not undefined/null, or fails after `ms`. */
+async function eventually<T>(what: string, ms: number, probe: () => Promise<T | undefined | null> | T | undefined | null): Promise<T> {
+  const deadline = Date.now() + ms;
+  let last: unknown;
+  for (;;) {
+    try {
+      const v = await probe();
+      if (v !== undefined && v !== null) return v;
+    } catch (e) { last = e; }
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last ? `: ${last}` : ''}`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
+function hoverText(hovers: vscode.Hover[]): string {
+  return hovers.flatMap((h) => h.contents).map((c) => (typeof c === 'string' ? c : c.value)).join('\n');
+}
+
+async function openDemo(): Promise<vscode.TextEditor> {
+  const folder = vscode.workspace.workspaceFolders?.[0];
+  assert.ok(folder, 'a workspace folder (examples/) is open');
+  const uri = vscode.Uri.joinPath(folder.uri, 'demo.tlab');
+  const doc = await vscode.workspace.openTextDocument(uri);
+  return vscode.window.showTextDocument(doc);
+}
+
+export function defineExtensionSuite(): void {
+  suite('Theory Lab extension', () => {
+    let api: TheoryLabApi;
+
+    test('is installed and activates', async () => {
+      const ext = vscode.extensions.getExtension<TheoryLabApi>(EXTENSION_ID);
+      assert.ok(ext, `extension ${EXTENSION_ID} is loaded`);
+      api = await ext.activate();
+      assert.equal(ext.isActive, true);
+      assert.equal(typeof api.client, 'function');
+      const commands = await vscode.commands.getCommands(true);
+      for (const c of ['theorylab.showOutput', 'theorylab.restartServer', 'theorylab.run', 'theorylab.cancel']) {
+        assert.ok(commands.includes(c), `command ${c} is registered`);
+      }
+    });
+
+    test('opens a .tlab file with the tlab language', async () => {
+      const editor = await openDemo();
+      assert.equal(path.basename(editor.document.uri.path), 'demo.tlab');
+      assert.equal(editor.document.languageId, 'tlab');
+    });
+
+    test('the language server starts and reports its status', async () => {
+      const status = await eventually('the serverStatus notification', 60_000,
+        () => (api.lastStatus()?.state === 'ready' ? api.lastStatus() : undefined));
+      assert.match(status!.backend, /^(cpu|webgpu:.*)$/);
+      assert.equal(api.client()?.isRunning(), true);
+    });
+
+    test('hover on a solver id shows the solver documentation from the registry', async () => {
+      const editor = await openDemo();
+      const text = editor.document.getText();
+      const offset = text.indexOf('demo.quadratic(');
+      assert.ok(offset >= 0, 'demo.tlab calls demo.quadratic');
+      // On the `quadratic` part of the id, not the namespace.
+      const pos = editor.document.positionAt(offset + 'demo.qu'.length);
+      const hover = await eventually('a hover on demo.quadratic', 60_000, async () => {
+        const hs = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', editor.document.uri, pos);
+        return hs && hs.length ? hoverText(hs) : undefined;
+      }).catch((e) => { throw new Error(`${(e as Error).message} (no hover from the language server)`); });
+      assert.match(hover, /Closed-form minimiser of f\(x\) = a x² \+ b x \+ c/);
+    });
+
+    test('restarting the server brings it back', async () => {
+      await vscode.commands.executeCommand('theorylab.restartServer');
+      await eventually('the restarted server', 60_000, () => (api.client()?.isRunning() && api.lastStatus()?.state === 'ready' ? true : undefined));
+    });
+  });
+}
