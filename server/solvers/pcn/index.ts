@@ -1,4 +1,5 @@
-// Registry entries of this paper's solvers (filled in by its issue).
+// Registry entries of the predictive-coding solvers (math: shared/math/pcn.md).
 import type { SolverDef } from '../registry';
+import { pcnRetrieve, pcnTrain } from './solvers';
 
-export const solvers: SolverDef[] = [];
+export const solvers: SolverDef[] = [pcnTrain, pcnRetrieve];
