@@ -1,4 +1,5 @@
-// Registry entries of this paper's solvers (filled in by its issue).
+// Registry entries of the ByPE-VAE solvers (math: shared/math/bype-vae.md).
 import type { SolverDef } from '../registry';
+import { pseudocoresetSolver } from './solver';
 
-export const solvers: SolverDef[] = [];
+export const solvers: SolverDef[] = [pseudocoresetSolver];
