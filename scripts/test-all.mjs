@@ -42,6 +42,32 @@ function nodeTests(name, files, extraEnv = {}) {
   return { passed, failed: failed || (r.status !== 0 ? 1 : 0) };
 }
 
+/**
+ * Looks for a WebGPU adapter in a child process (Dawn can hang or crash without a working Vulkan
+ * driver; the runner must survive that). Returns { name } or { reason }.
+ */
+function probeWebGpu() {
+  const probe = `
+    import { create, globals } from 'webgpu';
+    Object.assign(globalThis, globals);
+    const gpu = create([]);
+    const a = await gpu.requestAdapter();
+    if (!a) { console.log(JSON.stringify({ reason: 'requestAdapter() returned null' })); process.exit(0); }
+    console.log(JSON.stringify({ name: a.info.description || a.info.device || a.info.vendor, fallback: !!a.isFallbackAdapter }));
+    process.exit(0);`;
+  const r = spawnSync(process.execPath, ['--input-type=module', '-e', probe], { cwd: root, encoding: 'utf8', timeout: 60_000 });
+  const line = (r.stdout ?? '').trim().split('\n').filter((l) => l.startsWith('{')).pop();
+  if (r.error) return { reason: `the adapter probe failed: ${r.error.message}` };
+  if (r.status !== 0 || !line) return { reason: `the adapter probe exited with ${r.status ?? r.signal}: ${(r.stderr ?? '').trim().split('\n').slice(-2).join(' ')}` };
+  return JSON.parse(line);
+}
+
+function skipTier(tier, reason, install) {
+  const bar = '!'.repeat(78);
+  console.log(`\n${bar}\n!! ${tier} tier SKIPPED: ${reason} — install with: ${install}\n${bar}\n`);
+  return { passed: 0, failed: 0, skipped: reason };
+}
+
 function build() {
   const r = spawnSync(process.execPath, ['scripts/build.mjs'], { cwd: root, stdio: 'inherit' });
   if (r.status !== 0) { console.error('build failed'); process.exit(2); }
@@ -49,11 +75,20 @@ function build() {
 
 const results = {};
 build();
+const seconds = {};
 for (const tier of tiers) {
   console.log(`\n=== tier: ${tier} ===`);
+  const t0 = Date.now();
   if (tier === 'unit') results.unit = nodeTests('unit', [...findTests(path.join(root, 'server')), ...findTests(path.join(root, 'test', 'unit'))]);
   if (tier === 'lsp') results.lsp = nodeTests('lsp', findTests(path.join(root, 'test', 'lsp')));
-  if (tier === 'gpu') results.gpu = nodeTests('gpu', findTests(path.join(root, 'test', 'gpu')));
+  if (tier === 'gpu') {
+    const adapter = probeWebGpu();
+    if (!adapter.name) results.gpu = skipTier('gpu', `no Vulkan driver for WebGPU (${adapter.reason})`, 'sudo bash scripts/setup-system.sh');
+    else {
+      console.log(`[gpu] WebGPU adapter: ${adapter.name}${adapter.fallback ? ' (fallback adapter)' : ''}`);
+      results.gpu = nodeTests('gpu', findTests(path.join(root, 'test', 'gpu')));
+    }
+  }
   if (tier === 'vscode') {
     const script = path.join(root, 'scripts', 'test-vscode.mjs');
     const resultFile = path.join(os.tmpdir(), `theorylab-vscode-${process.pid}.json`);
@@ -63,12 +98,13 @@ for (const tier of tiers) {
     if (fs.existsSync(resultFile)) res = JSON.parse(fs.readFileSync(resultFile, 'utf8'));
     results.vscode = res;
   }
+  seconds[tier] = (Date.now() - t0) / 1000;
 }
 
 let passed = 0, failed = 0, skipped = 0;
 console.log('\n=== summary ===');
 for (const [tier, r] of Object.entries(results)) {
-  console.log(`${tier.padEnd(7)} ${r.skipped ? `SKIPPED (${r.skipped})` : `${r.passed} passed, ${r.failed} failed`}${r.note ? ` — ${r.note}` : ''}`);
+  console.log(`${tier.padEnd(7)} ${r.skipped ? `SKIPPED (${r.skipped})` : `${r.passed} passed, ${r.failed} failed`}${r.note ? ` — ${r.note}` : ''}  [${seconds[tier]?.toFixed(0) ?? '?'} s]`);
   passed += r.passed; failed += r.failed;
   if (r.skipped) { skipped++; if (ci) failed++; }
 }

@@ -21,7 +21,7 @@ function finish(result, code) {
 
 function skip(reason) {
   const bar = '!'.repeat(78);
-  console.log(`\n${bar}\n!! SKIPPED vscode tier: ${reason}\n!! install with: ${INSTALL_HINT}\n${bar}\n`);
+  console.log(`\n${bar}\n!! vscode tier SKIPPED: ${reason} — install with: ${INSTALL_HINT}\n${bar}\n`);
   finish({ passed: 0, failed: 0, skipped: reason }, 0);
 }
 
