@@ -65,7 +65,7 @@ function get(url) {
  * waits until it answers, and returns { port, base, pid, stop }. `stop()` kills the process group it
  * started (code-server forks its own server and extension-host processes).
  */
-export async function startCodeServer({ workspace, stateDir, env = {}, extraArgs = [], log = () => {}, settings = {} }) {
+export async function startCodeServer({ workspace, stateDir, port: wantedPort, env = {}, extraArgs = [], log = () => {}, settings = {} }) {
   const entry = codeServerEntry();
   if (!entry) throw new Error(`code-server ${CODE_SERVER_VERSION} is not installed in ${codeServerDir()} — install with: ${INSTALL_HINT}`);
   const userData = path.join(stateDir, 'user-data');
@@ -80,9 +80,10 @@ export async function startCodeServer({ workspace, stateDir, env = {}, extraArgs
     'telemetry.telemetryLevel': 'off',
     'extensions.autoCheckUpdates': false,
     'extensions.autoUpdate': false,
+    'git.openRepositoryInParentFolders': 'never',
     ...settings,
   }, null, 2));
-  const port = await freePort();
+  const port = wantedPort || await freePort();
   const args = [entry, '--auth', 'none', '--bind-addr', `127.0.0.1:${port}`, '--disable-telemetry',
     '--disable-update-check', '--disable-workspace-trust', '--extensions-dir', extensions, '--user-data-dir', userData,
     ...extraArgs, workspace];

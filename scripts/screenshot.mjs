@@ -1,0 +1,60 @@
+// Checks `npm start`'s browser route end to end and takes the README screenshot: runs
+// `node scripts/start.mjs --browser`, loads the printed URL in headless Chromium, opens
+// examples/demo.tlab, verifies that the editor shows several token colours (the TextMate grammar) and
+// the Theory Lab status bar item (the extension is active), and saves test/screenshots/demo-tlab.png.
+//   node scripts/screenshot.mjs [FILE-IN-EXAMPLES] [OUT.png]
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { chromiumArgs, chromiumPath, root } from './code-server.mjs';
+
+const file = process.argv[2] ?? 'demo.tlab';
+const out = path.resolve(process.argv[3] ?? path.join(root, 'test', 'screenshots', `${path.basename(file).replace('.', '-')}.png`));
+const chromium = chromiumPath();
+if (!chromium) { console.error('screenshot: no Chromium (install with: sudo bash scripts/setup-system.sh)'); process.exit(2); }
+
+const start = spawn(process.execPath, [path.join(root, 'scripts', 'start.mjs'), '--browser'], { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] });
+let browser;
+const done = async (code) => {
+  await browser?.close().catch(() => {});
+  start.kill('SIGTERM');
+  process.exit(code);
+};
+setTimeout(() => { console.error('screenshot: timed out'); void done(1); }, 240_000).unref();
+
+const url = await new Promise((resolve, reject) => {
+  let text = '';
+  start.stdout.on('data', (d) => {
+    text += d; process.stdout.write(d);
+    const m = text.match(/http:\/\/127\.0\.0\.1:\d+\/\S+/);
+    if (m) resolve(m[0]);
+  });
+  start.on('exit', (c) => reject(new Error(`start.mjs exited with ${c}`)));
+});
+
+const { chromium: pw } = await import('playwright-core');
+browser = await pw.launch({ executablePath: chromium, headless: true, args: chromiumArgs });
+const page = await browser.newPage({ viewport: { width: 1280, height: 760 } });
+await page.goto(url);
+await page.waitForSelector('.monaco-workbench', { timeout: 90_000 });
+// Quick Open the file (the explorer may still be loading).
+await page.waitForTimeout(3000);
+await page.keyboard.press('Control+P');
+await page.waitForSelector('.quick-input-widget input', { timeout: 30_000 });
+await page.keyboard.type(path.basename(file));
+await page.waitForTimeout(1500);
+await page.keyboard.press('Enter');
+await page.waitForSelector('.editor-instance .view-lines', { timeout: 30_000 });
+// The extension activates on the language; the status bar item appears once the client runs.
+const statusOk = await page.waitForSelector('.statusbar-item:has-text("Theory Lab")', { timeout: 60_000 }).then(() => true, () => false);
+await page.waitForTimeout(3000);
+const colours = await page.$$eval('.editor-instance .view-lines span[class^="mtk"]', (els) => [...new Set(els.map((e) => getComputedStyle(e).color))]);
+const languageLabel = await page.$eval('.statusbar-item[id="status.editor.mode"]', (e) => e.textContent?.trim() ?? '').catch(() => '?');
+fs.mkdirSync(path.dirname(out), { recursive: true });
+await page.screenshot({ path: out });
+const status = await page.$$eval('.statusbar-item', (els) => els.map((e) => e.textContent?.trim()).filter((t) => t && t.includes('Theory Lab')));
+console.log(`screenshot: ${out}`);
+console.log(`screenshot: language mode "${languageLabel}", ${colours.length} distinct token colours, status bar: ${JSON.stringify(status)}`);
+const ok = statusOk && colours.length >= 4 && /theory lab/i.test(languageLabel);
+console.log(ok ? 'screenshot: OK — highlighted, extension active' : 'screenshot: FAILED — see the values above');
+await done(ok ? 0 : 1);
