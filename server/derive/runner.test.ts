@@ -1,0 +1,174 @@
+// End-to-end: the spec's derivation examples parse, check and run as written; failures are caught with
+// their worst point; hovers get values at the first point.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { analyzeDerivation, runDerivation } from './index';
+import { parseDerivations, spanText } from './testing';
+
+const SPEC_EXAMPLES = `derivation pcn_inference "PCN: gradient of the energy w.r.t. a hidden layer" {
+  given x0: vector(6), x1: vector(4), x2: vector(3)
+  given th1: matrix(6, 4), th2: matrix(4, 3)
+  let f(u) = tanh(u)
+  let mu0 = th1 @ f(x1)
+  let mu1 = th2 @ f(x2)
+  let E = 0.5 * sum((x0 - mu0)^2) + 0.5 * sum((x1 - mu1)^2)
+
+  check grad(E, x1) == (x1 - mu1) - f'(x1) * (th1.T @ (x0 - mu0))
+  check grad(E, th2) == -outer(x1 - mu1, f(x2))
+}
+
+derivation woodbury {
+  given A: matrix(5, 5) spd, U: matrix(5, 2), C: matrix(2, 2) spd, V: matrix(2, 5)
+  check inv(A + U @ C @ V) == inv(A) - inv(A) @ U @ inv(inv(C) + V @ inv(A) @ U) @ V @ inv(A) within 1e-9 at 20 points
+}
+`;
+
+test('the spec examples parse, check without diagnostics and pass', () => {
+  const { derivations, fileLets, errors } = parseDerivations(SPEC_EXAMPLES);
+  assert.deepEqual(errors, []);
+  assert.equal(derivations.length, 2);
+  for (const d of derivations) {
+    assert.deepEqual(analyzeDerivation(d, fileLets), []);
+    const run = runDerivation(d, fileLets);
+    assert.deepEqual(run.diagnostics, []);
+    for (const c of run.checks) assert.ok(c.passed, `${d.name.name}: ${c.message}`);
+  }
+  const [pcn, wood] = derivations.map((d) => runDerivation(d, fileLets));
+  assert.equal(pcn.checks.length, 2);
+  assert.equal(pcn.checks[0].points, 10);
+  assert.ok(pcn.checks[0].worstRelError < 1e-12, String(pcn.checks[0].worstRelError));
+  assert.equal(wood.checks[0].points, 20);
+  assert.match(wood.checks[0].message, /^✓ 20 points, worst relative error \d\.\de-\d+/);
+});
+
+test('a sign error is caught, with the worst point, both sides and the autodiff value', () => {
+  const text = SPEC_EXAMPLES.replace('check grad(E, x1) == (x1 - mu1) - f\'(x1)', 'check grad(E, x1) == (x1 - mu1) + f\'(x1)');
+  const { derivations, fileLets } = parseDerivations(text);
+  const run = runDerivation(derivations[0], fileLets);
+  const [bad, good] = run.checks;
+  assert.equal(bad.passed, false);
+  assert.equal(good.passed, true);
+  assert.ok(bad.worstRelError > 0.1);
+  assert.deepEqual(Object.keys(bad.worstPoint!).sort(), ['th1', 'th2', 'x0', 'x1', 'x2']);
+  assert.deepEqual(bad.left!.shape, [4]);
+  assert.deepEqual(bad.autodiff, bad.left);
+  assert.match(bad.message, /^✗ relative error .* > 1e-6/);
+});
+
+test('results are reproducible per seed and change with the seed', () => {
+  const { derivations, fileLets } = parseDerivations(SPEC_EXAMPLES);
+  const a = runDerivation(derivations[1], fileLets, { seed: 3 });
+  const b = runDerivation(derivations[1], fileLets, { seed: 3 });
+  const c = runDerivation(derivations[1], fileLets, { seed: 4 });
+  assert.equal(a.checks[0].worstRelError, b.checks[0].worstRelError);
+  assert.notEqual(a.checks[0].worstRelError, c.checks[0].worstRelError);
+});
+
+test('hover values: every sub-expression has its value at the first point', () => {
+  const { derivations, fileLets } = parseDerivations(SPEC_EXAMPLES);
+  const d = derivations[0];
+  const run = runDerivation(d, fileLets);
+  const mu0 = d.body.find((s) => s.kind === 'let' && s.name.name === 'mu0')!;
+  const v = run.valueAt((mu0 as any).value.span)!;
+  assert.deepEqual(v.shape, [6]);
+  assert.match(v.text, /^\[[-0-9.e, …]+\]$/);
+  assert.deepEqual(run.valueAt((mu0 as any).name.span), v);
+  const at = SPEC_EXAMPLES.indexOf('th1.T') + 1;
+  const hit = run.valueAtOffset(at)!;
+  assert.equal(spanText(SPEC_EXAMPLES, hit.span), 'th1');
+  assert.deepEqual(hit.value.shape, [6, 4]);
+});
+
+function diagnosticsOf(body: string, fileLevel = ''): Array<{ text: string; message: string; severity: string }> {
+  const text = `${fileLevel}\nderivation t {\n${body}\n}\n`;
+  const { derivations, fileLets, errors } = parseDerivations(text);
+  assert.deepEqual(errors, []);
+  return analyzeDerivation(derivations[0], fileLets).map((d) => ({ text: spanText(text, d.span), message: d.message, severity: d.severity }));
+}
+
+test('shape errors point at the offending sub-expression', () => {
+  const ds = diagnosticsOf('given A: matrix(6, 4), x: vector(3), y: vector(6)\nlet z = y + A @ x\ncheck z == y');
+  assert.deepEqual(ds, [{ text: 'A @ x', message: '`@`: (6×4) @ (3) — inner sizes differ', severity: 'error' }]);
+  const ds2 = diagnosticsOf('given a: vector(3), b: vector(4)\ncheck sum(a * b) == 0');
+  assert.equal(ds2[0].text, 'a * b');
+  assert.match(ds2[0].message, /`\*`: \(3\) \* \(4\) — shapes differ/);
+});
+
+test('both sides of a check must agree in shape', () => {
+  const ds = diagnosticsOf('given A: matrix(3, 2)\ncheck A == A.T');
+  assert.equal(ds.length, 1);
+  assert.match(ds[0].message, /left side is \(3×2\) and the right side is \(2×3\)/);
+});
+
+test('names, grad, f\' and domains are checked', () => {
+  const msgs = (body: string, file = '') => diagnosticsOf(body, file).map((d) => d.message);
+  assert.match(msgs('given x: vector(3)\ncheck y == x')[0], /unknown name `y`/);
+  assert.match(msgs('given x: vector(3)\ncheck grad(x, x) == x')[0], /first argument must be a scalar/);
+  assert.match(msgs('given x: vector(3)\nlet s = sum(x)\ncheck grad(s, s) == x')[0], /second argument must be the name of a `given`/);
+  assert.match(msgs('given x: vector(3)\nlet g(u) = sum(u)\ncheck g\'(x) == x')[0], /act entry by entry, but it uses `sum`/);
+  assert.match(msgs('given x: vector(3)\ncheck tanh\'(x) == x')[0], /derivatives are taken of user functions/);
+  assert.match(msgs('given A: matrix(3, 2) spd\ncheck A == A')[0], /spd needs a square matrix/);
+  assert.match(msgs('given A: matrix(3, 2)\ncheck inv(A) == A')[0], /`inv` needs a square matrix, not \(3×2\)/);
+  assert.match(msgs('given x: vector(3)\ncheck x == x within -1')[0], /positive constant/);
+  assert.match(msgs('given x: vector(3)\ncheck x == x at 2.5 points')[0], /constant integer/);
+  assert.deepEqual(msgs('given x: vector(3)\ncheck relu(x) == max(x, 0)', 'let relu(x) = max(x, 0)'), []);
+  assert.deepEqual(msgs('given x: vector(3)\ncheck eye(d) @ x == x', 'let d = 3'), []);
+  assert.match(msgs('given x: vector(3)\ncheck eye(d) @ x == x', 'let d = 4')[0], /\(4×4\) @ \(3\)/);
+});
+
+test('f\' of a file-level function and grad of a grad (second order)', () => {
+  const text = `let f(u) = u^3 + sigmoid(u)
+derivation second {
+  given x: vector(4), v: vector(4)
+  let g = grad(sum(f(x)), x)
+  check g == f'(x)
+  check grad(sum(g * v), x) == (6 * x + sigmoid(x) * (1 - sigmoid(x)) * (1 - 2 * sigmoid(x))) * v
+}`;
+  const { derivations, fileLets } = parseDerivations(text);
+  const run = runDerivation(derivations[0], fileLets);
+  assert.deepEqual(run.diagnostics, []);
+  for (const c of run.checks) assert.ok(c.passed, c.message);
+});
+
+test('near-singular points are re-drawn, not reported as failures', () => {
+  // M = a aᵀ + t¹⁵·I is rank one plus a tiny ridge whenever |t| < 0.3 (about a quarter of the draws):
+  // there κ(M) > 1e8 and rounding alone breaks inv(M) @ M == I at 1e-9.
+  const text = `derivation nearly_singular {
+  given a: vector(2), t: scalar
+  let M = outer(a, a) + t^15 * eye(2)
+  check inv(M) @ M == eye(2) within 1e-9 at 40 points
+}`;
+  const { derivations, fileLets } = parseDerivations(text);
+  let redrawn = 0;
+  for (let seed = 1; seed <= 5; seed++) {
+    const c = runDerivation(derivations[0], fileLets, { seed }).checks[0];
+    assert.ok(c.passed, c.message);
+    assert.equal(c.points, 40);
+    redrawn += c.redrawn ?? 0;
+  }
+  assert.ok(redrawn >= 10, `only ${redrawn} points re-drawn`);
+});
+
+test('a singular matrix everywhere is reported as inconclusive, not as a failure of the identity', () => {
+  const text = `derivation singular {
+  given a: vector(3)
+  check inv(outer(a, a)) @ a == a
+}`;
+  const { derivations, fileLets } = parseDerivations(text);
+  const c = runDerivation(derivations[0], fileLets).checks[0];
+  assert.equal(c.passed, false);
+  assert.equal(c.inconclusive, true);
+  assert.match(c.message, /no well-conditioned point/);
+});
+
+test('a check past its time limit is cancelled with a clear message', () => {
+  const text = `derivation slow {
+  given A: matrix(120, 120) spd
+  check inv(inv(inv(inv(A)))) == A at 10000 points
+}`;
+  const { derivations, fileLets } = parseDerivations(text);
+  const c = runDerivation(derivations[0], fileLets, { timeoutMs: 200 }).checks[0];
+  assert.equal(c.passed, false);
+  assert.equal(c.inconclusive, true);
+  assert.match(c.message, /check cancelled: it ran past the time limit of 0\.2 s after \d+ of 10000 points/);
+});

@@ -1,0 +1,193 @@
+// Runs the checks of one derivation: draws seeded points, evaluates both sides, and reports the worst
+// relative error. Points where a matrix being inverted is near-singular are skipped and re-drawn (they
+// would make a correct identity look wrong); each check has its own time limit.
+import type { CheckStmt, DerivationDecl, Expr, GivenVar, LetStmt, Span } from '../tlab/ast';
+import { Node } from './autodiff';
+import { samplePoint } from './domains';
+import { PointEvaluator, spanKey } from './evaluate';
+import { resetConditioning, runtime, TimeoutError, withDeadline } from './runtime';
+import { CheckInfo, DeriveDiagnostic, ShapeChecker } from './shapes';
+import { Tensor, allFinite, formatNumber, maxAbs, renderTensor, shapeText } from './tensor';
+
+export interface TensorSummary { shape: number[]; text: string }
+
+export interface CheckOutcome {
+  span: Span;
+  passed: boolean;
+  message: string;
+  worstRelError: number;
+  points: number;
+  worstPoint?: Record<string, TensorSummary>;
+  left?: TensorSummary; right?: TensorSummary; autodiff?: TensorSummary;
+  /** Index (0-based, in draw order) of the worst point. */
+  worstPointIndex?: number;
+  /** Points skipped because a matrix was near-singular there. */
+  redrawn?: number;
+  /** True when the check could not be decided (time limit, no well-conditioned point): not a verdict on the math. */
+  inconclusive?: boolean;
+}
+
+export interface DerivationRun {
+  checks: CheckOutcome[];
+  diagnostics: DeriveDiagnostic[];
+  valueAt(span: Span): TensorSummary | undefined;
+  /** The value of the smallest evaluated sub-expression containing `offset` (for hovers). */
+  valueAtOffset(offset: number): { span: Span; value: TensorSummary } | undefined;
+  seconds: number;
+}
+
+export interface RunOptions { seed?: number; timeoutMs?: number }
+
+export const DEFAULT_SEED = 1;
+export const DEFAULT_TIMEOUT_MS = 5000;
+/**
+ * Rounding in a solve or inverse perturbs results by about κ·ε (ε = 2.2e-16), so a point whose κ₁
+ * exceeds tolerance·1e14 (κ·ε ≤ tolerance/45) could fail a correct identity: such points are re-drawn.
+ */
+export function maxCondition(tolerance: number): number { return Math.min(1e12, tolerance * 1e14); }
+const kappaText = (k: number) => (Number.isFinite(k) ? `condition number up to ${k.toExponential(0)}` : 'singular');
+
+export function summarize(t: Tensor): TensorSummary { return { shape: [...t.shape], text: renderTensor(t) }; }
+
+/**
+ * Relative error ‖a − b‖∞ / max(‖a‖∞, ‖b‖∞, 1e-9·m), where m is the largest magnitude of any value computed
+ * on the way to either side. The floor keeps an identity whose sides are both ≈ 0 (after cancellation of
+ * terms of size m, with rounding error ≈ 1e-16·m) from being judged on noise.
+ */
+export function relativeError(a: Tensor, b: Tensor, m: number): number {
+  if (!allFinite(a) || !allFinite(b)) return Infinity;
+  let diff = 0;
+  for (let i = 0; i < a.data.length; i++) diff = Math.max(diff, Math.abs(a.data[i] - b.data[i]));
+  if (diff === 0) return 0;
+  return diff / Math.max(maxAbs(a), maxAbs(b), 1e-9 * m, Number.MIN_VALUE);
+}
+
+/** Largest |entry| over every node that `roots` depend on. */
+function magnitude(roots: Node[]): number {
+  const seen = new Set<Node>();
+  const stack = [...roots];
+  let m = 0;
+  while (stack.length) {
+    const n = stack.pop()!;
+    if (seen.has(n)) continue;
+    seen.add(n);
+    const v = maxAbs(n.value);
+    if (Number.isFinite(v)) m = Math.max(m, v);
+    stack.push(...n.inputs);
+  }
+  return m;
+}
+
+const isGrad = (e: Expr) => e.kind === 'call' && e.callee.kind === 'name' && e.callee.name === 'grad';
+
+export function runDerivation(decl: DerivationDecl, fileLets: LetStmt[], opts: RunOptions = {}): DerivationRun {
+  const t0 = Date.now();
+  const seed = opts.seed ?? DEFAULT_SEED;
+  const timeoutMs = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  const analysis = new ShapeChecker(decl, fileLets).analyze();
+  const diagnostics = [...analysis.diagnostics];
+  const givens: GivenVar[] = decl.body.flatMap((s) => (s.kind === 'given' ? s.vars : []));
+  const checkStmts = decl.body.filter((s): s is CheckStmt => s.kind === 'check');
+  const values = new Map<string, Tensor>();
+  const checks: CheckOutcome[] = [];
+
+  if (!analysis.hasErrors) {
+    recordFirstPoint(decl, fileLets, givens, seed, timeoutMs, values, diagnostics);
+    checkStmts.forEach((stmt, i) => checks.push(runCheck(decl, fileLets, givens, stmt, analysis.checks[i], seed, timeoutMs)));
+  }
+
+  return {
+    checks,
+    diagnostics,
+    seconds: (Date.now() - t0) / 1000,
+    valueAt: (span) => { const v = values.get(spanKey(span)); return v && summarize(v); },
+    valueAtOffset: (offset) => {
+      let best: { span: Span; t: Tensor } | undefined;
+      for (const [k, t] of values) {
+        const [start, end] = k.split(':').map(Number);
+        if (start <= offset && offset <= end && (!best || end - start < best.span.end - best.span.start)) best = { span: { start, end }, t };
+      }
+      return best && { span: best.span, value: summarize(best.t) };
+    },
+  };
+}
+
+/** Evaluates every let and both sides of every check at point 0, keeping each sub-expression's value for hovers. */
+function recordFirstPoint(decl: DerivationDecl, fileLets: LetStmt[], givens: GivenVar[], seed: number, timeoutMs: number,
+  values: Map<string, Tensor>, diagnostics: DeriveDiagnostic[]): void {
+  const ev = new PointEvaluator(decl, fileLets, samplePoint(givens, seed, 0), values);
+  for (const s of decl.body) {
+    try {
+      withDeadline(timeoutMs, () => {
+        if (s.kind === 'let' && !s.params) ev.letValue(s);
+        if (s.kind === 'check') { ev.eval(s.left, new Map()); ev.eval(s.right, new Map()); }
+      });
+    } catch (err) {
+      if (s.kind !== 'given') diagnostics.push({ span: s.span, severity: 'warning', message: err instanceof TimeoutError ? `evaluation stopped: ${err.message}` : `evaluation failed: ${(err as Error).message}` });
+    }
+  }
+}
+
+function runCheck(decl: DerivationDecl, fileLets: LetStmt[], givens: GivenVar[], stmt: CheckStmt, info: CheckInfo,
+  seed: number, timeoutMs: number): CheckOutcome {
+  const wanted = info.points;
+  const maxDraws = wanted * 5 + 20;
+  let done = 0, drawn = 0, redrawn = 0, worstKappa = 0, kappaOp = '';
+  let worst: { err: number; k: number; point: Map<string, Tensor>; left: Tensor; right: Tensor } | undefined;
+  const base = { span: stmt.span, points: 0, worstRelError: NaN };
+  try {
+    withDeadline(timeoutMs, () => {
+      while (done < wanted && drawn < maxDraws) {
+        const k = drawn++;
+        const point = samplePoint(givens, seed, k);
+        resetConditioning();
+        const ev = new PointEvaluator(decl, fileLets, point);
+        const left = ev.eval(stmt.left, new Map());
+        const right = ev.eval(stmt.right, new Map());
+        if (runtime.worstCondition > maxCondition(info.tolerance)) {
+          redrawn++;
+          if (runtime.worstCondition > worstKappa) { worstKappa = runtime.worstCondition; kappaOp = runtime.worstConditionOp; }
+          continue;
+        }
+        const err = relativeError(left.value, right.value, magnitude([left, right]));
+        done++;
+        if (!worst || !(err <= worst.err)) worst = { err, k, point, left: left.value, right: right.value };
+      }
+    });
+  } catch (err) {
+    if (!(err instanceof TimeoutError)) throw err;
+    return {
+      ...base, passed: false, inconclusive: true, points: done, redrawn,
+      worstRelError: worst?.err ?? NaN,
+      message: `check cancelled: it ran past the time limit of ${formatNumber(timeoutMs / 1000)} s after ${done} of ${wanted} points` +
+        (worst ? ` (worst relative error so far ${worst.err.toExponential(1)})` : ''),
+    };
+  }
+  const redrawNote = redrawn ? `; ${redrawn} near-singular point${redrawn === 1 ? '' : 's'} re-drawn (${kappaOp}: ${kappaText(worstKappa)})` : '';
+  if (!worst) {
+    return {
+      ...base, passed: false, inconclusive: true, redrawn,
+      message: `no well-conditioned point found in ${drawn} draws (${kappaOp}: ${kappaText(worstKappa)}): the matrix is singular for these domains`,
+    };
+  }
+  const tol = info.tolerance;
+  const passed = worst.err <= tol;
+  const outcome: CheckOutcome = { ...base, message: "", passed, points: done, worstRelError: worst.err, redrawn, worstPointIndex: worst.k };
+  if (passed) {
+    outcome.message = `✓ ${done} point${done === 1 ? '' : 's'}, worst relative error ${worst.err.toExponential(1)}${redrawNote}`;
+    return outcome;
+  }
+  outcome.worstPoint = Object.fromEntries([...worst.point].map(([n, t]) => [n, summarize(t)]));
+  outcome.left = summarize(worst.left);
+  outcome.right = summarize(worst.right);
+  const gradSide = isGrad(stmt.left) ? outcome.left : isGrad(stmt.right) ? outcome.right : undefined;
+  if (gradSide) outcome.autodiff = gradSide;
+  const errText = Number.isFinite(worst.err) ? worst.err.toExponential(1) : 'not finite';
+  const nonFinite = !allFinite(worst.left) ? 'the left side is not finite; ' : !allFinite(worst.right) ? 'the right side is not finite; ' : '';
+  const pointText = [...worst.point].map(([n, t]) => `${n} = ${renderTensor(t, 4, 2)}`).join(', ');
+  outcome.message = `✗ relative error ${errText} > ${formatNumber(tol)} at draw ${worst.k + 1}: ${nonFinite}` +
+    `left ${shapeText(worst.left.shape)} = ${outcome.left.text}, right = ${outcome.right.text}` +
+    (gradSide ? ` (autodiff value: the ${gradSide === outcome.left ? 'left' : 'right'} side)` : '') +
+    `; at ${pointText}${redrawNote}`;
+  return outcome;
+}
