@@ -1,4 +1,5 @@
-// Registry entries of this paper's solvers (filled in by its issue).
+// Registry entries of the scaling-law solvers (math spec: shared/math/scaling-laws.md).
 import type { SolverDef } from '../registry';
+import { theorySolvers } from './theorySolvers';
 
-export const solvers: SolverDef[] = [];
+export const solvers: SolverDef[] = [...theorySolvers];
