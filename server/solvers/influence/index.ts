@@ -1,4 +1,251 @@
-// Registry entries of this paper's solvers (filled in by its issue).
-import type { SolverDef } from '../registry';
+// Registry entries of the influence solvers (math: shared/math/influence.md). Both build the same
+// linearised problem, train θ* to its exact optimum, then time only the influence step itself.
+import * as fs from 'node:fs';
+import { norm2, relDiff } from '../../numeric/linalg';
+import { Rng } from '../../numeric/rng';
+import { ParamSpec, OutputSpec, SolverContext, SolverDef, SolverInputError, Value, ParamIssue } from '../registry';
+import { chooseForget, parseCsv, resolveDataPath, syntheticData, takeRows } from './data';
+import { dualStep } from './dual';
+import { fitLinearised } from './fit';
+import { lossByName, LossName } from './losses';
+import { primalEffects, primalStep } from './primal';
+import { buildProblem, InfluenceProblem, ModelName, parameterCount, randomTargets } from './problem';
 
-export const solvers: SolverDef[] = [];
+const commonParams: ParamSpec[] = [
+  { name: 'model', kind: 'enum', values: ['linear', 'random_features', 'mlp_linearized', 'random_jacobian'], default: 'linear',
+    doc: 'linear: f = W x (P = d·d_out); random_features: f = W tanh(Ω x/√d + b)/√width (P = width·d_out); ' +
+      'mlp_linearized: a tanh MLP (NTK parameterisation, W_std 2, b_std 0.1) linearised at its initialisation θ_0, Jacobian by reverse mode; ' +
+      'random_jacobian: J_i with i.i.d. N(0, 1/P) entries and N(0,1) targets (the math spec\'s reference construction)' },
+  { name: 'loss', kind: 'enum', values: ['rls', 'softmax_ce'], default: 'rls',
+    doc: 'rls: ‖f − y‖²/(2 d_out); softmax_ce: softmax cross-entropy on one-hot labels (logistic loss on ±1 labels when d_out = 1)' },
+  { name: 'lambda', kind: 'number', default: 0.1, min: 0, exclusiveMin: true, max: 1e6, doc: 'L2 strength λ (inside every per-point loss, centred at θ_p)' },
+  { name: 'N', kind: 'integer', default: 12, min: 2, max: 5000, doc: 'number of training points (synthetic data; a CSV uses its rows)' },
+  { name: 'd', kind: 'integer', default: 8, min: 1, max: 10000, doc: 'input dimension of synthetic data' },
+  { name: 'd_out', kind: 'integer', default: 3, min: 1, max: 100, doc: 'outputs (classes for softmax_ce; 1 = binary ±1 labels)' },
+  { name: 'width', kind: 'integer', default: 32, min: 1, max: 100000, doc: 'hidden width of random_features / mlp_linearized' },
+  { name: 'depth', kind: 'integer', default: 1, min: 1, max: 5, doc: 'hidden layers of mlp_linearized' },
+  { name: 'P', kind: 'integer', default: 50, min: 1, max: 1000000, doc: 'parameter count of the random_jacobian model (other models derive P from d, d_out, width)' },
+  { name: 'N_test', kind: 'integer', default: 4, min: 1, max: 10000, doc: 'test points for the output and loss changes (a CSV holds out its last N_test rows)' },
+  { name: 'forget', kind: 'vector', optional: true, doc: 'indices (0-based) of the training points to remove; overrides forget_fraction' },
+  { name: 'forget_fraction', kind: 'number', default: 0.2, min: 0, max: 1, exclusiveMin: true, exclusiveMax: true, doc: 'fraction of training points removed (seeded, per class for softmax_ce) when `forget` is not given' },
+  { name: 'data', kind: 'string', default: 'synthetic', doc: "'synthetic' (seeded Gaussian inputs, random linear teacher) or a workspace-relative CSV path: numeric columns, last d_out columns the targets (rls) or last column the class (softmax_ce)" },
+  { name: 'noise', kind: 'number', default: 0.1, min: 0, max: 100, doc: 'label noise of synthetic data (target noise for rls, score noise for classes)' },
+  { name: 'method', kind: 'enum', values: ['auto', 'direct', 'cg'], default: 'auto', doc: 'direct (Cholesky/LU) or conjugate gradients; auto = direct when the system has ≤ 2000 unknowns' },
+  { name: 'tol', kind: 'number', default: 1e-8, min: 0, exclusiveMin: true, max: 0.1, doc: 'CG relative residual tolerance' },
+  { name: 'max_iter', kind: 'integer', default: 500, min: 1, max: 100000, doc: 'CG iteration limit' },
+  { name: 'retrain', kind: 'boolean', default: true, doc: 'also retrain on the retain set exactly and report the error of the one-step estimate' },
+];
+
+const commonOutputs: OutputSpec[] = [
+  { name: 'dtheta', kind: 'vector', doc: 'parameter change Δθ = θ_u − θ* (length P)' },
+  { name: 'doutput', kind: 'matrix', doc: 'output change on the test points, N_test × d_out' },
+  { name: 'dloss', kind: 'vector', doc: 'loss change per test point, including the regulariser term' },
+  { name: 'seconds', kind: 'number', unit: 's', doc: 'wall time of the influence step (θ* training and retraining excluded)' },
+  { name: 'dtheta_norm', kind: 'number', doc: '‖Δθ‖' },
+  { name: 'doutput_mean_abs', kind: 'number', doc: 'mean |Δf| over test points and outputs (a scalar to plot)' },
+  { name: 'dloss_mean', kind: 'number', doc: 'mean loss change over the test points' },
+  { name: 'retrain_error', kind: 'number', doc: '‖θ_u − θ_r*‖/‖θ_r*‖ against exact retraining of the linearised model (NaN-free: −1 when retrain = false)' },
+  { name: 'retrain_rel_change_error', kind: 'number', doc: '‖θ_u − θ_r*‖/‖θ_r* − θ*‖: error relative to the true change (−1 when retrain = false)' },
+  { name: 'doutput_error', kind: 'number', doc: 'relative error of the test output change against retraining (−1 when retrain = false)' },
+  { name: 'P', kind: 'integer', doc: 'number of parameters' },
+  { name: 'n_forget', kind: 'integer', doc: 'size of the forget set' },
+  { name: 'forget_indices', kind: 'vector', doc: 'the forgotten training indices' },
+  { name: 'iterations', kind: 'integer', doc: 'CG iterations (0 for a direct solve)' },
+  { name: 'residual', kind: 'number', doc: 'final relative CG residual (0 for a direct solve)' },
+  { name: 'train_grad_norm', kind: 'number', doc: '‖∇L_D(θ*)‖ after training (the identities assume 0)' },
+];
+
+interface Prepared {
+  prob: InfluenceProblem;
+  theta: Float64Array;
+  trainGrad: number;
+  forget: number[];
+  retain: number[];
+}
+
+function workspaceRoot(ctx: SolverContext): string {
+  const r = (ctx as unknown as { workspaceRoot?: unknown }).workspaceRoot;
+  return typeof r === 'string' && r.length > 0 ? r : process.cwd();
+}
+
+/** Data, model, θ* and the forget split, all from the seed (separate streams per purpose). */
+export function prepare(p: Record<string, Value>, ctx: SolverContext): Prepared {
+  const model = p.model as ModelName;
+  const lossName = p.loss as LossName;
+  const dOut = p.d_out as number;
+  const nTest = p.N_test as number;
+  const loss = lossByName(lossName);
+  if (lossName === 'softmax_ce' && dOut === 1) ctx.warn('d_out = 1 with softmax_ce: using the binary logistic loss on ±1 labels');
+  const spec = { model, dOut, width: p.width as number, depth: p.depth as number, P: p.P as number };
+  let train, test;
+  const dataRng = Rng.derive(ctx.seed, 1);
+  if (p.data !== 'synthetic') {
+    if (model === 'random_jacobian') throw new SolverInputError('random_jacobian has no inputs: use data = synthetic', 'data');
+    const file = resolveDataPath(p.data as string, workspaceRoot(ctx));
+    const all = parseCsv(fs.readFileSync(file, 'utf8'), dOut, lossName);
+    if (all.n - nTest < 2) throw new SolverInputError(`the CSV has ${all.n} rows: need N_test = ${nTest} test rows plus at least 2 training rows`, 'N_test');
+    train = takeRows(all, 0, all.n - nTest, dOut);
+    test = takeRows(all, all.n - nTest, all.n, dOut);
+  } else if (model === 'random_jacobian') {
+    train = randomTargets(p.N as number, dOut, lossName, dataRng);
+    test = randomTargets(nTest, dOut, lossName, dataRng);
+  } else {
+    const all = syntheticData((p.N as number) + nTest, p.d as number, dOut, lossName, p.noise as number, dataRng);
+    train = takeRows(all, 0, p.N as number, dOut);
+    test = takeRows(all, p.N as number, (p.N as number) + nTest, dOut);
+  }
+  const P = parameterCount(spec, train.d);
+  if (P * train.n * dOut > 2e8) throw new SolverInputError(`the Jacobian would have ${P}×${train.n * dOut} entries (limit 2e8): reduce N, d_out or width`, 'width');
+  const prob = buildProblem(spec, train, test, loss, p.lambda as number, Rng.derive(ctx.seed, 2));
+  const forget = chooseForget(train.n, p.forget as number[] | undefined, p.forget_fraction as number, train.classes, Rng.derive(ctx.seed, 3));
+  const inForget = new Set(forget);
+  const retain = Array.from({ length: train.n }, (_, i) => i).filter((i) => !inForget.has(i));
+  const all = Array.from({ length: train.n }, (_, i) => i);
+  const fit = fitLinearised(prob, all);
+  return { prob, theta: fit.theta, trainGrad: fit.gradNorm, forget, retain };
+}
+
+function resolveMethod(p: Record<string, Value>, unknowns: number): 'direct' | 'cg' {
+  if (p.method === 'direct' || p.method === 'cg') return p.method;
+  return unknowns <= 2000 ? 'direct' : 'cg';
+}
+
+function toMatrix(v: Float64Array, rows: number, cols: number): number[][] {
+  return Array.from({ length: rows }, (_, i) => Array.from(v.subarray(i * cols, (i + 1) * cols)));
+}
+
+function finish(pr: Prepared, p: Record<string, Value>, dtheta: Float64Array, doutput: Float64Array, dloss: Float64Array, seconds: number, extra: Record<string, Value>): Record<string, Value> {
+  const { prob, theta, forget, retain } = pr;
+  for (const v of [dtheta, doutput, dloss]) {
+    if (v.some((x) => !Number.isFinite(x))) throw new SolverInputError('the influence step produced non-finite values: increase lambda', 'lambda');
+  }
+  let retrainError = -1, changeError = -1, doutError = -1;
+  if (p.retrain) {
+    const thetaR = fitLinearised(prob, retain).theta;
+    const full = (t: Float64Array) => t.map((v, j) => v + prob.thetaP[j]);
+    const thetaU = theta.map((v, j) => v + dtheta[j]);
+    const diff = thetaU.map((v, j) => v - thetaR[j]);
+    retrainError = norm2(diff) / Math.max(norm2(full(thetaR)), 1e-300);
+    changeError = norm2(diff) / Math.max(norm2(thetaR.map((v, j) => v - theta[j])), 1e-300);
+    const exact = primalEffects(prob, theta, thetaR.map((v, j) => v - theta[j])).doutput;
+    doutError = relDiff(doutput, exact);
+  }
+  let absSum = 0;
+  for (const v of doutput) absSum += Math.abs(v);
+  return {
+    dtheta: Array.from(dtheta),
+    doutput: toMatrix(doutput, prob.nTest, prob.dOut),
+    dloss: Array.from(dloss),
+    seconds,
+    dtheta_norm: norm2(dtheta),
+    doutput_mean_abs: absSum / doutput.length,
+    dloss_mean: dloss.reduce((a, b) => a + b, 0) / dloss.length,
+    retrain_error: retrainError,
+    retrain_rel_change_error: changeError,
+    doutput_error: doutError,
+    P: prob.P,
+    n_forget: forget.length,
+    forget_indices: forget,
+    train_grad_norm: pr.trainGrad,
+    ...extra,
+  };
+}
+
+function costOf(p: Record<string, Value>): number {
+  const N = p.N as number, dOut = p.d_out as number;
+  const spec = { model: p.model as ModelName, dOut, width: p.width as number, depth: p.depth as number, P: p.P as number };
+  const P = parameterCount(spec, p.d as number);
+  const m = N * dOut;
+  return (m * m * P + Math.min(P, m) ** 3 + m * P * Math.min(P, m)) / 3e8;
+}
+
+function validate(p: Record<string, Value>): ParamIssue[] {
+  const issues: ParamIssue[] = [];
+  const f = p.forget as number[] | undefined;
+  if (f && p.data === 'synthetic') {
+    const bad = f.find((i) => !Number.isInteger(i) || i < 0 || i >= (p.N as number));
+    if (bad !== undefined) issues.push({ param: 'forget', message: `forget index ${bad} is not an integer in [0, ${(p.N as number) - 1}]` });
+    if (new Set(f).size >= (p.N as number)) issues.push({ param: 'forget', message: 'the forget set may not contain every training point' });
+  }
+  return issues;
+}
+
+const primal: SolverDef = {
+  id: 'influence.primal',
+  title: 'Data-removal influence in parameter space (one Newton step on the retain objective)',
+  doc: 'Solves H_r Δθ = (N_f/N) ∇L_{D_f}(θ*) with H_r the retain Hessian scaled by N_r/N (influence.md P1–P4), ' +
+    'directly (Cholesky on the P×P Hessian) or by CG on Hessian-vector products, and reports the parameter, test output and test loss changes. ' +
+    'Exact for linear models with the rls loss; models are linear or linearised at initialisation.',
+  paper: 'Z. Sun, S. Valaee, "Extending Kernel Trick to Influence Functions", arXiv:2605.11239 (2026)',
+  mathSpec: 'influence.md',
+  version: '1',
+  params: commonParams,
+  outputs: commonOutputs,
+  cost: costOf,
+  validate,
+  async run(p, ctx) {
+    const pr = prepare(p, ctx);
+    ctx.progress(0.3, 'trained θ*');
+    const method = resolveMethod(p, pr.prob.P);
+    const t0 = performance.now();
+    const step = primalStep(pr.prob, pr.theta, pr.forget, pr.retain, { method, tol: p.tol as number, maxIter: p.max_iter as number, checkCancelled: ctx.checkCancelled });
+    const eff = primalEffects(pr.prob, pr.theta, step.dtheta);
+    const seconds = (performance.now() - t0) / 1000;
+    if (!step.converged) ctx.warn(`CG stopped after ${step.iterations} iterations at relative residual ${step.relResidual.toExponential(2)}`);
+    ctx.progress(0.8, 'influence step done');
+    return finish(pr, p, step.dtheta, eff.doutput, eff.dloss, seconds, { iterations: step.iterations, residual: step.relResidual });
+  },
+};
+
+const dual: SolverDef = {
+  id: 'influence.dual',
+  title: 'Data-removal influence in kernel (dual) form from the Jacobian Gram matrix',
+  doc: 'Fixes Δα_f = −α*_f and solves the retain block of the kernel system (D6, or the reduced D7) built from the empirical NTK ' +
+    'K = J Jᵀ at θ_p, then maps back Δθ = Jᵀ Δα (influence.md D1–D10). The kernel is materialised (direct or CG) or applied matrix-free as J(Jᵀv) inside CG. ' +
+    'Cost scales with N·d_out instead of P.',
+  paper: 'Z. Sun, S. Valaee, "Extending Kernel Trick to Influence Functions", arXiv:2605.11239 (2026)',
+  mathSpec: 'influence.md',
+  version: '1',
+  params: [
+    ...commonParams,
+    { name: 'system', kind: 'enum', values: ['d6', 'd7'], default: 'd6', doc: 'd6: the paper\'s eq. 13 system (K² terms); d7: the reduced, better-conditioned form (needs an exact optimum θ*)' },
+    { name: 'kernel', kind: 'enum', values: ['materialized', 'matrix_free'], default: 'materialized', doc: 'materialise K = J Jᵀ, or apply it as J(Jᵀ v) (CG only)' },
+    { name: 'damping', kind: 'number', default: 0, min: 0, max: 1e3, doc: 'extra damping added to the dual system matrix (off by default, as in the spec)' },
+  ],
+  outputs: [
+    ...commonOutputs,
+    { name: 'dalpha', kind: 'vector', doc: 'Δα over all training rows (sample-major); forget rows equal −α*_f' },
+    { name: 'alpha_star', kind: 'vector', doc: 'α* = −∇_f ℓ/(λN) (D3)' },
+    { name: 'seconds_kernel', kind: 'number', unit: 's', doc: 'time to build the Gram matrix (0 when matrix-free)' },
+    { name: 'seconds_solve', kind: 'number', unit: 's', doc: 'time of the retain solve and the map back' },
+  ],
+  cost: costOf,
+  validate(p) {
+    const issues = validate(p);
+    if (p.kernel === 'matrix_free' && p.method === 'direct') issues.push({ param: 'method', message: 'a direct solve needs kernel = materialized' });
+    if (p.system === 'd7' && p.method === 'cg' && p.loss === 'softmax_ce') issues.push({ param: 'system', message: 'system d7 is not symmetric for softmax_ce: use d6 with CG' });
+    return issues;
+  },
+  async run(p, ctx) {
+    const pr = prepare(p, ctx);
+    ctx.progress(0.3, 'trained θ*');
+    let method = resolveMethod(p, pr.retain.length * pr.prob.dOut);
+    if (p.kernel === 'matrix_free') method = 'cg';
+    if (p.method === 'auto' && p.system === 'd7' && pr.prob.loss.name !== 'rls') method = 'direct';
+    const t0 = performance.now();
+    const res = dualStep(pr.prob, pr.theta, pr.forget, pr.retain, {
+      method, tol: p.tol as number, maxIter: p.max_iter as number, checkCancelled: ctx.checkCancelled,
+      system: p.system as 'd6' | 'd7', kernel: p.kernel as 'materialized' | 'matrix_free', damping: p.damping as number, warn: ctx.warn,
+    });
+    const seconds = (performance.now() - t0) / 1000;
+    if (!res.converged) ctx.warn(`CG stopped after ${res.iterations} iterations at relative residual ${res.relResidual.toExponential(2)}`);
+    ctx.progress(0.8, 'influence step done');
+    return finish(pr, p, res.dtheta, res.effects.doutput, res.effects.dloss, seconds, {
+      iterations: res.iterations, residual: res.relResidual,
+      dalpha: Array.from(res.dalpha), alpha_star: Array.from(res.alphaStar),
+      seconds_kernel: res.secondsKernel, seconds_solve: res.secondsSolve,
+    });
+  },
+};
+
+export const solvers: SolverDef[] = [primal, dual];

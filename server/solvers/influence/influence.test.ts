@@ -1,0 +1,188 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { CholeskyDecomposition, Matrix } from 'ml-matrix';
+import { InProcessRunner } from '../../engine/runner';
+import { dense, matVec, relDiff } from '../../numeric/linalg';
+import { Rng } from '../../numeric/rng';
+import { SolverInputError } from '../registry';
+import { dualStep } from './dual';
+import { fitLinearised } from './fit';
+import { rls, softmaxCe } from './losses';
+import { primalEffects, primalStep } from './primal';
+import { InfluenceProblem } from './problem';
+
+/** The math spec's reference construction (§6): J_i ∈ R^{3×50} with N(0, 1/P) entries, Y ~ N(0, 1). */
+function referenceProblem(seed: number, N = 12, P = 50, dOut = 3, nTest = 4, lambda = 0.1): InfluenceProblem {
+  const rng = new Rng(seed);
+  const J = dense(N * dOut, P, rng.normals(N * dOut * P, 1 / Math.sqrt(P)));
+  const Jt = dense(nTest * dOut, P, rng.normals(nTest * dOut * P, 1 / Math.sqrt(P)));
+  return {
+    N, dOut, P, J, f0: new Float64Array(N * dOut), Y: rng.normals(N * dOut), nTest, Jt,
+    f0t: new Float64Array(nTest * dOut), Yt: rng.normals(nTest * dOut), thetaP: new Float64Array(P), lambda, loss: rls,
+  };
+}
+
+/** Closed-form ridge for L_S = (1/|S|) Σ ‖J_i θ − y_i‖²/(2 d_out) + (λ/2)‖θ‖², independent of fit.ts (ml-matrix). */
+function ridge(prob: InfluenceProblem, pts: number[]): Float64Array {
+  const { dOut, P, lambda } = prob;
+  const rows = pts.flatMap((i) => Array.from({ length: dOut }, (_, a) => i * dOut + a));
+  const Js = new Matrix(rows.map((r) => Array.from(prob.J.data.subarray(r * P, (r + 1) * P))));
+  const ys = Matrix.columnVector(rows.map((r) => prob.Y[r]));
+  const c = 1 / (pts.length * dOut);
+  const A = Js.transpose().mmul(Js).mul(c).add(Matrix.eye(P).mul(lambda));
+  const b = Js.transpose().mmul(ys).mul(c);
+  return Float64Array.from(new CholeskyDecomposition(A).solve(b).getColumn(0));
+}
+
+const split = (N: number, forget: number[]) => Array.from({ length: N }, (_, i) => i).filter((i) => !forget.includes(i));
+const maxAbs = (a: ArrayLike<number>, b: ArrayLike<number>) => Math.max(...Array.from(a, (v, i) => Math.abs(v - b[i])));
+
+test('C1 reference case (N=12, P=50, d_out=3, λ=0.1, forget {0,5}): primal = retraining = dual in float64', () => {
+  const prob = referenceProblem(2026);
+  const forget = [0, 5], retain = split(12, forget);
+  const theta = ridge(prob, split(12, []));
+  const thetaR = ridge(prob, retain);
+  // our Newton trainer must land on the same optimum as the independent closed form
+  assert.ok(relDiff(fitLinearised(prob, split(12, [])).theta, theta) < 1e-13);
+  const primal = primalStep(prob, theta, forget, retain, { method: 'direct', tol: 1e-8, maxIter: 500 });
+  const thetaU = theta.map((v, j) => v + primal.dtheta[j]);
+  const exactChange = thetaR.map((v, j) => v - theta[j]);
+  assert.ok(maxAbs(thetaU, thetaR) <= 1e-10, `primal vs retraining ${maxAbs(thetaU, thetaR)}`);
+  assert.ok(relDiff(primal.dtheta, exactChange) <= 1e-10, `relative ${relDiff(primal.dtheta, exactChange)}`);
+  const pe = primalEffects(prob, theta, primal.dtheta);
+  for (const system of ['d6', 'd7'] as const) {
+    const dual = dualStep(prob, theta, forget, retain, { method: 'direct', tol: 1e-8, maxIter: 500, system, kernel: 'materialized', damping: 0 });
+    assert.ok(maxAbs(dual.dtheta, primal.dtheta) <= 1e-10, `${system} dual Δθ vs primal ${maxAbs(dual.dtheta, primal.dtheta)}`);
+    assert.ok(relDiff(dual.dtheta, primal.dtheta) <= 1e-10);
+    // (D9) K(X_t, X) Δα against J_t Δθ, and (D10) against (P4)
+    assert.ok(maxAbs(dual.effects.doutput, matVec(prob.Jt, primal.dtheta)) <= 1e-10);
+    assert.ok(maxAbs(dual.effects.dloss, pe.dloss) <= 1e-10, `loss change ${maxAbs(dual.effects.dloss, pe.dloss)}`);
+    // C2: the forget block is fixed exactly, Δα_f = −α*_f
+    for (const i of forget) for (let a = 0; a < 3; a++) assert.equal(dual.dalpha[i * 3 + a], -dual.alphaStar[i * 3 + a]);
+  }
+  // a hand-computed value makes the test independent of both solvers: the test output change vs retraining
+  const exactOut = matVec(prob.Jt, exactChange);
+  assert.ok(maxAbs(pe.doutput, exactOut) <= 1e-10);
+});
+
+test('C2: D6 and D7 give the same Δα_r; materialised and matrix-free CG agree to the CG tolerance', () => {
+  const prob = referenceProblem(7);
+  const forget = [1, 4, 9], retain = split(12, forget);
+  const theta = fitLinearised(prob, split(12, [])).theta;
+  const base = { tol: 1e-12, maxIter: 2000, damping: 0 };
+  const d6 = dualStep(prob, theta, forget, retain, { ...base, method: 'direct', system: 'd6', kernel: 'materialized' });
+  const d7 = dualStep(prob, theta, forget, retain, { ...base, method: 'direct', system: 'd7', kernel: 'materialized' });
+  assert.ok(maxAbs(d6.dalpha, d7.dalpha) <= 1e-10, `D6 vs D7 ${maxAbs(d6.dalpha, d7.dalpha)}`);
+  const free = dualStep(prob, theta, forget, retain, { ...base, method: 'cg', system: 'd6', kernel: 'matrix_free' });
+  assert.ok(free.converged);
+  assert.ok(relDiff(free.dtheta, d6.dtheta) < 1e-8, `matrix-free ${relDiff(free.dtheta, d6.dtheta)}`);
+  const cg = primalStep(prob, theta, forget, retain, { method: 'cg', tol: 1e-12, maxIter: 500 });
+  assert.ok(relDiff(cg.dtheta, d6.dtheta) < 1e-9, `primal CG ${relDiff(cg.dtheta, d6.dtheta)}`);
+});
+
+test('randomised linear-in-θ models with rls: primal = dual = exact retraining to 1e-10 (through the registry)', async () => {
+  const runner = new InProcessRunner();
+  const cases = [
+    { model: 'linear', N: 15, d: 6, d_out: 2, lambda: 0.05 },
+    { model: 'linear', N: 9, d: 20, d_out: 1, lambda: 0.3 },
+    { model: 'random_features', N: 10, d: 4, width: 40, d_out: 3, lambda: 0.1 },
+    { model: 'random_jacobian', N: 8, P: 120, d_out: 2, lambda: 0.02 },
+    { model: 'mlp_linearized', N: 10, d: 3, width: 12, d_out: 2, lambda: 0.1 },
+  ];
+  for (const [k, c] of cases.entries()) {
+    const params = { ...c, loss: 'rls', forget_fraction: 0.3 };
+    const p = (await runner.solve({ solver: 'influence.primal', params, seed: 100 + k })).outputs;
+    const d = (await runner.solve({ solver: 'influence.dual', params, seed: 100 + k })).outputs;
+    assert.ok((p.retrain_error as number) <= 1e-10, `${c.model} primal ${p.retrain_error}`);
+    assert.ok((d.retrain_error as number) <= 1e-10, `${c.model} dual ${d.retrain_error}`);
+    assert.ok(relDiff(d.dtheta as number[], p.dtheta as number[]) <= 1e-10, `${c.model} dual vs primal`);
+    assert.ok(relDiff(d.dloss as number[], p.dloss as number[]) <= 1e-10);
+    assert.ok((p.n_forget as number) >= 1);
+  }
+});
+
+test('softmax cross-entropy on a linearised MLP: dual = primal to solver tolerance, and CG matches direct', async () => {
+  const runner = new InProcessRunner();
+  const params = { model: 'mlp_linearized', loss: 'softmax_ce', N: 16, d: 4, width: 10, d_out: 3, lambda: 0.05, forget: [2, 3, 11] };
+  const pd = (await runner.solve({ solver: 'influence.primal', params: { ...params, method: 'direct' }, seed: 3 })).outputs;
+  const dd = (await runner.solve({ solver: 'influence.dual', params: { ...params, method: 'direct' }, seed: 3 })).outputs;
+  const d7 = (await runner.solve({ solver: 'influence.dual', params: { ...params, method: 'direct', system: 'd7' }, seed: 3 })).outputs;
+  const dc = (await runner.solve({ solver: 'influence.dual', params: { ...params, kernel: 'matrix_free', tol: 1e-10 }, seed: 3 })).outputs;
+  const pc = (await runner.solve({ solver: 'influence.primal', params: { ...params, method: 'cg', tol: 1e-10 }, seed: 3 })).outputs;
+  assert.ok(relDiff(dd.dtheta as number[], pd.dtheta as number[]) < 1e-9);
+  assert.ok(relDiff(d7.dtheta as number[], pd.dtheta as number[]) < 1e-9);
+  assert.ok(relDiff(dc.dtheta as number[], pd.dtheta as number[]) < 1e-6, `${relDiff(dc.dtheta as number[], pd.dtheta as number[])}`);
+  assert.ok(relDiff(pc.dtheta as number[], pd.dtheta as number[]) < 1e-7);
+  // one Newton step is not retraining for a non-quadratic loss: a small but non-zero error
+  const e = pd.retrain_rel_change_error as number;
+  assert.ok(e > 1e-6 && e < 0.5, `CE one-step error ${e}`);
+});
+
+test('softmax_ce Hessian and gradient match finite differences; d_out = 1 is the logistic loss', () => {
+  const F = Float64Array.from([0.3, -1.2, 0.7]), Y = Float64Array.from([0, 1, 0]);
+  const g = new Float64Array(3), h = new Float64Array(9);
+  softmaxCe.grad(F, Y, 0, 3, g, 0);
+  softmaxCe.hess(F, Y, 0, 3, h);
+  const eps = 1e-6;
+  for (let a = 0; a < 3; a++) {
+    const Fp = F.slice(), Fm = F.slice();
+    Fp[a] += eps; Fm[a] -= eps;
+    assert.ok(Math.abs((softmaxCe.value(Fp, Y, 0, 3) - softmaxCe.value(Fm, Y, 0, 3)) / (2 * eps) - g[a]) < 1e-8);
+    const gp = new Float64Array(3), gm = new Float64Array(3);
+    softmaxCe.grad(Fp, Y, 0, 3, gp, 0); softmaxCe.grad(Fm, Y, 0, 3, gm, 0);
+    for (let b = 0; b < 3; b++) assert.ok(Math.abs((gp[b] - gm[b]) / (2 * eps) - h[b * 3 + a]) < 1e-8);
+  }
+  assert.ok(Math.abs(softmaxCe.value([2], [-1], 0, 1) - Math.log1p(Math.exp(2))) < 1e-12);
+});
+
+test('the MLP Jacobian by reverse mode matches finite differences of the forward pass', async () => {
+  const { Mlp } = await import('./mlp');
+  const net = new Mlp({ sizes: [3, 5, 4, 2], wStd: 2, bStd: 0.1 });
+  const rng = new Rng(11);
+  const theta = net.init(rng);
+  const x = rng.normals(3);
+  const J = new Float64Array(2 * net.P);
+  net.jacobianInto(theta, x, J, 0);
+  const eps = 1e-6;
+  for (let j = 0; j < net.P; j++) {
+    const tp = theta.slice(), tm = theta.slice();
+    tp[j] += eps; tm[j] -= eps;
+    const fp = net.forward(tp, x), fm = net.forward(tm, x);
+    for (let a = 0; a < 2; a++) assert.ok(Math.abs((fp[a] - fm[a]) / (2 * eps) - J[a * net.P + j]) < 1e-7, `param ${j} output ${a}`);
+  }
+});
+
+test('bad input: paths outside the workspace, bad forget indices, unknown enum values', async () => {
+  const runner = new InProcessRunner();
+  await assert.rejects(runner.solve({ solver: 'influence.primal', params: { data: '/etc/passwd' } }),
+    (e: unknown) => e instanceof SolverInputError && e.param === 'data' && /absolute/.test(e.message));
+  await assert.rejects(runner.solve({ solver: 'influence.dual', params: { data: 'examples/../../secret.csv' } }),
+    (e: unknown) => e instanceof SolverInputError && e.param === 'data');
+  await assert.rejects(runner.solve({ solver: 'influence.primal', params: { data: 'examples/data/missing.csv' } }), /not found/);
+  await assert.rejects(runner.solve({ solver: 'influence.primal', params: { N: 5, forget: [7] } }),
+    (e: unknown) => e instanceof SolverInputError && e.param === 'forget');
+  await assert.rejects(runner.solve({ solver: 'influence.primal', params: { N: 3, forget: [0, 1, 2] } }), /every training point/);
+  await assert.rejects(runner.solve({ solver: 'influence.dual', params: { kernel: 'matrix_free', method: 'direct' } }), /materialized/);
+  await assert.rejects(runner.solve({ solver: 'influence.primal', params: { lambda: 0 } }), /range/);
+  await assert.rejects(runner.solve({ solver: 'influence.primal', params: { model: 'mlp' } }), /mlp_linearized/);
+});
+
+test('a CSV from the workspace loads (examples/data/influence_regression.csv) and gives exact removal', async () => {
+  const runner = new InProcessRunner();
+  const params = { data: 'examples/data/influence_regression.csv', d_out: 1, N_test: 5, forget: [0, 1, 2], lambda: 0.1 };
+  const p = (await runner.solve({ solver: 'influence.primal', params })).outputs;
+  const d = (await runner.solve({ solver: 'influence.dual', params })).outputs;
+  assert.equal((p.dloss as number[]).length, 5);
+  assert.ok((p.retrain_error as number) < 1e-10);
+  assert.ok(relDiff(d.dtheta as number[], p.dtheta as number[]) < 1e-10);
+});
+
+test('deterministic for a seed; the forget fraction is honoured', async () => {
+  const runner = new InProcessRunner();
+  const params = { model: 'random_features', N: 20, d: 3, width: 8, forget_fraction: 0.25 };
+  const a = await runner.solve({ solver: 'influence.dual', params, seed: 5 });
+  const b = await runner.solve({ solver: 'influence.dual', params, seed: 5 });
+  assert.deepEqual(a.outputs.dtheta, b.outputs.dtheta);
+  assert.equal(a.outputs.n_forget, 5);
+  assert.ok((a.outputs.dtheta_norm as number) > 0);
+});
