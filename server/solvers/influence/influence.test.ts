@@ -4,7 +4,7 @@ import { CholeskyDecomposition, Matrix } from 'ml-matrix';
 import { InProcessRunner } from '../../engine/runner';
 import { dense, matVec, relDiff } from '../../numeric/linalg';
 import { Rng } from '../../numeric/rng';
-import { SolverInputError } from '../registry';
+import { SolverInputError, Value } from '../registry';
 import { dualStep } from './dual';
 import { fitLinearised } from './fit';
 import { rls, softmaxCe } from './losses';
@@ -82,7 +82,7 @@ test('C2: D6 and D7 give the same Δα_r; materialised and matrix-free CG agree 
 
 test('randomised linear-in-θ models with rls: primal = dual = exact retraining to 1e-10 (through the registry)', async () => {
   const runner = new InProcessRunner();
-  const cases = [
+  const cases: Record<string, Value>[] = [
     { model: 'linear', N: 15, d: 6, d_out: 2, lambda: 0.05 },
     { model: 'linear', N: 9, d: 20, d_out: 1, lambda: 0.3 },
     { model: 'random_features', N: 10, d: 4, width: 40, d_out: 3, lambda: 0.1 },
