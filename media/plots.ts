@@ -1,0 +1,168 @@
+// The plots webview: renders Vega-Lite specs from the language server with the bundled Vega (no
+// network; expressions evaluated by vega-interpreter so the CSP needs no 'unsafe-eval'), keeps a
+// history of plots (pin, rename, delete), and exports figures (SVG, PNG) and data (CSV, JSON) through
+// the extension. State lives in the webview's setState and is mirrored to the extension.
+import embed, { Result } from 'vega-embed';
+import { expressionInterpreter } from 'vega-interpreter';
+import type { PlotPayload } from '../server/protocol';
+import type { FromPlotsWebview, PlotEntry, PlotsPanelInfo, ToPlotsWebview } from './webviewMessages';
+
+interface VsCodeApi { postMessage(m: FromPlotsWebview): void; getState(): unknown; setState(s: unknown): void }
+declare function acquireVsCodeApi(): VsCodeApi;
+const vscode = acquireVsCodeApi();
+
+const MAX_ENTRIES = 60;
+let entries: PlotEntry[] = [];
+let selected: string | undefined;
+let view: Result | undefined;
+let renderError: string | undefined;
+
+const list = document.getElementById('history') as HTMLUListElement;
+const figure = document.getElementById('figure') as HTMLDivElement;
+const caption = document.getElementById('caption') as HTMLDivElement;
+
+function keyOf(p: PlotPayload): string { return `${p.uri}#${p.experiment}#${p.title}`; }
+
+function persist(): void {
+  vscode.setState({ entries, selected });
+  vscode.postMessage({ type: 'state', entries, selected });
+}
+
+/** New plots replace the unpinned entry of the same experiment and title; pinned ones stay as history. */
+function addPlots(plots: PlotPayload[], reveal: boolean): void {
+  for (const p of plots) {
+    const key = keyOf(p);
+    const old = entries.findIndex((e) => !e.pinned && keyOf(e) === key);
+    const entry: PlotEntry = {
+      ...p, id: `${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`,
+      name: old >= 0 ? entries[old].name : `${p.experiment}: ${p.title}`, pinned: false,
+    };
+    if (old >= 0) {
+      if (selected === entries[old].id) selected = entry.id;
+      entries[old] = entry;
+    } else entries.unshift(entry);
+    if (reveal) selected = entry.id;
+  }
+  while (entries.length > MAX_ENTRIES) {
+    const i = entries.map((e) => e.pinned).lastIndexOf(false);
+    entries.splice(i >= 0 ? i : entries.length - 1, 1);
+  }
+  if (!selected && entries.length) selected = entries[0].id;
+  persist();
+  void render();
+}
+
+function button(label: string, title: string, onClick: () => void): HTMLButtonElement {
+  const b = document.createElement('button');
+  b.textContent = label;
+  b.title = title;
+  b.addEventListener('click', (ev) => { ev.stopPropagation(); onClick(); });
+  return b;
+}
+
+function renderHistory(): void {
+  list.replaceChildren();
+  for (const e of entries) {
+    const li = document.createElement('li');
+    li.className = (e.id === selected ? 'selected ' : '') + (e.stale ? 'stale' : '');
+    li.dataset.id = e.id;
+    const name = document.createElement('span');
+    name.className = 'name';
+    name.textContent = (e.pinned ? '📌 ' : '') + e.name + (e.stale ? ' (stale)' : '');
+    name.title = `${e.uri}\n${new Date(e.createdAt).toLocaleString()}`;
+    li.append(name,
+      button(e.pinned ? 'unpin' : 'pin', 'keep this plot when the experiment re-runs', () => { e.pinned = !e.pinned; persist(); renderHistory(); }),
+      button('rename', 'rename this plot', () => startRename(li, e)),
+      button('×', 'delete this plot', () => {
+        entries = entries.filter((x) => x.id !== e.id);
+        if (selected === e.id) selected = entries[0]?.id;
+        persist(); void render();
+      }));
+    li.addEventListener('click', () => { selected = e.id; persist(); void render(); });
+    list.append(li);
+  }
+}
+
+function startRename(li: HTMLLIElement, e: PlotEntry): void {
+  const input = document.createElement('input');
+  input.value = e.name;
+  input.setAttribute('aria-label', 'plot name');
+  const done = (save: boolean) => { if (save && input.value.trim()) e.name = input.value.trim(); persist(); renderHistory(); };
+  input.addEventListener('keydown', (ev) => { if (ev.key === 'Enter') done(true); if (ev.key === 'Escape') done(false); });
+  input.addEventListener('blur', () => done(true));
+  li.replaceChildren(input);
+  input.focus();
+  input.select();
+}
+
+async function render(): Promise<void> {
+  renderHistory();
+  view?.finalize();
+  view = undefined;
+  renderError = undefined;
+  figure.replaceChildren();
+  const e = entries.find((x) => x.id === selected);
+  if (!e) { caption.textContent = 'No plot yet: run an experiment with a `plot` block (code lens "Run", then "Plot").'; return; }
+  caption.textContent = `${e.name} — ${e.uri.split('/').pop()} · ${new Date(e.createdAt).toLocaleTimeString()}${e.stale ? ' · STALE: the inputs changed since this was computed' : ''}`;
+  figure.classList.toggle('stale', !!e.stale);
+  try {
+    view = await embed(figure, e.spec as never, {
+      renderer: 'svg', actions: false, defaultStyle: false, ast: true, expr: expressionInterpreter,
+      tooltip: { disableDefaultStyle: true }, config: { background: 'transparent' },
+    } as never);
+  } catch (err) {
+    renderError = String((err as Error)?.message ?? err);
+    figure.textContent = `Could not render this plot: ${renderError}`;
+    vscode.postMessage({ type: 'error', message: renderError });
+  }
+}
+
+function info(): PlotsPanelInfo {
+  const svg = figure.querySelector('svg');
+  return {
+    entries: entries.map((e) => ({ id: e.id, name: e.name, pinned: e.pinned, stale: !!e.stale, title: e.title })),
+    selected,
+    svgElementCount: svg ? svg.querySelectorAll('*').length : 0,
+    markCount: svg ? svg.querySelectorAll('g.mark-symbol path, g.mark-line path, g.mark-rule line, g.mark-rect path, g.mark-point path').length : 0,
+    error: renderError,
+  };
+}
+
+function csv(rows: Record<string, unknown>[]): string {
+  const cols = [...new Set(rows.flatMap((r) => Object.keys(r)))];
+  const cell = (v: unknown) => {
+    const s = v === null || v === undefined ? '' : String(v);
+    return /[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+  };
+  return [cols.join(','), ...rows.map((r) => cols.map((c) => cell(r[c])).join(','))].join('\n') + '\n';
+}
+
+async function exportAs(format: 'svg' | 'png' | 'csv' | 'json'): Promise<void> {
+  const e = entries.find((x) => x.id === selected);
+  if (!e) { vscode.postMessage({ type: 'error', message: 'no plot selected' }); return; }
+  let data: string;
+  if (format === 'csv') data = csv(e.rows);
+  else if (format === 'json') data = JSON.stringify({ title: e.title, experiment: e.experiment, uri: e.uri, createdAt: e.createdAt, rows: e.rows }, null, 2);
+  else if (!view) { vscode.postMessage({ type: 'error', message: 'the plot is not rendered' }); return; }
+  else data = format === 'svg' ? await view.view.toSVG() : await view.view.toImageURL('png', 2);
+  vscode.postMessage({ type: 'exported', format, name: e.name, data });
+}
+
+window.addEventListener('message', (ev: MessageEvent<ToPlotsWebview>) => {
+  const m = ev.data;
+  if (m.type === 'plots') addPlots(m.plots, m.reveal);
+  else if (m.type === 'restore') {
+    // The extension's copy wins only when the webview has none (e.g. a panel opened after a reload).
+    if (!entries.length) { entries = m.entries; selected = m.selected ?? entries[0]?.id; persist(); void render(); }
+  } else if (m.type === 'query') vscode.postMessage({ type: 'query-result', requestId: m.requestId, info: info() });
+  else if (m.type === 'export') void exportAs(m.format);
+});
+
+for (const f of ['svg', 'png', 'csv', 'json'] as const) {
+  document.getElementById(`export-${f}`)?.addEventListener('click', () => void exportAs(f));
+}
+
+const saved = vscode.getState() as { entries?: PlotEntry[]; selected?: string } | undefined;
+if (saved?.entries) { entries = saved.entries; selected = saved.selected; }
+void render();
+vscode.postMessage({ type: 'ready' });

@@ -1,0 +1,33 @@
+// Messages between the extension (client/plotPanel.ts, client/chartPanel.ts) and the webviews
+// (media/*.ts). Typed once here, imported by both sides.
+import type { PlotPayload } from '../server/protocol';
+
+/** A plot in the panel's history. */
+export interface PlotEntry extends PlotPayload {
+  id: string;
+  name: string;
+  pinned: boolean;
+}
+
+export type ToPlotsWebview =
+  | { type: 'plots'; plots: PlotPayload[]; reveal: boolean }
+  | { type: 'restore'; entries: PlotEntry[]; selected?: string }
+  | { type: 'query'; requestId: number }
+  | { type: 'export'; format: 'svg' | 'png' | 'csv' | 'json' };
+
+export interface PlotsPanelInfo {
+  entries: { id: string; name: string; pinned: boolean; stale: boolean; title: string }[];
+  selected?: string;
+  /** Rendered SVG elements of the selected plot (marks, axes, legends), for integration tests. */
+  svgElementCount: number;
+  /** Number of `path`/`symbol`/`line` mark groups drawn from data. */
+  markCount: number;
+  error?: string;
+}
+
+export type FromPlotsWebview =
+  | { type: 'ready' }
+  | { type: 'state'; entries: PlotEntry[]; selected?: string }
+  | { type: 'query-result'; requestId: number; info: PlotsPanelInfo }
+  | { type: 'exported'; format: 'svg' | 'png' | 'csv' | 'json'; name: string; data: string }
+  | { type: 'error'; message: string };
