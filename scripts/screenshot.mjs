@@ -32,29 +32,31 @@ const url = await new Promise((resolve, reject) => {
   start.on('exit', (c) => reject(new Error(`start.mjs exited with ${c}`)));
 });
 
-const { chromium: pw } = await import('playwright-core');
-browser = await pw.launch({ executablePath: chromium, headless: true, args: chromiumArgs });
-const page = await browser.newPage({ viewport: { width: 1280, height: 760 } });
-await page.goto(url);
-await page.waitForSelector('.monaco-workbench', { timeout: 90_000 });
-// Quick Open the file (the explorer may still be loading).
-await page.waitForTimeout(3000);
-await page.keyboard.press('Control+P');
-await page.waitForSelector('.quick-input-widget input', { timeout: 30_000 });
-await page.keyboard.type(path.basename(file));
-await page.waitForTimeout(1500);
-await page.keyboard.press('Enter');
-await page.waitForSelector('.editor-instance .view-lines', { timeout: 30_000 });
-// The extension activates on the language; the status bar item appears once the client runs.
-const statusOk = await page.waitForSelector('.statusbar-item:has-text("Theory Lab")', { timeout: 60_000 }).then(() => true, () => false);
-await page.waitForTimeout(3000);
-const colours = await page.$$eval('.editor-instance .view-lines span[class^="mtk"]', (els) => [...new Set(els.map((e) => getComputedStyle(e).color))]);
-const languageLabel = await page.$eval('.statusbar-item[id="status.editor.mode"]', (e) => e.textContent?.trim() ?? '').catch(() => '?');
-fs.mkdirSync(path.dirname(out), { recursive: true });
-await page.screenshot({ path: out });
-const status = await page.$$eval('.statusbar-item', (els) => els.map((e) => e.textContent?.trim()).filter((t) => t && t.includes('Theory Lab')));
-console.log(`screenshot: ${out}`);
-console.log(`screenshot: language mode "${languageLabel}", ${colours.length} distinct token colours, status bar: ${JSON.stringify(status)}`);
-const ok = statusOk && colours.length >= 4 && /theory lab/i.test(languageLabel);
-console.log(ok ? 'screenshot: OK — highlighted, extension active' : 'screenshot: FAILED — see the values above');
-await done(ok ? 0 : 1);
+try {
+  const { chromium: pw } = await import('playwright-core');
+  browser = await pw.launch({ executablePath: chromium, headless: true, args: chromiumArgs });
+  const page = await browser.newPage({ viewport: { width: 1280, height: 760 } });
+  await page.goto(url);
+  await page.waitForSelector('.monaco-workbench', { timeout: 90_000 });
+  // Open the file from the explorer (Quick Open raced with the file index in earlier attempts).
+  const row = page.locator(`.explorer-folders-view .monaco-list-row:has-text("${path.basename(file)}")`).first();
+  await row.waitFor({ timeout: 60_000 });
+  await row.click();
+  await page.waitForSelector('.editor-instance .view-lines', { timeout: 30_000 });
+  // The extension activates on the language; the status bar item appears once the client runs.
+  const statusOk = await page.waitForSelector('.statusbar-item:has-text("Theory Lab")', { timeout: 60_000 }).then(() => true, () => false);
+  await page.waitForTimeout(3000);
+  const colours = await page.$$eval('.editor-instance .view-lines span[class^="mtk"]', (els) => [...new Set(els.map((e) => getComputedStyle(e).color))]);
+  const languageLabel = await page.$eval('.statusbar-item[id="status.editor.mode"]', (e) => e.textContent?.trim() ?? '').catch(() => '?');
+  fs.mkdirSync(path.dirname(out), { recursive: true });
+  await page.screenshot({ path: out });
+  const status = await page.$$eval('.statusbar-item', (els) => els.map((e) => e.textContent?.trim()).filter((t) => t && t.includes('Theory Lab')));
+  console.log(`screenshot: ${out}`);
+  console.log(`screenshot: language mode "${languageLabel}", ${colours.length} distinct token colours, status bar: ${JSON.stringify(status)}`);
+  const ok = statusOk && colours.length >= 4 && /theory lab/i.test(languageLabel);
+  console.log(ok ? 'screenshot: OK — highlighted, extension active' : 'screenshot: FAILED — see the values above');
+  await done(ok ? 0 : 1);
+} catch (e) {
+  console.error(`screenshot: FAILED — ${e?.stack ?? e}`);
+  await done(1);
+}
