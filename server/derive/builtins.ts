@@ -6,7 +6,7 @@ export const ELEMENTWISE_UNARY = ['exp', 'log', 'tanh', 'sigmoid', 'relu', 'sqrt
 
 export const BUILTIN_NAMES = new Set<string>([
   ...ELEMENTWISE_UNARY,
-  'sum', 'mean', 'max', 'min', 'logsumexp', 'softmax', 'outer', 'diag', 'eye', 'inv', 'det', 'logdet', 'trace', 'grad',
+  'sum', 'mean', 'max', 'min', 'logsumexp', 'softmax', 'outer', 'diag', 'eye', 'ones', 'inv', 'det', 'logdet', 'trace', 'grad',
 ]);
 
 /** Built-ins that act entry by entry, so a user function made only of them has an elementwise f'. */
@@ -21,7 +21,7 @@ export const SIGNATURES: Record<string, string> = {
   min: 'min(A, B) — elementwise minimum (a scalar broadcasts); min(X) — smallest entry',
   logsumexp: 'logsumexp(X) — log Σ exp over all entries (scalar)', softmax: 'softmax(v) — vector → vector',
   outer: 'outer(a, b) — vectors (m), (n) → matrix (m×n)', diag: 'diag(v) → diagonal matrix; diag(M) → its diagonal',
-  eye: 'eye(n) — identity matrix (n×n), n a constant', inv: 'inv(M) — inverse of a square matrix',
+  eye: 'eye(n) — identity matrix (n×n), n a constant', ones: 'ones(n) — vector of n ones, n a constant', inv: 'inv(M) — inverse of a square matrix',
   det: 'det(M) — determinant', logdet: 'logdet(M) — log |det M|', trace: 'trace(M) — sum of the diagonal',
   grad: 'grad(S, X) — gradient of the scalar S with respect to the given X (shape of X)',
 };

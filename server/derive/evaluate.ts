@@ -127,6 +127,7 @@ export class PointEvaluator {
     }
     if (name === 'outer') return op.outer(args[0], args[1]);
     if (name === 'eye') return op.eye(args[0].value.data[0]);
+    if (name === 'ones') return op.ones(args[0].value.data[0]);
     const f = UNARY[name];
     if (!f) throw new Error(`unknown function ${name}`);
     return f(args[0]);

@@ -257,6 +257,8 @@ export function eye(n: number): Node {
   return constant(out, 'eye');
 }
 
+export function ones(n: number): Node { return constant(filled([n], 1), 'ones'); }
+
 export function trace(a: Node): Node { return sum(diag(a)); }
 
 export function inv(a: Node): Node {

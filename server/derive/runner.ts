@@ -174,7 +174,7 @@ function runCheck(decl: DerivationDecl, fileLets: LetStmt[], givens: GivenVar[],
   const passed = worst.err <= tol;
   const outcome: CheckOutcome = { ...base, message: "", passed, points: done, worstRelError: worst.err, redrawn, worstPointIndex: worst.k };
   if (passed) {
-    outcome.message = `✓ ${done} point${done === 1 ? '' : 's'}, worst relative error ${worst.err.toExponential(1)}${redrawNote}`;
+    outcome.message = `✓ ${done} point${done === 1 ? '' : 's'}, worst relative error ${worst.err === 0 ? '0' : worst.err.toExponential(1)}${redrawNote}`;
     return outcome;
   }
   outcome.worstPoint = Object.fromEntries([...worst.point].map(([n, t]) => [n, summarize(t)]));

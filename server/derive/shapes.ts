@@ -240,9 +240,9 @@ export class ShapeChecker {
     }
     if (!arity(1)) return UNKNOWN;
     const a = args[0];
-    if (name === 'eye') {
-      if (a.shape && (a.value === undefined || !Number.isInteger(a.value) || a.value < 1)) return this.error(at(0), '`eye(n)` needs a constant positive integer n');
-      return a.value === undefined ? UNKNOWN : { shape: [a.value, a.value] };
+    if (name === 'eye' || name === 'ones') {
+      if (a.shape && (a.value === undefined || !Number.isInteger(a.value) || a.value < 1)) return this.error(at(0), `\`${name}(n)\` needs a constant positive integer n`);
+      return a.value === undefined ? UNKNOWN : { shape: name === 'eye' ? [a.value, a.value] : [a.value] };
     }
     if (!a.shape) return UNKNOWN;
     if ((ELEMENTWISE_UNARY as readonly string[]).includes(name)) return { shape: a.shape };
