@@ -53,6 +53,36 @@ test('a sign error is caught, with the worst point, both sides and the autodiff 
   assert.deepEqual(bad.left!.shape, [4]);
   assert.deepEqual(bad.autodiff, bad.left);
   assert.match(bad.message, /^✗ relative error .* > 1e-6/);
+  // central differences of E confirm the autodiff side, so the message blames the hand-derived side
+  assert.deepEqual(bad.finiteDifference!.shape, [4]);
+  assert.match(bad.message, /central differences agree with the autodiff value/);
+});
+
+test('an error inside one check skips only that check', () => {
+  const text = `derivation partly_wrong {
+  given x: vector(3), A: matrix(3, 3)
+  check A @ x == x @ A.T
+  check sum(x) == x @ ones(4)
+}`;
+  const { derivations, fileLets } = parseDerivations(text);
+  const run = runDerivation(derivations[0], fileLets);
+  assert.equal(run.diagnostics.length, 1);
+  assert.equal(spanText(text, run.diagnostics[0].span), 'x @ ones(4)');
+  assert.equal(run.checks.length, 1);
+  assert.ok(run.checks[0].passed, run.checks[0].message);
+  assert.deepEqual(run.checks[0].span, derivations[0].body[1].span);
+});
+
+test('an error in a let leaves every check unrun', () => {
+  const text = `derivation broken_let {
+  given x: vector(3)
+  let y = x + ones(2)
+  check x == x
+}`;
+  const { derivations, fileLets } = parseDerivations(text);
+  const run = runDerivation(derivations[0], fileLets);
+  assert.equal(run.diagnostics.length, 1);
+  assert.deepEqual(run.checks, []);
 });
 
 test('results are reproducible per seed and change with the seed', () => {

@@ -19,6 +19,8 @@ export interface CheckOutcome {
   points: number;
   worstPoint?: Record<string, TensorSummary>;
   left?: TensorSummary; right?: TensorSummary; autodiff?: TensorSummary;
+  /** When a side is grad(S, X): central differences of S in X at the worst point, to tell a wrong formula from a wrong gradient. */
+  finiteDifference?: TensorSummary;
   /** Index (0-based, in draw order) of the worst point. */
   worstPointIndex?: number;
   /** Points skipped because a matrix was near-singular there. */
@@ -91,9 +93,17 @@ export function runDerivation(decl: DerivationDecl, fileLets: LetStmt[], opts: R
   const values = new Map<string, Tensor>();
   const checks: CheckOutcome[] = [];
 
-  if (!analysis.hasErrors) {
-    recordFirstPoint(decl, fileLets, givens, seed, timeoutMs, values, diagnostics);
-    checkStmts.forEach((stmt, i) => checks.push(runCheck(decl, fileLets, givens, stmt, analysis.checks[i], seed, timeoutMs)));
+  // An error in a given or a let leaves nothing safe to evaluate; an error inside one check only skips
+  // that check (its diagnostic already says why), so the other checks still report.
+  const errors = diagnostics.filter((d) => d.severity === 'error');
+  const within = (s: Span) => errors.some((d) => d.span.start >= s.start && d.span.end <= s.end);
+  const blocked = errors.some((d) => !checkStmts.some((c) => d.span.start >= c.span.start && d.span.end <= c.span.end));
+  if (!blocked) {
+    const runnable = new Set(checkStmts.filter((c) => !within(c.span)));
+    recordFirstPoint(decl, fileLets, givens, seed, timeoutMs, runnable, values, diagnostics);
+    checkStmts.forEach((stmt, i) => {
+      if (runnable.has(stmt)) checks.push(runCheck(decl, fileLets, givens, stmt, analysis.checks[i], seed, timeoutMs));
+    });
   }
 
   return {
@@ -114,13 +124,13 @@ export function runDerivation(decl: DerivationDecl, fileLets: LetStmt[], opts: R
 
 /** Evaluates every let and both sides of every check at point 0, keeping each sub-expression's value for hovers. */
 function recordFirstPoint(decl: DerivationDecl, fileLets: LetStmt[], givens: GivenVar[], seed: number, timeoutMs: number,
-  values: Map<string, Tensor>, diagnostics: DeriveDiagnostic[]): void {
+  runnable: Set<CheckStmt>, values: Map<string, Tensor>, diagnostics: DeriveDiagnostic[]): void {
   const ev = new PointEvaluator(decl, fileLets, samplePoint(givens, seed, 0), values);
   for (const s of decl.body) {
     try {
       withDeadline(timeoutMs, () => {
         if (s.kind === 'let' && !s.params) ev.letValue(s);
-        if (s.kind === 'check') { ev.eval(s.left, new Map()); ev.eval(s.right, new Map()); }
+        if (s.kind === 'check' && runnable.has(s)) { ev.eval(s.left, new Map()); ev.eval(s.right, new Map()); }
       });
     } catch (err) {
       if (s.kind !== 'given') diagnostics.push({ span: s.span, severity: 'warning', message: err instanceof TimeoutError ? `evaluation stopped: ${err.message}` : `evaluation failed: ${(err as Error).message}` });
@@ -155,7 +165,9 @@ function runCheck(decl: DerivationDecl, fileLets: LetStmt[], givens: GivenVar[],
       }
     });
   } catch (err) {
-    if (!(err instanceof TimeoutError)) throw err;
+    if (!(err instanceof TimeoutError)) {
+      return { ...base, passed: false, inconclusive: true, points: done, message: `evaluation failed: ${(err as Error).message}` };
+    }
     return {
       ...base, passed: false, inconclusive: true, points: done, redrawn,
       worstRelError: worst?.err ?? NaN,
@@ -181,13 +193,56 @@ function runCheck(decl: DerivationDecl, fileLets: LetStmt[], givens: GivenVar[],
   outcome.left = summarize(worst.left);
   outcome.right = summarize(worst.right);
   const gradSide = isGrad(stmt.left) ? outcome.left : isGrad(stmt.right) ? outcome.right : undefined;
-  if (gradSide) outcome.autodiff = gradSide;
+  let fdNote = '';
+  if (gradSide) {
+    outcome.autodiff = gradSide;
+    const gradExpr = (isGrad(stmt.left) ? stmt.left : stmt.right) as Extract<Expr, { kind: 'call' }>;
+    const autodiff = isGrad(stmt.left) ? worst.left : worst.right;
+    const fd = finiteDifference(decl, fileLets, worst.point, gradExpr, timeoutMs);
+    if (fd) {
+      outcome.finiteDifference = summarize(fd);
+      const agree = relativeError(fd, autodiff, 0) < 1e-5;
+      fdNote = agree ? '; central differences agree with the autodiff value, so the other side is what differs'
+        : `; central differences give ${outcome.finiteDifference.text}`;
+    }
+  }
   const errText = Number.isFinite(worst.err) ? worst.err.toExponential(1) : 'not finite';
   const nonFinite = !allFinite(worst.left) ? 'the left side is not finite; ' : !allFinite(worst.right) ? 'the right side is not finite; ' : '';
   const pointText = [...worst.point].map(([n, t]) => `${n} = ${renderTensor(t, 4, 2)}`).join(', ');
   outcome.message = `✗ relative error ${errText} > ${formatNumber(tol)} at draw ${worst.k + 1}: ${nonFinite}` +
     `left ${shapeText(worst.left.shape)} = ${outcome.left.text}, right = ${outcome.right.text}` +
     (gradSide ? ` (autodiff value: the ${gradSide === outcome.left ? 'left' : 'right'} side)` : '') +
-    `; at ${pointText}${redrawNote}`;
+    `${fdNote}; at ${pointText}${redrawNote}`;
   return outcome;
+}
+
+/**
+ * Central differences of S in X for a side grad(S, X), at one point: an independent estimate of the
+ * gradient that needs no autodiff. Skipped for large X (2·size evaluations) or on any failure.
+ */
+function finiteDifference(decl: DerivationDecl, fileLets: LetStmt[], point: Map<string, Tensor>,
+  gradExpr: Extract<Expr, { kind: 'call' }>, timeoutMs: number): Tensor | undefined {
+  const target = gradExpr.args[1].value;
+  if (target.kind !== 'name') return undefined;
+  const x = point.get(target.name);
+  if (!x || x.data.length > 400) return undefined;
+  const at = (i: number, delta: number) => {
+    const moved = new Map(point);
+    const t = { shape: x.shape, data: Float64Array.from(x.data) };
+    t.data[i] += delta;
+    moved.set(target.name, t);
+    return new PointEvaluator(decl, fileLets, moved).eval(gradExpr.args[0].value, new Map()).value.data[0];
+  };
+  try {
+    return withDeadline(timeoutMs, () => {
+      const out = { shape: [...x.shape], data: new Float64Array(x.data.length) };
+      for (let i = 0; i < x.data.length; i++) {
+        const h = 1e-5 * Math.max(1, Math.abs(x.data[i]));
+        out.data[i] = (at(i, h) - at(i, -h)) / (2 * h);
+      }
+      return out;
+    });
+  } catch {
+    return undefined;
+  }
 }
