@@ -12,7 +12,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const all = ['unit', 'lsp', 'vscode', 'gpu'];
+const all = ['unit', 'lsp', 'vscode', 'gpu', 'cluster'];
 const wanted = process.argv.slice(2).filter((a) => all.includes(a));
 const tiers = wanted.length ? wanted : all;
 const ci = process.env.CI === 'true';
@@ -73,6 +73,22 @@ function build() {
   if (r.status !== 0) { console.error('build failed'); process.exit(2); }
 }
 
+// Cluster tier: a real single-node Slurm on 127.0.0.1 (scripts/slurm-local.sh), started and stopped here.
+function clusterTier() {
+  const have = ['sbatch', 'slurmctld', 'slurmd', 'munged'].every((c) => spawnSync('sh', ['-c', `command -v ${c}`]).status === 0);
+  const isRoot = process.getuid?.() === 0;
+  if (!have || !isRoot) return skipTier('cluster', !have ? 'Slurm is not installed' : 'starting slurmd needs root', 'sudo bash scripts/slurm-local.sh install');
+  const dir = path.join(os.tmpdir(), `theorylab-slurm-${process.pid}`);
+  const env = { ...process.env, THEORYLAB_SLURM_DIR: dir, SLURM_CONF: path.join(dir, 'slurm.conf') };
+  const up = spawnSync('bash', ['scripts/slurm-local.sh', 'start'], { cwd: root, stdio: 'inherit', env });
+  if (up.status !== 0) return { passed: 0, failed: 1, note: 'the local Slurm cluster did not start' };
+  try {
+    return nodeTests('cluster', findTests(path.join(root, 'test', 'cluster')), env);
+  } finally {
+    spawnSync('bash', ['scripts/slurm-local.sh', 'stop'], { cwd: root, stdio: 'inherit', env });
+  }
+}
+
 const results = {};
 build();
 const seconds = {};
@@ -98,6 +114,7 @@ for (const tier of tiers) {
     if (fs.existsSync(resultFile)) res = JSON.parse(fs.readFileSync(resultFile, 'utf8'));
     results.vscode = res;
   }
+  if (tier === 'cluster') results.cluster = clusterTier();
   seconds[tier] = (Date.now() - t0) / 1000;
 }
 
