@@ -11,3 +11,4 @@ export { SIGNATURES as DERIVE_BUILTIN_SIGNATURES, BUILTIN_NAMES as DERIVE_BUILTI
 export function analyzeDerivation(decl: DerivationDecl, fileLets: LetStmt[]): DeriveDiagnostic[] {
   return new ShapeChecker(decl, fileLets).analyze().diagnostics;
 }
+export { outcomeDiagnostic, hoverText, reportLines, runFailed } from './report';

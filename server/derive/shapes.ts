@@ -65,6 +65,7 @@ export class ShapeChecker {
             seen.add(p.name);
           }
           this.define(stmt.name.name, stmt.name.span, { kind: 'function', stmt, file: false });
+          this.checkNamesOf(stmt);
         } else {
           const binding: Binding = { kind: 'value', stmt, file: false };
           binding.type = this.infer(stmt.value, new Map());
@@ -111,6 +112,28 @@ export class ShapeChecker {
     if ((v.domain === 'unit' || v.domain === 'simplex') && shape.length !== 1) {
       this.error(v.span, `\`${v.name.name}\`: ${v.domain} needs a vector, not ${shapeText(shape)}`);
     }
+  }
+
+  /** A function body is typed at each call; names no scope defines are reported even if it is never called. */
+  private checkNamesOf(fn: LetStmt): void {
+    const params = new Set(fn.params!.map((p) => p.name));
+    const known = (n: string) => params.has(n) || this.file.has(n) || BUILTIN_NAMES.has(n)
+      || this.decl.body.some((s) => (s.kind === 'let' && s.name.name === n) || (s.kind === 'given' && s.vars.some((v) => v.name.name === n)));
+    const walk = (e: Expr): void => {
+      switch (e.kind) {
+        case 'name': if (!known(e.name)) this.error(e.span, `unknown name \`${e.name}\``); return;
+        case 'prime': if (!known(e.name)) this.error(e.span, `\`${e.name}'\`: \`${e.name}\` is not a user function`); return;
+        case 'call':
+          if (e.callee.kind === 'name') { if (!known(e.callee.name)) this.error(e.callee.span, `unknown function \`${e.callee.name}\``); } else walk(e.callee);
+          e.args.forEach((a) => walk(a.value));
+          return;
+        case 'unary': case 'transpose': walk(e.operand); return;
+        case 'binary': walk(e.left); walk(e.right); return;
+        case 'index': walk(e.object); walk(e.index); return;
+        default: return;
+      }
+    };
+    walk(fn.value);
   }
 
   // ------------------------------------------------------------ reporting
