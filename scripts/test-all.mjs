@@ -108,11 +108,14 @@ for (const tier of tiers) {
   if (tier === 'vscode') {
     const script = path.join(root, 'scripts', 'test-vscode.mjs');
     const resultFile = path.join(os.tmpdir(), `theorylab-vscode-${process.pid}.json`);
-    if (!fs.existsSync(script)) { results.vscode = { passed: 0, failed: 1, note: 'scripts/test-vscode.mjs missing' }; continue; }
-    const r = spawnSync(process.execPath, [script], { cwd: root, stdio: 'inherit', env: { ...process.env, TLAB_TIER_RESULT: resultFile } });
-    let res = { passed: 0, failed: r.status === 0 ? 0 : 1 };
-    if (fs.existsSync(resultFile)) res = JSON.parse(fs.readFileSync(resultFile, 'utf8'));
-    results.vscode = res;
+    fs.rmSync(resultFile, { force: true });
+    if (!fs.existsSync(script)) results.vscode = { passed: 0, failed: 1, note: 'scripts/test-vscode.mjs missing' };
+    else {
+      const r = spawnSync(process.execPath, [script], { cwd: root, stdio: 'inherit', env: { ...process.env, TLAB_TIER_RESULT: resultFile } });
+      let res = { passed: 0, failed: r.status === 0 ? 0 : 1 };
+      if (fs.existsSync(resultFile)) res = JSON.parse(fs.readFileSync(resultFile, 'utf8'));
+      results.vscode = res;
+    }
   }
   if (tier === 'cluster') results.cluster = clusterTier();
   seconds[tier] = (Date.now() - t0) / 1000;
