@@ -1,5 +1,5 @@
 // `npm test`: builds once, then runs the four test tiers and ends with one summary line.
-//   unit   — node:test on server/**/*.test.ts and test/unit/**/*.test.ts (TypeScript through tsx)
+//   unit   — node:test on server/**/*.test.ts, test/unit/**/*.test.ts and grammars/*.test.ts (TypeScript through tsx)
 //   lsp    — test/lsp/**/*.test.ts: the real server process spoken to over stdio
 //   vscode — one mocha suite inside a real extension host (scripts/test-vscode.mjs)
 //   gpu    — test/gpu/**/*.test.ts: WebGPU kernels against their CPU twins (lavapipe here)
@@ -95,7 +95,7 @@ const seconds = {};
 for (const tier of tiers) {
   console.log(`\n=== tier: ${tier} ===`);
   const t0 = Date.now();
-  if (tier === 'unit') results.unit = nodeTests('unit', [...findTests(path.join(root, 'server')), ...findTests(path.join(root, 'test', 'unit'))]);
+  if (tier === 'unit') results.unit = nodeTests('unit', [...findTests(path.join(root, 'server')), ...findTests(path.join(root, 'test', 'unit')), ...findTests(path.join(root, 'grammars'))]);
   if (tier === 'lsp') results.lsp = nodeTests('lsp', findTests(path.join(root, 'test', 'lsp')));
   if (tier === 'gpu') {
     const adapter = probeWebGpu();
