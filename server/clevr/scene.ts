@@ -1,0 +1,154 @@
+// Scenes: the object list with attributes and the relationship lists, built from an inline `scene`
+// block (relationships derived from positions) or imported from a CLEVR scenes file (relationships as
+// stored there). relations[r][i] lists the objects j that are r OF object i (math spec §2.1).
+import { Attribute, attributeOf, canonicalConcept, Relation, RELATIONS, VALUES } from './vocab';
+import { JsonError, joinPath, parseJsonWithPaths } from './json';
+
+export interface SceneObject {
+  /** Name used in hovers and messages: the inline id, or the index in a scenes file. */
+  id: string;
+  size: string; color: string; material: string; shape: string;
+  position?: [number, number];
+}
+
+export interface Scene {
+  name: string;
+  objects: SceneObject[];
+  relations: Record<Relation, number[][]>;
+  /** CLEVR image_index for file scenes (questions refer to scenes by it). */
+  imageIndex?: number;
+}
+
+export const MARGIN = 0.2;
+
+/** CLEVR's rule on a ground plane: x grows to the right, y toward the front. */
+export function relationsFromPositions(pos: ([number, number] | undefined)[]): Record<Relation, number[][]> {
+  const rel = { left: [], right: [], front: [], behind: [] } as Record<Relation, number[][]>;
+  for (let i = 0; i < pos.length; i++) {
+    for (const r of RELATIONS) rel[r].push([]);
+    const pi = pos[i];
+    if (!pi) continue;
+    for (let j = 0; j < pos.length; j++) {
+      const pj = pos[j];
+      if (j === i || !pj) continue;
+      if (pj[0] < pi[0] - MARGIN) rel.left[i].push(j);
+      if (pj[0] > pi[0] + MARGIN) rel.right[i].push(j);
+      if (pj[1] > pi[1] + MARGIN) rel.front[i].push(j);
+      if (pj[1] < pi[1] - MARGIN) rel.behind[i].push(j);
+    }
+  }
+  return rel;
+}
+
+export function describeObject(o: SceneObject): string {
+  return `${o.size} ${o.color} ${o.material} ${o.shape}`;
+}
+
+export function attr(o: SceneObject, a: Attribute): string {
+  return o[a];
+}
+
+export interface ScenesFileResult {
+  scenes: Scene[];
+  /** Problems that did not stop the import (each with its JSON path and text offset). */
+  errors: JsonError[];
+}
+
+/**
+ * Imports a CLEVR scenes file. A syntax error throws JsonError; a malformed scene is skipped with an
+ * error naming its JSON path, so one bad entry does not hide the others.
+ */
+export function parseScenesFile(text: string, name: string): ScenesFileResult {
+  const { value, offsets } = parseJsonWithPaths(text);
+  const at = (p: string) => offsets.get(p) ?? 0;
+  const errors: JsonError[] = [];
+  const root = value as { scenes?: unknown };
+  let list: unknown;
+  let base = 'scenes';
+  if (Array.isArray(value)) { list = value; base = ''; }
+  else if (value && typeof value === 'object' && Array.isArray(root.scenes)) list = root.scenes;
+  else throw new JsonError('expected an object with a "scenes" list (a CLEVR scenes file)', '', 0);
+  const scenes: Scene[] = [];
+  (list as unknown[]).forEach((s, k) => {
+    const path = base ? `${base}[${k}]` : `[${k}]`;
+    try {
+      scenes.push(parseScene(s, path, at, `${name}[${k}]`));
+    } catch (e) {
+      if (e instanceof JsonError) errors.push(e); else throw e;
+    }
+  });
+  return { scenes, errors };
+}
+
+function parseScene(s: unknown, path: string, at: (p: string) => number, name: string): Scene {
+  const err = (p: string, m: string) => new JsonError(m, p, at(p));
+  if (!s || typeof s !== 'object' || Array.isArray(s)) throw err(path, 'expected a scene object');
+  const sc = s as Record<string, unknown>;
+  const objsPath = joinPath(path, 'objects');
+  if (!Array.isArray(sc.objects)) throw err(sc.objects === undefined ? path : objsPath, 'expected an "objects" list');
+  const objects: SceneObject[] = [];
+  const coords: ([number, number, number] | undefined)[] = [];
+  sc.objects.forEach((o, i) => {
+    const op = joinPath(objsPath, i);
+    if (!o || typeof o !== 'object' || Array.isArray(o)) throw err(op, 'expected an object description');
+    const rec = o as Record<string, unknown>;
+    const vals: Partial<Record<Attribute, string>> = {};
+    for (const a of ['size', 'color', 'material', 'shape'] as Attribute[]) {
+      const ap = joinPath(op, a);
+      const v = rec[a];
+      if (typeof v !== 'string') throw err(rec[a] === undefined ? op : ap, `missing ${a} (expected one of ${VALUES[a].join(', ')})`);
+      const c = canonicalConcept(v);
+      if (!c || attributeOf(c) !== a) throw err(ap, `unknown ${a} '${v}' (CLEVR v1.0 has ${VALUES[a].join(', ')})`);
+      vals[a] = c;
+    }
+    const c3 = rec['3d_coords'];
+    if (c3 !== undefined) {
+      if (!Array.isArray(c3) || c3.length < 2 || c3.some((x) => typeof x !== 'number' || !Number.isFinite(x))) {
+        throw err(joinPath(op, '3d_coords'), 'expected a list of 3 numbers');
+      }
+      coords.push([c3[0], c3[1], c3[2] ?? 0]);
+    } else coords.push(undefined);
+    objects.push({ id: String(i), size: vals.size!, color: vals.color!, material: vals.material!, shape: vals.shape!,
+      position: c3 ? [(c3 as number[])[0], (c3 as number[])[1]] : undefined });
+  });
+  const n = objects.length;
+  let relations: Record<Relation, number[][]>;
+  const rp = joinPath(path, 'relationships');
+  if (sc.relationships !== undefined) {
+    if (!sc.relationships || typeof sc.relationships !== 'object') throw err(rp, 'expected relationship lists');
+    const rel = sc.relationships as Record<string, unknown>;
+    relations = {} as Record<Relation, number[][]>;
+    for (const r of RELATIONS) {
+      const p = joinPath(rp, r);
+      const lists = rel[r];
+      if (!Array.isArray(lists) || lists.length !== n) throw err(lists === undefined ? rp : p, `expected "${r}": one list per object (${n})`);
+      relations[r] = lists.map((l, i) => {
+        if (!Array.isArray(l) || l.some((j) => !Number.isInteger(j) || j < 0 || j >= n)) {
+          throw err(joinPath(p, i), `expected a list of object indices in 0..${n - 1}`);
+        }
+        return [...(l as number[])];
+      });
+    }
+  } else {
+    const dirs = sc.directions as Record<string, unknown> | undefined;
+    if (dirs && typeof dirs === 'object' && coords.every(Boolean)) {
+      // Same rule as CLEVR's generator: (coords_j − coords_i)·direction_r > 0.2.
+      relations = {} as Record<Relation, number[][]>;
+      for (const r of RELATIONS) {
+        const d = dirs[r];
+        if (!Array.isArray(d) || d.length < 2 || d.some((x) => typeof x !== 'number')) throw err(joinPath(joinPath(path, 'directions'), r), 'expected a direction vector');
+        relations[r] = coords.map((ci, i) => coords.map((cj, j) => j).filter((j) => {
+          if (j === i) return false;
+          const cj = coords[j]!;
+          let dot = 0;
+          for (let k = 0; k < 3; k++) dot += (cj[k] - ci![k]) * ((d as number[])[k] ?? 0);
+          return dot > MARGIN;
+        }));
+      }
+    } else {
+      relations = relationsFromPositions(objects.map((o) => o.position));
+    }
+  }
+  const imageIndex = Number.isInteger(sc.image_index) ? (sc.image_index as number) : undefined;
+  return { name, objects, relations, imageIndex };
+}
