@@ -1,4 +1,194 @@
-// Registry entries of this paper's solvers (filled in by its issue).
-import type { SolverDef } from '../registry';
+// Registry entry of BayesLIME / BayesSHAP (math: shared/math/bayeslime.md): explain one instance of a
+// built-in or expression black box with a Bayesian linear surrogate, credible intervals, PTG and
+// focused sampling.
+import { Rng } from '../../numeric/rng';
+import { ParamIssue, SolverDef, SolverInputError, Value } from '../registry';
+import { fitBlr, halfWidthsMc, ptgHalfWidth, refinedHalfWidthPredictor } from './blr';
+import { BlackBox, exprBox, forestBox, logisticBox, queryPerturbations } from './blackbox';
+import { KernelName } from './kernels';
+import {
+  Explainer, featureHalfWidths, meanPredictiveScale, median, PtgRule, ptgFor, SamplingResult,
+  sampleFocused, samplePtg, sampleUniform, uniformPerturbations,
+} from './sampling';
 
-export const solvers: SolverDef[] = [];
+function makeBlackBox(p: Record<string, Value>, d: number, rng: Rng): BlackBox {
+  if (p.black_box === 'expr') return exprBox(p.expr as string, d);
+  return p.black_box === 'forest' ? forestBox(d, rng) : logisticBox(d, rng);
+}
+
+function vectorParam(p: Record<string, Value>, name: string, d: number): Float64Array | undefined {
+  const v = p[name] as number[] | undefined;
+  if (v === undefined) return undefined;
+  if (v.length !== d) throw new SolverInputError(`\`${name}\` has ${v.length} entries but d = ${d}`, name);
+  return Float64Array.from(v);
+}
+
+/**
+ * BayesSHAP on tabular data first keeps the top features by |coefficient| of a ridge fit on 1,000
+ * uniform perturbations (bayeslime.md A5); the others stay at the instance's values (z_j = 1).
+ */
+function selectFeatures(ex: Explainer, top: number, rng: Rng): number[] {
+  const n = 1000;
+  const Z = uniformPerturbations(n, ex.d, rng);
+  const y = ex.query(Z, n);
+  const fit = fitBlr(Z, y, new Float64Array(n).fill(1), ex.d, true);
+  return Array.from({ length: ex.d }, (_, j) => j)
+    .sort((a, b) => Math.abs(fit.phi[b + 1]) - Math.abs(fit.phi[a + 1]) || a - b)
+    .slice(0, top)
+    .sort((a, b) => a - b);
+}
+
+const explain: SolverDef = {
+  id: 'bayeslime.explain',
+  title: 'BayesLIME / BayesSHAP: feature importances with credible intervals, PTG and focused sampling',
+  doc: 'Explains one instance of a black box by a Bayesian weighted linear surrogate on binary perturbations ' +
+    '(z_j = 1 keeps feature j, 0 replaces it by the background value). Closed-form posterior (bayeslime.md B3–B8), ' +
+    'analytic t or Monte Carlo credible intervals (B9), perturbations-to-go for a desired half-width (B10, or a refined ' +
+    'rule), and focused sampling (Algorithm 1) that queries where the predictive scale is largest. LIME or SHAP kernel.',
+  paper: 'D. Slack, S. Hilgard, S. Singh, H. Lakkaraju, "Reliable Post hoc Explanations: Modeling Uncertainty in Explainability", NeurIPS 2021 (arXiv:2008.05030)',
+  mathSpec: 'bayeslime.md',
+  version: '1',
+  params: [
+    { name: 'black_box', kind: 'enum', values: ['logistic', 'forest', 'expr'], default: 'logistic',
+      doc: 'logistic: σ(wᵀx/√d + c) with seeded w; forest: mean of 20 random depth-3 axis-aligned trees (a step function); expr: the expression `expr` of the features x1..xd' },
+    { name: 'expr', kind: 'string', default: '', doc: 'black box as an expression of x1..xd (with black_box = expr), e.g. "sigmoid(2*x1 - x3) + 0.2*(x2 > 0)"' },
+    { name: 'd', kind: 'integer', default: 8, min: 1, max: 200, doc: 'number of features' },
+    { name: 'model_seed', kind: 'integer', default: 0, min: 0, max: 2147483647, doc: 'seed of the built-in black box and of the default instance (the run seed only drives the perturbations)' },
+    { name: 'instance', kind: 'vector', optional: true, doc: 'the explained input (length d); default: a seeded N(0, I) draw' },
+    { name: 'background', kind: 'vector', optional: true, doc: 'values that replace "off" features (length d); default 0 (the data mean)' },
+    { name: 'kernel', kind: 'enum', values: ['lime', 'shap'], default: 'lime', doc: 'proximity kernel: LIME exp(−D²/(2w²)), w = 0.75√d; or the SHAP kernel (1.0 at the empty/full coalitions)' },
+    { name: 'sampling', kind: 'enum', values: ['focused', 'ptg', 'uniform'], default: 'focused',
+      doc: 'focused: Algorithm 1 (the spec default); ptg: a seed of ptg_init, then PTG(cred_width) in total; uniform: n_samples uniform perturbations' },
+    { name: 'n_samples', kind: 'integer', default: 1000, min: 2, max: 1000000, doc: 'perturbations for sampling = uniform' },
+    { name: 'cred_width', kind: 'number', default: 0.01, min: 0, exclusiveMin: true, max: 1e6, doc: 'desired credible half-width W (the interval is φ ± W): target of PTG and of stop_at_width' },
+    { name: 'stop_at_width', kind: 'boolean', default: false, doc: 'focused/uniform sampling stop after the first batch at which every feature\'s half-width ≤ cred_width' },
+    { name: 'max_n_samples', kind: 'integer', default: 10000, min: 2, max: 1000000, doc: 'query budget of focused sampling (also caps PTG and stop_at_width runs)' },
+    { name: 'batch', kind: 'integer', default: 2500, min: 1, max: 1000000, doc: 'queries per focused-sampling round' },
+    { name: 'n_init', kind: 'integer', default: 100, min: 2, max: 1000000, doc: 'initial uniform perturbations of focused sampling (SHAP: the d one-hot coalitions first)' },
+    { name: 'pool', kind: 'integer', default: 10000, min: 1, max: 1000000, doc: 'candidate pool per focused round' },
+    { name: 'temperature', kind: 'number', optional: true, min: 0, exclusiveMin: true, doc: 'softmax temperature T of focused sampling; default 5e-4 (LIME) or 1e-2 (SHAP)' },
+    { name: 'ptg_init', kind: 'integer', default: 200, min: 2, max: 1000000, doc: 'seed size S₀ of the PTG procedure' },
+    { name: 'ptg_rule', kind: 'enum', values: ['paper', 'refined'], default: 'paper',
+      doc: 'paper: G(W) = 4 s² 1.96² / (π̄ W²) (B10, conservative); refined: project rule that lets s² and V shrink with N (see README)' },
+    { name: 'level', kind: 'number', default: 0.95, min: 0.5, max: 0.999, doc: 'credible level 1 − a' },
+    { name: 'l2', kind: 'boolean', default: true, doc: 'N(0, σ²I) prior on the coefficients (+I in V_φ and φ̂ᵀφ̂ in s²); false = flat prior' },
+    { name: 'intervals', kind: 'enum', values: ['analytic', 'mc'], default: 'analytic', doc: 'half-widths from the t quantile, or from Monte Carlo draws (σ² then φ | σ²)' },
+    { name: 'mc_samples', kind: 'integer', default: 10000, min: 100, max: 2000000, doc: 'Monte Carlo draws for intervals = mc' },
+    { name: 'top_features', kind: 'integer', default: 15, min: 1, max: 200, doc: 'BayesSHAP keeps this many features (ranked by a ridge fit on 1,000 perturbations) when d is larger' },
+  ],
+  outputs: [
+    { name: 'phi', kind: 'vector', doc: 'posterior mean feature importances φ̂_1..d (0 for features dropped by SHAP preselection)' },
+    { name: 'ci_halfwidth', kind: 'vector', doc: 'credible half-widths per feature (interval φ̂ ± half-width)' },
+    { name: 'ptg', kind: 'integer', doc: 'perturbations needed in total for half-width cred_width (ptg mode: from the seed fit; otherwise from the final fit)' },
+    { name: 'n_used', kind: 'integer', doc: 'black-box queries used by the explanation (SHAP preselection queries excluded)' },
+    { name: 'phi_lower', kind: 'vector', doc: 'φ̂ − half-width per feature' },
+    { name: 'phi_upper', kind: 'vector', doc: 'φ̂ + half-width per feature' },
+    { name: 'intercept', kind: 'number', doc: 'posterior mean intercept φ̂_0' },
+    { name: 's2', kind: 'number', doc: 'posterior scale s² of σ² (B5)' },
+    { name: 'ci_median', kind: 'number', doc: 'median credible half-width over the explained features' },
+    { name: 'ci_max', kind: 'number', doc: 'largest credible half-width over the explained features' },
+    { name: 'predicted_halfwidth', kind: 'number', doc: 'median half-width that the PTG rule predicts at n_used, from a seed fit on the first ptg_init perturbations (−1 when n_used < ptg_init or in focused mode)' },
+    { name: 'mean_pred_scale', kind: 'number', doc: 'mean predictive scale (B8) over 2,000 fresh uniform candidates' },
+    { name: 'n_trace', kind: 'trace', doc: 'queries after each fitting round' },
+    { name: 'width_trace', kind: 'trace', doc: 'median feature half-width after each fitting round' },
+    { name: 'features', kind: 'vector', doc: 'indices (0-based) of the explained features' },
+  ],
+  cost: (p) => {
+    const d = p.d as number;
+    const n = p.sampling === 'uniform' ? (p.n_samples as number) : (p.max_n_samples as number);
+    const rounds = p.sampling === 'focused' ? Math.ceil(n / (p.batch as number)) : 1;
+    return (n * d * d * rounds + rounds * (p.pool as number) * d * d) / 2e8;
+  },
+  validate(p) {
+    const issues: ParamIssue[] = [];
+    if (p.black_box === 'expr' && (p.expr as string).trim() === '') issues.push({ param: 'expr', message: 'black_box = expr needs an expression of x1..xd in `expr`' });
+    if (p.black_box !== 'expr' && (p.expr as string).trim() !== '') issues.push({ param: 'expr', severity: 'warning', message: '`expr` is ignored unless black_box = expr' });
+    if (p.sampling === 'focused' && (p.n_init as number) > (p.max_n_samples as number)) issues.push({ param: 'n_init', message: 'n_init exceeds max_n_samples' });
+    if (p.kernel === 'shap' && p.sampling === 'focused' && (p.n_init as number) < Math.min(p.d as number, p.top_features as number)) {
+      issues.push({ param: 'n_init', message: 'BayesSHAP focused sampling starts with the d one-hot coalitions: n_init must be at least d' });
+    }
+    return issues;
+  },
+  async run(p, ctx) {
+    const dAll = p.d as number;
+    const modelRng = Rng.derive(p.model_seed as number, 11);
+    const box = makeBlackBox(p, dAll, modelRng);
+    const instance = vectorParam(p, 'instance', dAll) ?? modelRng.normals(dAll);
+    const background = vectorParam(p, 'background', dAll) ?? new Float64Array(dAll);
+    const kernel = p.kernel as KernelName;
+    const level = p.level as number;
+    const rng = Rng.derive(ctx.seed, 1);
+    const full: Explainer = {
+      d: dAll, kernel, l2: p.l2 as boolean, level,
+      query: (Z, n) => queryPerturbations(box, Z, n, instance, background),
+      checkCancelled: ctx.checkCancelled,
+    };
+    let features = Array.from({ length: dAll }, (_, j) => j);
+    if (kernel === 'shap' && dAll > (p.top_features as number)) {
+      features = selectFeatures(full, p.top_features as number, Rng.derive(ctx.seed, 2));
+      ctx.warn(`BayesSHAP explains the top ${features.length} of ${dAll} features (ridge preselection)`);
+    }
+    const d = features.length;
+    // Perturbations live on the explained features; the rest stay "on".
+    const ex: Explainer = {
+      ...full, d,
+      query: (Zs, n) => {
+        const Z = new Float64Array(n * dAll).fill(1);
+        for (let r = 0; r < n; r++) features.forEach((f, j) => { Z[r * dAll + f] = Zs[r * d + j]; });
+        return full.query(Z, n);
+      },
+    };
+    const W = p.cred_width as number;
+    const rule = p.ptg_rule as PtgRule;
+    const maxN = p.max_n_samples as number;
+    const stop = p.stop_at_width ? W : undefined;
+    if (p.sampling === 'ptg' && p.stop_at_width) ctx.warn('stop_at_width has no effect with sampling = ptg');
+    let res: SamplingResult;
+    if (p.sampling === 'uniform') {
+      const n = p.n_samples as number;
+      res = stop !== undefined
+        ? sampleUniform(ex, rng, Math.min(p.n_init as number, n), Math.min(n, maxN), p.batch as number, stop)
+        : sampleUniform(ex, rng, n, n, n);
+    } else if (p.sampling === 'ptg') {
+      res = samplePtg(ex, rng, W, p.ptg_init as number, maxN, rule, ctx.warn);
+    } else {
+      const T = (p.temperature as number | undefined) ?? (kernel === 'lime' ? 5e-4 : 1e-2);
+      res = sampleFocused(ex, rng, { nInit: p.n_init as number, maxN, batch: p.batch as number, pool: p.pool as number, temperature: T, stopWidth: stop });
+    }
+    ctx.progress(0.8, 'fitted');
+    const fit = res.fit;
+    let hw: Float64Array;
+    if (p.intervals === 'mc') hw = halfWidthsMc(fit, p.mc_samples as number, Rng.derive(ctx.seed, 3), level).subarray(1);
+    else hw = featureHalfWidths(fit, level);
+    const phi = new Array<number>(dAll).fill(0), ci = new Array<number>(dAll).fill(0);
+    features.forEach((f, j) => { phi[f] = fit.phi[j + 1]; ci[f] = hw[j]; });
+    for (const v of [...phi, ...ci, fit.s2]) {
+      if (!Number.isFinite(v)) throw new SolverInputError('the surrogate fit produced non-finite values (check the black box outputs)', 'black_box');
+    }
+    const ptg = res.ptgSeed ?? ptgFor(fit, W, rule, level);
+    let predicted = -1;
+    const S0 = p.ptg_init as number;
+    if (p.sampling !== 'focused' && fit.n >= S0) {
+      const seed = fitBlr(res.set.Z.slice(0, S0 * d), res.set.y.slice(0, S0), res.set.pi.slice(0, S0), d, p.l2 as boolean);
+      predicted = rule === 'paper' ? ptgHalfWidth(seed, fit.n) : refinedHalfWidthPredictor(seed, level)(fit.n);
+    }
+    return {
+      phi, ci_halfwidth: ci,
+      ptg: Number.isFinite(ptg) ? ptg : -1,
+      n_used: fit.n,
+      phi_lower: phi.map((v, j) => v - ci[j]),
+      phi_upper: phi.map((v, j) => v + ci[j]),
+      intercept: fit.phi[0],
+      s2: fit.s2,
+      ci_median: median(hw),
+      ci_max: Math.max(...hw),
+      predicted_halfwidth: predicted,
+      mean_pred_scale: meanPredictiveScale(fit, d, 2000, Rng.derive(ctx.seed, 4)),
+      n_trace: res.trace.map((t) => t.n),
+      width_trace: res.trace.map((t) => t.medianWidth),
+      features,
+    };
+  },
+};
+
+export const solvers: SolverDef[] = [explain];
