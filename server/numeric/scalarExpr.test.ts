@@ -65,3 +65,18 @@ test('erf and erfc match reference values to ~1e-15', () => {
   assert.ok(Math.abs(erfc(5) / 1.5374597944280348502e-12 - 1) < 1e-13, `erfc(5) = ${erfc(5)}`);
   assert.ok(Math.abs(erfc(0.5) - (1 - 0.52049987781304653768)) < 1e-15);
 });
+
+test('derivatives agree with central differences', () => {
+  const exprs = ['tanh(2*x)', 'x^3 - 2*x', 'exp(-x^2/2)*sin(3*x)', 'erf(x/sqrt(2))', 'log(1 + exp(x))', 'x / (1 + x^2)',
+    'sqrt(1 + x^2)', 'cosh(x) - sinh(x)', '2^x', 'max(x, 0.5*x) + min(tanh(x), 0)', 'abs(x)^1.5', '-cos(x)'];
+  for (const src of exprs) {
+    const f = compileScalarExpr(src);
+    for (const x of [-1.7, -0.3, 0.45, 1.2]) {
+      const h = 1e-5;
+      const fd = (f.evaluate(x + h) - f.evaluate(x - h)) / (2 * h);
+      assert.ok(Math.abs(f.derivative(x) - fd) < 1e-7 * Math.max(1, Math.abs(fd)), `${src} at ${x}: ${f.derivative(x)} vs ${fd}`);
+    }
+  }
+  assert.equal(compileScalarExpr('relu(x)').derivative(-1), 0);
+  assert.equal(compileScalarExpr('relu(x)').derivative(2), 1);
+});

@@ -1,6 +1,7 @@
 // A small, safe evaluator for scalar expressions in one variable (e.g. an activation `tanh(2*x)`).
-// Users type these into .tlab files, so the parser never calls eval/Function: it builds a tree of
-// closures from a fixed grammar and a fixed list of functions, and reports errors with a column.
+// Users type these into .tlab files, so the parser never calls eval/Function: it builds a syntax tree
+// from a fixed grammar and a fixed list of functions, reports errors with a column, and compiles the
+// tree into closures for the value and for the derivative (activations need σ′ for training).
 //
 // Grammar (usual precedence; `^` binds tighter than unary minus and is right-associative):
 //   sum     := product (('+' | '-') product)*
@@ -25,7 +26,17 @@ export interface CompiledExpr {
   source: string;
   variable: string;
   evaluate: ScalarFn;
+  /** d/dx of the expression (forward-mode rules; 0 where a kink such as relu's is not differentiable). */
+  derivative: ScalarFn;
 }
+
+/** Parsed expression tree. */
+export type ExprNode =
+  | { t: 'num'; v: number }
+  | { t: 'var' }
+  | { t: 'neg'; a: ExprNode }
+  | { t: 'bin'; op: '+' | '-' | '*' | '/' | '^'; a: ExprNode; b: ExprNode }
+  | { t: 'call'; f: string; args: ExprNode[] };
 
 const UNARY: Record<string, (a: number) => number> = {
   tanh: Math.tanh, sinh: Math.sinh, cosh: Math.cosh, exp: Math.exp, log: Math.log, sqrt: Math.sqrt,
@@ -72,102 +83,79 @@ function tokenize(src: string): Token[] {
   return out;
 }
 
-/**
- * Parses `source` as a function of `variable` and returns a fast evaluator. Throws ExprError with a
- * column for syntax errors, unknown names and wrong argument counts.
- */
-export function compileScalarExpr(source: string, variable = 'x'): CompiledExpr {
+/** Parses `source` as a function of `variable`; throws ExprError with a column on any error. */
+export function parseScalarExpr(source: string, variable = 'x'): ExprNode {
   const toks = tokenize(source);
   let pos = 0;
   const peek = () => toks[pos];
   const take = () => toks[pos++];
+  const isOp = (t: Token, ...ops: string[]) => t.kind === 'op' && ops.includes(t.text);
   const expect = (text: string) => {
     const t = peek();
-    if (t.kind !== 'op' || t.text !== text) {
+    if (!isOp(t, text)) {
       throw new ExprError(`expected '${text}' but found ${t.kind === 'end' ? 'the end of the expression' : `'${t.text}'`}`, t.col);
     }
     pos++;
   };
 
-  const sum = (): ScalarFn => {
+  const sum = (): ExprNode => {
     let left = product();
-    for (;;) {
-      const t = peek();
-      if (t.kind === 'op' && (t.text === '+' || t.text === '-')) {
-        take();
-        const a = left, b = product();
-        left = t.text === '+' ? (x) => a(x) + b(x) : (x) => a(x) - b(x);
-      } else return left;
+    while (isOp(peek(), '+', '-')) {
+      const op = take().text as '+' | '-';
+      left = { t: 'bin', op, a: left, b: product() };
     }
+    return left;
   };
-  const product = (): ScalarFn => {
+  const product = (): ExprNode => {
     let left = unary();
-    for (;;) {
-      const t = peek();
-      if (t.kind === 'op' && (t.text === '*' || t.text === '/')) {
-        take();
-        const a = left, b = unary();
-        left = t.text === '*' ? (x) => a(x) * b(x) : (x) => a(x) / b(x);
-      } else return left;
+    while (isOp(peek(), '*', '/')) {
+      const op = take().text as '*' | '/';
+      left = { t: 'bin', op, a: left, b: unary() };
     }
+    return left;
   };
-  const unary = (): ScalarFn => {
-    const t = peek();
-    if (t.kind === 'op' && (t.text === '-' || t.text === '+')) {
-      take();
+  const unary = (): ExprNode => {
+    if (isOp(peek(), '-', '+')) {
+      const neg = take().text === '-';
       const a = unary();
-      return t.text === '-' ? (x) => -a(x) : a;
+      return neg ? { t: 'neg', a } : a;
     }
     return power();
   };
-  const power = (): ScalarFn => {
+  const power = (): ExprNode => {
     const base = atom();
-    const t = peek();
-    if (t.kind === 'op' && t.text === '^') {
+    if (isOp(peek(), '^')) {
       take();
-      const ex = unary();
-      return (x) => Math.pow(base(x), ex(x));
+      return { t: 'bin', op: '^', a: base, b: unary() };
     }
     return base;
   };
-  const atom = (): ScalarFn => {
+  const atom = (): ExprNode => {
     const t = take();
-    if (t.kind === 'num') {
-      const v = t.value!;
-      return () => v;
-    }
-    if (t.kind === 'op' && t.text === '(') {
+    if (t.kind === 'num') return { t: 'num', v: t.value! };
+    if (isOp(t, '(')) {
       const inner = sum();
       expect(')');
       return inner;
     }
     if (t.kind === 'name') {
-      const next = peek();
-      if (next.kind === 'op' && next.text === '(') {
+      if (isOp(peek(), '(')) {
         take();
-        const args: ScalarFn[] = [sum()];
-        while (peek().kind === 'op' && peek().text === ',') { take(); args.push(sum()); }
+        const args: ExprNode[] = [sum()];
+        while (isOp(peek(), ',')) { take(); args.push(sum()); }
         expect(')');
-        const u = own(UNARY, t.text);
-        if (u) {
+        if (own(UNARY, t.text)) {
           if (args.length !== 1) throw new ExprError(`${t.text}() takes 1 argument, got ${args.length}`, t.col);
-          const a = args[0];
-          return (x) => u(a(x));
-        }
-        const v = own(VARIADIC, t.text);
-        if (v) {
+        } else if (own(VARIADIC, t.text)) {
           if (args.length < 2) throw new ExprError(`${t.text}() takes at least 2 arguments, got ${args.length}`, t.col);
-          if (args.length === 2) {
-            const [a, b] = args;
-            return t.text === 'max' ? (x) => Math.max(a(x), b(x)) : (x) => Math.min(a(x), b(x));
-          }
-          return (x) => v(args.map((f) => f(x)));
+        } else {
+          throw new ExprError(`unknown function '${t.text}' (known: ${EXPR_FUNCTIONS.join(', ')})`, t.col);
         }
-        throw new ExprError(`unknown function '${t.text}' (known: ${EXPR_FUNCTIONS.join(', ')})`, t.col);
+        return { t: 'call', f: t.text, args };
       }
-      if (t.text === variable) return (x) => x;
+      if (t.text === variable) return { t: 'var' };
       const c = own(CONSTANTS, t.text);
-      if (c !== undefined) return () => c;
+      if (c !== undefined) return { t: 'num', v: c };
       if (own(UNARY, t.text) || own(VARIADIC, t.text)) throw new ExprError(`function '${t.text}' needs parentheses`, t.col);
       throw new ExprError(`unknown name '${t.text}' (the variable is '${variable}')`, t.col);
     }
@@ -176,8 +164,113 @@ export function compileScalarExpr(source: string, variable = 'x'): CompiledExpr 
   };
 
   if (toks.length === 1) throw new ExprError('empty expression', 1);
-  const f = sum();
+  const tree = sum();
   const rest = peek();
   if (rest.kind !== 'end') throw new ExprError(`unexpected '${rest.text}' after a complete expression`, rest.col);
-  return { source, variable, evaluate: f };
+  return tree;
+}
+
+/** Compiles a tree into a closure computing its value. */
+export function compileValue(n: ExprNode): ScalarFn {
+  switch (n.t) {
+    case 'num': { const v = n.v; return () => v; }
+    case 'var': return (x) => x;
+    case 'neg': { const a = compileValue(n.a); return (x) => -a(x); }
+    case 'bin': {
+      const a = compileValue(n.a), b = compileValue(n.b);
+      switch (n.op) {
+        case '+': return (x) => a(x) + b(x);
+        case '-': return (x) => a(x) - b(x);
+        case '*': return (x) => a(x) * b(x);
+        case '/': return (x) => a(x) / b(x);
+        case '^': {
+          // Small integer powers are common in activations (x^3); multiply instead of Math.pow.
+          if (n.b.t === 'num' && n.b.v === 2) return (x) => { const u = a(x); return u * u; };
+          if (n.b.t === 'num' && n.b.v === 3) return (x) => { const u = a(x); return u * u * u; };
+          return (x) => Math.pow(a(x), b(x));
+        }
+      }
+    }
+    // falls through (unreachable: every operator returns)
+    case 'call': {
+      const nn = n as Extract<ExprNode, { t: 'call' }>;
+      const args = nn.args.map(compileValue);
+      const u = own(UNARY, nn.f);
+      if (u) { const a = args[0]; return (x) => u(a(x)); }
+      if (args.length === 2) {
+        const [a, b] = args;
+        return nn.f === 'max' ? (x) => Math.max(a(x), b(x)) : (x) => Math.min(a(x), b(x));
+      }
+      const v = own(VARIADIC, nn.f)!;
+      return (x) => v(args.map((f) => f(x)));
+    }
+  }
+}
+
+const SQRT_PI = Math.sqrt(Math.PI);
+/** Outer derivative f′(u) of each one-argument function. */
+const UNARY_DERIV: Record<string, (u: number) => number> = {
+  tanh: (u) => { const t = Math.tanh(u); return 1 - t * t; },
+  sinh: Math.cosh, cosh: Math.sinh, exp: Math.exp,
+  log: (u) => 1 / u,
+  sqrt: (u) => 0.5 / Math.sqrt(u),
+  abs: (u) => (u > 0 ? 1 : u < 0 ? -1 : 0),
+  sin: Math.cos, cos: (u) => -Math.sin(u),
+  erf: (u) => (2 / SQRT_PI) * Math.exp(-u * u),
+  sign: () => 0,
+  relu: (u) => (u > 0 ? 1 : 0),
+};
+
+/** Compiles a tree into a closure computing d/dx (chain, product, quotient and power rules). */
+export function compileDerivative(n: ExprNode): ScalarFn {
+  switch (n.t) {
+    case 'num': return () => 0;
+    case 'var': return () => 1;
+    case 'neg': { const da = compileDerivative(n.a); return (x) => -da(x); }
+    case 'bin': {
+      const a = compileValue(n.a), b = compileValue(n.b);
+      const da = compileDerivative(n.a), db = compileDerivative(n.b);
+      switch (n.op) {
+        case '+': return (x) => da(x) + db(x);
+        case '-': return (x) => da(x) - db(x);
+        case '*': return (x) => da(x) * b(x) + a(x) * db(x);
+        case '/': return (x) => { const bv = b(x); return (da(x) * bv - a(x) * db(x)) / (bv * bv); };
+        case '^': {
+          if (n.b.t === 'num') {
+            const e = n.b.v;
+            return (x) => e * Math.pow(a(x), e - 1) * da(x);
+          }
+          // d(a^b) = a^b (b′ ln a + b a′/a), for a > 0.
+          return (x) => { const av = a(x), bv = b(x); return Math.pow(av, bv) * (db(x) * Math.log(av) + bv * da(x) / av); };
+        }
+      }
+    }
+    // falls through (unreachable)
+    case 'call': {
+      const nn = n as Extract<ExprNode, { t: 'call' }>;
+      const args = nn.args.map(compileValue);
+      const dargs = nn.args.map(compileDerivative);
+      const du = own(UNARY_DERIV, nn.f);
+      if (du) { const a = args[0], da = dargs[0]; return (x) => du(a(x)) * da(x); }
+      // max/min: the derivative of the argument that is selected.
+      const pickMax = nn.f === 'max';
+      return (x) => {
+        let best = 0, bv = args[0](x);
+        for (let i = 1; i < args.length; i++) {
+          const v = args[i](x);
+          if (pickMax ? v > bv : v < bv) { bv = v; best = i; }
+        }
+        return dargs[best](x);
+      };
+    }
+  }
+}
+
+/**
+ * Parses `source` as a function of `variable` and returns fast evaluators of its value and derivative.
+ * Throws ExprError with a column for syntax errors, unknown names and wrong argument counts.
+ */
+export function compileScalarExpr(source: string, variable = 'x'): CompiledExpr {
+  const tree = parseScalarExpr(source, variable);
+  return { source, variable, evaluate: compileValue(tree), derivative: compileDerivative(tree) };
 }

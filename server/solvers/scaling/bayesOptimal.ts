@@ -105,13 +105,13 @@ export function solveBayesOptimal(act: ActivationModel, ch: ScalarChannel, pb: B
     if ((it & 63) === 0) checkCancelled();
   }
 
-  // Final overlaps and SNRs at ε^BO, with the direct solver (not the table).
+  // Final overlaps and SNRs at ε^BO (q = 1 − p from the same table, accurate to ~1e-8 relative in p).
   const kc = learnedCount(eps);
   if (pb.scalarOnly) return { eps, kc, q: new Float64Array(0), lambda: new Float64Array(0), iterations: it };
   const q = new Float64Array(k), lambda = new Float64Array(k);
   for (let i = 0; i < k; i++) {
     lambda[i] = nOverD * v2[i] / (delta + eps);
-    if (i < kc) q[i] = ch.mE(lambda[i]).q;
+    if (i < kc) q[i] = 1 - ch.fastGap(logV2[i] + logNd - Math.log(delta + eps)).p;
   }
   return { eps, kc, q, lambda, iterations: it };
 }
