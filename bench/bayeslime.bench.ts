@@ -1,0 +1,49 @@
+// BayesLIME/BayesSHAP: (1) how close PTG's predicted count brings the median credible half-width to
+// the requested W, for the paper's rule (B10) and the refined rule; (2) queries that focused sampling
+// and uniform sampling need until every feature's half-width ≤ W (bayeslime.md C4, C5).
+// Run: node --import tsx bench/bayeslime.bench.ts   (d = 8, seeded built-in black boxes, ~10 s)
+import { Rng } from '../server/numeric/rng';
+import { ptgCount, ptgCountRefined } from '../server/solvers/bayeslime/blr';
+import { forestBox, logisticBox, queryPerturbations } from '../server/solvers/bayeslime/blackbox';
+import type { KernelName } from '../server/solvers/bayeslime/kernels';
+import { Explainer, featureHalfWidths, median, Perturbations, sampleFocused, sampleUniform, uniformPerturbations } from '../server/solvers/bayeslime/sampling';
+
+const d = 8, seeds = 4;
+function explainer(box: string, kernel: KernelName): Explainer {
+  const mrng = new Rng(42);
+  const f = box === 'logistic' ? logisticBox(d, mrng) : forestBox(d, mrng);
+  const inst = mrng.normals(d), bg = new Float64Array(d);
+  return { d, kernel, l2: true, level: 0.95, query: (Z, n) => queryPerturbations(f, Z, n, inst, bg) };
+}
+const mean = (a: number[]) => a.reduce((s, v) => s + v, 0) / a.length;
+
+console.log(`PTG: median half-width / W after the predicted count (seed S0 = 200, mean over ${seeds} seeds)\n`);
+console.log('| black box | kernel | W | paper G | paper ratio | refined G | refined ratio |');
+console.log('|---|---|---|---|---|---|---|');
+for (const box of ['logistic', 'forest']) for (const kernel of ['lime', 'shap'] as KernelName[]) for (const W of [0.02, 0.01, 0.005]) {
+  const ex = explainer(box, kernel);
+  const res: Record<string, { G: number[]; r: number[] }> = { paper: { G: [], r: [] }, refined: { G: [], r: [] } };
+  for (const rule of ['paper', 'refined'] as const) for (let s = 0; s < seeds; s++) {
+    const rng = Rng.derive(s, 5);
+    const set = new Perturbations(ex);
+    set.add(uniformPerturbations(200, d, rng), 200);
+    const seed = set.fit();
+    const G = Math.ceil(rule === 'paper' ? ptgCount(seed, W) : ptgCountRefined(seed, W));
+    if (G > 200) set.add(uniformPerturbations(G - 200, d, rng), G - 200);
+    res[rule].G.push(G); res[rule].r.push(median(featureHalfWidths(set.fit(), 0.95)) / W);
+  }
+  console.log(`| ${box} | ${kernel} | ${W} | ${mean(res.paper.G).toFixed(0)} | ${mean(res.paper.r).toFixed(3)} | ${mean(res.refined.G).toFixed(0)} | ${mean(res.refined.r).toFixed(3)} |`);
+}
+
+console.log(`\nFocused vs uniform: queries until every half-width ≤ W (n_init 50, batch 10, pool 1000, default T; total over ${seeds} seeds)\n`);
+console.log('| black box | kernel | W | focused | uniform | ratio |');
+console.log('|---|---|---|---|---|---|');
+for (const box of ['logistic', 'forest']) for (const kernel of ['lime', 'shap'] as KernelName[]) for (const W of [0.05, 0.02]) {
+  const ex = explainer(box, kernel);
+  let f = 0, u = 0;
+  for (let s = 0; s < seeds; s++) {
+    f += sampleFocused(ex, Rng.derive(s, 1), { nInit: 50, maxN: 20000, batch: 10, pool: 1000, temperature: kernel === 'lime' ? 5e-4 : 1e-2, stopWidth: W }).set.n;
+    u += sampleUniform(ex, Rng.derive(s, 2), 50, 20000, 10, W).set.n;
+  }
+  console.log(`| ${box} | ${kernel} | ${W} | ${f} | ${u} | ${(f / u).toFixed(3)} |`);
+}
