@@ -55,7 +55,27 @@ test('a sign error is caught, with the worst point, both sides and the autodiff 
   assert.match(bad.message, /^✗ relative error .* > 1e-6/);
   // central differences of E confirm the autodiff side, so the message blames the hand-derived side
   assert.deepEqual(bad.finiteDifference!.shape, [4]);
-  assert.match(bad.message, /central differences agree with the autodiff value/);
+  assert.match(bad.message, /autodiff grad\(·, x1\) = the left side, and central differences agree with it/);
+});
+
+test('the autodiff value is found inside a side and through a let', () => {
+  const text = `derivation nested {
+  given x: vector(3), g: scalar positive
+  let E = sum(tanh(x)^2)
+  let G = grad(E, x)
+  check -g * grad(E, x) == g * 2 * tanh(x) * (1 - tanh(x)^2)
+  check G == 2 * tanh(x)
+}`;
+  const { derivations, fileLets } = parseDerivations(text);
+  const [a, b] = runDerivation(derivations[0], fileLets).checks;
+  for (const c of [a, b]) {
+    assert.equal(c.passed, false);
+    assert.deepEqual(c.autodiff!.shape, [3]);
+    assert.match(c.message, /autodiff grad\(·, x\) = \[.*\], and central differences agree with it/);
+  }
+  // the autodiff value is the gradient itself, not the left side −g·∇E
+  assert.notDeepEqual(a.autodiff, a.left);
+  assert.deepEqual(b.autodiff, b.left);
 });
 
 test('an error inside one check skips only that check', () => {

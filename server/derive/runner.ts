@@ -82,6 +82,26 @@ function magnitude(roots: Node[]): number {
 
 const isGrad = (e: Expr) => e.kind === 'call' && e.callee.kind === 'name' && e.callee.name === 'grad';
 
+/** The first grad(…) call in an expression, following names of the derivation's lets (not function bodies). */
+function findGrad(e: Expr, decl: DerivationDecl, seen = new Set<string>()): Extract<Expr, { kind: 'call' }> | undefined {
+  switch (e.kind) {
+    case 'call':
+      if (isGrad(e)) return e as Extract<Expr, { kind: 'call' }>;
+      for (const a of e.args) { const g = findGrad(a.value, decl, seen); if (g) return g; }
+      return undefined;
+    case 'name': {
+      if (seen.has(e.name)) return undefined;
+      seen.add(e.name);
+      const l = decl.body.find((s): s is LetStmt => s.kind === 'let' && !s.params && s.name.name === e.name);
+      return l ? findGrad(l.value, decl, seen) : undefined;
+    }
+    case 'binary': return findGrad(e.left, decl, seen) ?? findGrad(e.right, decl, seen);
+    case 'unary': case 'transpose': return findGrad(e.operand, decl, seen);
+    case 'index': return findGrad(e.object, decl, seen);
+    default: return undefined;
+  }
+}
+
 export function runDerivation(decl: DerivationDecl, fileLets: LetStmt[], opts: RunOptions = {}): DerivationRun {
   const t0 = Date.now();
   const seed = opts.seed ?? DEFAULT_SEED;
@@ -192,18 +212,32 @@ function runCheck(decl: DerivationDecl, fileLets: LetStmt[], givens: GivenVar[],
   outcome.worstPoint = Object.fromEntries([...worst.point].map(([n, t]) => [n, summarize(t)]));
   outcome.left = summarize(worst.left);
   outcome.right = summarize(worst.right);
-  const gradSide = isGrad(stmt.left) ? outcome.left : isGrad(stmt.right) ? outcome.right : undefined;
-  let fdNote = '';
-  if (gradSide) {
-    outcome.autodiff = gradSide;
-    const gradExpr = (isGrad(stmt.left) ? stmt.left : stmt.right) as Extract<Expr, { kind: 'call' }>;
-    const autodiff = isGrad(stmt.left) ? worst.left : worst.right;
-    const fd = finiteDifference(decl, fileLets, worst.point, gradExpr, timeoutMs);
-    if (fd) {
-      outcome.finiteDifference = summarize(fd);
-      const agree = relativeError(fd, autodiff, 0) < 1e-5;
-      fdNote = agree ? '; central differences agree with the autodiff value, so the other side is what differs'
-        : `; central differences give ${outcome.finiteDifference.text}`;
+  // The autodiff value: the first grad(…) in either side (looking through the lets it names), taken
+  // at the worst point, with central differences as an independent estimate of the same gradient.
+  const gradCall = findGrad(stmt.left, decl) ?? findGrad(stmt.right, decl);
+  let gradNote = '';
+  if (gradCall) {
+    const rec = new Map<string, Tensor>();
+    let autodiff: Tensor | undefined;
+    try {
+      withDeadline(timeoutMs, () => {
+        const ev = new PointEvaluator(decl, fileLets, worst!.point, rec);
+        ev.eval(stmt.left, new Map()); ev.eval(stmt.right, new Map());
+      });
+      autodiff = rec.get(spanKey(gradCall.span));
+    } catch { /* leave the autodiff value out */ }
+    if (autodiff) {
+      outcome.autodiff = summarize(autodiff);
+      const target = gradCall.args[1].value.kind === 'name' ? gradCall.args[1].value.name : '…';
+      const side = gradCall === stmt.left ? 'the left side' : gradCall === stmt.right ? 'the right side' : outcome.autodiff.text;
+      gradNote = `; autodiff grad(·, ${target}) = ${side}`;
+      const fd = finiteDifference(decl, fileLets, worst.point, gradCall, timeoutMs);
+      if (fd) {
+        outcome.finiteDifference = summarize(fd);
+        gradNote += relativeError(fd, autodiff, 0) < 1e-5
+          ? ', and central differences agree with it, so the hand-derived expression is what differs'
+          : `, but central differences give ${outcome.finiteDifference.text}`;
+      }
     }
   }
   const errText = Number.isFinite(worst.err) ? worst.err.toExponential(1) : 'not finite';
@@ -211,8 +245,7 @@ function runCheck(decl: DerivationDecl, fileLets: LetStmt[], givens: GivenVar[],
   const pointText = [...worst.point].map(([n, t]) => `${n} = ${renderTensor(t, 4, 2)}`).join(', ');
   outcome.message = `✗ relative error ${errText} > ${formatNumber(tol)} at draw ${worst.k + 1}: ${nonFinite}` +
     `left ${shapeText(worst.left.shape)} = ${outcome.left.text}, right = ${outcome.right.text}` +
-    (gradSide ? ` (autodiff value: the ${gradSide === outcome.left ? 'left' : 'right'} side)` : '') +
-    `${fdNote}; at ${pointText}${redrawNote}`;
+    `${gradNote}; at ${pointText}${redrawNote}`;
   return outcome;
 }
 
