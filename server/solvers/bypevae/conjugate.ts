@@ -148,30 +148,36 @@ function centre(v: Float64Array): void {
 
 /**
  * Projected Adam-like step A2 on x = [w; vec(U)] with γ_j = c/(j+1); the step counter j is global
- * (project convention). Projects w ≥ 0 after the step.
+ * (project convention). The first `nonNegative` entries (the weights) are projected onto ≥ 0.
  */
 export class ProjectedAdam {
   private m1: Float64Array;
   private m2: Float64Array;
   private j = 0;
-  constructor(size: number, private readonly c: number) {
+  constructor(private readonly size: number, private readonly c: number) {
     this.m1 = new Float64Array(size);
     this.m2 = new Float64Array(size);
   }
-  step(pc: Pseudocoreset, g: KlGradient): void {
-    const M = pc.w.length, D = pc.U.columns;
+  /** Updates the flat vector `x` in place from the gradient `g`. */
+  update(x: Float64Array, g: Float64Array, nonNegative: number): void {
     const gamma = this.c / (this.j + 1);
     const b1 = 1 - Math.pow(0.9, this.j + 1), b2 = 1 - Math.pow(0.999, this.j + 1);
-    const update = (idx: number, grad: number, value: number) => {
-      this.m1[idx] = 0.9 * this.m1[idx] + 0.1 * grad;
-      this.m2[idx] = 0.999 * this.m2[idx] + 0.001 * grad * grad;
-      return value - (gamma * (this.m1[idx] / b1)) / (1e-8 + Math.sqrt(this.m2[idx] / b2));
-    };
-    for (let k = 0; k < M; k++) pc.w[k] = Math.max(0, update(k, g.w[k], pc.w[k]));
-    for (let k = 0; k < M; k++) for (let j = 0; j < D; j++) {
-      const idx = M + k * D + j;
-      pc.U.set(k, j, update(idx, g.U.get(k, j), pc.U.get(k, j)));
+    for (let i = 0; i < this.size; i++) {
+      this.m1[i] = 0.9 * this.m1[i] + 0.1 * g[i];
+      this.m2[i] = 0.999 * this.m2[i] + 0.001 * g[i] * g[i];
+      x[i] -= (gamma * (this.m1[i] / b1)) / (1e-8 + Math.sqrt(this.m2[i] / b2));
+      if (i < nonNegative && x[i] < 0) x[i] = 0;
     }
     this.j++;
+  }
+  /** One step on a pseudocoreset held as (w, U matrix). */
+  step(pc: Pseudocoreset, g: KlGradient): void {
+    const M = pc.w.length, D = pc.U.columns;
+    const x = new Float64Array(M + M * D), gx = new Float64Array(M + M * D);
+    for (let k = 0; k < M; k++) { x[k] = pc.w[k]; gx[k] = g.w[k]; }
+    for (let k = 0; k < M; k++) for (let j = 0; j < D; j++) { x[M + k * D + j] = pc.U.get(k, j); gx[M + k * D + j] = g.U.get(k, j); }
+    this.update(x, gx, M);
+    for (let k = 0; k < M; k++) pc.w[k] = x[k];
+    for (let k = 0; k < M; k++) for (let j = 0; j < D; j++) pc.U.set(k, j, x[M + k * D + j]);
   }
 }
