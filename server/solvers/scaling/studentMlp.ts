@@ -82,6 +82,31 @@ function accumulateRows(gW: Float64Array, coef: Float64Array, X: Float32Array, o
   }
 }
 
+/** pre[q·p + j] = x_q·w_j for the four consecutive samples starting at `off`. */
+function preActivations4(s: StudentState, X: Float32Array, off: number, pre: Float64Array): void {
+  const d = s.d, p = s.p, W = s.W;
+  const o1 = off + d, o2 = off + 2 * d, o3 = off + 3 * d;
+  for (let j = 0; j < p; j++) {
+    const wo = j * d;
+    let a0 = 0, a1 = 0, a2 = 0, a3 = 0;
+    for (let c = 0; c < d; c++) {
+      const w = W[wo + c];
+      a0 += X[off + c] * w; a1 += X[o1 + c] * w; a2 += X[o2 + c] * w; a3 += X[o3 + c] * w;
+    }
+    pre[j] = a0; pre[p + j] = a1; pre[2 * p + j] = a2; pre[3 * p + j] = a3;
+  }
+}
+
+/** gW[j, :] += Σ_q coef[q·p + j] · x_q for four consecutive samples. */
+function accumulateRows4(gW: Float64Array, coef: Float64Array, X: Float32Array, off: number, p: number, d: number): void {
+  const o1 = off + d, o2 = off + 2 * d, o3 = off + 3 * d;
+  for (let j = 0; j < p; j++) {
+    const c0 = coef[j], c1 = coef[p + j], c2 = coef[2 * p + j], c3 = coef[3 * p + j];
+    const wo = j * d;
+    for (let c = 0; c < d; c++) gW[wo + c] += c0 * X[off + c] + c1 * X[o1 + c] + c2 * X[o2 + c] + c3 * X[o3 + c];
+  }
+}
+
 function adamUpdate(x: Float64Array, g: Float64Array, m: Float64Array, s: Float64Array, opt: AdamConfig, c1: number, c2: number): void {
   const { lr, beta1, beta2, eps } = opt;
   for (let i = 0; i < x.length; i++) {
@@ -99,23 +124,32 @@ export const cpuStudentKernel: StudentKernel = {
     const { d, p, v } = s;
     const X = b.X, y = b.y;
     gW.fill(0); gv.fill(0);
-    const pre = new Float64Array(p), coef = new Float64Array(p);
+    // Rows are processed four at a time so every load of a W row (forward) and of a gW row
+    // (backward) serves four samples: about twice the speed of one row at a time.
+    const pre = new Float64Array(4 * p), coef = new Float64Array(4 * p);
     const fAct = act.f, dfAct = act.df;
     let loss = 0;
     const scale = 2 / b.rows; // d/df of mean (f − y)²
-    for (let r = 0; r < b.rows; r++) {
+    for (let r = 0; r < b.rows; r += 4) {
+      const m = Math.min(4, b.rows - r);
       const off = (b.start + r) * d;
-      preActivations(s, X, off, pre);
-      let f = 0;
-      for (let j = 0; j < p; j++) { const a = fAct(pre[j]); coef[j] = a; f += v[j] * a; }
-      const res = f - y[b.start + r];
-      loss += res * res;
-      const gf = scale * res;
-      for (let j = 0; j < p; j++) {
-        gv[j] += gf * coef[j];
-        coef[j] = gf * v[j] * dfAct(pre[j]);
+      if (m === 4) preActivations4(s, X, off, pre);
+      else for (let q = 0; q < m; q++) preActivations(s, X, off + q * d, pre.subarray(q * p, (q + 1) * p));
+      for (let q = 0; q < 4; q++) {
+        const base = q * p;
+        if (q >= m) { coef.fill(0, base, base + p); continue; }
+        let f = 0;
+        for (let j = 0; j < p; j++) { const a = fAct(pre[base + j]); coef[base + j] = a; f += v[j] * a; }
+        const res = f - y[b.start + r + q];
+        loss += res * res;
+        const gf = scale * res;
+        for (let j = 0; j < p; j++) {
+          gv[j] += gf * coef[base + j];
+          coef[base + j] = gf * v[j] * dfAct(pre[base + j]);
+        }
       }
-      accumulateRows(gW, coef, X, off, p, d);
+      if (m === 4) accumulateRows4(gW, coef, X, off, p, d);
+      else for (let q = 0; q < m; q++) accumulateRows(gW, coef.subarray(q * p, (q + 1) * p), X, off + q * d, p, d);
     }
     return loss / b.rows;
   },

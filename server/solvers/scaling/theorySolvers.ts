@@ -122,6 +122,7 @@ const bayesOptimal: SolverDef = {
     { name: 'q', kind: 'vector', doc: 'overlap q_i of every teacher feature i = 1..k (E12)' },
     { name: 'k_c', kind: 'integer', doc: 'effective width: number of learned features #{q_i > 0} (E13)' },
     { name: 'lambda', kind: 'vector', doc: 'per-feature SNR λ_i(ε^BO) (E9)' },
+    { name: 'feature_index', kind: 'vector', doc: '1, 2, …, k (x axis for plotting q against the feature index)' },
     { name: 'gibbs_error', kind: 'number', doc: '2 ε^BO' },
     { name: 'n_over_d', kind: 'number', doc: 'n/d, the only combination of n and d the theory depends on' },
     { name: 'alpha', kind: 'number', doc: 'n/d²' },
@@ -187,6 +188,7 @@ const bayesOptimal: SolverDef = {
     ctx.progress(1);
     return {
       eps, q: Array.from(sol.q), k_c: kc, lambda: Array.from(sol.lambda), gibbs_error: 2 * eps,
+      feature_index: Array.from({ length: k }, (_, i) => i + 1),
       n_over_d: nOverD, alpha: nOverD / d, n,
       lambda_e: ch.lambdaE, q_jump: ch.qJump, g1: act.g1,
       regime: kc === 0 ? 'none' : kc === k ? 'refinement' : 'feature_learning',
