@@ -31,3 +31,24 @@ export type FromPlotsWebview =
   | { type: 'query-result'; requestId: number; info: PlotsPanelInfo }
   | { type: 'exported'; format: 'svg' | 'png' | 'csv' | 'json'; name: string; data: string }
   | { type: 'error'; message: string };
+
+import type { ChartData } from '../server/g2l2/chart';
+
+export type ToChartWebview =
+  | { type: 'chart'; chart: ChartData }
+  | { type: 'query'; requestId: number };
+
+export interface ChartPanelInfo {
+  sentence?: string;
+  tokens: number;
+  cells: number;
+  nodes: number;
+  selectedNode?: number;
+  /** The derivation tree text shown for the selected node. */
+  tree?: string;
+}
+
+export type FromChartWebview =
+  | { type: 'ready'; uri?: string; line?: number }
+  | { type: 'reveal'; uri: string; line: number }
+  | { type: 'query-result'; requestId: number; info: ChartPanelInfo };

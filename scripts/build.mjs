@@ -25,7 +25,7 @@ const common = {
 const builds = [
   { entryPoints: { client: 'client/extension.ts' } },
   { entryPoints: { server: 'server/server.ts', solverHost: 'server/engine/solverHost.ts', cli: 'server/cli.ts' } },
-  { entryPoints: { plots: 'media/plots.ts' }, platform: 'browser', format: 'iife', external: [] },
+  { entryPoints: { plots: 'media/plots.ts', chart: 'media/chart.ts' }, platform: 'browser', format: 'iife', external: [] },
 ];
 
 const contexts = [];

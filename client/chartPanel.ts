@@ -1,0 +1,108 @@
+// The G2L2 chart panel (a webview): the CKY-E2 chart of a `sentence`, fetched from the server with
+// the `theorylab/chart` request; restored after a reload by a serializer (the webview keeps its state
+// and asks the server again for the fresh chart).
+import * as vscode from 'vscode';
+import type { LanguageClient } from 'vscode-languageclient/node';
+import { getChart } from '../server/protocol';
+import type { ChartData } from '../server/g2l2/chart';
+import type { ChartPanelInfo, FromChartWebview, ToChartWebview } from '../media/webviewMessages';
+import { webviewHtml, webviewOptions } from './webviewHtml';
+
+const VIEW_TYPE = 'theorylab.chart';
+
+export class ChartPanel {
+  private panel: vscode.WebviewPanel | undefined;
+  private ready = false;
+  private pending: ToChartWebview[] = [];
+  private queries = new Map<number, (i: ChartPanelInfo) => void>();
+  private nextQuery = 1;
+
+  constructor(private readonly context: vscode.ExtensionContext, private readonly client: () => LanguageClient | undefined, private readonly output: vscode.OutputChannel) {}
+
+  async open(uri: string, line: number): Promise<ChartData | undefined> {
+    const chart = await this.fetch(uri, line);
+    if (!this.panel) this.attach(vscode.window.createWebviewPanel(VIEW_TYPE, 'G2L2 Chart', { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true }, webviewOptions(this.context.extensionUri)));
+    else this.panel.reveal(undefined, true);
+    if (chart) this.post({ type: 'chart', chart });
+    return chart;
+  }
+
+  private async fetch(uri: string, line: number): Promise<ChartData | undefined> {
+    const c = this.client();
+    if (!c) return undefined;
+    try {
+      return (await c.sendRequest(getChart, { uri, line })) as ChartData | undefined ?? undefined;
+    } catch (e) {
+      this.output.appendLine(`[chart] ${e}`);
+      void vscode.window.showErrorMessage(`Theory Lab: no chart for this sentence (${(e as Error)?.message ?? e})`);
+      return undefined;
+    }
+  }
+
+  attach(panel: vscode.WebviewPanel): void {
+    this.panel = panel;
+    this.ready = false;
+    panel.webview.options = webviewOptions(this.context.extensionUri);
+    panel.webview.html = webviewHtml(panel.webview, this.context.extensionUri, {
+      title: 'G2L2 Chart', script: 'chart.js', style: 'chart.css',
+      body: '<div id="header"></div><div id="chart"></div><div id="details"></div><div id="parses"></div>',
+    });
+    panel.webview.onDidReceiveMessage((m: FromChartWebview) => this.receive(m), undefined, this.context.subscriptions);
+    panel.onDidDispose(() => { this.panel = undefined; this.ready = false; }, undefined, this.context.subscriptions);
+  }
+
+  private post(m: ToChartWebview): void {
+    if (this.panel && this.ready) void this.panel.webview.postMessage(m);
+    else this.pending.push(m);
+  }
+
+  private async receive(m: FromChartWebview): Promise<void> {
+    if (m.type === 'ready') {
+      this.ready = true;
+      for (const q of this.pending.splice(0)) void this.panel?.webview.postMessage(q);
+      // After a reload the webview shows its saved chart; refresh it from the current text.
+      if (m.uri !== undefined && m.line !== undefined) {
+        const fresh = await this.fetch(m.uri, m.line);
+        if (fresh) this.post({ type: 'chart', chart: fresh });
+      }
+    } else if (m.type === 'reveal') {
+      const doc = await vscode.workspace.openTextDocument(vscode.Uri.parse(m.uri));
+      const pos = new vscode.Position(m.line, 0);
+      await vscode.window.showTextDocument(doc, { selection: new vscode.Range(pos, pos), viewColumn: vscode.ViewColumn.One });
+    } else if (m.type === 'query-result') {
+      this.queries.get(m.requestId)?.(m.info);
+      this.queries.delete(m.requestId);
+    }
+  }
+
+  /** Test hook: what the chart webview shows. */
+  query(timeoutMs = 10000): Promise<ChartPanelInfo | undefined> {
+    if (!this.panel) return Promise.resolve(undefined);
+    const requestId = this.nextQuery++;
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => { this.queries.delete(requestId); resolve(undefined); }, timeoutMs);
+      this.queries.set(requestId, (i) => { clearTimeout(timer); resolve(i); });
+      this.post({ type: 'query', requestId });
+    });
+  }
+}
+
+export function registerChartPanel(context: vscode.ExtensionContext, output: vscode.OutputChannel, client: () => LanguageClient | undefined): ChartPanel {
+  const panel = new ChartPanel(context, client, output);
+  context.subscriptions.push(
+    vscode.window.registerWebviewPanelSerializer(VIEW_TYPE, { async deserializeWebviewPanel(p: vscode.WebviewPanel) { panel.attach(p); } }),
+    vscode.commands.registerCommand('theorylab.showChart', async (arg1?: unknown, arg2?: unknown) => {
+      let uri: string | undefined, line: number | undefined;
+      if (arg1 && typeof arg1 === 'object' && 'uri' in (arg1 as object)) ({ uri, line } = arg1 as { uri: string; line: number });
+      else { uri = typeof arg1 === 'string' ? arg1 : undefined; line = typeof arg2 === 'number' ? arg2 : undefined; }
+      const ed = vscode.window.activeTextEditor;
+      uri ??= ed?.document.uri.toString();
+      line ??= ed?.selection.active.line;
+      if (!uri || line === undefined) { void vscode.window.showWarningMessage('Theory Lab: put the cursor on a `sentence` line first.'); return undefined; }
+      const chart = await panel.open(uri, line);
+      return chart ? { cells: chart.cells.length, nodes: chart.stats.nodesWithMerging } : undefined;
+    }),
+    vscode.commands.registerCommand('theorylab.test.chartPanelInfo', () => panel.query()),
+  );
+  return panel;
+}
