@@ -16,7 +16,11 @@ import { didYouMean } from '../solvers/registry';
 import { buildLexicon, Lexicon } from '../g2l2/lexicon';
 import { parseSentence, SentenceResult } from '../g2l2/parse';
 
-export interface Diag { span: Span; severity: 'error' | 'warning' | 'info'; message: string }
+export interface Diag {
+  span: Span; severity: 'error' | 'warning' | 'info'; message: string;
+  /** 'run' for results of running (runtime errors, failed expectations): `theorylab run` exits 1, not 2. */
+  phase?: 'run';
+}
 
 export type FileReader = (relativePath: string) => { uri: string; text: string };
 
@@ -237,10 +241,10 @@ export function analyse(text: string, read: FileReader, opts: AnalyseOptions = {
         if (!a.programScene.has(name)) a.programScene.set(name, { scene, symTrace, softTrace, error: r.error });
         if (r.error) {
           allPass = false;
-          diagnostics.push({ span: s.target.span, severity: 'error', message: `${name} on ${scene.name}: ${r.error}` });
+          diagnostics.push({ span: s.target.span, severity: 'error', message: `${name} on ${scene.name}: ${r.error}`, phase: 'run' });
         } else if (expected !== undefined && r.answer !== expected) {
           allPass = false;
-          diagnostics.push({ span: s.expect!.span, severity: 'error', message: `expected ${expected}, got ${r.answer ?? 'no answer (the program returns ' + (r.value ? r.value.t : '?') + ')'}${scenes.length > 1 ? ` on ${scene.name}` : ''}` });
+          diagnostics.push({ span: s.expect!.span, severity: 'error', phase: 'run', message: `expected ${expected}, got ${r.answer ?? 'no answer (the program returns ' + (r.value ? r.value.t : '?') + ')'}${scenes.length > 1 ? ` on ${scene.name}` : ''}` });
         }
       }
       run.passed = allPass;
@@ -255,7 +259,7 @@ export function analyse(text: string, read: FileReader, opts: AnalyseOptions = {
         if (!Number.isFinite(want)) diagnostics.push({ span: s.expect.span, severity: 'error', message: 'a question set expects an accuracy (a number such as 1.0 or 100%)' });
         else if (res.accuracy === null || res.accuracy + 1e-12 < want) {
           run.passed = false;
-          diagnostics.push({ span: s.expect.span, severity: 'error', message: `expected accuracy ≥ ${want}, got ${res.accuracy ?? 'none'}` });
+          diagnostics.push({ span: s.expect.span, severity: 'error', phase: 'run', message: `expected accuracy ≥ ${want}, got ${res.accuracy ?? 'none'}` });
         }
       }
     }
@@ -290,7 +294,7 @@ export function analyse(text: string, read: FileReader, opts: AnalyseOptions = {
     const run: SentenceRun = { stmt: s, scene, lexicon: lex, result };
     a.sentences.push(run);
     const span = s.text.span;
-    for (const d of result.diagnostics) diagnostics.push({ span, severity: result.derivations.length ? 'warning' : 'error', message: d });
+    for (const d of result.diagnostics) diagnostics.push({ span, severity: result.derivations.length ? 'warning' : 'error', message: d, phase: 'run' });
     const distinct = new Map<string, string[]>();
     for (const d of result.derivations) {
       const key = d.answer ?? `INVALID (${d.error ?? '?'})`;
@@ -307,7 +311,7 @@ export function analyse(text: string, read: FileReader, opts: AnalyseOptions = {
       const want = normaliseAnswer(s.expect.text);
       if (result.derivations.length && result.best !== want) {
         run.passed = false;
-        diagnostics.push({ span: s.expect.span, severity: 'error', message: `expected ${want}, got ${result.best ?? 'no answer'}` });
+        diagnostics.push({ span: s.expect.span, severity: 'error', phase: 'run', message: `expected ${want}, got ${result.best ?? 'no answer'}` });
       }
     }
   }

@@ -53,8 +53,7 @@ export function randomProgram(rng: Rng, type: Type, depth: number, set: 'clevr' 
       if (depth <= 0) return call('scene');
       const r = rng.int(6);
       const d = depth - 1;
-      if (r === 0) return call('scene');
-      if (r === 1) {
+      if (r <= 1) {
         const a = pickAttr();
         if (useClevr) return call(`filter_${a}`, objSet(d), value(a));
         return rng.uniform() < 0.5 ? call('filter', objSet(d), value(a)) : call('filter', objSet(d), { kind: 'list', items: [value('size'), value('color')], span: NO });

@@ -16,7 +16,12 @@ export interface Question {
   path: string;
 }
 
-export interface QuestionsFileResult { questions: Question[]; errors: JsonError[] }
+export interface QuestionsFileResult {
+  questions: Question[];
+  errors: JsonError[];
+  /** Entries in the file, malformed ones included (questions keep their `index` in it). */
+  count: number;
+}
 
 const NO_SPAN: Span = { start: -1, end: -1 };
 
@@ -39,7 +44,7 @@ export function parseQuestionsFile(text: string): QuestionsFileResult {
       if (e instanceof JsonError) errors.push(e); else throw e;
     }
   });
-  return { questions, errors };
+  return { questions, errors, count: list.length };
 }
 
 function parseQuestion(q: unknown, path: string, index: number, at: (p: string) => number): Question {

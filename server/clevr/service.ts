@@ -1,7 +1,372 @@
-// LSP features of the .clevr language (replaced by the full implementation of its issue).
-import type { LanguageFeatures } from '../languageService';
+// LSP features of the .clevr language: diagnostics, hover (values on the eval's scene, derivations of
+// sentences, lexicon entries of words), completion, semantic tokens, outline, folding, definition and
+// references, code lenses (Run, Show chart), inlay hints with answers, and the chart request.
+import type * as lsp from 'vscode-languageserver';
+import type { TextDocument } from 'vscode-languageserver-textdocument';
+import type { LanguageFeatures, ServerContext } from '../languageService';
+import { semanticTokenModifiers, semanticTokenTypes } from '../languageService';
+import { analyse, Analysis } from './analysis';
+import { catToString, Expr, exprToString, Span, Statement, walkExpr } from './ast';
+import { isClosure, Val } from './evaluate';
+import { FUNCTIONS, signatureText } from './functions';
+import { clevrLexer, KEYWORDS } from './parser';
+import { describeSoft, SoftValue } from './soft';
+import { describeSym, SymValue } from './symbolic';
+import { typeToString } from './types';
+import { ATTRIBUTES, attributeOf, canonicalConcept, CONCEPTS, isAttribute, isRelation, RELATIONS } from './vocab';
+import { chartData } from '../g2l2/parse';
+import type { ChartData } from '../g2l2/chart';
+import { catString, LINGUISTIC_ATOMS } from '../g2l2/category';
+import { normaliseWords } from '../g2l2/lexicon';
+
+const cache = new Map<string, { version: number; text: string; analysis: Analysis }>();
+
+export function analysisFor(doc: TextDocument, ctx: ServerContext): Analysis {
+  const hit = cache.get(doc.uri);
+  const text = doc.getText();
+  if (hit && hit.version === doc.version && hit.text === text) return hit.analysis;
+  const analysis = analyse(text, (rel) => ctx.readWorkspaceFile(doc.uri, rel));
+  cache.set(doc.uri, { version: doc.version, text, analysis });
+  return analysis;
+}
+
+const range = (doc: TextDocument, s: Span): lsp.Range => {
+  const start = Math.max(0, s.start), end = Math.max(start, s.end);
+  return { start: doc.positionAt(start), end: doc.positionAt(end) };
+};
+const inside = (s: Span, off: number) => s.start >= 0 && off >= s.start && off <= s.end;
+const SEVERITY = { error: 1, warning: 2, info: 3 } as const;
+
+function md(lines: string[]): lsp.Hover { return { contents: { kind: 'markdown', value: lines.join('\n') } }; }
+
+function valueText(v: Val<SymValue> | Val<SoftValue> | undefined, scene: Analysis['defaultScene'], soft: boolean): string | undefined {
+  if (!v || !scene || isClosure(v as Val<unknown>)) return undefined;
+  const value = (v as { value: unknown }).value;
+  return soft ? describeSoft(value as SoftValue, scene) : describeSym(value as SymValue, scene);
+}
+
+/** The innermost expression of a statement's program that contains the offset. */
+function exprAt(e: Expr | undefined, off: number): Expr | undefined {
+  let found: Expr | undefined;
+  walkExpr(e, (x) => { if (inside(x.span, off)) found = x; });
+  return found;
+}
+
+function statementAt(a: Analysis, off: number): Statement | undefined {
+  return a.file.statements.find((s) => inside(s.span, off));
+}
+
+export function hover(a: Analysis, off: number): string[] | null {
+  const s = statementAt(a, off);
+  if (!s) return null;
+  if (s.kind === 'program' && s.body) {
+    const e = exprAt(s.body, off);
+    if (!e) return inside(s.name.span, off) ? programSummary(a, s.name.name) : null;
+    const p = a.programs.get(s.name.name);
+    const t = p?.types.get(e);
+    const lines: string[] = [];
+    if (e.kind === 'call' && inside(e.fn.span, off)) {
+      const sig = FUNCTIONS.get(e.fn.name);
+      if (sig) lines.push('```', signatureText(sig), '```', sig.doc, '');
+    }
+    if (e.kind === 'name') lines.push(...wordInfo(e.name));
+    lines.push(`\`${exprToString(e)}\`${t ? ` : **${typeToString(t)}**` : ''}`);
+    const ps = a.programScene.get(s.name.name);
+    if (ps) {
+      const sym = valueText(ps.symTrace.get(e), ps.scene, false);
+      const soft = valueText(ps.softTrace?.get(e), ps.scene, true);
+      if (sym) lines.push('', `value on \`${ps.scene.name}\`: ${sym}`);
+      else if (ps.error) lines.push('', `on \`${ps.scene.name}\`: ${ps.error}`);
+      if (soft) lines.push('', `soft: ${soft}`);
+    }
+    return lines;
+  }
+  if (s.kind === 'eval') {
+    const run = a.evals.find((r) => r.stmt === s);
+    if (!run) return null;
+    const lines = [`**eval ${s.target.name}** (${run.mode})`];
+    for (const r of run.runs) lines.push(`- on \`${r.scene.name}\`: ${r.error ? `error: ${r.error}` : `**${r.answer ?? '?'}**${r.value ? ` — ${run.mode === 'soft' ? describeSoft(r.value as SoftValue, r.scene) : describeSym(r.value as SymValue, r.scene)}` : ''}`}`);
+    if (run.questions) {
+      const q = run.questions;
+      lines.push(`${q.answers.length} questions: accuracy ${q.accuracy === null ? '—' : `${(100 * q.accuracy).toFixed(1)}% (${q.correct}/${q.total})`}, ${q.invalid} INVALID skipped`);
+    }
+    return lines;
+  }
+  if (s.kind === 'sentence') {
+    const run = a.sentences.find((r) => r.stmt === s);
+    if (!run) return null;
+    const r = run.result;
+    if (inside(s.text.span, off)) {
+      // A word inside the sentence: its entries.
+      const rel = off - s.text.span.start - 1;
+      const raw = s.text.value;
+      const before = normaliseWords(raw.slice(0, Math.max(0, rel))).length;
+      const wordIdx = /\s/.test(raw[rel] ?? ' ') || rel < 0 ? -1 : Math.max(0, before - (/\S$/.test(raw.slice(0, rel)) ? 1 : 0));
+      const tok = r.tokens.find((t) => wordIdx >= t.start && wordIdx < t.end);
+      const lines: string[] = [];
+      if (tok) lines.push(...entryLines(run.lexicon.bySurface.get(tok.text) ?? [], tok.text), '');
+      lines.push(...sentenceSummary(run));
+      return lines;
+    }
+    return sentenceSummary(run);
+  }
+  if (s.kind === 'lexicon') {
+    const entry = s.entries.find((e) => inside(e.span, off));
+    if (!entry) return [`**lexicon ${s.name.name}**: ${s.entries.length} entries`];
+    const lex = a.lexicons.get(s.name.name)?.lexicon;
+    const surface = normaliseWords(entry.words.value).join(' ');
+    if (entry.program) {
+      const e = exprAt(entry.program, off);
+      if (e && e.kind === 'name' && !inside(entry.words.span, off)) return wordInfo(e.name);
+      if (e && e.kind === 'call' && inside(e.fn.span, off)) { const sig = FUNCTIONS.get(e.fn.name); if (sig) return ['```', signatureText(sig), '```', sig.doc]; }
+    }
+    return entryLines(lex?.bySurface.get(surface) ?? [], surface);
+  }
+  if (s.kind === 'scene') {
+    const o = s.objects.find((x) => inside(x.span, off));
+    const scene = a.scenes.get(s.name.name)?.scene;
+    if (o && scene) {
+      const k = scene.objects.findIndex((x) => x.id === o.name.name);
+      const obj = scene.objects[k];
+      if (!obj) return null;
+      const rel = RELATIONS.map((r) => `${r} of it: ${scene.relations[r][k].map((j) => scene.objects[j].id).join(', ') || '—'}`);
+      return [`**${obj.id}**: ${obj.size} ${obj.color} ${obj.material} ${obj.shape}${obj.position ? ` at (${obj.position.join(', ')})` : ''}`, '', ...rel.map((x) => `- ${x}`)];
+    }
+    return scene ? [`**scene ${scene.name}**: ${scene.objects.length} objects`, ...scene.objects.map((x) => `- ${x.id}: ${x.size} ${x.color} ${x.material} ${x.shape}`)] : null;
+  }
+  if (s.kind === 'scenes') {
+    const set = a.sceneSets.get(s.name.name);
+    return set ? [`**scenes ${s.name.name}**: ${set.scenes.length} scenes from \`${s.path.value}\``] : null;
+  }
+  if (s.kind === 'questions') {
+    const set = a.questionSets.get(s.name.name);
+    return set ? [`**questions ${s.name.name}**: ${set.questions.length} questions from \`${s.path.value}\``] : null;
+  }
+  return null;
+}
+
+function programSummary(a: Analysis, name: string): string[] {
+  const p = a.programs.get(name);
+  if (!p) return [];
+  const ps = a.programScene.get(name);
+  const lines = [`**program ${name}** : ${p.type ? typeToString(p.type) : '?'}`];
+  if (ps && p.decl.body) {
+    const v = valueText(ps.symTrace.get(p.decl.body), ps.scene, false);
+    lines.push(v ? `value on \`${ps.scene.name}\`: ${v}` : `on \`${ps.scene.name}\`: ${ps.error ?? '—'}`);
+  }
+  return lines;
+}
+
+function wordInfo(word: string): string[] {
+  const c = canonicalConcept(word);
+  if (c) return [`concept **${c}** (${attributeOf(c)})${c !== word ? ` — '${word}' is a synonym` : ''}`];
+  if (isAttribute(word)) return [`attribute **${word}**`];
+  if (isRelation(word)) return [`relation **${word}**: the objects that are ${word} of the object (0.2 margin)`];
+  return [];
+}
+
+function entryLines(entries: import('../g2l2/lexicon').LexEntry[], surface: string): string[] {
+  if (!entries.length) return [`no lexicon entry for '${surface}'`];
+  return [`**"${surface}"** — ${entries.length} entr${entries.length === 1 ? 'y' : 'ies'}:`,
+    ...entries.map((e) => `- \`${catString(e.category)}\` := \`${e.program ? exprToString(e.program) : '(empty word)'}\` weight ${e.weight} (p = ${Math.exp(e.logProb).toFixed(3)})`)];
+}
+
+function sentenceSummary(run: Analysis['sentences'][number]): string[] {
+  const r = run.result;
+  const lines = [`**"${run.stmt.text.value}"** on \`${run.scene.name}\` using \`${run.lexicon.name}\``, `tokens: ${r.tokens.map((t) => `[${t.text}]`).join(' ')}`];
+  const best = r.derivations[0];
+  if (!best) {
+    lines.push('', ...r.diagnostics);
+    return lines;
+  }
+  lines.push('', `best derivation (log-weight ${best.logWeight.toFixed(4)}, ${r.derivations.length} full parse${r.derivations.length === 1 ? '' : 's'}):`, '```', best.tree, '```',
+    `program: \`${best.program}\``, `answer: **${best.answer ?? `INVALID (${best.error})`}**`);
+  const ex = r.expected.value;
+  if (ex !== null) {
+    const txt = typeof ex === 'number' ? ex.toFixed(4) : Object.entries(ex).filter(([, p]) => p > 1e-4).sort((x, y) => y[1] - x[1]).map(([k, p]) => `${k}: ${p.toFixed(4)}`).join(', ');
+    lines.push(`CKY-E2 expected answer: **${txt}**`);
+  }
+  lines.push(`chart: ${r.stats.cells} cells, ${r.stats.nodesWithoutMerging} nodes without merging, ${r.stats.nodesWithMerging} with merging`);
+  if (r.derivations.length > 1) {
+    lines.push('', 'other derivations:');
+    for (const d of r.derivations.slice(1, 6)) lines.push(`- \`${d.program}\` → ${d.answer ?? 'INVALID'} (log-weight ${d.logWeight.toFixed(4)})`);
+  }
+  return lines;
+}
+
+// ---- semantic tokens --------------------------------------------------------------------------
+const T = (n: (typeof semanticTokenTypes)[number]) => semanticTokenTypes.indexOf(n);
+const M = (n: (typeof semanticTokenModifiers)[number]) => 1 << semanticTokenModifiers.indexOf(n);
+
+export function semanticTokens(doc: TextDocument, a: Analysis): lsp.SemanticTokens {
+  const text = doc.getText();
+  const lex = clevrLexer.tokenize(text);
+  const decls = new Map<number, string>();
+  for (const o of a.occurrences) decls.set(o.span.start, o.decl ? 'decl' : 'ref');
+  const params = new Set<number>();
+  const visitLambda = (e: Expr | undefined) => walkExpr(e, (x) => { if (x.kind === 'lambda') params.add(x.param.span.start); });
+  const lambdaVars = new Map<string, boolean>();
+  for (const s of a.file.statements) if (s.kind === 'lexicon') for (const e of s.entries) { visitLambda(e.program); walkExpr(e.program, (x) => { if (x.kind === 'lambda') lambdaVars.set(x.param.name, true); }); }
+  const items: { off: number; len: number; type: number; mods: number }[] = [];
+  const all = [...lex.tokens, ...((lex.groups.comments ?? []) as typeof lex.tokens)].sort((x, y) => x.startOffset - y.startOffset);
+  for (let k = 0; k < all.length; k++) {
+    const t = all[k];
+    const name = t.tokenType.name;
+    let type = -1, mods = 0;
+    if (name === 'Comment') type = T('comment');
+    else if (name === 'String') type = T('string');
+    else if (name === 'Number') type = T('number');
+    else if (name.startsWith('Kw_')) {
+      type = t.image === 'scene' && all[k + 1]?.image === '(' ? T('function') : T('keyword');
+      if (type === T('function')) mods = M('defaultLibrary');
+    } else if (name === 'Identifier') {
+      const d = decls.get(t.startOffset);
+      if (d) { type = T('variable'); if (d === 'decl') mods = M('declaration'); }
+      else if (params.has(t.startOffset)) { type = T('parameter'); mods = M('declaration'); }
+      else if (FUNCTIONS.has(t.image) && all[k + 1]?.image === '(') { type = T('function'); mods = M('defaultLibrary'); }
+      else if (canonicalConcept(t.image)) type = T('enumMember');
+      else if (isAttribute(t.image)) type = T('property');
+      else if (isRelation(t.image)) type = T('enumMember');
+      else if (LINGUISTIC_ATOMS.includes(t.image)) type = T('type');
+      else if (lambdaVars.has(t.image)) type = T('parameter');
+      else type = T('variable');
+    } else if (['Slash', 'Backslash', 'Lambda', 'ColonEq', 'Equals'].includes(name)) type = T('operator');
+    if (type >= 0) items.push({ off: t.startOffset, len: t.image.length, type, mods });
+  }
+  const data: number[] = [];
+  let prevLine = 0, prevChar = 0;
+  for (const it of items) {
+    // Tokens never span lines except comments/strings, which the lexer keeps on one line.
+    const p = doc.positionAt(it.off);
+    const dl = p.line - prevLine;
+    data.push(dl, dl === 0 ? p.character - prevChar : p.character, it.len, it.type, it.mods);
+    prevLine = p.line; prevChar = p.character;
+  }
+  return { data };
+}
+
+// ---- outline, folding, definition ----------------------------------------------------------------
+function symbols(doc: TextDocument, a: Analysis): lsp.DocumentSymbol[] {
+  const out: lsp.DocumentSymbol[] = [];
+  for (const s of a.file.statements) {
+    const r = range(doc, s.span);
+    const mk = (name: string, kind: lsp.SymbolKind, sel: Span, detail?: string, children?: lsp.DocumentSymbol[]): lsp.DocumentSymbol =>
+      ({ name: name || '(unnamed)', kind, range: r, selectionRange: range(doc, sel), detail, children });
+    switch (s.kind) {
+      case 'scene': out.push(mk(s.name.name, 2 /* Module */, s.name.span, `${s.objects.length} objects`,
+        s.objects.map((o) => ({ name: o.name.name || '?', kind: 19 as lsp.SymbolKind /* Object */, range: range(doc, o.span), selectionRange: range(doc, o.name.span), detail: o.words.map((w) => w.name).join(' ') })))); break;
+      case 'scenes': out.push(mk(s.name.name, 2, s.name.span, `scenes from ${s.path.value}`)); break;
+      case 'questions': out.push(mk(s.name.name, 18 /* Array */, s.name.span, `questions from ${s.path.value}`)); break;
+      case 'program': out.push(mk(s.name.name, 12 /* Function */, s.name.span, a.programs.get(s.name.name)?.type ? typeToString(a.programs.get(s.name.name)!.type!) : undefined)); break;
+      case 'eval': out.push(mk(`eval ${s.target.name}`, 24 /* Event */, s.target.span, s.scene ? `on ${s.scene.name.name}` : undefined)); break;
+      case 'lexicon': out.push(mk(s.name.name, 3 /* Namespace */, s.name.span, `${s.entries.length} entries`,
+        s.entries.map((e) => ({ name: e.words.value || '?', kind: 14 as lsp.SymbolKind /* Constant */, range: range(doc, e.span), selectionRange: range(doc, e.words.span), detail: e.category ? catToString(e.category) : undefined })))); break;
+      case 'sentence': out.push(mk(`sentence "${s.text.value}"`, 15 /* String */, s.text.span, s.lexicon ? `using ${s.lexicon.name}` : undefined)); break;
+    }
+  }
+  return out;
+}
+
+function occurrenceAt(a: Analysis, off: number) {
+  return a.occurrences.find((o) => inside(o.span, off));
+}
+
+function lensesFor(doc: TextDocument, a: Analysis): lsp.CodeLens[] {
+  const out: lsp.CodeLens[] = [];
+  for (const s of a.file.statements) {
+    if (s.kind === 'eval' && s.target.name) {
+      out.push({ range: range(doc, s.span), command: { title: 'Run', command: 'theorylab.run', arguments: [doc.uri, s.target.name] } });
+    } else if (s.kind === 'sentence') {
+      const line = doc.positionAt(s.span.start).line;
+      out.push({ range: range(doc, s.span), command: { title: 'Run', command: 'theorylab.run', arguments: [doc.uri, s.text.value] } });
+      out.push({ range: range(doc, s.span), command: { title: 'Show chart', command: 'theorylab.showChart', arguments: [{ uri: doc.uri, line }] } });
+    }
+  }
+  return out;
+}
+
+const COMPLETION_KEYWORDS = ['scene', 'scenes', 'program', 'eval', 'questions', 'lexicon', 'sentence', 'object', 'from', 'on', 'mode', 'expect', 'using', 'weight', 'at'];
+
+function completion(a: Analysis, doc: TextDocument, off: number): lsp.CompletionItem[] {
+  const s = statementAt(a, Math.max(0, off - 1));
+  const items: lsp.CompletionItem[] = [];
+  const lineStart = doc.getText().lastIndexOf('\n', off - 1) + 1;
+  const linePrefix = doc.getText().slice(lineStart, off);
+  if (/^\s*\w*$/.test(linePrefix) && !(s && (s.kind === 'scene' || s.kind === 'lexicon') && inside(s.span, off))) {
+    for (const k of COMPLETION_KEYWORDS) items.push({ label: k, kind: 14 /* Keyword */ });
+  }
+  if (/\b(on|using|eval)\s+\w*$/.test(linePrefix)) {
+    const want = /using\s+\w*$/.test(linePrefix) ? ['lexicon'] : /eval\s+\w*$/.test(linePrefix) ? ['program', 'questions'] : ['scene', 'scenes'];
+    for (const o of a.occurrences) if (o.decl && want.includes(o.kind)) items.push({ label: o.name, kind: 6 /* Variable */, detail: o.kind });
+    return items;
+  }
+  if (/\bmode\s+\w*$/.test(linePrefix)) return [{ label: 'symbolic', kind: 20 }, { label: 'soft', kind: 20 }];
+  for (const sig of FUNCTIONS.values()) items.push({ label: sig.name, kind: 3 /* Function */, detail: signatureText(sig), documentation: sig.doc, insertText: sig.params.length ? undefined : `${sig.name}()` });
+  for (const c of CONCEPTS) items.push({ label: c, kind: 20 /* EnumMember */, detail: `concept (${attributeOf(c)})` });
+  for (const at of ATTRIBUTES) items.push({ label: at, kind: 10 /* Property */, detail: 'attribute' });
+  for (const r of RELATIONS) items.push({ label: r, kind: 20, detail: 'relation' });
+  if (s && s.kind === 'lexicon') for (const c of LINGUISTIC_ATOMS) items.push({ label: c, kind: 7 /* Class */, detail: 'category atom' });
+  for (const k of KEYWORDS) if (!items.some((i) => i.label === k)) items.push({ label: k, kind: 14 });
+  return items;
+}
 
 export const clevrFeatures: LanguageFeatures = {
   languageId: 'clevr',
-  diagnostics: () => [],
+  diagnostics(doc, ctx) {
+    const a = analysisFor(doc, ctx);
+    return a.diagnostics.map((d) => ({ range: range(doc, d.span), severity: SEVERITY[d.severity], message: d.message, source: 'clevr' }));
+  },
+  hover(doc, pos, ctx) {
+    const a = analysisFor(doc, ctx);
+    const lines = hover(a, doc.offsetAt(pos));
+    return lines && lines.length ? md(lines) : null;
+  },
+  completion(doc, pos, ctx) { return completion(analysisFor(doc, ctx), doc, doc.offsetAt(pos)); },
+  semanticTokens(doc, ctx) { return semanticTokens(doc, analysisFor(doc, ctx)); },
+  documentSymbols(doc, ctx) { return symbols(doc, analysisFor(doc, ctx)); },
+  foldingRanges(doc, ctx) {
+    const a = analysisFor(doc, ctx);
+    return a.file.statements.map((s) => ({ startLine: doc.positionAt(s.span.start).line, endLine: doc.positionAt(s.span.end).line }))
+      .filter((r) => r.endLine > r.startLine);
+  },
+  definition(doc, pos, ctx) {
+    const a = analysisFor(doc, ctx);
+    const o = occurrenceAt(a, doc.offsetAt(pos));
+    if (!o) return null;
+    const d = a.occurrences.find((x) => x.decl && x.name === o.name);
+    return d ? [{ uri: doc.uri, range: range(doc, d.span) }] : null;
+  },
+  references(doc, pos, includeDeclaration, ctx) {
+    const a = analysisFor(doc, ctx);
+    const o = occurrenceAt(a, doc.offsetAt(pos));
+    if (!o) return [];
+    return a.occurrences.filter((x) => x.name === o.name && (includeDeclaration || !x.decl)).map((x) => ({ uri: doc.uri, range: range(doc, x.span) }));
+  },
+  codeLenses(doc, ctx) { return lensesFor(doc, analysisFor(doc, ctx)); },
+  inlayHints(doc, _range, ctx) {
+    const a = analysisFor(doc, ctx);
+    const hints: lsp.InlayHint[] = [];
+    for (const r of a.evals) {
+      const label = r.questions ? (r.questions.accuracy === null ? '' : `accuracy ${(100 * r.questions.accuracy).toFixed(1)}%`)
+        : r.runs.map((x) => x.answer ?? (x.error ? 'error' : '')).filter(Boolean).join(', ');
+      if (label) hints.push({ position: doc.positionAt(r.stmt.span.end), label: ` → ${label}`, paddingLeft: true });
+    }
+    for (const r of a.sentences) {
+      if (r.result.derivations.length) hints.push({ position: doc.positionAt(r.stmt.span.end), label: ` → ${r.result.best ?? 'INVALID'}`, paddingLeft: true });
+    }
+    return hints;
+  },
+  close(uri) { cache.delete(uri); },
 };
+
+/** Handler of `theorylab/chart`: the CKY-E2 chart of the `sentence` statement on that line. */
+export function clevrChart(params: { uri: string; line: number }, ctx: ServerContext, getText: (uri: string) => string | undefined): ChartData | null {
+  const text = getText(params.uri);
+  if (text === undefined) return null;
+  const doc = { uri: params.uri, version: -1, getText: () => text } as unknown as TextDocument;
+  const a = analyse(text, (rel) => ctx.readWorkspaceFile(doc.uri, rel));
+  const lineOf = (off: number) => { let l = 0; for (let i = 0; i < off && i < text.length; i++) if (text.charCodeAt(i) === 10) l++; return l; };
+  const run = a.sentences.find((r) => lineOf(r.stmt.span.start) <= params.line && params.line <= lineOf(r.stmt.span.end));
+  if (!run) return null;
+  return chartData(run.result, { uri: params.uri, line: lineOf(run.stmt.span.start), sentence: run.stmt.text.value, scene: run.scene, lexicon: run.lexicon.name });
+}

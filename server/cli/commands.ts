@@ -2,5 +2,7 @@
 import type { CliCommand } from './args';
 import { solveCommand } from './solve';
 import { taskCommand } from './task';
+import { clevrEvalCommand } from './clevr';
+import { g2l2ParseCommand } from './g2l2';
 
-export const commands: CliCommand[] = [solveCommand, taskCommand];
+export const commands: CliCommand[] = [solveCommand, taskCommand, clevrEvalCommand, g2l2ParseCommand];
