@@ -6,6 +6,8 @@ import {
   LanguageClient, LanguageClientOptions, ServerOptions, State, TransportKind,
 } from 'vscode-languageclient/node';
 import { cancelTarget, runTarget, serverStatus, ServerStatusParams } from '../server/protocol';
+import { listenForPlots, registerPlotPanel, runArgs } from './plotPanel';
+import { registerChartPanel } from './chartPanel';
 
 /** What activate() returns: the integration tests and sibling client modules reach the client here. */
 export interface TheoryLabApi {
@@ -58,9 +60,14 @@ export async function activate(context: vscode.ExtensionContext): Promise<Theory
     initializationOptions: () => ({ trusted: vscode.workspace.isTrusted, settings: settings() }),
   };
 
+  // Webviews live in their own modules; they reach the current client through this getter.
+  const plots = registerPlotPanel(context, output, () => client);
+  registerChartPanel(context, output, () => client);
+
   const start = async () => {
     const c = new LanguageClient('theorylab', 'Theory Lab', serverOptions, clientOptions);
     c.onNotification(serverStatus, showStatus);
+    listenForPlots(c, plots);
     c.onDidChangeState((e) => {
       if (e.newState === State.Stopped) showStatus({ state: 'error', backend: lastStatus?.backend ?? '—', runningJobs: 0, message: 'language server stopped' });
       if (e.newState === State.Starting) showStatus({ state: 'starting', backend: lastStatus?.backend ?? '…', runningJobs: 0 });
@@ -89,15 +96,17 @@ export async function activate(context: vscode.ExtensionContext): Promise<Theory
       await start();
     }),
     // `target` comes from code lenses (a block name); from the palette it is absent = the whole file.
-    vscode.commands.registerCommand('theorylab.run', async (uri?: string, target?: string) => {
-      const u = typeof uri === 'string' ? uri : activeUri();
+    vscode.commands.registerCommand('theorylab.run', async (arg1?: unknown, arg2?: unknown) => {
+      const { uri, target } = runArgs(arg1, arg2);
+      const u = uri ?? activeUri();
       if (!u || !client) return undefined;
       const r = await client.sendRequest(runTarget, { uri: u, target });
       if (!r.ok) void vscode.window.showErrorMessage(`Theory Lab: ${r.message}`);
       return r;
     }),
-    vscode.commands.registerCommand('theorylab.cancel', async (uri?: string, target?: string) => {
-      const u = typeof uri === 'string' ? uri : activeUri();
+    vscode.commands.registerCommand('theorylab.cancel', async (arg1?: unknown, arg2?: unknown) => {
+      const { uri, target } = runArgs(arg1, arg2);
+      const u = uri ?? activeUri();
       if (!u || !client) return;
       await client.sendRequest(cancelTarget, { uri: u, target });
     }),
