@@ -222,3 +222,19 @@ test('a check past its time limit is cancelled with a clear message', () => {
   assert.equal(c.inconclusive, true);
   assert.match(c.message, /check cancelled: it ran past the time limit of 0\.2 s after \d+ of 10000 points/);
 });
+
+test('a side that is not finite names the operation where NaN appeared', () => {
+  const { derivations, fileLets } = parseDerivations(`derivation domain {
+  given x: vector(3)
+  check exp(log(x)) == x
+}`);
+  const c = runDerivation(derivations[0], fileLets).checks[0];
+  assert.equal(c.passed, false);
+  assert.equal(c.worstRelError, Infinity);
+  assert.match(c.message, /relative error not finite .* the left side is not finite \(`log` is the first operation to give NaN/);
+  const ok = parseDerivations(`derivation domain {
+  given x: vector(3) positive
+  check exp(log(x)) == x
+}`);
+  assert.ok(runDerivation(ok.derivations[0], ok.fileLets).checks[0].passed);
+});

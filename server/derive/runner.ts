@@ -64,6 +64,21 @@ export function relativeError(a: Tensor, b: Tensor, m: number): number {
   return diff / Math.max(maxAbs(a), maxAbs(b), 1e-9 * m, Number.MIN_VALUE);
 }
 
+/** The op of a non-finite node all of whose inputs are finite: where NaN or ∞ entered the computation. */
+function firstNonFinite(root: Node): string | undefined {
+  const seen = new Set<Node>();
+  const stack = [root];
+  while (stack.length) {
+    const n = stack.pop()!;
+    if (seen.has(n) || allFinite(n.value)) continue;
+    seen.add(n);
+    const bad = n.inputs.filter((i) => !allFinite(i.value));
+    if (bad.length === 0) return n.op;
+    stack.push(...bad);
+  }
+  return undefined;
+}
+
 /** Largest |entry| over every node that `roots` depend on. */
 function magnitude(roots: Node[]): number {
   const seen = new Set<Node>();
@@ -163,7 +178,7 @@ function runCheck(decl: DerivationDecl, fileLets: LetStmt[], givens: GivenVar[],
   const wanted = info.points;
   const maxDraws = wanted * 5 + 20;
   let done = 0, drawn = 0, redrawn = 0, worstKappa = 0, kappaOp = '';
-  let worst: { err: number; k: number; point: Map<string, Tensor>; left: Tensor; right: Tensor } | undefined;
+  let worst: { err: number; k: number; point: Map<string, Tensor>; left: Tensor; right: Tensor; nodes: [Node, Node] } | undefined;
   const base = { span: stmt.span, points: 0, worstRelError: NaN };
   try {
     withDeadline(timeoutMs, () => {
@@ -181,7 +196,7 @@ function runCheck(decl: DerivationDecl, fileLets: LetStmt[], givens: GivenVar[],
         }
         const err = relativeError(left.value, right.value, magnitude([left, right]));
         done++;
-        if (!worst || !(err <= worst.err)) worst = { err, k, point, left: left.value, right: right.value };
+        if (!worst || !(err <= worst.err)) worst = { err, k, point, left: left.value, right: right.value, nodes: [left, right] };
       }
     });
   } catch (err) {
@@ -241,7 +256,10 @@ function runCheck(decl: DerivationDecl, fileLets: LetStmt[], givens: GivenVar[],
     }
   }
   const errText = Number.isFinite(worst.err) ? worst.err.toExponential(1) : 'not finite';
-  const nonFinite = !allFinite(worst.left) ? 'the left side is not finite; ' : !allFinite(worst.right) ? 'the right side is not finite; ' : '';
+  const badSide: 0 | 1 | -1 = !allFinite(worst.left) ? 0 : !allFinite(worst.right) ? 1 : -1;
+  const origin = badSide === -1 ? undefined : firstNonFinite(worst.nodes[badSide]);
+  const nonFinite = badSide < 0 ? '' : `the ${badSide === 0 ? 'left' : 'right'} side is not finite` +
+    (origin ? ` (\`${origin}\` is the first operation to give NaN or ∞ — check the domains of the givens)` : '') + '; ';
   const pointText = [...worst.point].map(([n, t]) => `${n} = ${renderTensor(t, 4, 2)}`).join(', ');
   outcome.message = `✗ relative error ${errText} > ${formatNumber(tol)} at draw ${worst.k + 1}: ${nonFinite}` +
     `left ${shapeText(worst.left.shape)} = ${outcome.left.text}, right = ${outcome.right.text}` +
