@@ -76,6 +76,7 @@ else
   # Install into a scratch folder next to the target and rename at the end, so that an interrupted
   # install never looks like a complete one.
   work="$(mktemp -d "$(dirname "$CS_DIR")/.code-server-install.XXXXXX")"
+  chmod 755 "$work" # mktemp makes it private; the cache is meant to be readable
   trap 'rm -rf "$work"' EXIT
   # code-server's @vscode/ripgrep postinstall downloads a ripgrep release from GitHub, which cannot be
   # reached here; it first looks in its download cache under the temp dir, so seed that cache with
