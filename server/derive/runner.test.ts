@@ -238,3 +238,18 @@ test('a side that is not finite names the operation where NaN appeared', () => {
 }`);
   assert.ok(runDerivation(ok.derivations[0], ok.fileLets).checks[0].passed);
 });
+
+test('checks after the total time limit are reported as not run', () => {
+  const slow = 'check inv(inv(inv(inv(A)))) == A at 10000 points';
+  const { derivations, fileLets } = parseDerivations(`derivation slow {
+  given A: matrix(120, 120) spd
+  ${slow}
+  ${slow}
+  ${slow}
+}`);
+  const run = runDerivation(derivations[0], fileLets, { timeoutMs: 150, totalTimeoutMs: 250 });
+  assert.equal(run.checks.length, 3);
+  assert.ok(run.checks.every((c) => !c.passed && c.inconclusive));
+  assert.match(run.checks[0].message, /time limit of 0\.15 s|check not run/);
+  assert.match(run.checks[2].message, /check not run: the derivation used up its total time limit of 0\.25 s/);
+});

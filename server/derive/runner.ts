@@ -38,7 +38,13 @@ export interface DerivationRun {
   seconds: number;
 }
 
-export interface RunOptions { seed?: number; timeoutMs?: number }
+export interface RunOptions {
+  seed?: number;
+  /** Time limit of each check (and of the hover pass), in ms. */
+  timeoutMs?: number;
+  /** Time limit of the whole run, in ms: checks after it are cancelled unrun. Default 6 × timeoutMs. */
+  totalTimeoutMs?: number;
+}
 
 export const DEFAULT_SEED = 1;
 export const DEFAULT_TIMEOUT_MS = 5000;
@@ -121,6 +127,7 @@ export function runDerivation(decl: DerivationDecl, fileLets: LetStmt[], opts: R
   const t0 = Date.now();
   const seed = opts.seed ?? DEFAULT_SEED;
   const timeoutMs = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  const totalMs = opts.totalTimeoutMs ?? 6 * timeoutMs;
   const analysis = new ShapeChecker(decl, fileLets).analyze();
   const diagnostics = [...analysis.diagnostics];
   const givens: GivenVar[] = decl.body.flatMap((s) => (s.kind === 'given' ? s.vars : []));
@@ -135,9 +142,18 @@ export function runDerivation(decl: DerivationDecl, fileLets: LetStmt[], opts: R
   const blocked = errors.some((d) => !checkStmts.some((c) => d.span.start >= c.span.start && d.span.end <= c.span.end));
   if (!blocked) {
     const runnable = new Set(checkStmts.filter((c) => !within(c.span)));
-    recordFirstPoint(decl, fileLets, givens, seed, timeoutMs, runnable, values, diagnostics);
+    recordFirstPoint(decl, fileLets, givens, seed, () => Math.min(timeoutMs, totalMs - (Date.now() - t0)), runnable, values, diagnostics);
     checkStmts.forEach((stmt, i) => {
-      if (runnable.has(stmt)) checks.push(runCheck(decl, fileLets, givens, stmt, analysis.checks[i], seed, timeoutMs));
+      if (!runnable.has(stmt)) return;
+      const left = totalMs - (Date.now() - t0);
+      if (left <= 0) {
+        checks.push({
+          span: stmt.span, passed: false, inconclusive: true, points: 0, worstRelError: NaN,
+          message: `check not run: the derivation used up its total time limit of ${formatNumber(totalMs / 1000)} s`,
+        });
+      } else {
+        checks.push(runCheck(decl, fileLets, givens, stmt, analysis.checks[i], seed, Math.min(timeoutMs, left)));
+      }
     });
   }
 
@@ -158,12 +174,12 @@ export function runDerivation(decl: DerivationDecl, fileLets: LetStmt[], opts: R
 }
 
 /** Evaluates every let and both sides of every check at point 0, keeping each sub-expression's value for hovers. */
-function recordFirstPoint(decl: DerivationDecl, fileLets: LetStmt[], givens: GivenVar[], seed: number, timeoutMs: number,
+function recordFirstPoint(decl: DerivationDecl, fileLets: LetStmt[], givens: GivenVar[], seed: number, limitMs: () => number,
   runnable: Set<CheckStmt>, values: Map<string, Tensor>, diagnostics: DeriveDiagnostic[]): void {
   const ev = new PointEvaluator(decl, fileLets, samplePoint(givens, seed, 0), values);
   for (const s of decl.body) {
     try {
-      withDeadline(timeoutMs, () => {
+      withDeadline(Math.max(1, limitMs()), () => {
         if (s.kind === 'let' && !s.params) ev.letValue(s);
         if (s.kind === 'check' && runnable.has(s)) { ev.eval(s.left, new Map()); ev.eval(s.right, new Map()); }
       });
