@@ -1,0 +1,90 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { Rng } from '../../numeric/rng';
+import * as K from './cpu';
+
+function rand(rng: Rng, n: number, C: typeof Float32Array | typeof Float64Array = Float64Array) {
+  const a = new C(n);
+  for (let i = 0; i < n; i++) a[i] = rng.normal();
+  return a;
+}
+function relErr(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  let e = 0, s = 0;
+  for (let i = 0; i < a.length; i++) { e += (a[i] - b[i]) ** 2; s += b[i] ** 2; }
+  return Math.sqrt(e / Math.max(s, 1e-300));
+}
+
+test('matmul (JS and wasm SIMD, f32 and f64, odd sizes, transposes, accumulate) matches the naive triple loop', () => {
+  const rng = new Rng(1);
+  for (const [m, k, n] of [[1, 1, 1], [5, 7, 3], [37, 53, 29], [130, 300, 70], [64, 257, 96]]) {
+    for (const C of [Float32Array, Float64Array]) {
+      const a = rand(rng, m * k, C), b = rand(rng, k * n, C);
+      const ref = K.matmulNaive(a, b, m, k, n);
+      const tol = C === Float32Array ? 1e-6 : 1e-13;
+      for (const noWasm of [false, true]) {
+        const c = new C(m * n);
+        K.matmul(a, b, c, m, k, n, { noWasm });
+        assert.ok(relErr(c, ref) < tol, `${m}x${k}x${n} ${C.name} wasm=${!noWasm}`);
+        // transposed storage gives the same product
+        const at = K.transpose(a, m, k), bt = K.transpose(b, k, n);
+        const c2 = new C(m * n);
+        K.matmul(at, bt, c2, m, k, n, { transA: true, transB: true, noWasm });
+        assert.ok(relErr(c2, ref) < tol);
+        // accumulate adds onto what is there
+        K.matmul(a, b, c2, m, k, n, { accumulate: true, noWasm });
+        assert.ok(relErr(c2, ref.map((x) => 2 * x)) < tol);
+      }
+    }
+  }
+});
+
+test('elementwise maps match their scalar definitions; tanh never overflows', () => {
+  const x = new Float64Array([-800, -3, -0.5, 0, 0.25, 2, 800]);
+  const out = new Float64Array(x.length);
+  K.unary('tanh', x, out, 2);
+  assert.deepEqual([...out].map((v) => Number(v.toFixed(12))), [...x].map((v) => Number(Math.tanh(2 * v).toFixed(12))));
+  K.unary('sigmoid', x, out);
+  assert.ok(out.every((v) => Number.isFinite(v)));
+  assert.equal(out[3], 0.5);
+  K.unary('relu', x, out);
+  assert.deepEqual([...out], [0, 0, 0, 0, 0.25, 2, 800]);
+  const y = new Float64Array([1, 1, 1, 1, 1, 1, 1]);
+  K.binary('min', x, y, out);
+  assert.deepEqual([...out], [-800, -3, -0.5, 0, 0.25, 1, 1]);
+  K.axpby(2, x, -3, y, out);
+  assert.deepEqual([...out], [...x].map((v) => 2 * v - 3));
+});
+
+test('reductions and softmax match direct formulas, logsumexp is stable', () => {
+  const x = new Float64Array([1, 2, 3, 1000, 1001, 999]);
+  assert.equal(K.reduce('sum', x), 3006);
+  assert.equal(K.reduce('max', x), 1001);
+  const out = new Float64Array(2);
+  K.reduceRows('logsumexp', x, 2, 3, out);
+  assert.ok(Math.abs(out[0] - Math.log(Math.exp(1) + Math.exp(2) + Math.exp(3))) < 1e-12);
+  assert.ok(Math.abs(out[1] - (1000 + Math.log(1 + Math.E + Math.exp(-1)))) < 1e-9);
+  const sm = new Float64Array(6);
+  K.softmaxRows(x, 2, 3, sm);
+  assert.ok(Math.abs(sm[0] + sm[1] + sm[2] - 1) < 1e-12 && Math.abs(sm[3] + sm[4] + sm[5] - 1) < 1e-12);
+  assert.ok(Math.abs(sm[4] - 1 / (1 + Math.exp(-1) + Math.exp(-2))) < 1e-12);
+});
+
+test('soft CLEVR primitives reproduce the worked example of clevr-g2l2.md §6', () => {
+  // relate(that, left) with that = unique(filter(scene, sphere)) puts mass on object 1;
+  // left = [[], [0], [0, 1]] → R[i][j] = +10 if j ∈ left[i] ... here o·R over i gives row j.
+  const tau = 10, n = 3;
+  const left = [[], [0], [0, 1]];
+  const R = new Float64Array(n * n).fill(-tau);
+  left.forEach((js, i) => js.forEach((j) => { if (i !== j) R[i * n + j] = tau; }));
+  const logits = new Float64Array([-tau, tau, -tau]);
+  const o = new Float64Array(3);
+  K.softmaxRows(logits, 1, 3, o);
+  const out = new Float64Array(3);
+  K.batchedMatvec(o, R, 1, n, out);
+  assert.ok(Math.abs(out[0] - 9.99999996) < 1e-8, String(out[0]));
+  assert.ok(Math.abs(out[1] + 9.99999996) < 1e-8);
+  assert.ok(Math.abs(out[2] + 10) < 1e-8);
+  const count = new Float64Array(1);
+  K.rowSumSigmoid(new Float64Array([10, -10, 10]), 1, 3, count);
+  assert.ok(Math.abs(count[0] - 1.9999546) < 1e-7);
+});

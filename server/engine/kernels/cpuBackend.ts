@@ -1,0 +1,217 @@
+// The CPU implementation of KernelApi: float32 tensors in typed arrays, computed with ./cpu (the
+// matmuls go through the WebAssembly SIMD kernel). Also the reference the GPU backend is tested against.
+import type { BackendInfo } from '../../solvers/registry';
+import * as K from './cpu';
+import {
+  BinaryOp, KernelApi, MlpStudent, MlpStudentConfig, PcnConfig, PcnNet, ReduceOp, sizeOf, Tensor, UnaryOp,
+} from './api';
+
+class CpuTensor implements Tensor {
+  readonly size: number;
+  constructor(readonly shape: readonly number[], readonly data: Float32Array) { this.size = data.length; }
+}
+
+const t = (x: Tensor): Float32Array => (x as CpuTensor).data;
+const cols = (x: Tensor): number => x.shape[x.shape.length - 1];
+
+export class CpuKernels implements KernelApi {
+  readonly backend: BackendInfo = { name: 'cpu', kind: 'cpu' };
+
+  tensor(data: ArrayLike<number>, shape: number[]): Tensor {
+    if (sizeOf(shape) !== data.length) throw new Error(`tensor: ${data.length} values for shape [${shape}]`);
+    return new CpuTensor([...shape], Float32Array.from(data));
+  }
+  zeros(shape: number[]): Tensor { return new CpuTensor([...shape], new Float32Array(sizeOf(shape))); }
+  write(x: Tensor, data: ArrayLike<number>): void { t(x).set(data); }
+  async read(x: Tensor): Promise<Float32Array> { return t(x).slice(); }
+  free(): void { /* garbage collected */ }
+
+  matmul(a: Tensor, b: Tensor, out: Tensor, opts: { transA?: boolean; transB?: boolean } = {}): void {
+    const m = opts.transA ? a.shape[1] : a.shape[0];
+    const k = opts.transA ? a.shape[0] : a.shape[1];
+    const n = opts.transB ? b.shape[0] : b.shape[1];
+    const kb = opts.transB ? b.shape[1] : b.shape[0];
+    if (k !== kb || out.size !== m * n) throw new Error(`matmul: shapes [${a.shape}]·[${b.shape}] → [${out.shape}] do not fit`);
+    K.matmul(t(a), t(b), t(out), m, k, n, opts);
+  }
+  unary(op: UnaryOp, x: Tensor, out: Tensor, alpha = 1): void { K.unary(op, t(x), t(out), alpha); }
+  binary(op: BinaryOp, a: Tensor, b: Tensor, out: Tensor): void { K.binary(op, t(a), t(b), t(out)); }
+  axpby(alpha: number, x: Tensor, beta: number, y: Tensor, out: Tensor): void { K.axpby(alpha, t(x), beta, t(y), t(out)); }
+  reduceRows(op: ReduceOp, x: Tensor, out: Tensor): void { K.reduceRows(op, t(x), x.size / cols(x), cols(x), t(out)); }
+  async reduce(op: ReduceOp, x: Tensor): Promise<number> { return K.reduce(op, t(x)); }
+  softmaxRows(x: Tensor, out: Tensor): void { K.softmaxRows(t(x), x.size / cols(x), cols(x), t(out)); }
+  batchedMatvec(o: Tensor, r: Tensor, out: Tensor): void { K.batchedMatvec(t(o), t(r), o.size / cols(o), cols(o), t(out)); }
+
+  mlpStudent(cfg: MlpStudentConfig): MlpStudent { return new CpuMlpStudent(cfg); }
+  pcn(cfg: PcnConfig): PcnNet { return new CpuPcn(cfg); }
+  async sync(): Promise<void> { /* synchronous backend */ }
+  dispose(): void { /* nothing held */ }
+}
+
+/** Adam state and the student's forward/backward in float32 buffers allocated once. */
+export class CpuMlpStudent implements MlpStudent {
+  private readonly d: number; private readonly p: number; private readonly s: number;
+  private readonly lr: number; private readonly b1: number; private readonly b2: number; private readonly eps: number;
+  private x = new Float32Array(0); private y = new Float32Array(0); private n = 0;
+  readonly w: Float32Array; readonly v: Float32Array;
+  private readonly mw: Float32Array; private readonly vw: Float32Array; private readonly mv: Float32Array; private readonly vv: Float32Array;
+  private readonly h: Float32Array; private readonly dh: Float32Array; private readonly gw: Float32Array; private readonly gv: Float32Array;
+  private readonly r: Float64Array;
+  private t = 0;
+  private loss = NaN;
+
+  constructor(cfg: MlpStudentConfig) {
+    const { d, p, maxRows } = cfg;
+    this.d = d; this.p = p; this.s = cfg.scale ?? 2;
+    this.lr = cfg.lr; this.b1 = cfg.beta1 ?? 0.9; this.b2 = cfg.beta2 ?? 0.999; this.eps = cfg.eps ?? 1e-8;
+    this.w = new Float32Array(p * d); this.v = new Float32Array(p);
+    this.mw = new Float32Array(p * d); this.vw = new Float32Array(p * d); this.mv = new Float32Array(p); this.vv = new Float32Array(p);
+    this.h = new Float32Array(maxRows * p); this.dh = new Float32Array(maxRows * p);
+    this.gw = new Float32Array(p * d); this.gv = new Float32Array(p);
+    this.r = new Float64Array(maxRows);
+  }
+
+  setData(x: Float32Array, y: Float32Array, n: number): void { this.x = x; this.y = y; this.n = n; }
+  setWeights(w: Float32Array, v: Float32Array): void {
+    this.w.set(w); this.v.set(v);
+    this.mw.fill(0); this.vw.fill(0); this.mv.fill(0); this.vv.fill(0); this.t = 0;
+  }
+
+  /** A = tanh(s·X Wᵀ) into this.h; returns the per-row residual f − y in this.r; the MSE. */
+  private forward(x: Float32Array, y: Float32Array, offset: number, rows: number): number {
+    const { d, p, s } = this;
+    const xb = x.subarray(offset * d, (offset + rows) * d);
+    const a = this.h.subarray(0, rows * p);
+    K.matmul(xb, this.w, a, rows, d, p, { transB: true });
+    K.unary('tanh', a, a, s);
+    let loss = 0;
+    for (let b = 0; b < rows; b++) {
+      let f = 0;
+      const o = b * p;
+      for (let j = 0; j < p; j++) f += a[o + j] * this.v[j];
+      const res = f - y[offset + b];
+      this.r[b] = res;
+      loss += res * res;
+    }
+    return loss / rows;
+  }
+
+  step(offset: number, rows: number): void {
+    if (offset + rows > this.n) throw new Error(`student step: rows ${offset}..${offset + rows} beyond the ${this.n} of the data`);
+    const { d, p, s } = this;
+    this.loss = this.forward(this.x, this.y, offset, rows);
+    const a = this.h, dh = this.dh, gv = this.gv, v = this.v;
+    gv.fill(0);
+    const scale = 2 / rows;
+    for (let b = 0; b < rows; b++) {
+      const rb = this.r[b] * scale;
+      const o = b * p;
+      for (let j = 0; j < p; j++) {
+        const aj = a[o + j];
+        gv[j] += aj * rb;
+        dh[o + j] = rb * v[j] * s * (1 - aj * aj);
+      }
+    }
+    K.matmul(dh.subarray(0, rows * p), this.x.subarray(offset * d, (offset + rows) * d), this.gw, p, rows, d, { transA: true });
+    this.t++;
+    adam(this.w, this.gw, this.mw, this.vw, this.t, this.lr, this.b1, this.b2, this.eps);
+    adam(this.v, this.gv, this.mv, this.vv, this.t, this.lr, this.b1, this.b2, this.eps);
+  }
+
+  renormalizeRows(): void {
+    const { d, p, w } = this;
+    for (let j = 0; j < p; j++) {
+      let s = 0;
+      for (let i = 0; i < d; i++) s += w[j * d + i] ** 2;
+      const inv = s > 0 ? 1 / Math.sqrt(s) : 0;
+      for (let i = 0; i < d; i++) w[j * d + i] *= inv;
+    }
+  }
+
+  async lastLoss(): Promise<number> { return this.loss; }
+  async evaluate(x: Float32Array, y: Float32Array, n: number): Promise<number> {
+    let total = 0;
+    const chunk = this.h.length / this.p;
+    for (let o = 0; o < n; o += chunk) {
+      const rows = Math.min(chunk, n - o);
+      total += this.forward(x, y, o, rows) * rows;
+    }
+    return total / n;
+  }
+  async weights(): Promise<{ w: Float32Array; v: Float32Array }> { return { w: this.w.slice(), v: this.v.slice() }; }
+  dispose(): void { /* garbage collected */ }
+}
+
+/** torch.optim.Adam's update (no weight decay, no amsgrad). */
+export function adam(w: Float32Array, g: Float32Array, m: Float32Array, v: Float32Array, t: number,
+  lr: number, b1: number, b2: number, eps: number): void {
+  const bc1 = 1 - b1 ** t, bc2 = Math.sqrt(1 - b2 ** t);
+  const stepSize = lr / bc1;
+  for (let i = 0; i < w.length; i++) {
+    const gi = g[i];
+    const mi = (m[i] = b1 * m[i] + (1 - b1) * gi);
+    const vi = (v[i] = b2 * v[i] + (1 - b2) * gi * gi);
+    w[i] -= stepSize * mi / (Math.sqrt(vi) / bc2 + eps);
+  }
+}
+
+export class CpuPcn implements PcnNet {
+  private readonly L: number;
+  readonly x: Float32Array[]; readonly theta: Float32Array[];
+  private readonly fx: Float32Array[]; private readonly mu: Float32Array[]; private readonly err: Float32Array[];
+  private readonly g: Float32Array[];
+  private mask: Float32Array | null = null;
+
+  constructor(private readonly cfg: PcnConfig) {
+    const { sizes, batch } = cfg;
+    this.L = sizes.length - 1;
+    this.x = sizes.map((n) => new Float32Array(batch * n));
+    this.fx = sizes.map((n) => new Float32Array(batch * n));
+    this.theta = sizes.map((n, l) => new Float32Array(l === 0 ? 0 : sizes[l - 1] * n));
+    this.mu = sizes.slice(0, -1).map((n) => new Float32Array(batch * n));
+    this.err = sizes.slice(0, -1).map((n) => new Float32Array(batch * n));
+    this.g = sizes.map((n) => new Float32Array(batch * n));
+  }
+
+  setWeights(l: number, theta: Float32Array): void { this.theta[l].set(theta); }
+  setValues(l: number, x: Float32Array): void { this.x[l].set(x); }
+  async values(l: number): Promise<Float32Array> { return this.x[l].slice(); }
+  async prediction(l: number): Promise<Float32Array> { this.errors(); return this.mu[l].slice(); }
+  setFreeMask(mask: Float32Array | null): void { this.mask = mask ? mask.slice() : null; }
+
+  /** μ^l = f(x^{l+1}) θ^{l+1}ᵀ and ε^l = x^l − μ^l for every l < L; returns E. */
+  private errors(): number {
+    const { sizes, batch, activation } = this.cfg;
+    let e = 0;
+    for (let l = 1; l <= this.L; l++) K.unary(activation, this.x[l], this.fx[l]);
+    for (let l = 0; l < this.L; l++) {
+      K.matmul(this.fx[l + 1], this.theta[l + 1], this.mu[l], batch, sizes[l + 1], sizes[l], { transB: true });
+      const x = this.x[l], mu = this.mu[l], er = this.err[l];
+      for (let i = 0; i < er.length; i++) { const d = x[i] - mu[i]; er[i] = d; e += d * d; }
+    }
+    return e / 2;
+  }
+
+  step(gamma: number): void {
+    const { sizes, batch, activation } = this.cfg;
+    this.errors();
+    const dAct: UnaryOp = activation === 'relu' ? 'relu_grad' : 'tanh_grad';
+    for (let l = 1; l <= this.L; l++) {
+      // ε^{l−1} θ^l : batch × n^l
+      K.matmul(this.err[l - 1], this.theta[l], this.g[l], batch, sizes[l - 1], sizes[l]);
+      const x = this.x[l], g = this.g[l];
+      const er = l < this.L ? this.err[l] : null;
+      for (let i = 0; i < x.length; i++) {
+        const fp = K.unaryScalar(dAct, x[i]);
+        x[i] += gamma * ((er ? -er[i] : 0) + fp * g[i]);
+      }
+    }
+    if (this.mask) {
+      const x0 = this.x[0], e0 = this.err[0], m = this.mask;
+      for (let i = 0; i < x0.length; i++) x0[i] -= gamma * e0[i] * m[i % m.length];
+    }
+  }
+
+  async energy(): Promise<number> { return this.errors(); }
+  dispose(): void { /* garbage collected */ }
+}

@@ -1,0 +1,461 @@
+/// <reference types="@webgpu/types" />
+// The WebGPU implementation of KernelApi (Dawn through the `webgpu` npm package). Tensors are device
+// buffers; ops are enqueued in call order, each as its own small submit so that one uniform buffer per
+// kernel can be rewritten between dispatches (queue order guarantees each dispatch sees its own values).
+// Pipelines, uniform buffers and bind groups are created once and reused, so training loops allocate
+// nothing per step. After a device loss every call throws DeviceLostError and the engine reruns the job
+// on the CPU.
+import type { BackendInfo } from '../../solvers/registry';
+import {
+  BinaryOp, DeviceLostError, KernelApi, MlpStudent, MlpStudentConfig, PcnConfig, PcnNet, ReduceOp, sizeOf, Tensor, UnaryOp,
+} from './api';
+import { binaryOpCode, kernels, reduceOpCode, unaryOpCode } from './wgsl';
+
+const STORAGE = 0x80, COPY_SRC = 0x04, COPY_DST = 0x08, UNIFORM = 0x40, MAP_READ = 0x01;
+const MAP_MODE_READ = 0x01;
+
+class GpuTensor implements Tensor {
+  readonly size: number;
+  constructor(readonly shape: readonly number[], readonly buffer: GPUBuffer, readonly id: number) { this.size = sizeOf(shape); }
+}
+
+export interface GpuAdapterChoice {
+  /** Accept software adapters (lavapipe, SwiftShader): tests do, `auto` does not. */
+  allowSoftware: boolean;
+}
+
+/** True when the adapter is a CPU rasteriser rather than a GPU. */
+export function isSoftwareAdapter(info: { vendor?: string; architecture?: string; device?: string; description?: string; type?: string }): boolean {
+  const text = `${info.vendor ?? ''} ${info.architecture ?? ''} ${info.device ?? ''} ${info.description ?? ''}`.toLowerCase();
+  return /llvmpipe|lavapipe|swiftshader|softpipe|software/.test(text) || (info.type ?? '').toLowerCase() === 'cpu';
+}
+
+function adapterName(info: GPUAdapterInfo): string {
+  const i = info as GPUAdapterInfo & { description?: string };
+  const raw = i.description || i.device || `${i.vendor} ${i.architecture}`.trim() || 'adapter';
+  return raw.replace(/\s+/g, ' ').trim();
+}
+
+/** Opens a WebGPU device, or returns null (with the reason) when none fits the choice. */
+export async function createGpuKernels(choice: GpuAdapterChoice): Promise<{ kernels: GpuKernels | null; reason?: string }> {
+  let mod: { create(flags: string[]): GPU; globals: Record<string, unknown> };
+  try {
+    mod = await import('webgpu') as unknown as typeof mod;
+  } catch (e) {
+    return { kernels: null, reason: `the webgpu package could not be loaded: ${(e as Error).message}` };
+  }
+  Object.assign(globalThis, mod.globals);
+  const gpu = mod.create([]);
+  const adapter = await gpu.requestAdapter({ powerPreference: 'high-performance' });
+  if (!adapter) return { kernels: null, reason: 'no WebGPU adapter (no Vulkan/Metal/D3D12 driver found)' };
+  const info = adapter.info;
+  if (!choice.allowSoftware && isSoftwareAdapter(info as never)) {
+    return { kernels: null, reason: `only a software adapter is present (${adapterName(info)})` };
+  }
+  const lim = adapter.limits;
+  const device = await adapter.requestDevice({
+    requiredLimits: {
+      maxStorageBufferBindingSize: lim.maxStorageBufferBindingSize,
+      maxBufferSize: lim.maxBufferSize,
+      maxStorageBuffersPerShaderStage: Math.min(lim.maxStorageBuffersPerShaderStage, 10),
+    },
+  });
+  return { kernels: new GpuKernels(gpu, device, `webgpu:${adapterName(info)}`, isSoftwareAdapter(info as never)) };
+}
+
+export class GpuKernels implements KernelApi {
+  readonly backend: BackendInfo;
+  private lostReason: string | undefined;
+  private firstError: string | undefined;
+  private nextId = 1;
+  private readonly pipelines = new Map<string, GPUComputePipeline>();
+  private readonly uniforms = new Map<string, GPUBuffer>();
+  private readonly bindGroups = new Map<string, GPUBindGroup>();
+  private readonly bufferIds = new WeakMap<GPUBuffer, number>();
+  private scratch: GPUBuffer[] = [];
+
+  /**
+   * `instance` must stay referenced for as long as the device is used: dawn.node processes device
+   * events through it, and once it is garbage-collected the next dispatch crashes the process
+   * (seen here as SIGSEGV in dawn::InstanceBase::ProcessEvents).
+   */
+  constructor(private readonly instance: GPU, readonly device: GPUDevice, name: string, readonly software: boolean) {
+    this.backend = { name, kind: 'webgpu' };
+    void device.lost.then((info) => { this.lostReason = info.message || info.reason || 'device lost'; });
+    device.onuncapturederror = (ev) => { this.firstError ??= ev.error.message; };
+  }
+
+  get lost(): boolean { return this.lostReason !== undefined; }
+
+  private check(): void {
+    if (this.lostReason !== undefined) throw new DeviceLostError(`GPU device lost: ${this.lostReason}`);
+  }
+
+  // --- buffers -----------------------------------------------------------------------------------
+  createBuffer(bytes: number, usage = STORAGE | COPY_SRC | COPY_DST): GPUBuffer {
+    this.check();
+    const b = this.device.createBuffer({ size: Math.max(16, Math.ceil(bytes / 4) * 4), usage });
+    this.bufferIds.set(b, this.nextId++);
+    return b;
+  }
+  upload(buf: GPUBuffer, data: ArrayLike<number>, offsetFloats = 0): void {
+    this.check();
+    const f = data instanceof Float32Array ? data : Float32Array.from(data);
+    if (f.length) this.device.queue.writeBuffer(buf, offsetFloats * 4, f.buffer, f.byteOffset, f.byteLength);
+  }
+  async download(buf: GPUBuffer, floats: number, offsetFloats = 0): Promise<Float32Array> {
+    this.check();
+    const bytes = Math.max(4, floats * 4);
+    const staging = this.device.createBuffer({ size: Math.ceil(bytes / 4) * 4, usage: MAP_READ | COPY_DST });
+    const enc = this.device.createCommandEncoder();
+    enc.copyBufferToBuffer(buf, offsetFloats * 4, staging, 0, floats * 4);
+    this.device.queue.submit([enc.finish()]);
+    try {
+      await staging.mapAsync(MAP_MODE_READ);
+    } catch (e) {
+      staging.destroy();
+      this.check();
+      throw e;
+    }
+    const out = new Float32Array(staging.getMappedRange().slice(0, floats * 4));
+    staging.unmap();
+    staging.destroy();
+    if (this.firstError) { const m = this.firstError; this.firstError = undefined; throw new Error(`WebGPU error: ${m}`); }
+    return out;
+  }
+
+  tensor(data: ArrayLike<number>, shape: number[]): Tensor {
+    if (sizeOf(shape) !== data.length) throw new Error(`tensor: ${data.length} values for shape [${shape}]`);
+    const t = this.zeros(shape);
+    this.upload((t as GpuTensor).buffer, data);
+    return t;
+  }
+  zeros(shape: number[]): Tensor {
+    const buf = this.createBuffer(sizeOf(shape) * 4);
+    return new GpuTensor([...shape], buf, this.bufferIds.get(buf)!);
+  }
+  write(t: Tensor, data: ArrayLike<number>): void { this.upload(g(t), data); }
+  read(t: Tensor): Promise<Float32Array> { return this.download(g(t), t.size); }
+  free(t: Tensor): void { this.forget(g(t)); g(t).destroy(); }
+  forget(buf: GPUBuffer): void {
+    const id = this.bufferIds.get(buf);
+    for (const k of [...this.bindGroups.keys()]) if (k.split(':').slice(1).includes(String(id))) this.bindGroups.delete(k);
+  }
+
+  // --- dispatch ----------------------------------------------------------------------------------
+  private pipeline(name: string): GPUComputePipeline {
+    let p = this.pipelines.get(name);
+    if (!p) {
+      const module = this.device.createShaderModule({ code: kernels[name].code });
+      p = this.device.createComputePipeline({ layout: 'auto', compute: { module, entryPoint: 'main' } });
+      this.pipelines.set(name, p);
+    }
+    return p;
+  }
+
+  /**
+   * Runs kernel `name` over `groups` workgroups with the storage buffers `bufs` (binding order) and
+   * the uniform block `params`. A buffer bound both for reading and writing (an in-place op) is read
+   * through a scratch copy, since WebGPU forbids that aliasing within one dispatch.
+   */
+  dispatch(name: string, bufs: GPUBuffer[], params: ArrayBuffer, groups: [number, number?, number?]): void {
+    this.check();
+    const writes = kernels[name].writes;
+    const enc = this.device.createCommandEncoder();
+    const bound = [...bufs];
+    let scratchUsed = 0;
+    for (let i = 0; i < bound.length; i++) {
+      if (writes.includes(i)) continue;
+      const aliased = writes.some((w) => bufs[w] === bufs[i]);
+      if (!aliased) continue;
+      const src = bufs[i];
+      const s = this.scratchBuffer(scratchUsed++, src.size);
+      enc.copyBufferToBuffer(src, 0, s, 0, src.size);
+      bound[i] = s;
+    }
+    let u = this.uniforms.get(name);
+    if (!u) { u = this.createBuffer(64, UNIFORM | COPY_DST); this.uniforms.set(name, u); }
+    this.device.queue.writeBuffer(u, 0, params);
+    const key = `${name}:${bound.map((b) => this.bufferIds.get(b)).join(':')}`;
+    let bg = this.bindGroups.get(key);
+    const pipe = this.pipeline(name);
+    if (!bg) {
+      bg = this.device.createBindGroup({
+        layout: pipe.getBindGroupLayout(0),
+        entries: [...bound, u].map((buffer, binding) => ({ binding, resource: { buffer } })),
+      });
+      this.bindGroups.set(key, bg);
+    }
+    const pass = enc.beginComputePass();
+    pass.setPipeline(pipe);
+    pass.setBindGroup(0, bg);
+    pass.dispatchWorkgroups(groups[0], groups[1] ?? 1, groups[2] ?? 1);
+    pass.end();
+    this.device.queue.submit([enc.finish()]);
+  }
+
+  private scratchBuffer(i: number, bytes: number): GPUBuffer {
+    const have = this.scratch[i];
+    if (have && have.size >= bytes) return have;
+    if (have) { this.forget(have); have.destroy(); }
+    const b = this.createBuffer(bytes);
+    this.scratch[i] = b;
+    return b;
+  }
+
+  /** Workgroups for n items at 256 per group, folded into 2-D past the 65535 per-dimension limit. */
+  flatGroups(n: number): [number, number] {
+    const groups = Math.max(1, Math.ceil(n / 256));
+    return groups <= 65535 ? [groups, 1] : [65535, Math.ceil(groups / 65535)];
+  }
+  rowGroups(rows: number): [number, number] {
+    return rows <= 65535 ? [Math.max(1, rows), 1] : [65535, Math.ceil(rows / 65535)];
+  }
+
+  // --- generic ops -------------------------------------------------------------------------------
+  matmulRaw(a: GPUBuffer, b: GPUBuffer, c: GPUBuffer, o: { M: number; N: number; K: number; transA?: boolean; transB?: boolean; offA?: number; offB?: number; tanhAlpha?: number; accumulate?: boolean }): void {
+    const p = new ArrayBuffer(48);
+    const u = new Uint32Array(p), f = new Float32Array(p);
+    u.set([o.M, o.N, o.K, o.transA ? 1 : 0, o.transB ? 1 : 0, o.offA ?? 0, o.offB ?? 0, o.tanhAlpha !== undefined ? 1 : 0]);
+    f[8] = o.tanhAlpha ?? 1;
+    u[9] = o.accumulate ? 1 : 0;
+    this.dispatch('matmul', [a, b, c], p, [Math.ceil(o.N / 64), Math.ceil(o.M / 64)]);
+  }
+  matmul(a: Tensor, b: Tensor, out: Tensor, opts: { transA?: boolean; transB?: boolean } = {}): void {
+    const M = opts.transA ? a.shape[1] : a.shape[0];
+    const K = opts.transA ? a.shape[0] : a.shape[1];
+    const N = opts.transB ? b.shape[0] : b.shape[1];
+    const kb = opts.transB ? b.shape[1] : b.shape[0];
+    if (K !== kb || out.size !== M * N) throw new Error(`matmul: shapes [${a.shape}]·[${b.shape}] → [${out.shape}] do not fit`);
+    this.matmulRaw(g(a), g(b), g(out), { M, N, K, transA: opts.transA, transB: opts.transB });
+  }
+  unaryRaw(op: UnaryOp, x: GPUBuffer, out: GPUBuffer, n: number, alpha = 1): void {
+    const p = new ArrayBuffer(16);
+    new Uint32Array(p).set([n, unaryOpCode[op]]);
+    new Float32Array(p)[2] = alpha;
+    this.dispatch('unary', [x, out], p, this.flatGroups(n));
+  }
+  unary(op: UnaryOp, x: Tensor, out: Tensor, alpha = 1): void { this.unaryRaw(op, g(x), g(out), x.size, alpha); }
+  binaryRaw(op: BinaryOp, a: GPUBuffer, b: GPUBuffer, out: GPUBuffer, n: number): void {
+    this.dispatch('binary', [a, b, out], new Uint32Array([n, binaryOpCode[op], 0, 0]).buffer, this.flatGroups(n));
+  }
+  binary(op: BinaryOp, a: Tensor, b: Tensor, out: Tensor): void { this.binaryRaw(op, g(a), g(b), g(out), out.size); }
+  axpby(alpha: number, x: Tensor, beta: number, y: Tensor, out: Tensor): void {
+    const p = new ArrayBuffer(16);
+    new Uint32Array(p)[0] = out.size;
+    new Float32Array(p).set([alpha, beta], 1);
+    this.dispatch('axpby', [g(x), g(y), g(out)], p, this.flatGroups(out.size));
+  }
+  reduceRowsRaw(op: ReduceOp | 'sumsq', x: GPUBuffer, out: GPUBuffer, rows: number, cols: number, outOffset = 0): void {
+    this.dispatch('reduceRows', [x, out], new Uint32Array([rows, cols, reduceOpCode[op], outOffset]).buffer, this.rowGroups(rows));
+  }
+  reduceRows(op: ReduceOp, x: Tensor, out: Tensor): void {
+    const cols = x.shape[x.shape.length - 1];
+    this.reduceRowsRaw(op, g(x), g(out), x.size / cols, cols);
+  }
+  private reduceOut: GPUBuffer | undefined;
+  async reduce(op: ReduceOp, x: Tensor): Promise<number> {
+    this.reduceOut ??= this.createBuffer(16);
+    this.reduceRowsRaw(op, g(x), this.reduceOut, 1, x.size);
+    return (await this.download(this.reduceOut, 1))[0];
+  }
+  softmaxRows(x: Tensor, out: Tensor): void {
+    const cols = x.shape[x.shape.length - 1], rows = x.size / cols;
+    this.dispatch('softmaxRows', [g(x), g(out)], new Uint32Array([rows, cols, 0, 0]).buffer, this.rowGroups(rows));
+  }
+  batchedMatvec(o: Tensor, r: Tensor, out: Tensor): void {
+    const n = o.shape[o.shape.length - 1], batch = o.size / n;
+    this.dispatch('batchedMatvec', [g(o), g(r), g(out)], new Uint32Array([batch, n, 0, 0]).buffer, this.flatGroups(batch * n));
+  }
+
+  mlpStudent(cfg: MlpStudentConfig): MlpStudent { return new GpuMlpStudent(this, cfg); }
+  pcn(cfg: PcnConfig): PcnNet { return new GpuPcn(this, cfg); }
+
+  async sync(): Promise<void> {
+    this.check();
+    await this.device.queue.onSubmittedWorkDone();
+    this.check();
+    if (this.firstError) { const m = this.firstError; this.firstError = undefined; throw new Error(`WebGPU error: ${m}`); }
+  }
+  /** Test hook: behaves like a driver reset. */
+  simulateLoss(): void { this.device.destroy(); }
+  dispose(): void { this.device.destroy(); }
+}
+
+const g = (t: Tensor): GPUBuffer => (t as GpuTensor).buffer;
+
+class GpuMlpStudent implements MlpStudent {
+  private readonly d: number; private readonly p: number; private readonly maxRows: number; private readonly s: number;
+  private readonly lr: number; private readonly b1: number; private readonly b2: number; private readonly eps: number;
+  private x: GPUBuffer | undefined; private y: GPUBuffer | undefined; private n = 0; private cap = 0;
+  private evalX: GPUBuffer | undefined; private evalY: GPUBuffer | undefined; private evalCap = 0;
+  private readonly w: GPUBuffer; private readonly v: GPUBuffer;
+  private readonly mw: GPUBuffer; private readonly vw: GPUBuffer; private readonly mv: GPUBuffer; private readonly vv: GPUBuffer;
+  private readonly a: GPUBuffer; private readonly dh: GPUBuffer; private readonly r: GPUBuffer; private readonly sq: GPUBuffer;
+  private readonly gw: GPUBuffer; private readonly gv: GPUBuffer; private readonly loss: GPUBuffer;
+  private t = 0;
+  private lastRows = 1;
+
+  constructor(private readonly k: GpuKernels, cfg: MlpStudentConfig) {
+    const { d, p, maxRows } = cfg;
+    this.d = d; this.p = p; this.maxRows = maxRows; this.s = cfg.scale ?? 2;
+    this.lr = cfg.lr; this.b1 = cfg.beta1 ?? 0.9; this.b2 = cfg.beta2 ?? 0.999; this.eps = cfg.eps ?? 1e-8;
+    const f = (n: number) => k.createBuffer(n * 4);
+    this.w = f(p * d); this.v = f(p); this.mw = f(p * d); this.vw = f(p * d); this.mv = f(p); this.vv = f(p);
+    this.a = f(maxRows * p); this.dh = f(maxRows * p); this.r = f(maxRows); this.sq = f(maxRows);
+    this.gw = f(p * d); this.gv = f(p); this.loss = f(4);
+  }
+
+  setData(x: Float32Array, y: Float32Array, n: number): void {
+    if (n > this.cap) {
+      this.x?.destroy(); this.y?.destroy();
+      this.x = this.k.createBuffer(n * this.d * 4); this.y = this.k.createBuffer(n * 4); this.cap = n;
+    }
+    this.k.upload(this.x!, x.subarray(0, n * this.d)); this.k.upload(this.y!, y.subarray(0, n)); this.n = n;
+  }
+  setWeights(w: Float32Array, v: Float32Array): void {
+    const { k, p, d } = this;
+    k.upload(this.w, w); k.upload(this.v, v);
+    const zw = new Float32Array(p * d), zv = new Float32Array(p);
+    k.upload(this.mw, zw); k.upload(this.vw, zw); k.upload(this.mv, zv); k.upload(this.vv, zv);
+    this.t = 0;
+  }
+
+  private forward(x: GPUBuffer, y: GPUBuffer, offset: number, rows: number): void {
+    const { k, p, d } = this;
+    k.matmulRaw(x, this.w, this.a, { M: rows, N: p, K: d, offA: offset * d, transB: true, tanhAlpha: this.s });
+    k.dispatch('mlpResidual', [this.a, this.v, y, this.r, this.sq], new Uint32Array([rows, p, offset, 0]).buffer, k.flatGroups(rows));
+    k.reduceRowsRaw('sum', this.sq, this.loss, 1, rows);
+  }
+
+  step(offset: number, rows: number): void {
+    if (!this.x || !this.y || offset + rows > this.n) throw new Error(`student step: rows ${offset}..${offset + rows} beyond the ${this.n} of the data`);
+    if (rows > this.maxRows) throw new Error(`student step: ${rows} rows > maxRows ${this.maxRows}`);
+    const { k, p, d } = this;
+    this.forward(this.x, this.y, offset, rows);
+    this.lastRows = rows;
+    const pd = new ArrayBuffer(16);
+    new Uint32Array(pd).set([rows * p, p]); new Float32Array(pd)[2] = this.s;
+    k.dispatch('mlpDh', [this.a, this.v, this.r, this.dh], pd, k.flatGroups(rows * p));
+    k.dispatch('colDot', [this.a, this.r, this.gv], new Uint32Array([rows, p, 0, 0]).buffer, k.rowGroups(p));
+    k.matmulRaw(this.dh, this.x, this.gw, { M: p, N: d, K: rows, transA: true, offB: offset * d });
+    this.t++;
+    const stepSize = this.lr / (1 - this.b1 ** this.t), bc2 = Math.sqrt(1 - this.b2 ** this.t);
+    for (const [w, gr, m, v, n] of [[this.w, this.gw, this.mw, this.vw, p * d], [this.v, this.gv, this.mv, this.vv, p]] as const) {
+      const pa = new ArrayBuffer(32);
+      new Uint32Array(pa)[0] = n;
+      new Float32Array(pa).set([stepSize, bc2, this.b1, this.b2, this.eps], 1);
+      k.dispatch('adam', [w, gr, m, v], pa, k.flatGroups(n));
+    }
+  }
+
+  renormalizeRows(): void {
+    this.k.dispatch('renormRows', [this.w], new Uint32Array([this.p, this.d, 0, 0]).buffer, this.k.rowGroups(this.p));
+  }
+  async lastLoss(): Promise<number> { return (await this.k.download(this.loss, 1))[0] / this.lastRows; }
+  async evaluate(x: Float32Array, y: Float32Array, n: number): Promise<number> {
+    const { k, d } = this;
+    if (n > this.evalCap) {
+      this.evalX?.destroy(); this.evalY?.destroy();
+      this.evalX = k.createBuffer(n * d * 4); this.evalY = k.createBuffer(n * 4); this.evalCap = n;
+    }
+    k.upload(this.evalX!, x.subarray(0, n * d)); k.upload(this.evalY!, y.subarray(0, n));
+    let total = 0;
+    for (let o = 0; o < n; o += this.maxRows) {
+      const rows = Math.min(this.maxRows, n - o);
+      this.forward(this.evalX!, this.evalY!, o, rows);
+      total += (await k.download(this.loss, 1))[0];
+    }
+    return total / n;
+  }
+  async weights(): Promise<{ w: Float32Array; v: Float32Array }> {
+    return { w: await this.k.download(this.w, this.p * this.d), v: await this.k.download(this.v, this.p) };
+  }
+  dispose(): void {
+    for (const b of [this.w, this.v, this.mw, this.vw, this.mv, this.vv, this.a, this.dh, this.r, this.sq, this.gw, this.gv, this.loss, this.x, this.y, this.evalX, this.evalY]) {
+      if (b) { this.k.forget(b); b.destroy(); }
+    }
+  }
+}
+
+class GpuPcn implements PcnNet {
+  private readonly L: number;
+  private readonly x: GPUBuffer[]; private readonly fx: GPUBuffer[]; private readonly theta: GPUBuffer[];
+  private readonly mu: GPUBuffer[]; private readonly err: GPUBuffer[]; private readonly gr: GPUBuffer[];
+  private readonly energyBuf: GPUBuffer;
+  private mask: GPUBuffer | undefined; private maskLen = 0;
+
+  constructor(private readonly k: GpuKernels, private readonly cfg: PcnConfig) {
+    const { sizes, batch } = cfg;
+    this.L = sizes.length - 1;
+    const f = (n: number) => k.createBuffer(n * 4);
+    this.x = sizes.map((n) => f(batch * n));
+    this.fx = sizes.map((n) => f(batch * n));
+    this.gr = sizes.map((n) => f(batch * n));
+    this.theta = sizes.map((n, l) => f(l === 0 ? 1 : sizes[l - 1] * n));
+    this.mu = sizes.slice(0, -1).map((n) => f(batch * n));
+    this.err = sizes.slice(0, -1).map((n) => f(batch * n));
+    this.energyBuf = f(Math.max(1, this.L));
+  }
+
+  setWeights(l: number, theta: Float32Array): void { this.k.upload(this.theta[l], theta); }
+  setValues(l: number, x: Float32Array): void { this.k.upload(this.x[l], x); }
+  values(l: number): Promise<Float32Array> { return this.k.download(this.x[l], this.cfg.batch * this.cfg.sizes[l]); }
+  async prediction(l: number): Promise<Float32Array> {
+    this.errors();
+    return this.k.download(this.mu[l], this.cfg.batch * this.cfg.sizes[l]);
+  }
+  setFreeMask(mask: Float32Array | null): void {
+    if (this.mask) { this.k.forget(this.mask); this.mask.destroy(); this.mask = undefined; }
+    if (mask) { this.mask = this.k.createBuffer(mask.length * 4); this.k.upload(this.mask, mask); this.maskLen = mask.length; }
+  }
+
+  private errors(): void {
+    const { sizes, batch, activation } = this.cfg;
+    const { k } = this;
+    for (let l = 1; l <= this.L; l++) k.unaryRaw(activation, this.x[l], this.fx[l], batch * sizes[l]);
+    for (let l = 0; l < this.L; l++) {
+      k.matmulRaw(this.fx[l + 1], this.theta[l + 1], this.mu[l], { M: batch, N: sizes[l], K: sizes[l + 1], transB: true });
+      k.binaryRaw('sub', this.x[l], this.mu[l], this.err[l], batch * sizes[l]);
+    }
+  }
+
+  step(gamma: number): void {
+    const { sizes, batch, activation } = this.cfg;
+    const { k } = this;
+    this.errors();
+    for (let l = 1; l <= this.L; l++) {
+      k.matmulRaw(this.err[l - 1], this.theta[l], this.gr[l], { M: batch, N: sizes[l], K: sizes[l - 1] });
+    }
+    for (let l = 1; l <= this.L; l++) {
+      const n = batch * sizes[l];
+      const p = new ArrayBuffer(16);
+      new Uint32Array(p).set([n, l < this.L ? 1 : 0, 0, activation === 'relu' ? 0 : 1]);
+      new Float32Array(p)[2] = gamma;
+      k.dispatch('pcnUpdate', [this.x[l], l < this.L ? this.err[l] : this.gr[l], this.gr[l]], p, k.flatGroups(n));
+    }
+    if (this.mask) {
+      const n = batch * sizes[0];
+      const p = new ArrayBuffer(16);
+      new Uint32Array(p).set([n, this.maskLen]);
+      new Float32Array(p)[2] = gamma;
+      k.dispatch('pcnFree', [this.x[0], this.err[0], this.mask], p, k.flatGroups(n));
+    }
+  }
+
+  async energy(): Promise<number> {
+    const { sizes, batch } = this.cfg;
+    this.errors();
+    for (let l = 0; l < this.L; l++) this.k.reduceRowsRaw('sumsq', this.err[l], this.energyBuf, 1, batch * sizes[l], l);
+    const e = await this.k.download(this.energyBuf, this.L);
+    let s = 0;
+    for (const v of e) s += v;
+    return s / 2;
+  }
+
+  dispose(): void {
+    for (const b of [...this.x, ...this.fx, ...this.gr, ...this.theta, ...this.mu, ...this.err, this.energyBuf, this.mask]) {
+      if (b) { this.k.forget(b); b.destroy(); }
+    }
+  }
+}

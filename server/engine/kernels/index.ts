@@ -1,0 +1,52 @@
+// Picks the compute backend for `theorylab.device`: 'cpu' always gives the CPU kernels; 'gpu' and
+// 'auto' open a WebGPU device. `auto` accepts only hardware adapters (lavapipe and other software
+// rasterisers are slower than the CPU kernels) and quietly uses the CPU otherwise; `gpu` falls back to
+// the CPU with a warning. Tests ask for software adapters explicitly with `allowSoftware`.
+import type { Device } from '../../solvers/registry';
+import type { KernelApi } from './api';
+import { CpuKernels } from './cpuBackend';
+
+export * from './api';
+export { CpuKernels } from './cpuBackend';
+
+export interface KernelChoice {
+  kernels: KernelApi;
+  /** Why the requested device was not used, if it was not. */
+  warning?: string;
+}
+
+let cpu: CpuKernels | undefined;
+const gpuCache = new Map<string, Promise<{ kernels: KernelApi | null; reason?: string }>>();
+
+export function cpuKernels(): CpuKernels {
+  return (cpu ??= new CpuKernels());
+}
+
+/** Opens (once per process and choice) the kernels for a device setting. */
+export async function getKernels(device: Device, opts: { allowSoftware?: boolean } = {}): Promise<KernelChoice> {
+  if (device === 'cpu') return { kernels: cpuKernels() };
+  const allowSoftware = opts.allowSoftware ?? false;
+  const key = String(allowSoftware);
+  let pending = gpuCache.get(key);
+  if (!pending) {
+    pending = (async () => {
+      try {
+        const { createGpuKernels } = await import('./gpuBackend');
+        return await createGpuKernels({ allowSoftware });
+      } catch (e) {
+        return { kernels: null, reason: (e as Error).message };
+      }
+    })();
+    gpuCache.set(key, pending);
+  }
+  const got = await pending;
+  if (got.kernels && !(got.kernels as { lost?: boolean }).lost) return { kernels: got.kernels };
+  if (got.kernels) gpuCache.delete(key); // lost: the next job may open a fresh device
+  const reason = got.kernels ? 'the GPU device was lost' : got.reason;
+  return { kernels: cpuKernels(), warning: device === 'gpu' ? `GPU requested but not available (${reason}); using the CPU` : undefined };
+}
+
+/** Forgets a lost or disposed GPU device so the next getKernels opens a new one. */
+export function resetGpu(): void {
+  gpuCache.clear();
+}

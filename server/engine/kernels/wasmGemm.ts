@@ -1,0 +1,190 @@
+// A hand-assembled WebAssembly SIMD matmul micro-kernel (no external toolchain: the module's bytes are
+// emitted below). It computes C += A·B on a 4-row × (2 vectors) register tile: per step of the k loop it
+// loads two vectors of B, splats four scalars of A and does 8 vector multiply-adds, keeping the 8
+// accumulators in registers. The JS side pads the operands into wasm memory so that m is a multiple
+// of 4 and n a multiple of 2 vectors, and walks k in blocks so a panel of B stays in cache.
+import type { FArray } from './cpu';
+
+// --- a tiny assembler ----------------------------------------------------------------------------
+const I32 = 0x7f, V128 = 0x7b;
+function uleb(n: number): number[] {
+  const out: number[] = [];
+  do { let b = n & 0x7f; n >>>= 7; if (n) b |= 0x80; out.push(b); } while (n);
+  return out;
+}
+function sleb(n: number): number[] {
+  const out: number[] = [];
+  for (;;) {
+    const b = n & 0x7f; n >>= 7;
+    if ((n === 0 && !(b & 0x40)) || (n === -1 && (b & 0x40))) { out.push(b); return out; }
+    out.push(b | 0x80);
+  }
+}
+const vec = (items: number[][]): number[] => [...uleb(items.length), ...items.flat()];
+const section = (id: number, body: number[]): number[] => [id, ...uleb(body.length), ...body];
+const str = (s: string): number[] => [...uleb(s.length), ...Buffer.from(s, 'utf8')];
+
+const op = {
+  block: [0x02, 0x40], loop: [0x03, 0x40], end: [0x0b],
+  br: (l: number) => [0x0c, ...uleb(l)], brIf: (l: number) => [0x0d, ...uleb(l)],
+  get: (i: number) => [0x20, ...uleb(i)], set: (i: number) => [0x21, ...uleb(i)],
+  i32: (v: number) => [0x41, ...sleb(v)],
+  add: [0x6a], sub: [0x6b], mul: [0x6c], geS: [0x4e], eqz: [0x45],
+  simd: (code: number, ...imm: number[]) => [0xfd, ...uleb(code), ...imm],
+};
+
+/** Builds the module for f32 (4 lanes) or f64 (2 lanes). */
+function buildModule(f64: boolean): Uint8Array {
+  const ES = f64 ? 8 : 4;
+  const LANES = 16 / ES;
+  const scalarLoad = (offset: number) => [f64 ? 0x2b : 0x2a, f64 ? 3 : 2, ...uleb(offset)];
+  const vload = (offset: number) => op.simd(0x00, 4, ...uleb(offset));
+  const vstore = (offset: number) => op.simd(0x0b, 4, ...uleb(offset));
+  const splat = op.simd(f64 ? 0x14 : 0x13);
+  const vadd = op.simd(f64 ? 0xf0 : 0xe4);
+  const vmul = op.simd(f64 ? 0xf2 : 0xe6);
+
+  // params: m n k a lda b ldb c ldc   (pointers and strides in bytes)
+  const [M, N, K, A, LDA, B, LDB, C, LDC] = [0, 1, 2, 3, 4, 5, 6, 7, 8];
+  // i32 locals
+  const [I, J, P, AP, BP, C0, C1, C2, C3, LDA2, LDA3] = [9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19];
+  // v128 locals: 8 accumulators, 2 B vectors, 1 A splat
+  const ACC = [20, 21, 22, 23, 24, 25, 26, 27], BV0 = 28, BV1 = 29, AV = 30;
+  const cRow = [C0, C1, C2, C3];
+
+  const body: number[] = [
+    ...op.get(LDA), ...op.get(LDA), ...op.add, ...op.set(LDA2),
+    ...op.get(LDA2), ...op.get(LDA), ...op.add, ...op.set(LDA3),
+    ...op.i32(0), ...op.set(I),
+    ...op.block, ...op.loop,
+    ...op.get(I), ...op.get(M), ...op.geS, ...op.brIf(1),
+    ...op.i32(0), ...op.set(J),
+    ...op.block, ...op.loop,
+    ...op.get(J), ...op.get(N), ...op.geS, ...op.brIf(1),
+    // C row pointers for the 4 rows of this tile
+    ...op.get(C), ...op.get(I), ...op.get(LDC), ...op.mul, ...op.add, ...op.get(J), ...op.i32(ES), ...op.mul, ...op.add, ...op.set(C0),
+    ...op.get(C0), ...op.get(LDC), ...op.add, ...op.set(C1),
+    ...op.get(C1), ...op.get(LDC), ...op.add, ...op.set(C2),
+    ...op.get(C2), ...op.get(LDC), ...op.add, ...op.set(C3),
+  ];
+  for (let r = 0; r < 4; r++) {
+    body.push(...op.get(cRow[r]), ...vload(0), ...op.set(ACC[2 * r]));
+    body.push(...op.get(cRow[r]), ...vload(16), ...op.set(ACC[2 * r + 1]));
+  }
+  body.push(
+    ...op.get(A), ...op.get(I), ...op.get(LDA), ...op.mul, ...op.add, ...op.set(AP),
+    ...op.get(B), ...op.get(J), ...op.i32(ES), ...op.mul, ...op.add, ...op.set(BP),
+    ...op.get(K), ...op.set(P),
+    ...op.block, ...op.loop,
+    ...op.get(P), ...op.eqz, ...op.brIf(1),
+    ...op.get(BP), ...vload(0), ...op.set(BV0),
+    ...op.get(BP), ...vload(16), ...op.set(BV1),
+  );
+  const aAddr = [[AP], [AP, LDA], [AP, LDA2], [AP, LDA3]];
+  for (let r = 0; r < 4; r++) {
+    const addr = aAddr[r];
+    body.push(...op.get(addr[0]));
+    if (addr.length > 1) body.push(...op.get(addr[1]), ...op.add);
+    body.push(...scalarLoad(0), ...splat, ...op.set(AV));
+    for (let h = 0; h < 2; h++) {
+      const acc = ACC[2 * r + h];
+      body.push(...op.get(acc), ...op.get(AV), ...op.get(h ? BV1 : BV0), ...vmul, ...vadd, ...op.set(acc));
+    }
+  }
+  body.push(
+    ...op.get(BP), ...op.get(LDB), ...op.add, ...op.set(BP),
+    ...op.get(AP), ...op.i32(ES), ...op.add, ...op.set(AP),
+    ...op.get(P), ...op.i32(1), ...op.sub, ...op.set(P),
+    ...op.br(0), ...op.end, ...op.end,
+  );
+  for (let r = 0; r < 4; r++) {
+    body.push(...op.get(cRow[r]), ...op.get(ACC[2 * r]), ...vstore(0));
+    body.push(...op.get(cRow[r]), ...op.get(ACC[2 * r + 1]), ...vstore(16));
+  }
+  body.push(
+    ...op.get(J), ...op.i32(2 * LANES), ...op.add, ...op.set(J),
+    ...op.br(0), ...op.end, ...op.end,
+    ...op.get(I), ...op.i32(4), ...op.add, ...op.set(I),
+    ...op.br(0), ...op.end, ...op.end,
+    ...op.end,
+  );
+  const locals = vec([[...uleb(11), I32], [...uleb(11), V128]]);
+  const fnBody = [...locals, ...body];
+  const bytes = [
+    0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
+    ...section(1, vec([[0x60, ...vec(new Array(9).fill([I32])), ...vec([])]])),
+    ...section(2, vec([[...str('env'), ...str('mem'), 0x02, 0x00, ...uleb(1)]])),
+    ...section(3, vec([uleb(0)])),
+    ...section(7, vec([[...str('gemm'), 0x00, ...uleb(0)]])),
+    ...section(10, vec([[...uleb(fnBody.length), ...fnBody]])),
+  ];
+  return new Uint8Array(bytes);
+}
+
+type GemmFn = (m: number, n: number, k: number, a: number, lda: number, b: number, ldb: number, c: number, ldc: number) => void;
+
+class WasmKernel {
+  private memory = new WebAssembly.Memory({ initial: 1 });
+  private fn: GemmFn;
+  constructor(private readonly f64: boolean) {
+    const mod = new WebAssembly.Module(buildModule(f64));
+    const inst = new WebAssembly.Instance(mod, { env: { mem: this.memory } });
+    this.fn = inst.exports.gemm as GemmFn;
+  }
+
+  private ensure(bytes: number): void {
+    const have = this.memory.buffer.byteLength;
+    if (bytes > have) this.memory.grow(Math.ceil((bytes - have) / 65536));
+  }
+
+  /** C = A·B (or C += A·B); all row-major, no transposes. */
+  gemm(a: FArray, b: FArray, c: FArray, m: number, k: number, n: number, accumulate: boolean): void {
+    const ES = this.f64 ? 8 : 4, NV = this.f64 ? 4 : 8;
+    const mp = Math.ceil(m / 4) * 4, np = Math.ceil(n / NV) * NV;
+    const aOff = 0, bOff = aOff + mp * k * ES, cOff = bOff + k * np * ES;
+    this.ensure(cOff + mp * np * ES);
+    const Ctor = this.f64 ? Float64Array : Float32Array;
+    const buf = this.memory.buffer;
+    const A = new Ctor(buf, aOff, mp * k), B = new Ctor(buf, bOff, k * np), C = new Ctor(buf, cOff, mp * np);
+    A.set(a.subarray(0, m * k));
+    if (mp > m) A.fill(0, m * k);
+    if (np === n) B.set(b.subarray(0, k * n));
+    else { B.fill(0); for (let p = 0; p < k; p++) B.set(b.subarray(p * n, p * n + n), p * np); }
+    if (!accumulate) C.fill(0);
+    else if (np === n) { C.set(c.subarray(0, m * n)); C.fill(0, m * n); }
+    else { C.fill(0); for (let i = 0; i < m; i++) C.set(c.subarray(i * n, i * n + n), i * np); }
+    // k blocks of 256 keep the active panel of B (256 × np) in L2 while every row tile streams past
+    const KB = 256;
+    for (let p0 = 0; p0 < k; p0 += KB) {
+      const kb = Math.min(KB, k - p0);
+      this.fn(mp, np, kb, aOff + p0 * ES, k * ES, bOff + p0 * np * ES, np * ES, cOff, np * ES);
+    }
+    if (np === n) c.set(C.subarray(0, m * n));
+    else for (let i = 0; i < m; i++) c.set(C.subarray(i * np, i * np + n), i * n);
+  }
+}
+
+export interface WasmGemm {
+  /** Returns false when the element type is not supported (the caller falls back to JS). */
+  gemm(a: FArray, b: FArray, c: FArray, m: number, k: number, n: number, accumulate: boolean): boolean;
+}
+
+let instance: WasmGemm | null | undefined;
+
+/** The shared wasm kernel, or null when this runtime lacks WebAssembly SIMD. */
+export function wasmGemm(): WasmGemm | null {
+  if (instance !== undefined) return instance;
+  try {
+    const k32 = new WasmKernel(false), k64 = new WasmKernel(true);
+    instance = {
+      gemm(a, b, c, m, k, n, acc) {
+        if (a instanceof Float32Array && b instanceof Float32Array && c instanceof Float32Array) { k32.gemm(a, b, c, m, k, n, acc); return true; }
+        if (a instanceof Float64Array && b instanceof Float64Array && c instanceof Float64Array) { k64.gemm(a, b, c, m, k, n, acc); return true; }
+        return false;
+      },
+    };
+  } catch {
+    instance = null;
+  }
+  return instance;
+}

@@ -1,0 +1,107 @@
+// Every WebGPU kernel against its CPU twin on random inputs (relative error < 1e-4, float32).
+import { test, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { Rng } from '../../server/numeric/rng';
+import { CpuKernels } from '../../server/engine/kernels/cpuBackend';
+import { unaryOps, binaryOps } from '../../server/engine/kernels/cpu';
+import type { KernelApi, Tensor } from '../../server/engine/kernels/api';
+import { gpu, randn, relErr, TOL } from './helpers';
+
+const cpu = new CpuKernels();
+after(async () => (await gpu()).dispose());
+
+/** Runs the same op on both backends with the same inputs and returns both outputs. */
+async function twin(inputs: { data: Float32Array; shape: number[] }[], outShape: number[],
+  op: (k: KernelApi, ins: Tensor[], out: Tensor) => void): Promise<[Float32Array, Float32Array]> {
+  const res: Float32Array[] = [];
+  for (const k of [await gpu(), cpu] as KernelApi[]) {
+    const ins = inputs.map((i) => k.tensor(i.data, i.shape));
+    const out = k.zeros(outShape);
+    op(k, ins, out);
+    res.push(await k.read(out));
+    for (const t of [...ins, out]) k.free(t);
+  }
+  return [res[0], res[1]];
+}
+
+test('adapter is reported by name', async () => {
+  const k = await gpu();
+  assert.match(k.backend.name, /^webgpu:.+/);
+});
+
+test('tiled matmul (plain, transposed, odd sizes) matches the CPU', async () => {
+  const rng = new Rng(11);
+  for (const [m, kk, n] of [[1, 1, 1], [3, 5, 7], [64, 64, 64], [130, 77, 65], [257, 200, 100]]) {
+    for (const transA of [false, true]) for (const transB of [false, true]) {
+      const a = { data: randn(rng, m * kk), shape: transA ? [kk, m] : [m, kk] };
+      const b = { data: randn(rng, kk * n), shape: transB ? [n, kk] : [kk, n] };
+      const [g, c] = await twin([a, b], [m, n], (k, [x, y], o) => k.matmul(x, y, o, { transA, transB }));
+      assert.ok(relErr(g, c) < TOL, `${m}x${kk}x${n} tA=${transA} tB=${transB}: ${relErr(g, c)}`);
+    }
+  }
+});
+
+test('elementwise unary and binary ops, fused axpby, in place too', async () => {
+  const rng = new Rng(12);
+  const n = 70001; // not a multiple of the workgroup size
+  const x = randn(rng, n, 3), y = randn(rng, n, 3);
+  const pos = x.map((v) => Math.abs(v) + 0.1);
+  for (const op of unaryOps) {
+    const input = op === 'log' || op === 'sqrt' ? pos : x;
+    const [g, c] = await twin([{ data: input, shape: [n] }], [n], (k, [a], o) => k.unary(op, a, o, 0.7));
+    assert.ok(relErr(g, c) < TOL, `${op}: ${relErr(g, c)}`);
+  }
+  for (const op of binaryOps) {
+    const [g, c] = await twin([{ data: x, shape: [n] }, { data: op === 'div' ? pos : y, shape: [n] }], [n], (k, [a, b], o) => k.binary(op, a, b, o));
+    assert.ok(relErr(g, c) < TOL, `${op}: ${relErr(g, c)}`);
+  }
+  const [g, c] = await twin([{ data: x, shape: [n] }, { data: y, shape: [n] }], [n], (k, [a, b], o) => k.axpby(1.5, a, -0.25, b, o));
+  assert.ok(relErr(g, c) < TOL);
+  // in place: out is also an input
+  const k = await gpu();
+  const t = k.tensor(x, [n]);
+  k.unary('tanh', t, t);
+  const got = await k.read(t);
+  assert.ok(relErr(got, x.map((v) => Math.tanh(v))) < TOL);
+  k.free(t);
+});
+
+test('reductions (sum, max, logsumexp) by row and in total, softmax by row', async () => {
+  const rng = new Rng(13);
+  for (const [rows, cols] of [[1, 5], [7, 1000], [300, 33], [2, 100000]]) {
+    const x = randn(rng, rows * cols, 4);
+    for (const op of ['sum', 'max', 'logsumexp'] as const) {
+      const [g, c] = await twin([{ data: x, shape: [rows, cols] }], [rows], (k, [a], o) => k.reduceRows(op, a, o));
+      assert.ok(relErr(g, c) < TOL, `${op} ${rows}x${cols}: ${relErr(g, c)}`);
+    }
+    const [g, c] = await twin([{ data: x, shape: [rows, cols] }], [rows, cols], (k, [a], o) => k.softmaxRows(a, o));
+    assert.ok(relErr(g, c) < TOL, `softmax ${rows}x${cols}`);
+  }
+  const x = randn(rng, 123457);
+  const k = await gpu();
+  const t = k.tensor(x, [x.length]);
+  for (const op of ['sum', 'max', 'logsumexp'] as const) {
+    const got = await k.reduce(op, t), want = await cpu.reduce(op, cpu.tensor(x, [x.length]));
+    assert.ok(Math.abs(got - want) <= TOL * Math.max(1, Math.abs(want)), `${op}: ${got} vs ${want}`);
+  }
+  k.free(t);
+});
+
+test('batched soft-CLEVR primitives: relate matvec, min/max of sets, exist, count', async () => {
+  const rng = new Rng(14);
+  const B = 37, N = 10;
+  const o = randn(rng, B * N, 5), r = randn(rng, B * N * N, 10), s2 = randn(rng, B * N, 10);
+  const [g, c] = await twin([{ data: o, shape: [B, N] }, { data: r, shape: [B, N, N] }], [B, N], (k, [a, b], out) => {
+    k.softmaxRows(a, a);
+    k.batchedMatvec(a, b, out);
+  });
+  assert.ok(relErr(g, c) < TOL, `relate: ${relErr(g, c)}`);
+  for (const op of ['min', 'max'] as const) {
+    const [g2, c2] = await twin([{ data: o, shape: [B, N] }, { data: s2, shape: [B, N] }], [B, N], (k, [a, b], out) => k.binary(op, a, b, out));
+    assert.ok(relErr(g2, c2) < TOL);
+  }
+  const [ge, ce] = await twin([{ data: s2, shape: [B, N] }], [B], (k, [a], out) => k.reduceRows('max', a, out));
+  assert.ok(relErr(ge, ce) < TOL);
+  const [gc, cc] = await twin([{ data: s2, shape: [B, N] }], [B], (k, [a], out) => { k.unary('sigmoid', a, a); k.reduceRows('sum', a, out); });
+  assert.ok(relErr(gc, cc) < TOL);
+});
