@@ -75,6 +75,9 @@ test('derivatives agree with central differences', () => {
       const h = 1e-5;
       const fd = (f.evaluate(x + h) - f.evaluate(x - h)) / (2 * h);
       assert.ok(Math.abs(f.derivative(x) - fd) < 1e-7 * Math.max(1, Math.abs(fd)), `${src} at ${x}: ${f.derivative(x)} vs ${fd}`);
+      // The one-pass dual evaluation gives the same value and derivative.
+      assert.equal(f.dual(x), f.evaluate(x), `${src} dual value`);
+      assert.ok(Math.abs(f.dualSlot.d - f.derivative(x)) <= 1e-14 * Math.max(1, Math.abs(fd)), `${src} dual derivative at ${x}`);
     }
   }
   assert.equal(compileScalarExpr('relu(x)').derivative(-1), 0);

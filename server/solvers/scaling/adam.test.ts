@@ -6,6 +6,7 @@ import { InProcessRunner } from '../../engine/runner';
 import { Rng } from '../../numeric/rng';
 import { cpuStudentKernel, newStudent } from './studentMlp';
 import { orthonormalRows } from './teacher';
+import { compileScalarExpr } from '../../numeric/scalarExpr';
 
 const runner = new InProcessRunner();
 
@@ -14,7 +15,10 @@ test('student gradients match central finite differences of the batch MSE', () =
   const d = 7, p = 4, rows = 9;
   const X = Float32Array.from(rng.normals(rows * d));
   const y = rng.normals(rows);
-  const act = { f: (u: number) => Math.tanh(2 * u), df: (u: number) => { const t = Math.tanh(2 * u); return 2 * (1 - t * t); } };
+  const plain = { f: (u: number) => Math.tanh(2 * u), df: (u: number) => { const t = Math.tanh(2 * u); return 2 * (1 - t * t); } };
+  const c = compileScalarExpr('tanh(2*x) + 0.1*x^3');
+  const viaDual = { f: c.evaluate, df: c.derivative, dual: { fn: c.dual, slot: c.dualSlot } };
+  for (const act of [plain, viaDual]) {
   const s = newStudent(d, p, rng.normals(p * d, 0.5), rng.normals(p, 0.7));
   const b = { X, y, start: 2, rows: 6 };
   const gW = new Float64Array(p * d), gv = new Float64Array(p);
@@ -29,6 +33,7 @@ test('student gradients match central finite differences of the batch MSE', () =
   };
   for (let i = 0; i < p * d; i++) assert.ok(Math.abs(gW[i] - fd(s.W, i)) < 1e-7, `dW[${i}] ${gW[i]} vs ${fd(s.W, i)}`);
   for (let j = 0; j < p; j++) assert.ok(Math.abs(gv[j] - fd(s.v, j)) < 1e-7, `dv[${j}]`);
+  }
 });
 
 test('teacher rows are orthonormal', () => {

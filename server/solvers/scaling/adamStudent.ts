@@ -91,7 +91,7 @@ function stat(xs: number[]): { mean: number; std: number; n: number } {
 function compileActivation(source: string): Activation {
   try {
     const c = compileScalarExpr(source, 'x');
-    return { f: c.evaluate, df: c.derivative };
+    return { f: c.evaluate, df: c.derivative, dual: { fn: c.dual, slot: c.dualSlot } };
   } catch (e) {
     if (e instanceof ExprError) throw new SolverInputError(`activation \`${source}\`: ${e.message}`, 'activation');
     throw e;

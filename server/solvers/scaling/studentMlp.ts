@@ -6,6 +6,8 @@
 export interface Activation {
   f: (u: number) => number;
   df: (u: number) => number;
+  /** Optional one-pass value and derivative: returns σ(u) and leaves σ′(u) in `slot.d`. */
+  dual?: { fn: (u: number) => number; slot: { d: number } };
 }
 
 export interface StudentState {
@@ -127,7 +129,7 @@ export const cpuStudentKernel: StudentKernel = {
     // Rows are processed four at a time so every load of a W row (forward) and of a gW row
     // (backward) serves four samples: about twice the speed of one row at a time.
     const pre = new Float64Array(4 * p), coef = new Float64Array(4 * p);
-    const fAct = act.f, dfAct = act.df;
+    const fAct = act.f, dfAct = act.df, dual = act.dual;
     let loss = 0;
     const scale = 2 / b.rows; // d/df of mean (f − y)²
     for (let r = 0; r < b.rows; r += 4) {
@@ -139,13 +141,19 @@ export const cpuStudentKernel: StudentKernel = {
         const base = q * p;
         if (q >= m) { coef.fill(0, base, base + p); continue; }
         let f = 0;
-        for (let j = 0; j < p; j++) { const a = fAct(pre[base + j]); coef[base + j] = a; f += v[j] * a; }
+        if (dual) {
+          // pre[] is reused to hold σ′ once σ is known.
+          const fn = dual.fn, slot = dual.slot;
+          for (let j = 0; j < p; j++) { const a = fn(pre[base + j]); pre[base + j] = slot.d; coef[base + j] = a; f += v[j] * a; }
+        } else {
+          for (let j = 0; j < p; j++) { const a = fAct(pre[base + j]); coef[base + j] = a; f += v[j] * a; pre[base + j] = dfAct(pre[base + j]); }
+        }
         const res = f - y[b.start + r + q];
         loss += res * res;
         const gf = scale * res;
         for (let j = 0; j < p; j++) {
           gv[j] += gf * coef[base + j];
-          coef[base + j] = gf * v[j] * dfAct(pre[base + j]);
+          coef[base + j] = gf * v[j] * pre[base + j];
         }
       }
       if (m === 4) accumulateRows4(gW, coef, X, off, p, d);
