@@ -11,8 +11,7 @@ import { parseScenesFile, relationsFromPositions, Scene, SceneObject } from './s
 import { runSoft, softAnswer, SoftValue } from './soft';
 import { runSymbolic, symAnswer, SymValue } from './symbolic';
 import type { SemType } from './types';
-import { attributeOf, canonicalConcept, normaliseAnswer, VALUES, conceptWords, Attribute } from './vocab';
-import { didYouMean } from '../solvers/registry';
+import { attributeOf, canonicalConcept, normaliseAnswer, VALUES, conceptWords, Attribute, suggest } from './vocab';
 import { buildLexicon, Lexicon } from '../g2l2/lexicon';
 import { parseSentence, SentenceResult } from '../g2l2/parse';
 
@@ -166,7 +165,7 @@ export function analyse(text: string, read: FileReader, opts: AnalyseOptions = {
       }
       return [byIndex];
     }
-    const s = didYouMean(ref.name.name, [...a.scenes.keys(), ...a.sceneSets.keys()]);
+    const s = suggest(ref.name.name, [...a.scenes.keys(), ...a.sceneSets.keys()]);
     diagnostics.push({ span: ref.name.span, severity: 'error', message: `unknown scene '${ref.name.name}'${s ? ` — did you mean '${s}'?` : ''}` });
     return undefined;
   };
@@ -207,7 +206,7 @@ export function analyse(text: string, read: FileReader, opts: AnalyseOptions = {
     if (prog) a.occurrences.push({ name, kind: 'program', span: s.target.span, decl: false });
     if (qs) a.occurrences.push({ name, kind: 'questions', span: s.target.span, decl: false });
     if (!prog && !qs) {
-      const sug = didYouMean(name, [...a.programs.keys(), ...a.questionSets.keys()]);
+      const sug = suggest(name, [...a.programs.keys(), ...a.questionSets.keys()]);
       diagnostics.push({ span: s.target.span, severity: 'error', message: `unknown program or question set '${name}'${sug ? ` — did you mean '${sug}'?` : ''}` });
       resolveScenes(s.scene, false);
       return;
@@ -268,7 +267,7 @@ export function analyse(text: string, read: FileReader, opts: AnalyseOptions = {
   function checkAnswerWord(text: string, span: Span) {
     const t = text.toLowerCase();
     if (t === 'yes' || t === 'no' || t === 'true' || t === 'false' || /^\d+$/.test(t) || canonicalConcept(t)) return;
-    const sug = didYouMean(t, ['yes', 'no', ...conceptWords()]);
+    const sug = suggest(t, ['yes', 'no', ...conceptWords()]);
     diagnostics.push({ span, severity: 'warning', message: `'${text}' is not a CLEVR answer (yes/no, a count, or an attribute value)${sug ? ` — did you mean '${sug}'?` : ''}` });
   }
 
@@ -280,7 +279,7 @@ export function analyse(text: string, read: FileReader, opts: AnalyseOptions = {
       const l = a.lexicons.get(lexName);
       if (l) { lex = l.lexicon; a.occurrences.push({ name: lexName, kind: 'lexicon', span: s.lexicon!.span, decl: false }); }
       else {
-        const sug = didYouMean(lexName, a.lexicons.keys());
+        const sug = suggest(lexName, a.lexicons.keys());
         diagnostics.push({ span: s.lexicon!.span, severity: 'error', message: `unknown lexicon '${lexName}'${sug ? ` — did you mean '${sug}'?` : ''}` });
       }
     }
@@ -357,7 +356,7 @@ function inlineScene(s: Extract<Statement, { kind: 'scene' }>, diagnostics: Diag
       const c = canonicalConcept(w.name);
       const at = c ? attributeOf(c) : undefined;
       if (!c || !at) {
-        const sug = didYouMean(w.name, conceptWords());
+        const sug = suggest(w.name, conceptWords());
         diagnostics.push({ span: w.span, severity: 'error', message: `unknown concept '${w.name}'${sug ? ` — did you mean '${sug}'?` : ''}` });
         continue;
       }

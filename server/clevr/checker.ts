@@ -3,8 +3,7 @@
 // function type (lexicon entries, where the type comes from the CCG category).
 import type { Expr, Span } from './ast';
 import { FUNCTIONS, ParamType, TEMPLATE_ONLY } from './functions';
-import { attributeOf, canonicalConcept, conceptWords, isAttribute, isRelation, ATTRIBUTES, RELATIONS } from './vocab';
-import { didYouMean } from '../solvers/registry';
+import { attributeOf, canonicalConcept, conceptWords, isAttribute, isRelation, ATTRIBUTES, RELATIONS, suggest } from './vocab';
 import { base, fits, SemType, typeToString } from './types';
 
 export interface TypeIssue { message: string; span: Span; severity: 'error' | 'warning' }
@@ -44,7 +43,7 @@ function nameType(name: string, span: Span, env: TypeEnv, issues: TypeIssue[]): 
   if (isAttribute(name)) return base('Attribute');
   if (isRelation(name)) return base('Relation');
   if (!name) return undefined;
-  const s = didYouMean(name, [...conceptWords(), ...ATTRIBUTES, ...RELATIONS, ...env.keys()]);
+  const s = suggest(name, [...conceptWords(), ...ATTRIBUTES, ...RELATIONS, ...env.keys()]);
   issues.push({ message: `unknown concept '${name}'${s ? ` — did you mean '${s}'?` : ''}`, span, severity: 'error' });
   return undefined;
 }
@@ -99,7 +98,7 @@ function inferInner(e: Expr, expected: SemType | undefined, env: TypeEnv, issues
       }
       const sig = FUNCTIONS.get(name);
       if (!sig) {
-        const s = didYouMean(name, FUNCTIONS.keys());
+        const s = suggest(name, FUNCTIONS.keys());
         issues.push({ message: `unknown function '${name}'${s ? ` — did you mean '${s}'?` : ''}`, span: e.fn.span, severity: 'error' });
         e.args.forEach((a) => infer(a, undefined, env, issues, types));
         return undefined;

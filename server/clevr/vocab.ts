@@ -1,5 +1,6 @@
 // CLEVR v1.0 vocabulary (math spec §2.3): attribute values, synonyms, relations. Everything that maps
 // a written word to a canonical concept goes through here, so scenes, programs and lexicons agree.
+import { didYouMean } from '../solvers/registry';
 
 export type Attribute = 'color' | 'shape' | 'size' | 'material';
 export type Relation = 'left' | 'right' | 'front' | 'behind';
@@ -63,6 +64,21 @@ export function normaliseAnswer(a: unknown): string | undefined {
     if (t === 'true') return 'yes';
     if (t === 'false') return 'no';
     return canonicalConcept(t) ?? t;
+  }
+  return undefined;
+}
+
+/** "Did you mean": edit distance (registry's rule), then a single swap of adjacent letters. */
+export function suggest(word: string, candidates: Iterable<string>): string | undefined {
+  const list = [...candidates];
+  const d = didYouMean(word, list);
+  if (d) return d;
+  const w = word.toLowerCase();
+  for (const c of list) {
+    if (c.length !== w.length) continue;
+    const diff: number[] = [];
+    for (let i = 0; i < w.length && diff.length <= 2; i++) if (w[i] !== c[i]) diff.push(i);
+    if (diff.length === 2 && diff[1] === diff[0] + 1 && w[diff[0]] === c[diff[1]] && w[diff[1]] === c[diff[0]]) return c;
   }
   return undefined;
 }
