@@ -213,7 +213,7 @@ test('a singular matrix everywhere is reported as inconclusive, not as a failure
 
 test('a check past its time limit is cancelled with a clear message', () => {
   const text = `derivation slow {
-  given A: matrix(120, 120) spd
+  given A: matrix(60, 60) spd
   check inv(inv(inv(inv(A)))) == A at 10000 points
 }`;
   const { derivations, fileLets } = parseDerivations(text);
@@ -242,7 +242,7 @@ test('a side that is not finite names the operation where NaN appeared', () => {
 test('checks after the total time limit are reported as not run', () => {
   const slow = 'check inv(inv(inv(inv(A)))) == A at 10000 points';
   const { derivations, fileLets } = parseDerivations(`derivation slow {
-  given A: matrix(120, 120) spd
+  given A: matrix(60, 60) spd
   ${slow}
   ${slow}
   ${slow}
@@ -250,6 +250,6 @@ test('checks after the total time limit are reported as not run', () => {
   const run = runDerivation(derivations[0], fileLets, { timeoutMs: 150, totalTimeoutMs: 250 });
   assert.equal(run.checks.length, 3);
   assert.ok(run.checks.every((c) => !c.passed && c.inconclusive));
-  assert.match(run.checks[0].message, /time limit of 0\.15 s|check not run/);
+  assert.match(run.checks[0].message, /time limit of 0\.(15|25) s/);
   assert.match(run.checks[2].message, /check not run: the derivation used up its total time limit of 0\.25 s/);
 });

@@ -152,7 +152,7 @@ export function runDerivation(decl: DerivationDecl, fileLets: LetStmt[], opts: R
           message: `check not run: the derivation used up its total time limit of ${formatNumber(totalMs / 1000)} s`,
         });
       } else {
-        checks.push(runCheck(decl, fileLets, givens, stmt, analysis.checks[i], seed, Math.min(timeoutMs, left)));
+        checks.push(runCheck(decl, fileLets, givens, stmt, analysis.checks[i], seed, Math.min(timeoutMs, left), left < timeoutMs ? totalMs : undefined));
       }
     });
   }
@@ -190,7 +190,7 @@ function recordFirstPoint(decl: DerivationDecl, fileLets: LetStmt[], givens: Giv
 }
 
 function runCheck(decl: DerivationDecl, fileLets: LetStmt[], givens: GivenVar[], stmt: CheckStmt, info: CheckInfo,
-  seed: number, timeoutMs: number): CheckOutcome {
+  seed: number, timeoutMs: number, cutByTotalMs?: number): CheckOutcome {
   const wanted = info.points;
   const maxDraws = wanted * 5 + 20;
   let done = 0, drawn = 0, redrawn = 0, worstKappa = 0, kappaOp = '';
@@ -222,7 +222,7 @@ function runCheck(decl: DerivationDecl, fileLets: LetStmt[], givens: GivenVar[],
     return {
       ...base, passed: false, inconclusive: true, points: done, redrawn,
       worstRelError: worst?.err ?? NaN,
-      message: `check cancelled: it ran past the time limit of ${formatNumber(timeoutMs / 1000)} s after ${done} of ${wanted} points` +
+      message: `check cancelled: it ran past the ${cutByTotalMs ? `derivation's total time limit of ${formatNumber(cutByTotalMs / 1000)}` : `time limit of ${formatNumber(timeoutMs / 1000)}`} s after ${done} of ${wanted} points` +
         (worst ? ` (worst relative error so far ${worst.err.toExponential(1)})` : ''),
     };
   }
