@@ -40,3 +40,7 @@ export const plotUpdated = new NotificationType<PlotPayload>('theorylab/plotUpda
 /** Client → server: the CKY chart of a sentence (G2L2). */
 export interface ChartParams { uri: string; /** 0-based line of the `sentence` statement */ line: number }
 export const getChart = new RequestType<ChartParams, unknown, void>('theorylab/chart');
+
+/** `getChart` with its result typed: the chart data of server/g2l2/chart.ts, or null when no sentence is on that line. */
+export type { ChartData, ChartCellData, ChartNodeData, ChartDerivationData } from './g2l2/chart';
+export const getChartData = new RequestType<ChartParams, import('./g2l2/chart').ChartData | null, void>('theorylab/chart');

@@ -10,6 +10,8 @@ import { LanguageFeatures, semanticTokenModifiers, semanticTokenTypes, ServerCon
 import { serverStatus } from './protocol';
 import { readWorkspaceFile, uriToPath } from './workspaceFiles';
 import { languages } from './languages';
+import { getChartData } from './protocol';
+import { clevrChart } from './clevr/service';
 
 const connection = createConnection(ProposedFeatures.all);
 const documents = new TextDocuments(TextDocument);
@@ -111,6 +113,8 @@ connection.onDocumentFormatting((p) => guarded('formatting', [], () => { const d
 connection.onCodeAction((p) => guarded('codeAction', [], () => { const d = doc(p.textDocument.uri); return featuresFor(d)?.codeActions?.(d!, p.range, p.context.diagnostics, ctx) ?? []; }));
 connection.onCodeLens((p) => guarded('codeLens', [], () => { const d = doc(p.textDocument.uri); return featuresFor(d)?.codeLenses?.(d!, ctx) ?? []; }));
 connection.languages.inlayHint.on((p) => guarded('inlayHint', [], () => { const d = doc(p.textDocument.uri); return featuresFor(d)?.inlayHints?.(d!, p.range, ctx) ?? []; }));
+
+connection.onRequest(getChartData, (p) => guarded('chart', null, () => clevrChart(p, ctx, (u) => documents.get(u)?.getText())));
 
 process.on('uncaughtException', (e) => connection.console.error(`uncaught: ${e?.stack ?? e}`));
 process.on('unhandledRejection', (e) => connection.console.error(`unhandled rejection: ${(e as Error)?.stack ?? e}`));
