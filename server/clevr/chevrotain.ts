@@ -14,8 +14,8 @@ function load(): typeof Chevrotain {
     if (underTsx) throw new Error('chevrotain cannot be required under tsx');
     return require('chevrotain');
   } catch (first) {
-    // Hidden from esbuild's static analysis: this fallback never runs inside the bundle.
-    const dynamicRequire: NodeRequire = eval('require');
+    // module.require is invisible to esbuild's static analysis: this fallback never runs in the bundle.
+    const dynamicRequire = module.require.bind(module) as NodeRequire;
     let pkgDir: string;
     const found = findPackageDir(__dirname) ?? findPackageDir(process.cwd());
     if (!found) throw first;
