@@ -6,6 +6,7 @@ import { InProcessRunner } from '../../engine/runner';
 import { Rng } from '../../numeric/rng';
 import { cpuStudentKernel, newStudent } from './studentMlp';
 import { orthonormalRows } from './teacher';
+import { scaledTanh } from './kernelStudent';
 import { compileScalarExpr } from '../../numeric/scalarExpr';
 
 const runner = new InProcessRunner();
@@ -78,4 +79,25 @@ test('the test budget shrinks epochs and seeds and says so', async () => {
   assert.equal(r.outputs.epochs_run, 20);
   assert.equal((r.outputs.test_mse as any).n, 2);
   assert.ok(r.warnings.some((w) => /test budget/.test(w)));
+});
+
+test('tanh(c·x) is recognised for the engine kernel; other activations are not', () => {
+  assert.equal(scaledTanh('tanh(2*x)'), 2);
+  assert.equal(scaledTanh(' tanh(x * 0.5) '), 0.5);
+  assert.equal(scaledTanh('tanh(x/4)'), 0.25);
+  assert.equal(scaledTanh('tanh(x)'), 1);
+  assert.equal(scaledTanh('tanh(2*x) - 0.7*x'), null);
+  assert.equal(scaledTanh('erf(x)'), null);
+  assert.equal(scaledTanh('tanh(2*x'), null);
+});
+
+test('the engine-kernel (float32) and typed-array (float64) students agree on the same draws', async () => {
+  const params = { d: 16, k: 8, alpha: 4, width: 6, epochs: 150, seeds: 1, n_test: 2000 };
+  const viaKernel = (await runner.solve({ solver: 'scaling.adam_student', params, seed: 4 })).outputs as any;
+  const viaJs = (await runner.solve({ solver: 'scaling.adam_student', params: { ...params, implementation: 'js' }, seed: 4 })).outputs as any;
+  assert.equal(viaKernel.backend, 'cpu');
+  assert.equal(viaJs.backend, 'cpu-js');
+  const a = viaKernel.test_mse.mean, b = viaJs.test_mse.mean;
+  assert.ok(Math.abs(a / b - 1) < 0.05, `kernel ${a} vs js ${b}`);
+  assert.ok(Math.abs(viaKernel.loss_trace[0] / viaJs.loss_trace[0] - 1) < 1e-4, 'first epoch losses agree');
 });

@@ -11,6 +11,9 @@ import { prepareReadouts, readoutSquares, ReadoutProfile, solveBayesOptimal } fr
 import { scalarChannel } from './channel';
 import { cpuStudentKernel, newStudent, StudentKernel, TORCH_ADAM, Activation } from './studentMlp';
 import { orthonormalRows, sampleData, Teacher } from './teacher';
+import { runAdamSeedOnKernels, scaledTanh } from './kernelStudent';
+import { getKernels } from '../../engine/kernels/index';
+import type { KernelApi } from '../../engine/kernels/api';
 import { activationParam, validateAlphaOrN } from './theorySolvers';
 
 /** Largest n·d held in memory (float32 inputs: 1.6 GB). */
@@ -39,17 +42,45 @@ export function makeTeacher(d: number, k: number, v2: Float64Array, rng: Rng): T
   return { d, k, W0: orthonormalRows(k, d, rng), v0 };
 }
 
-/** One seed of the protocol; `rng` draws the data and the student's initialisation. */
+/** Student initialisation: torch.nn.Linear's U(−1/√d, 1/√d) divided by √d; v = p^{−1/2} or 0. */
+export function initialStudent(cfg: AdamRunConfig, rng: Rng): { W: Float64Array; v: Float64Array } {
+  const { d, width: p } = cfg;
+  const W = new Float64Array(p * d);
+  const bound = 1 / Math.sqrt(d);
+  for (let i = 0; i < W.length; i++) W[i] = ((2 * rng.uniform() - 1) * bound) / Math.sqrt(d);
+  const v = new Float64Array(p).fill(cfg.vInit === 'zero' ? 0 : 1 / Math.sqrt(p));
+  return { W, v };
+}
+
+/** Per teacher feature i: max over student rows j of |cos(w_j, w0_i)|. */
+export function featureOverlaps(W: Float64Array, p: number, teacher: Teacher): Float64Array {
+  const { d, k, W0 } = teacher;
+  const out = new Float64Array(k);
+  const norms = new Float64Array(p);
+  for (let j = 0; j < p; j++) {
+    let nn = 0;
+    for (let c = 0; c < d; c++) nn += W[j * d + c] ** 2;
+    norms[j] = Math.sqrt(nn) || 1;
+  }
+  for (let i = 0; i < k; i++) {
+    let best = 0;
+    for (let j = 0; j < p; j++) {
+      let dot = 0;
+      for (let c = 0; c < d; c++) dot += W[j * d + c] * W0[i * d + c];
+      best = Math.max(best, Math.abs(dot) / norms[j]);
+    }
+    out[i] = best;
+  }
+  return out;
+}
+
+/** One seed of the protocol on the typed-array student; `rng` draws the data, then the initialisation. */
 export function runAdamSeed(cfg: AdamRunConfig, teacher: Teacher, rng: Rng, kernel: StudentKernel = cpuStudentKernel,
   hooks: { checkCancelled(): void; epochDone?(e: number): void } = { checkCancelled() {} }): AdamSeedResult {
   const { d, width: p, n } = cfg;
   const train = sampleData(teacher, n, cfg.delta, cfg.act.f, rng, hooks.checkCancelled);
   const test = sampleData(teacher, cfg.nTest, 0, cfg.act.f, rng, hooks.checkCancelled);
-  // torch.nn.Linear's default U(−1/√d, 1/√d), divided by √d as in the protocol.
-  const W = new Float64Array(p * d);
-  const bound = 1 / Math.sqrt(d);
-  for (let i = 0; i < W.length; i++) W[i] = ((2 * rng.uniform() - 1) * bound) / Math.sqrt(d);
-  const v = new Float64Array(p).fill(cfg.vInit === 'zero' ? 0 : 1 / Math.sqrt(p));
+  const { W, v } = initialStudent(cfg, rng);
   const s = newStudent(d, p, W, v);
   const opt = { ...TORCH_ADAM, lr: cfg.lr };
   const trace = new Float64Array(cfg.epochs);
@@ -68,16 +99,7 @@ export function runAdamSeed(cfg: AdamRunConfig, teacher: Teacher, rng: Rng, kern
     hooks.epochDone?.(e);
   }
   const testMse = kernel.mse(s, { X: test.X, y: test.y, start: 0, rows: cfg.nTest }, cfg.act);
-  const maxOverlap = new Float64Array(teacher.k);
-  for (let i = 0; i < teacher.k; i++) {
-    let best = 0;
-    for (let j = 0; j < p; j++) {
-      let dot = 0, nn = 0;
-      for (let c = 0; c < d; c++) { dot += s.W[j * d + c] * teacher.W0[i * d + c]; nn += s.W[j * d + c] ** 2; }
-      best = Math.max(best, Math.abs(dot) / Math.sqrt(nn || 1));
-    }
-    maxOverlap[i] = best;
-  }
+  const maxOverlap = featureOverlaps(s.W, p, teacher);
   const learned = maxOverlap.reduce((a, x) => a + (x > LEARNED_OVERLAP ? 1 : 0), 0);
   return { testMse, trainMse: trace[cfg.epochs - 1], learned, maxOverlap, lossTrace: trace };
 }
@@ -120,7 +142,8 @@ export const adamStudent: SolverDef = {
     'rows of W renormalised to unit norm after every epoch. Reports the noiseless test MSE over `n_test` fresh points (mean, std over ' +
     '`seeds`; each seed redraws the data and the initialisation), the number of teacher features with max |cos| > 0.7, and ε^BO of the ' +
     'same teacher. The paper uses 10,000 epochs; on a CPU use fewer (the cost grows as seeds·epochs·n·d·width). ' +
-    "Under the test budget epochs ≤ 20, n_test ≤ 2000 and seeds ≤ 2. Runs on the CPU kernels (a GPU kernel can be plugged in through `StudentKernel`).",
+    "Under the test budget epochs ≤ 20, n_test ≤ 2000 and seeds ≤ 2. Activations tanh(c·x) train on the engine's student kernel " +
+    '(WebGPU when the device setting allows, else wasm-SIMD CPU, float32); other activations on a float64 typed-array student.',
   paper: 'J. Barbier and M.-T. Nguyen, arXiv:2605.10395 (2026), Fig. 1 (Adam runs)',
   mathSpec: 'scaling-laws.md', version: '1', stochastic: true,
   params: [
@@ -138,6 +161,7 @@ export const adamStudent: SolverDef = {
     { name: 'n_test', kind: 'integer', default: 10000, min: 1, max: 1e7, doc: 'noiseless test points' },
     { name: 'v_init', kind: 'enum', default: 'inv_sqrt_width', values: ['inv_sqrt_width', 'zero'], doc: 'second-layer initialisation: p^{−1/2} (k_c-width runs) or 0 (width sweeps)' },
     { name: 'renormalise', kind: 'boolean', default: true, doc: 'renormalise the rows of W to unit norm after every epoch' },
+    { name: 'implementation', kind: 'enum', default: 'auto', values: ['auto', 'js'], doc: "auto: the engine's student kernel (CPU SIMD or GPU per the device setting) when the activation is tanh(c·x), else the typed-array student; js: always the typed-array student (float64)" },
     activationParam,
     { name: 'readouts', kind: 'enum', default: 'power', values: ['power', 'dense', 'exp2'], doc: 'teacher readout profile (as in scaling.bayes_optimal)' },
   ],
@@ -149,7 +173,8 @@ export const adamStudent: SolverDef = {
     { name: 'k_c', kind: 'integer', doc: 'theory effective width k_c of the same teacher' },
     { name: 'ratio_to_bo', kind: 'number', doc: 'test_mse.mean / eps_bo' },
     { name: 'max_overlaps', kind: 'vector', doc: 'per teacher feature i: max_j |w_j·w0_i|, mean over seeds' },
-    { name: 'loss_trace', kind: 'trace', doc: 'training MSE per epoch (mean over seeds; at most 200 points, evenly spaced)' },
+    { name: 'loss_trace', kind: 'trace', doc: 'training MSE of an epoch (mean over its batches, each measured before its step; mean over seeds) at ≤ 200 evenly spaced epochs and the last' },
+    { name: 'backend', kind: 'string', doc: "where the student was trained: the engine kernels ('cpu' wasm-SIMD, 'webgpu:…') for tanh(c·x), else 'cpu-js'" },
     { name: 'epochs_run', kind: 'integer', doc: 'epochs actually run (smaller under the test budget)' },
     { name: 'n', kind: 'integer', doc: 'training samples' },
   ],
@@ -178,20 +203,35 @@ export const adamStudent: SolverDef = {
     const source = p.activation as string;
     const act = compileActivation(source);
     const { v2 } = readoutSquares(k, p.beta as number, p.readouts as ReadoutProfile);
-    if (ctx.device === 'gpu') ctx.warn('scaling.adam_student runs on the CPU kernels (no GPU student kernel is registered yet)');
     const cfg: AdamRunConfig = {
       d, k, width, n, delta: p.delta as number, v2, act, lr: p.lr as number, epochs, batches: p.batches as number, nTest,
       vInit: p.v_init as 'zero' | 'inv_sqrt_width', renormalise: p.renormalise as boolean,
     };
     const teacher = makeTeacher(d, k, v2, Rng.derive(ctx.seed, 0));
+    // The engine's student kernel (wasm-SIMD CPU or WebGPU) covers tanh(c·x); other activations, or
+    // implementation = js, use the typed-array student.
+    const c = p.implementation === 'js' ? null : scaledTanh(source);
+    let kernels: KernelApi | null = null;
+    if (c !== null) {
+      const choice = await getKernels(ctx.device);
+      if (choice.warning) ctx.warn(choice.warning);
+      kernels = choice.kernels;
+    } else if (ctx.device === 'gpu') {
+      ctx.warn(`the GPU student kernel covers tanh(c·x) only; \`${source}\` runs on the CPU`);
+    }
+    const backendName = kernels ? kernels.backend.name : 'cpu-js';
     const tests: number[] = [], trains: number[] = [], learned: number[] = [];
     const overlap = new Float64Array(k);
     const trace = new Float64Array(epochs);
     for (let sd = 0; sd < seeds; sd++) {
-      const r = runAdamSeed(cfg, teacher, Rng.derive(ctx.seed, 1 + sd), cpuStudentKernel, {
+      const hooks = {
         checkCancelled: () => ctx.checkCancelled(),
-        epochDone: (e) => { if ((e & 7) === 0) ctx.progress((sd + (e + 1) / epochs) / seeds, `seed ${sd + 1}/${seeds}, epoch ${e + 1}/${epochs}`); },
-      });
+        epochDone: (e: number) => { if ((e & 7) === 0) ctx.progress((sd + (e + 1) / epochs) / seeds, `seed ${sd + 1}/${seeds}, epoch ${e + 1}/${epochs}`); },
+      };
+      const rng = Rng.derive(ctx.seed, 1 + sd);
+      const r = kernels && c !== null
+        ? await runAdamSeedOnKernels(cfg, teacher, rng, kernels, c, hooks)
+        : runAdamSeed(cfg, teacher, rng, cpuStudentKernel, hooks);
       tests.push(r.testMse); trains.push(r.trainMse); learned.push(r.learned);
       for (let i = 0; i < k; i++) overlap[i] += r.maxOverlap[i] / seeds;
       for (let e = 0; e < epochs; e++) trace[e] += r.lossTrace[e] / seeds;
@@ -200,13 +240,14 @@ export const adamStudent: SolverDef = {
     const stride = Math.max(1, Math.ceil(epochs / 200));
     const traceOut: Value[] = [];
     for (let e = 0; e < epochs; e += stride) traceOut.push(trace[e]);
+    if ((epochs - 1) % stride !== 0) traceOut.push(trace[epochs - 1]);
     const test = stat(tests);
     ctx.progress(1);
     return {
       test_mse: test, learned_features: stat(learned), train_mse: stat(trains),
       eps_bo: theory ? theory.eps : null, k_c: theory ? theory.kc : null,
       ratio_to_bo: theory ? test.mean / theory.eps : null,
-      max_overlaps: Array.from(overlap), loss_trace: traceOut, epochs_run: epochs, n,
+      max_overlaps: Array.from(overlap), loss_trace: traceOut, epochs_run: epochs, n, backend: backendName,
     };
   },
 };
