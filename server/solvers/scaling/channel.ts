@@ -58,13 +58,15 @@ export class ScalarChannel {
       const o = this.qStar(lam);
       return o.q > 0 && this.phi(lam, o) > 0;
     };
-    let hiL = Math.max(1, this.lambdaS);
+    // Below λ_s nothing but q = 0 exists, so the bracket starts at λ_s and doubles (λ_e may be < 1
+    // for strongly non-linear activations, e.g. He_3 has λ_e ≈ 0.2426).
+    let loL = this.lambdaS, hiL = 2 * this.lambdaS;
     let guard = 0;
     while (!learnable(hiL)) {
+      loL = hiL;
       hiL *= 2;
-      if (++guard > 200) throw new Error('scaling: no information-theoretic threshold λ_e found below 1e60');
+      if (++guard > 200) throw new Error('scaling: no information-theoretic threshold λ_e found');
     }
-    const loL = Math.max(this.lambdaS, hiL / 2);
     this.lambdaE = bisectPredicate(learnable, loL, hiL, 1e-13);
     this.qJump = this.qStar(this.lambdaE).q;
   }

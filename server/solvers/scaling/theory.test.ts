@@ -197,6 +197,11 @@ test('other odd activations work: erf and x^3 have known coefficients; the cubic
   close(cube.g1, 6, 1e-12, 'g(1) of He_3');
   // For g = 6q³: λ_s = min_q q/((1−q)·18q²) = min 1/(18 q(1−q)) = 2/9 at q = 1/2.
   close(cube.lambda_s, 2 / 9, 1e-8, 'λ_s of He_3');
+  // λ_e < 1 here (the bracket must not assume λ_e ≥ 1). Reference: scipy brentq on Φ_λ(q*(λ)) with the
+  // plain iteration from q = 1, g = 6q³: λ_e = 0.242629456770, q*(λ_e) from q/(1−q) = 18 λ q².
+  close(cube.lambda_e, 0.24262945677, 1e-9, 'λ_e of He_3');
+  const qj = (1 + Math.sqrt(1 - 4 / (18 * cube.lambda_e))) / 2;
+  close(cube.q_jump, qj, 1e-9, 'q_jump of He_3');
   const e = (await solve('scaling.thresholds', { activation: 'erf(x)' })).outputs as any;
   // E[erf(z) z] = 2/√(3π)
   close(e.mu1_removed, 2 / Math.sqrt(3 * Math.PI), 1e-10, 'μ1 of erf');
