@@ -9,8 +9,8 @@ export class JsonError extends Error {
   }
 }
 
-/** Offsets of every parsed value, keyed by its JSON path, for errors found after parsing. */
-export type JsonOffsets = Map<string, number>;
+/** Offsets of parsed values, keyed by JSON path, for errors found after parsing. */
+export interface JsonOffsets { get(path: string): number | undefined }
 
 export function joinPath(base: string, key: string | number): string {
   if (typeof key === 'number') return `${base}[${key}]`;
@@ -19,8 +19,24 @@ export function joinPath(base: string, key: string | number): string {
 
 const MAX_DEPTH = 512;
 
+/**
+ * Parses JSON. Valid files go through the native JSON.parse (fast on large CLEVR files); the
+ * path-tracking parser runs only to explain a syntax error, or lazily when a caller asks for the
+ * offset of a path (an error found after parsing).
+ */
 export function parseJsonWithPaths(text: string): { value: unknown; offsets: JsonOffsets } {
-  const offsets: JsonOffsets = new Map();
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return trackedParse(text); // throws a JsonError with the path of the problem
+  }
+  let offsets: Map<string, number> | undefined;
+  return { value, offsets: { get: (p) => (offsets ??= trackedParse(text).offsets).get(p) } };
+}
+
+function trackedParse(text: string): { value: unknown; offsets: Map<string, number> } {
+  const offsets = new Map<string, number>();
   let i = 0;
   const ws = () => { while (i < text.length && (text[i] === ' ' || text[i] === '\n' || text[i] === '\r' || text[i] === '\t')) i++; };
   const fail = (msg: string, path: string): never => { throw new JsonError(msg, path, Math.min(i, text.length)); };

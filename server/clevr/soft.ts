@@ -16,7 +16,8 @@ const D = CONCEPTS.length;
 export type SoftValue =
   | { t: 'set'; logits: Float64Array }
   | { t: 'object'; p: Float64Array }
-  | { t: 'concept'; dist: Float64Array; attr?: Attribute }
+  /** `onehot`: index of a constant concept, so its scores come from the per-scene cache. */
+  | { t: 'concept'; dist: Float64Array; attr?: Attribute; onehot?: number }
   | { t: 'concepts'; items: Float64Array[] }
   | { t: 'attr'; a: Attribute }
   | { t: 'rel'; r: Relation }
@@ -30,6 +31,8 @@ export interface SoftScene {
   relate: Record<Relation, Float64Array>;    // R_r[i][j] = +τ iff j ∈ relationships[r][i], −τ otherwise and on the diagonal
   same: Record<Attribute, Float64Array>;     // E_a, self-masked
   equal: Record<Attribute, Float64Array>;    // E′_a, not self-masked
+  /** s_c for each of the 15 concept values, computed on first use. */
+  scoreCache: (Float64Array | undefined)[];
 }
 
 const cache = new WeakMap<Scene, SoftScene>();
@@ -55,7 +58,7 @@ export function softScene(scene: Scene): SoftScene {
     }
     same[a] = s; equal[a] = e;
   }
-  const s: SoftScene = { n, features, relate, same, equal };
+  const s: SoftScene = { n, features, relate, same, equal, scoreCache: new Array(D) };
   cache.set(scene, s);
   return s;
 }
@@ -71,14 +74,21 @@ export class SoftPrims implements Prims<SoftValue> {
   readonly s: SoftScene;
   constructor(scene: Scene) { this.s = softScene(scene); }
 
-  concept(c: string): SoftValue { return { t: 'concept', dist: oneHotConcept(c), attr: attributeOf(c) }; }
+  concept(c: string): SoftValue { return { t: 'concept', dist: oneHotConcept(c), attr: attributeOf(c), onehot: CONCEPT_INDEX.get(c) }; }
   attribute(a: string): SoftValue { return { t: 'attr', a: a as Attribute }; }
   relation(r: string): SoftValue { return { t: 'rel', r: r as Relation }; }
   list(items: SoftValue[]): SoftValue { return { t: 'concepts', items: items.map((x) => (x.t === 'concept' ? x.dist : new Float64Array(D))) }; }
 
   /** s_c(i) = τ·(2·⟨h_i, e_c⟩ − 1): +τ when object i has the concept, −τ otherwise (oracle mode). */
-  scores(dist: Float64Array): Float64Array {
+  scores(dist: Float64Array, onehot?: number): Float64Array {
+    if (onehot !== undefined) {
+      return (this.s.scoreCache[onehot] ??= K.scaleShift(K.matVec(this.s.features, dist, this.s.n, D), 2 * TAU, -TAU));
+    }
     return K.scaleShift(K.matVec(this.s.features, dist, this.s.n, D), 2 * TAU, -TAU);
+  }
+  private conceptScores(v: SoftValue, fn: string): Float64Array {
+    if (v.t !== 'concept') throw new ExecError(`${fn}: expected a concept`);
+    return this.scores(v.dist, v.onehot);
   }
 
   private set(v: SoftValue, fn: string): Float64Array {
@@ -107,7 +117,7 @@ export class SoftPrims implements Prims<SoftValue> {
   private query(o: Float64Array, a: Attribute): SoftValue {
     const vals = VALUES[a];
     const q = new Float64Array(vals.length);
-    vals.forEach((c, k) => { q[k] = K.dot(o, this.scores(oneHotConcept(c))); });
+    vals.forEach((c, k) => { const i = CONCEPT_INDEX.get(c)!; q[k] = K.dot(o, this.scores(oneHotConcept(c), i)); });
     const p = K.softmax(q);
     const dist = new Float64Array(D);
     vals.forEach((c, k) => { dist[CONCEPT_INDEX.get(c)!] = p[k]; });
@@ -132,9 +142,9 @@ export class SoftPrims implements Prims<SoftValue> {
       case 'count': return { t: 'int', n: K.sigmoidSum(this.set(a[0], fn)) };
       case 'exist': return { t: 'bool', logit: n ? K.maxOf(this.set(a[0], fn)) : -TAU };
       case 'filter': {
-        const dists = a[1].t === 'concepts' ? a[1].items : [this.dist(a[1], fn)];
         let s = this.set(a[0], fn);
-        for (const d of dists) s = K.minVec(s, this.scores(d));
+        if (a[1].t === 'concepts') for (const d of a[1].items) s = K.minVec(s, this.scores(d));
+        else s = K.minVec(s, this.conceptScores(a[1], fn));
         return { t: 'set', logits: s };
       }
       case 'query': return this.query(this.object(a[0], fn), this.attr(a[1], fn));
@@ -154,7 +164,7 @@ export class SoftPrims implements Prims<SoftValue> {
     if (m) {
       const at = m[2] as Attribute;
       switch (m[1]) {
-        case 'filter': return { t: 'set', logits: K.minVec(this.set(a[0], fn), this.scores(this.dist(a[1], fn))) };
+        case 'filter': return { t: 'set', logits: K.minVec(this.set(a[0], fn), this.conceptScores(a[1], fn)) };
         case 'query': return this.query(this.object(a[0], fn), at);
         case 'same': return { t: 'set', logits: K.vecMat(this.object(a[0], fn), this.s.same[at], n) };
         case 'equal': return { t: 'bool', logit: K.logit(K.dot(this.dist(a[0], fn), this.dist(a[1], fn))) };
