@@ -71,6 +71,8 @@ export interface Analysis {
   fileLets: { stmt: LetStmt; uri: string }[];
   /** Statically known values by span (`start:end`), for hovers before any run. */
   staticValues: Map<string, RV>;
+  /** Analyses of imported files (transitively), by uri: their text serves navigation. */
+  imported: Map<string, Analysis>;
 }
 
 export interface CheckOptions {
@@ -115,7 +117,7 @@ class Checker {
   constructor(private text: string, private opts: CheckOptions) {
     this.a = {
       uri: opts.uri, text, parse: parseTlab(text), diagnostics: [], symbols: [], refs: [], blocks: [], fileLets: [],
-      staticValues: new Map(),
+      staticValues: new Map(), imported: new Map(),
     };
   }
 
@@ -185,6 +187,8 @@ class Checker {
         sub = checkTlab(target.text, { uri: target.uri, readFile: this.opts.readFile, importStack: stack, importCache: cache });
         cache.set(target.uri, sub);
       }
+      this.a.imported.set(target.uri, sub);
+      for (const [u, x] of sub.imported) this.a.imported.set(u, x);
       const errs = sub.diagnostics.filter((d) => d.severity === 'error');
       if (errs.length) {
         const first = errs[0];

@@ -1,0 +1,79 @@
+// Per-document state of the .tlab language service: the analysis of the current text (cached by
+// version) and the last run results of each block, with the fingerprint of the text they were
+// computed from so they can be marked stale the moment that text changes.
+import type { Span } from './ast';
+import { Analysis, checkTlab } from './checker';
+import type { BlockResult } from './runner';
+
+export interface StoredResult {
+  result: BlockResult;
+  /** fingerprint of the block and the file-level text it depends on, at run time */
+  fingerprint: string;
+  /** the document text of that run (spans in `result` refer to it) */
+  text: string;
+}
+
+export interface DocState {
+  uri: string;
+  version: number;
+  analysis: Analysis;
+  results: Map<string, StoredResult>;
+  running: Map<string, AbortController>;
+}
+
+const states = new Map<string, DocState>();
+
+export type FileReader = (fromUri: string, rel: string) => { uri: string; text: string };
+
+export function getState(uri: string, version: number, text: string, readFile?: FileReader): DocState {
+  let s = states.get(uri);
+  if (s && s.version === version && s.analysis.text === text) return s;
+  const analysis = checkTlab(text, { uri, readFile });
+  if (!s) { s = { uri, version, analysis, results: new Map(), running: new Map() }; states.set(uri, s); }
+  else { s.version = version; s.analysis = analysis; }
+  return s;
+}
+
+export function peekState(uri: string): DocState | undefined { return states.get(uri); }
+
+export function dropState(uri: string): void {
+  const s = states.get(uri);
+  if (s) for (const c of s.running.values()) c.abort();
+  states.delete(uri);
+}
+
+/**
+ * What a block's results depend on: its own text and every top-level statement outside blocks
+ * (lets and imports), whitespace-insensitive so re-indenting does not invalidate results.
+ */
+export function blockFingerprint(a: Analysis, name: string): string | undefined {
+  const block = a.parse.file.items.find((i) => (i.kind === 'experiment' || i.kind === 'derivation') && i.name.name === name);
+  if (!block) return undefined;
+  const parts: string[] = [];
+  for (const item of a.parse.file.items) {
+    if (item.kind === 'let' || item.kind === 'import') parts.push(slice(a.text, item.span));
+  }
+  parts.push(slice(a.text, block.span));
+  return parts.join('\u0000');
+}
+
+function slice(text: string, s: Span): string { return text.slice(s.start, s.end).replace(/\s+/g, ' '); }
+
+/** Results that still match the current text (not stale), by block name. */
+export function freshResults(s: DocState): Map<string, StoredResult> {
+  const out = new Map<string, StoredResult>();
+  for (const [name, r] of s.results) if (blockFingerprint(s.analysis, name) === r.fingerprint) out.set(name, r);
+  return out;
+}
+
+/**
+ * Maps a span of the run's text to the current text when the block moved but did not change (an edit
+ * above it): offsets shift by the difference of the block starts.
+ */
+export function shiftFor(s: DocState, name: string): number {
+  const r = s.results.get(name);
+  if (!r) return 0;
+  const block = s.analysis.parse.file.items.find((i) => (i.kind === 'experiment' || i.kind === 'derivation') && i.name.name === name);
+  if (!block) return 0;
+  return block.span.start - r.result.span.start;
+}
