@@ -7,7 +7,8 @@ import {
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { InProcessRunner, SolverRunner } from './engine/runner';
 import { LanguageFeatures, semanticTokenModifiers, semanticTokenTypes, ServerContext } from './languageService';
-import { serverStatus } from './protocol';
+import { cancelTarget, getPlots, plotUpdated, runTarget, serverStatus } from './protocol';
+import * as tlab from './tlab/service';
 import { readWorkspaceFile, uriToPath } from './workspaceFiles';
 import { languages } from './languages';
 import { getChartData } from './protocol';
@@ -115,6 +116,17 @@ connection.onCodeLens((p) => guarded('codeLens', [], () => { const d = doc(p.tex
 connection.languages.inlayHint.on((p) => guarded('inlayHint', [], () => { const d = doc(p.textDocument.uri); return featuresFor(d)?.inlayHints?.(d!, p.range, ctx) ?? []; }));
 
 connection.onRequest(getChartData, (p) => guarded('chart', null, () => clevrChart(p, ctx, (u) => documents.get(u)?.getText())));
+
+// Custom requests: run / cancel a block (code lenses) and fetch its plots.
+connection.onRequest(runTarget, async (p) => {
+  const d = doc(p.uri);
+  if (!d) return { ok: false, message: `document not open: ${p.uri}` };
+  if (featuresFor(d)?.languageId !== 'tlab') return { ok: false, message: 'running is not supported for this language yet' };
+  return guarded('run', { ok: false, message: 'internal error (see the output channel)' }, () =>
+    tlab.runTarget(d, p.target, ctx, { onPlot: (plot) => void connection.sendNotification(plotUpdated, plot) }));
+});
+connection.onRequest(cancelTarget, (p) => { tlab.cancelTarget(p.uri, p.target); });
+connection.onRequest(getPlots, (p) => guarded('plots', [], () => tlab.plotsFor(p.uri, p.target)));
 
 process.on('uncaughtException', (e) => connection.console.error(`uncaught: ${e?.stack ?? e}`));
 process.on('unhandledRejection', (e) => connection.console.error(`unhandled rejection: ${(e as Error)?.stack ?? e}`));
