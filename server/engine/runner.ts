@@ -1,8 +1,9 @@
 // The engine API every caller uses (the .tlab runner, the CLI, the language server): one `solve` call
-// per solver invocation. `InProcessRunner` runs solvers in the calling process; the solver host
-// (a forked process with a job queue, cache and GPU backend) implements the same interface.
-import { getSolver } from '../solvers/index';
-import { CancelledError, Device, resolveParams, SolverContext, SolverInputError, Value } from '../solvers/registry';
+// per solver invocation. `InProcessRunner` runs solvers in the calling process; `HostRunner`
+// (./hostRunner) runs them in a forked solver host with a job queue, limits and restarts, and
+// `createRunner` (./factory) adds the result cache in front of either.
+import { CancelledError, Device, Value } from '../solvers/registry';
+import { executeSolve } from './execute';
 
 export interface SolveRequest {
   solver: string;
@@ -32,30 +33,26 @@ export interface SolveOptions {
 export interface SolverRunner {
   solve(req: SolveRequest, opts?: SolveOptions): Promise<SolveResult>;
   dispose?(): void;
+  /** The cached result for exactly these inputs, without running anything (undefined if none). */
+  peek?(req: SolveRequest): Promise<SolveResult | undefined>;
+  /** 'cpu' or 'webgpu:<adapter>' that `auto` resolves to, when known. */
+  backendName?(): Promise<string>;
+}
+
+export interface InProcessOptions {
+  /** Used when a request names no device. */
+  device?: Device;
+  allowSoftwareGpu?: boolean;
 }
 
 export class InProcessRunner implements SolverRunner {
+  constructor(private readonly opts: InProcessOptions = {}) {}
+
   async solve(req: SolveRequest, opts: SolveOptions = {}): Promise<SolveResult> {
-    const def = getSolver(req.solver);
-    if (!def) throw new SolverInputError(`unknown solver \`${req.solver}\``);
-    const { params, issues } = resolveParams(def, req.params);
-    const errors = issues.filter((i) => i.severity !== 'warning');
-    if (errors.length) throw new SolverInputError(errors.map((e) => e.message).join('; '), errors[0].param);
-    const warnings: string[] = issues.filter((i) => i.severity === 'warning').map((i) => i.message);
     const controller = new AbortController();
     const signal = opts.signal ?? controller.signal;
-    const ctx: SolverContext = {
-      seed: req.seed ?? 0,
-      device: req.device ?? 'cpu',
-      backend: { name: 'cpu', kind: 'cpu' },
-      budget: req.budget ?? 'full',
-      progress: (f, m) => opts.onProgress?.(f, m),
-      checkCancelled: () => { if (signal.aborted) throw new CancelledError(); },
-      signal,
-      warn: (m) => warnings.push(m),
-    };
-    const t0 = performance.now();
-    const outputs = await def.run(params, ctx);
-    return { outputs, backend: ctx.backend.name, seconds: (performance.now() - t0) / 1000, warnings };
+    if (signal.aborted) throw new CancelledError();
+    return executeSolve({ ...req, device: req.device ?? this.opts.device ?? 'cpu' },
+      { signal, onProgress: opts.onProgress, allowSoftwareGpu: this.opts.allowSoftwareGpu });
   }
 }

@@ -2,6 +2,8 @@
 // ranges, units, docs) and outputs. The .tlab checker, completion, hover, the engine and the CLI all
 // read these declarations; nothing else may restate a parameter list.
 
+import type { KernelApi } from '../engine/kernels/api';
+
 /** A value that flows between the runner, the engine and solvers (JSON-serialisable). */
 export type Value = number | boolean | string | null | Value[] | { [key: string]: Value };
 
@@ -76,6 +78,11 @@ export interface SolverContext {
   signal: AbortSignal;
   /** Non-fatal remarks shown to the user next to the result (e.g. "linear part removed"). */
   warn(message: string): void;
+  /**
+   * Compute kernels of the selected backend (CPU typed arrays or WebGPU), set by the engine; see
+   * server/engine/kernels/api.ts. Solvers that do not use it stay on their own CPU code.
+   */
+  kernels?: KernelApi;
 }
 
 export interface SolverDef {
@@ -90,6 +97,11 @@ export interface SolverDef {
   outputs: OutputSpec[];
   /** Rough CPU seconds for these (already defaulted) parameters; drives live auto-run. */
   cost?(params: Record<string, Value>): number;
+  /**
+   * Bytes the solver would need for these (already defaulted) parameters; the engine refuses a job
+   * whose estimate exceeds its memory limit before starting it.
+   */
+  memoryEstimate?(params: Record<string, Value>): number;
   /** Checks that involve several parameters; return messages (empty when fine). */
   validate?(params: Record<string, Value>): ParamIssue[];
   run(params: Record<string, Value>, ctx: SolverContext): Promise<Record<string, Value>>;

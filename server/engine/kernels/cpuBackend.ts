@@ -52,7 +52,7 @@ export class CpuKernels implements KernelApi {
 export class CpuMlpStudent implements MlpStudent {
   private readonly d: number; private readonly p: number; private readonly s: number;
   private readonly lr: number; private readonly b1: number; private readonly b2: number; private readonly eps: number;
-  private x = new Float32Array(0); private y = new Float32Array(0); private n = 0;
+  private x: Float32Array = new Float32Array(0); private y: Float32Array = new Float32Array(0); private n = 0;
   readonly w: Float32Array; readonly v: Float32Array;
   private readonly mw: Float32Array; private readonly vw: Float32Array; private readonly mv: Float32Array; private readonly vv: Float32Array;
   private readonly h: Float32Array; private readonly dh: Float32Array; private readonly gw: Float32Array; private readonly gv: Float32Array;

@@ -34,7 +34,7 @@ const op = {
 };
 
 /** Builds the module for f32 (4 lanes) or f64 (2 lanes). */
-function buildModule(f64: boolean): Uint8Array {
+function buildModule(f64: boolean): Uint8Array<ArrayBuffer> {
   const ES = f64 ? 8 : 4;
   const LANES = 16 / ES;
   const scalarLoad = (offset: number) => [f64 ? 0x2b : 0x2a, f64 ? 3 : 2, ...uleb(offset)];
@@ -127,7 +127,7 @@ class WasmKernel {
   private memory = new WebAssembly.Memory({ initial: 1 });
   private fn: GemmFn;
   constructor(private readonly f64: boolean) {
-    const mod = new WebAssembly.Module(buildModule(f64));
+    const mod = new WebAssembly.Module(buildModule(f64) as Uint8Array<ArrayBuffer>);
     const inst = new WebAssembly.Instance(mod, { env: { mem: this.memory } });
     this.fn = inst.exports.gemm as GemmFn;
   }

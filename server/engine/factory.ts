@@ -1,0 +1,68 @@
+// createRunner: the one way callers get a SolverRunner. It puts the result cache in front of either
+// the solver host (default) or the in-process runner (`inProcess`, for tests and tiny tools).
+import type { Device } from '../solvers/registry';
+import { cacheKey, ResultCache } from './cache';
+import { resolveRequest } from './execute';
+import { HostRunner, HostRunnerOptions } from './hostRunner';
+import { InProcessRunner, SolveOptions, SolveRequest, SolveResult, SolverRunner } from './runner';
+
+export interface RunnerOptions {
+  device: Device;
+  /** Per-job time limit (theorylab.solver.timeoutSeconds); 0 = none. */
+  timeoutSeconds: number;
+  /** Directory of the on-disk cache; memory only when omitted. */
+  cacheDir?: string;
+  /** Run solvers in this process instead of a solver host. */
+  inProcess?: boolean;
+  memoryLimitMb?: number;
+  graceMs?: number;
+  allowSoftwareGpu?: boolean;
+  /** Switch the cache off (e.g. `--no-cache`). */
+  noCache?: boolean;
+  log?(line: string): void;
+  onStatus?: HostRunnerOptions['onStatus'];
+}
+
+export class CachedRunner implements SolverRunner {
+  constructor(readonly inner: SolverRunner, readonly cache: ResultCache, private readonly log?: (m: string) => void) {}
+
+  private key(req: SolveRequest): { key: string; solver: string; version: string } {
+    const { def, params } = resolveRequest(req);
+    return { key: cacheKey({ solver: def.id, version: def.version, params, seed: req.seed ?? 0, budget: req.budget ?? 'full' }), solver: def.id, version: def.version };
+  }
+
+  async peek(req: SolveRequest): Promise<SolveResult | undefined> {
+    try { return this.cache.get(this.key(req).key); } catch { return undefined; }
+  }
+
+  async solve(req: SolveRequest, opts: SolveOptions = {}): Promise<SolveResult> {
+    const k = this.key(req); // throws SolverInputError on bad input, before any work
+    const notes: string[] = [];
+    const hit = this.cache.get(k.key, (m) => { notes.push(m); this.log?.(m); });
+    if (hit) return hit;
+    const result = await this.inner.solve(req, opts);
+    this.cache.set(k.key, result, k);
+    return notes.length ? { ...result, warnings: [...result.warnings, ...notes] } : result;
+  }
+
+  backendName(): Promise<string> {
+    return this.inner.backendName?.() ?? Promise.resolve('cpu');
+  }
+
+  dispose(): void { this.inner.dispose?.(); }
+}
+
+class NoCache extends ResultCache {
+  override get(): undefined { return undefined; }
+  override set(): void { /* off */ }
+}
+
+export function createRunner(opts: RunnerOptions): CachedRunner {
+  const inner: SolverRunner = opts.inProcess
+    ? new InProcessRunner({ device: opts.device, allowSoftwareGpu: opts.allowSoftwareGpu })
+    : new HostRunner({
+      device: opts.device, timeoutSeconds: opts.timeoutSeconds, memoryLimitMb: opts.memoryLimitMb,
+      graceMs: opts.graceMs, allowSoftwareGpu: opts.allowSoftwareGpu, log: opts.log, onStatus: opts.onStatus,
+    });
+  return new CachedRunner(inner, opts.noCache ? new NoCache() : new ResultCache(opts.cacheDir), opts.log);
+}
