@@ -8,13 +8,14 @@ import type * as Chevrotain from 'chevrotain';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { createRequire } from 'node:module';
 
 function load(): typeof Chevrotain {
   // Running from TypeScript source means tsx; the failing require cannot even be caught there.
   if (!__filename.endsWith('.ts')) return require('chevrotain');
   {
-    // Hidden from esbuild's static analysis: the fallback never runs inside the bundle.
-    const dynamicRequire: NodeRequire = eval('require');
+    // createRequire keeps esbuild from bundling esbuild itself: the fallback never runs inside the bundle.
+    const dynamicRequire = createRequire(__filename);
     let pkgDir: string;
     const entry = dynamicRequire.resolve('chevrotain'); // <pkg>/lib/src/api.js
     pkgDir = path.resolve(path.dirname(entry), '..', '..');

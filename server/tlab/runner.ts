@@ -295,7 +295,7 @@ function expect(st: ExpectStmt, env: Env, ctx: EvalContext, text: string): Expec
     if (c.kind !== 'binary' || !['==', '!=', '<', '<=', '>', '>=', '≈'].includes(c.op)) {
       const v = evalExpr(c, scope, ctx);
       const ok = isSeries(v) ? v.values.every((x) => x === true) : v === true;
-      return { span: st.span, passed: ok, message: ok ? `✓ ${src(c)}` : `expected ${src(c)} to hold, got ${show(v)}`, left: show(v) };
+      return { span: st.span, passed: ok, message: ok ? `${src(c)}` : `expected ${src(c)} to hold, got ${show(v)}`, left: show(v) };
     }
     const a = evalExpr(c.left, scope, ctx), b = evalExpr(c.right, scope, ctx);
     let tol = 1e-6, relative = true;
@@ -322,7 +322,7 @@ function expect(st: ExpectStmt, env: Env, ctx: EvalContext, text: string): Expec
     } else cmp(a, b);
     const tolText = st.tolerance ? ` within ${text.slice(st.tolerance.span.start, st.tolerance.span.end)}` : '';
     if (!failures.length) {
-      return { span: st.span, passed: true, message: `✓ ${src(c.left)} ${c.op} ${src(c.right)}${tolText}: ${show(a)} ${c.op} ${show(b)}`, left: show(a), right: show(b) };
+      return { span: st.span, passed: true, message: `${src(c.left)} ${c.op} ${src(c.right)}${tolText}: ${show(a)} ${c.op} ${show(b)}`, left: show(a), right: show(b) };
     }
     const head = compared > 1 ? `fails at ${failures.length} of ${compared} grid points: ` : '';
     return {
