@@ -9,12 +9,15 @@ import { dualStep } from './dual';
 import { fitLinearised } from './fit';
 import { lossByName, LossName } from './losses';
 import { primalEffects, primalStep } from './primal';
+import { Mlp } from './mlp';
+import { jacobianAt, matchingOffsets, trainNet } from './nonlinear';
 import { buildProblem, InfluenceProblem, ModelName, parameterCount, randomTargets } from './problem';
 
 const commonParams: ParamSpec[] = [
-  { name: 'model', kind: 'enum', values: ['linear', 'random_features', 'mlp_linearized', 'random_jacobian'], default: 'linear',
+  { name: 'model', kind: 'enum', values: ['linear', 'random_features', 'mlp_linearized', 'mlp', 'random_jacobian'], default: 'linear',
     doc: 'linear: f = W x (P = d·d_out); random_features: f = W tanh(Ω x/√d + b)/√width (P = width·d_out); ' +
       'mlp_linearized: a tanh MLP (NTK parameterisation, W_std 2, b_std 0.1) linearised at its initialisation θ_0, Jacobian by reverse mode; ' +
+      'mlp: the same network trained without linearisation (L-BFGS); the dual uses the empirical NTK at θ_0, the primal a Gauss–Newton step at θ*, and retraining is of the network itself (spec C4: approximate); ' +
       'random_jacobian: J_i with i.i.d. N(0, 1/P) entries and N(0,1) targets (the math spec\'s reference construction)' },
   { name: 'loss', kind: 'enum', values: ['rls', 'softmax_ce'], default: 'rls',
     doc: 'rls: ‖f − y‖²/(2 d_out); softmax_ce: softmax cross-entropy on one-hot labels (logistic loss on ±1 labels when d_out = 1)' },
@@ -61,6 +64,8 @@ interface Prepared {
   trainGrad: number;
   forget: number[];
   retain: number[];
+  /** Exact retraining on the retain set: θ_r* − θ_p and the true test output change. */
+  retrain(): { thetaR: Float64Array; doutExact: Float64Array };
 }
 
 function workspaceRoot(ctx: SolverContext): string {
@@ -69,7 +74,7 @@ function workspaceRoot(ctx: SolverContext): string {
 }
 
 /** Data, model, θ* and the forget split, all from the seed (separate streams per purpose). */
-export function prepare(p: Record<string, Value>, ctx: SolverContext): Prepared {
+export function prepare(p: Record<string, Value>, ctx: SolverContext, jacobianPoint: 'init' | 'trained' = 'init'): Prepared {
   const model = p.model as ModelName;
   const lossName = p.loss as LossName;
   const dOut = p.d_out as number;
@@ -96,13 +101,52 @@ export function prepare(p: Record<string, Value>, ctx: SolverContext): Prepared 
   }
   const P = parameterCount(spec, train.d);
   if (P * train.n * dOut > 2e8) throw new SolverInputError(`the Jacobian would have ${P}×${train.n * dOut} entries (limit 2e8): reduce N, d_out or width`, 'width');
-  const prob = buildProblem(spec, train, test, loss, p.lambda as number, Rng.derive(ctx.seed, 2));
+  const nonlinear = model === 'mlp';
+  const prob = buildProblem(nonlinear ? { ...spec, model: 'mlp_linearized' } : spec, train, test, loss, p.lambda as number, Rng.derive(ctx.seed, 2));
   const forget = chooseForget(train.n, p.forget as number[] | undefined, p.forget_fraction as number, train.classes, Rng.derive(ctx.seed, 3));
   const inForget = new Set(forget);
   const retain = Array.from({ length: train.n }, (_, i) => i).filter((i) => !inForget.has(i));
   const all = Array.from({ length: train.n }, (_, i) => i);
+  if (nonlinear) return prepareNetwork(prob, spec, train, test, all, forget, retain, jacobianPoint, ctx);
   const fit = fitLinearised(prob, all);
-  return { prob, theta: fit.theta, trainGrad: fit.gradNorm, forget, retain };
+  const retrain = () => {
+    const thetaR = fitLinearised(prob, retain).theta;
+    return { thetaR, doutExact: primalEffects(prob, fit.theta, thetaR.map((v, j) => v - fit.theta[j])).doutput };
+  };
+  return { prob, theta: fit.theta, trainGrad: fit.gradNorm, forget, retain, retrain };
+}
+
+/**
+ * model = mlp: train the network itself, then hand the solvers the linear problem around θ₀ (dual)
+ * or θ* (primal) whose offsets reproduce the network's outputs at θ*.
+ */
+function prepareNetwork(
+  prob: InfluenceProblem, spec: { dOut: number; width: number; depth: number },
+  train: { X: Float64Array; Y: Float64Array; n: number; d: number }, test: { X: Float64Array; n: number },
+  all: number[], forget: number[], retain: number[], point: 'init' | 'trained', ctx: SolverContext,
+): Prepared {
+  const { dOut } = spec;
+  const d = train.d;
+  const net = new Mlp({ sizes: [d, ...Array(spec.depth).fill(spec.width), dOut], wStd: 2, bStd: 0.1 });
+  const theta0 = prob.thetaP;
+  const nd = { net, theta0, X: train.X, Xt: test.X, d, Y: train.Y, dOut, loss: prob.loss, lambda: prob.lambda };
+  const star = trainNet(nd, all, theta0, ctx.checkCancelled);
+  ctx.progress(0.2, 'trained the network');
+  const shift = star.theta.map((v, j) => v - theta0[j]);
+  const Ft = jacobianAt(net, star.theta, test.X, test.n, d, dOut);
+  const Fs = jacobianAt(net, star.theta, train.X, train.n, d, dOut);
+  if (point === 'trained') {
+    prob.J = Fs.J; prob.Jt = Ft.J;
+  }
+  prob.f0 = matchingOffsets(prob.J, shift, Fs.F);
+  prob.f0t = matchingOffsets(prob.Jt, shift, Ft.F);
+  if (star.gradNorm > 1e-6) ctx.warn(`network training stopped at gradient norm ${star.gradNorm.toExponential(2)}`);
+  const retrain = () => {
+    const r = trainNet(nd, retain, theta0, ctx.checkCancelled);
+    const FtR = jacobianAt(net, r.theta, test.X, test.n, d, dOut).F;
+    return { thetaR: r.theta.map((v, j) => v - theta0[j]), doutExact: FtR.map((v, i) => v - Ft.F[i]) };
+  };
+  return { prob, theta: shift, trainGrad: star.gradNorm, forget, retain, retrain };
 }
 
 function resolveMethod(p: Record<string, Value>, unknowns: number): 'direct' | 'cg' {
@@ -115,19 +159,18 @@ function toMatrix(v: Float64Array, rows: number, cols: number): number[][] {
 }
 
 function finish(pr: Prepared, p: Record<string, Value>, dtheta: Float64Array, doutput: Float64Array, dloss: Float64Array, seconds: number, extra: Record<string, Value>): Record<string, Value> {
-  const { prob, theta, forget, retain } = pr;
+  const { prob, theta, forget } = pr;
   for (const v of [dtheta, doutput, dloss]) {
     if (v.some((x) => !Number.isFinite(x))) throw new SolverInputError('the influence step produced non-finite values: increase lambda', 'lambda');
   }
   let retrainError = -1, changeError = -1, doutError = -1;
   if (p.retrain) {
-    const thetaR = fitLinearised(prob, retain).theta;
+    const { thetaR, doutExact: exact } = pr.retrain();
     const full = (t: Float64Array) => t.map((v, j) => v + prob.thetaP[j]);
     const thetaU = theta.map((v, j) => v + dtheta[j]);
     const diff = thetaU.map((v, j) => v - thetaR[j]);
     retrainError = norm2(diff) / Math.max(norm2(full(thetaR)), 1e-300);
     changeError = norm2(diff) / Math.max(norm2(thetaR.map((v, j) => v - theta[j])), 1e-300);
-    const exact = primalEffects(prob, theta, thetaR.map((v, j) => v - theta[j])).doutput;
     doutError = relDiff(doutput, exact);
   }
   let absSum = 0;
@@ -184,7 +227,7 @@ const primal: SolverDef = {
   cost: costOf,
   validate,
   async run(p, ctx) {
-    const pr = prepare(p, ctx);
+    const pr = prepare(p, ctx, 'trained');
     ctx.progress(0.3, 'trained θ*');
     const method = resolveMethod(p, pr.prob.P);
     const t0 = performance.now();

@@ -97,4 +97,39 @@ export class Mlp {
     }
     return u[L];
   }
+
+  /**
+   * Accumulates the vector–Jacobian product cotᵀ J(x) into `grad` (one backward sweep with a single
+   * cotangent row, d_out times cheaper than the full Jacobian) and returns f(x; θ).
+   */
+  vjpAccumulate(theta: ArrayLike<number>, x: ArrayLike<number>, cot: ArrayLike<number>, grad: Float64Array): Float64Array {
+    const { sizes, wStd, bStd } = this.shape;
+    const L = sizes.length - 1;
+    const { z, u } = this.forwardAll(theta, x);
+    let G = Float64Array.from(cot);
+    for (let l = L; l >= 1; l--) {
+      const nIn = sizes[l - 1], nOut = sizes[l], off = this.offsets[l - 1];
+      const scale = wStd / Math.sqrt(nIn);
+      const uPrev = u[l - 1];
+      for (let j = 0; j < nOut; j++) {
+        const gj = G[j];
+        if (gj === 0) continue;
+        const wo = off + j * nIn;
+        for (let k = 0; k < nIn; k++) grad[wo + k] += gj * scale * uPrev[k];
+        grad[off + nOut * nIn + j] += gj * bStd;
+      }
+      if (l === 1) break;
+      const Gprev = new Float64Array(nIn);
+      for (let j = 0; j < nOut; j++) {
+        const gj = G[j] * scale;
+        if (gj === 0) continue;
+        const wo = off + j * nIn;
+        for (let k = 0; k < nIn; k++) Gprev[k] += gj * theta[wo + k];
+      }
+      const zPrev = z[l - 1];
+      for (let k = 0; k < nIn; k++) { const t = Math.tanh(zPrev[k]); Gprev[k] *= 1 - t * t; }
+      G = Gprev;
+    }
+    return u[L];
+  }
 }

@@ -9,7 +9,7 @@ import { Dataset, labelsFromScores } from './data';
 import { Loss } from './losses';
 import { Mlp } from './mlp';
 
-export type ModelName = 'linear' | 'random_features' | 'mlp_linearized' | 'random_jacobian';
+export type ModelName = 'linear' | 'random_features' | 'mlp_linearized' | 'mlp' | 'random_jacobian';
 
 export interface InfluenceProblem {
   N: number;
@@ -55,6 +55,7 @@ export function parameterCount(s: ModelSpec, d: number): number {
     case 'linear': return d * s.dOut;
     case 'random_features': return s.width * s.dOut;
     case 'random_jacobian': return s.P;
+    case 'mlp':
     case 'mlp_linearized': return new Mlp({ sizes: [d, ...Array(s.depth).fill(s.width), s.dOut], wStd: 2, bStd: 0.1 }).P;
   }
 }
