@@ -23,7 +23,7 @@ export function cpuKernels(): CpuKernels {
 }
 
 /** Opens (once per process and choice) the kernels for a device setting. */
-export async function getKernels(device: Device, opts: { allowSoftware?: boolean } = {}): Promise<KernelChoice> {
+export async function getKernels(device: Device, opts: { allowSoftware?: boolean; retried?: boolean } = {}): Promise<KernelChoice> {
   if (device === 'cpu') return { kernels: cpuKernels() };
   const allowSoftware = opts.allowSoftware ?? false;
   const key = String(allowSoftware);
@@ -41,7 +41,11 @@ export async function getKernels(device: Device, opts: { allowSoftware?: boolean
   }
   const got = await pending;
   if (got.kernels && !(got.kernels as { lost?: boolean }).lost) return { kernels: got.kernels };
-  if (got.kernels) gpuCache.delete(key); // lost: the next job may open a fresh device
+  if (got.kernels && !opts.retried) {
+    // the device of an earlier job was lost (driver reset): open a fresh one once
+    gpuCache.delete(key);
+    return getKernels(device, { ...opts, retried: true });
+  }
   const reason = got.kernels ? 'the GPU device was lost' : got.reason;
   return { kernels: cpuKernels(), warning: device === 'gpu' ? `GPU requested but not available (${reason}); using the CPU` : undefined };
 }
