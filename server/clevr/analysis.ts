@@ -3,13 +3,13 @@
 // The language service, the CLI (`theorylab check`/`run`) and the chart request all read this.
 import type { ClevrFile, Expr, Ident, SceneRef, Span, Statement } from './ast';
 import { checkProgram } from './checker';
-import { ExecError, Val } from './evaluate';
+import { compileProgram, ExecError, Val } from './evaluate';
 import { JsonError, offsetToLineCol } from './json';
 import { parseClevr } from './parser';
 import { parseQuestionsFile, Question } from './questions';
 import { parseScenesFile, relationsFromPositions, Scene, SceneObject } from './scene';
-import { runSoft, softAnswer, SoftValue } from './soft';
-import { runSymbolic, symAnswer, SymValue } from './symbolic';
+import { runSoft, softAnswer, SoftPrims, SoftValue } from './soft';
+import { runSymbolic, symAnswer, SymbolicPrims, SymValue } from './symbolic';
 import type { SemType } from './types';
 import { attributeOf, canonicalConcept, normaliseAnswer, VALUES, conceptWords, Attribute, suggest } from './vocab';
 import { buildLexicon, Lexicon } from '../g2l2/lexicon';
@@ -330,10 +330,13 @@ export function evaluateQuestions(questions: Question[], scenes: Scene[], mode: 
     const scene = scenes.length === 1 ? scenes[0] : q.imageIndex !== undefined ? byImage.get(q.imageIndex) : undefined;
     let ans: string | null = null;
     if (scene) {
-      const checked = checkProgram(q.program);
-      if (!checked.issues.some((i) => i.severity === 'error')) {
+      if (!q.compiled) {
+        const ok = !checkProgram(q.program).issues.some((i) => i.severity === 'error');
+        q.compiled = { ok, run: ok ? compileProgram(q.program) : undefined };
+      }
+      if (q.compiled.run) {
         try {
-          ans = (mode === 'soft' ? softAnswer(runSoft(q.program, scene)) : symAnswer(runSymbolic(q.program, scene))) ?? null;
+          ans = (mode === 'soft' ? softAnswer(q.compiled.run(new SoftPrims(scene)) as SoftValue) : symAnswer(q.compiled.run(new SymbolicPrims(scene)) as SymValue)) ?? null;
         } catch (e) { if (!(e instanceof ExecError)) throw e; }
       }
     }

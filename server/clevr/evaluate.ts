@@ -93,3 +93,48 @@ export class Evaluator<V> {
     }
   }
 }
+
+/**
+ * Compiles a closed program (no lambdas, no variables) into nested closures once, so that running it
+ * on many scenes skips the tree walk and the name lookups (batch evaluation of question files).
+ */
+export function compileProgram<V>(e: Expr): (prims: Prims<V>) => V {
+  switch (e.kind) {
+    case 'name': {
+      const c = canonicalConcept(e.name);
+      if (c) return (p) => p.concept(c);
+      if (isAttribute(e.name)) { const n = e.name; return (p) => p.attribute(n); }
+      if (isRelation(e.name)) { const n = e.name; return (p) => p.relation(n); }
+      const msg = `unknown concept '${e.name}'`, span = e.span;
+      return () => { throw new ExecError(msg, span); };
+    }
+    case 'list': {
+      const items = e.items.map((i) => compileProgram<V>(i));
+      return (p) => p.list(items.map((f) => f(p)));
+    }
+    case 'call': {
+      const sig = FUNCTIONS.get(e.fn.name);
+      const span = e.span;
+      if (!sig || e.args.length !== sig.params.length) {
+        const msg = sig ? `${sig.name} takes ${sig.params.length} arguments` : `unknown function '${e.fn.name}'`;
+        return () => { throw new ExecError(msg, span); };
+      }
+      const args = e.args.map((a) => compileProgram<V>(a));
+      const run = (p: Prims<V>) => {
+        const vals = new Array<V>(args.length);
+        for (let i = 0; i < args.length; i++) vals[i] = args[i](p);
+        try {
+          return p.call(sig, vals);
+        } catch (err) {
+          if (err instanceof ExecError && !err.span) err.span = span;
+          throw err;
+        }
+      };
+      return run;
+    }
+    default: {
+      const span = e.span;
+      return () => { throw new ExecError('only closed programs can be compiled', span); };
+    }
+  }
+}

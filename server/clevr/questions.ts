@@ -2,6 +2,7 @@
 // `inputs` and `value_inputs` or the older `side_inputs`) becomes a program term; node k may only
 // reference nodes < k and the last node is the answer (math spec §2.2).
 import type { Expr, Span } from './ast';
+import type { Prims } from './evaluate';
 import { FUNCTIONS, TEMPLATE_ONLY } from './functions';
 import { JsonError, joinPath, parseJsonWithPaths } from './json';
 import { normaliseAnswer } from './vocab';
@@ -14,6 +15,8 @@ export interface Question {
   answer?: string;
   /** JSON path of the question, for messages. */
   path: string;
+  /** Filled on first evaluation: whether the program type-checks, and its compiled form. */
+  compiled?: { ok: boolean; run?: (prims: Prims<any>) => any };
 }
 
 export interface QuestionsFileResult {

@@ -70,11 +70,16 @@ export function oneHotConcept(c: string): Float64Array {
   return d;
 }
 
+const CONSTANTS = new Map<string, SoftValue>(CONCEPTS.map((c) => [c, { t: 'concept', dist: oneHotConcept(c), attr: attributeOf(c), onehot: CONCEPT_INDEX.get(c) }]));
+
 export class SoftPrims implements Prims<SoftValue> {
   readonly s: SoftScene;
   constructor(scene: Scene) { this.s = softScene(scene); }
 
-  concept(c: string): SoftValue { return { t: 'concept', dist: oneHotConcept(c), attr: attributeOf(c), onehot: CONCEPT_INDEX.get(c) }; }
+  concept(c: string): SoftValue {
+    // Constants are immutable values: one object per concept, shared by every program.
+    return CONSTANTS.get(c) ?? { t: 'concept', dist: oneHotConcept(c), attr: attributeOf(c), onehot: CONCEPT_INDEX.get(c) };
+  }
   attribute(a: string): SoftValue { return { t: 'attr', a: a as Attribute }; }
   relation(r: string): SoftValue { return { t: 'rel', r: r as Relation }; }
   list(items: SoftValue[]): SoftValue { return { t: 'concepts', items: items.map((x) => (x.t === 'concept' ? x.dist : new Float64Array(D))) }; }

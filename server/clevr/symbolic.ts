@@ -56,7 +56,6 @@ export class SymbolicPrims implements Prims<SymValue> {
   call(sig: FunctionSig, a: SymValue[]): SymValue {
     const objs = this.scene.objects;
     const fn = sig.name;
-    const keep = (ids: number[], pred: (i: number) => boolean) => ids.filter(pred);
     switch (fn) {
       case 'scene': return { t: 'set', ids: objs.map((_, i) => i) };
       case 'unique': return { t: 'object', i: this.unique(this.set(a[0], fn), fn) };
@@ -65,13 +64,15 @@ export class SymbolicPrims implements Prims<SymValue> {
         if (a[1].t !== 'rel') throw new ExecError('relate: expected a relation');
         return { t: 'set', ids: [...this.scene.relations[a[1].r][i]].sort((x, y) => x - y) };
       }
-      case 'union': {
-        const s = new Set([...this.set(a[0], fn), ...this.set(a[1], fn)]);
-        return { t: 'set', ids: [...s].sort((x, y) => x - y) };
-      }
-      case 'intersect': {
-        const b = new Set(this.set(a[1], fn));
-        return { t: 'set', ids: this.set(a[0], fn).filter((i) => b.has(i)) };
+      case 'union': case 'intersect': {
+        // Membership flags over the scene's objects: sets stay sorted by object index.
+        const flags = new Uint8Array(objs.length);
+        for (const i of this.set(a[0], fn)) flags[i] |= 1;
+        for (const i of this.set(a[1], fn)) flags[i] |= 2;
+        const want = fn === 'union' ? 0 : 3;
+        const ids: number[] = [];
+        for (let i = 0; i < flags.length; i++) if (want === 0 ? flags[i] !== 0 : flags[i] === 3) ids.push(i);
+        return { t: 'set', ids };
       }
       case 'count': return { t: 'int', n: this.set(a[0], fn).length };
       case 'exist': return { t: 'bool', b: this.set(a[0], fn).length > 0 };
@@ -81,7 +82,7 @@ export class SymbolicPrims implements Prims<SymValue> {
         for (const c of concepts) {
           const at = attributeOf(c);
           if (!at) throw new ExecError(`filter: '${c}' is not a concept`);
-          ids = keep(ids, (i) => objs[i][at] === c);
+          ids = keepWhere(ids, objs, at, c);
         }
         return { t: 'set', ids };
       }
@@ -112,7 +113,7 @@ export class SymbolicPrims implements Prims<SymValue> {
       switch (m[1]) {
         case 'filter': {
           const c = this.conceptOf(a[1], fn);
-          return { t: 'set', ids: keep(this.set(a[0], fn), (i) => objs[i][at] === c) };
+          return { t: 'set', ids: keepWhere(this.set(a[0], fn), objs, at, c) };
         }
         case 'query': return { t: 'concept', v: objs[this.object(a[0], fn)][at] };
         case 'same': {
@@ -124,6 +125,12 @@ export class SymbolicPrims implements Prims<SymValue> {
     }
     throw new ExecError(`no symbolic semantics for '${fn}'`);
   }
+}
+
+function keepWhere(ids: number[], objs: Scene['objects'], at: Attribute, value: string): number[] {
+  const out: number[] = [];
+  for (const i of ids) if (objs[i][at] === value) out.push(i);
+  return out;
 }
 
 /** CLEVR's spelling of an answer: yes/no, integers as strings, attribute words. */
