@@ -121,6 +121,7 @@ const bayesOptimal: SolverDef = {
     { name: 'eps', kind: 'number', doc: 'Bayes-optimal test error ε^BO (E11), no ½; half the Gibbs error' },
     { name: 'q', kind: 'vector', doc: 'overlap q_i of every teacher feature i = 1..k (E12)' },
     { name: 'k_c', kind: 'integer', doc: 'effective width: number of learned features #{q_i > 0} (E13)' },
+    { name: 'q_min_learned', kind: 'number', doc: 'smallest non-zero overlap (≥ q_jump: features jump, R3); null when k_c = 0' },
     { name: 'lambda', kind: 'vector', doc: 'per-feature SNR λ_i(ε^BO) (E9)' },
     { name: 'feature_index', kind: 'vector', doc: '1, 2, …, k (x axis for plotting q against the feature index)' },
     { name: 'gibbs_error', kind: 'number', doc: '2 ε^BO' },
@@ -189,6 +190,7 @@ const bayesOptimal: SolverDef = {
     return {
       eps, q: Array.from(sol.q), k_c: kc, lambda: Array.from(sol.lambda), gibbs_error: 2 * eps,
       feature_index: Array.from({ length: k }, (_, i) => i + 1),
+      q_min_learned: kc > 0 ? sol.q.subarray(0, k).reduce((m, x) => (x > 0 && x < m ? x : m), Infinity) : null,
       n_over_d: nOverD, alpha: nOverD / d, n,
       lambda_e: ch.lambdaE, q_jump: ch.qJump, g1: act.g1,
       regime: kc === 0 ? 'none' : kc === k ? 'refinement' : 'feature_learning',
