@@ -62,7 +62,12 @@ export interface Analysis {
   programScene: Map<string, { scene: Scene; symTrace: Map<Expr, Val<SymValue>>; softTrace?: Map<Expr, Val<SoftValue>>; error?: string }>;
 }
 
-export interface AnalyseOptions { runSentences?: boolean; k?: number }
+export interface AnalyseOptions {
+  runSentences?: boolean;
+  k?: number;
+  /** Time for enumerating the derivations of one sentence (CKY-E2 always completes). */
+  sentenceBudgetMs?: number;
+}
 
 function jsonDiag(e: JsonError, what: string, fileText: string, at: Span): Diag {
   const lc = offsetToLineCol(fileText, e.offset);
@@ -289,7 +294,7 @@ export function analyse(text: string, read: FileReader, opts: AnalyseOptions = {
     }
     if (opts.runSentences === false) return;
     const scene = scenes[0];
-    const result = parseSentence(s.text.value, lex, scene, { k: opts.k });
+    const result = parseSentence(s.text.value, lex, scene, { k: opts.k, timeBudgetMs: opts.sentenceBudgetMs ?? 400, maxPerCell: 2000 });
     const run: SentenceRun = { stmt: s, scene, lexicon: lex, result };
     a.sentences.push(run);
     const span = s.text.span;

@@ -93,5 +93,8 @@ test('code lenses Run / Show chart, and the chart request', () => {
   assert.ok(chart.cells.length > 6 && chart.roots.length === 1);
   const ids = new Set(chart.cells.flatMap((c) => c.nodes.map((n) => n.id)));
   for (const c of chart.cells) for (const n of c.nodes) for (const ch of n.children) assert.ok(ids.has(ch), `child ${ch} of ${n.id} is in the chart`);
+  const leftOf = chart.cells.flatMap((c) => c.nodes).filter((x) => x.word === 'left of');
+  assert.equal(leftOf.length, 2);
+  for (const x of leftOf) assert.match(SPEC_SOURCE.split('\n')[x.entryLine!], /"left of"/);
   assert.equal(clevrChart({ uri, line: 0 }, ctx, () => SPEC_SOURCE), null);
 });

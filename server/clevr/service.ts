@@ -368,5 +368,5 @@ export function clevrChart(params: { uri: string; line: number }, ctx: ServerCon
   const lineOf = (off: number) => { let l = 0; for (let i = 0; i < off && i < text.length; i++) if (text.charCodeAt(i) === 10) l++; return l; };
   const run = a.sentences.find((r) => lineOf(r.stmt.span.start) <= params.line && params.line <= lineOf(r.stmt.span.end));
   if (!run) return null;
-  return chartData(run.result, { uri: params.uri, line: lineOf(run.stmt.span.start), sentence: run.stmt.text.value, scene: run.scene, lexicon: run.lexicon.name });
+  return chartData(run.result, { uri: params.uri, line: lineOf(run.stmt.span.start), sentence: run.stmt.text.value, scene: run.scene, lexicon: run.lexicon.name, lineOf });
 }

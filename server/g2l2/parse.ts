@@ -99,7 +99,7 @@ export function parseSentence(sentence: string, lex: Lexicon, scene: Scene, opts
 }
 
 /** The chart view's data (see chart.ts). */
-export function chartData(r: SentenceResult, meta: { uri: string; line: number; sentence: string; scene: Scene; lexicon: string }): ChartData {
+export function chartData(r: SentenceResult, meta: { uri: string; line: number; sentence: string; scene: Scene; lexicon: string; lineOf?: (offset: number) => number }): ChartData {
   const cells: ChartCellData[] = [];
   const n = r.tokens.length;
   const toData = (x: ENode): ChartNodeData => {
@@ -113,7 +113,7 @@ export function chartData(r: SentenceResult, meta: { uri: string; line: number; 
       program: x.term ? exprToString(x.term) : '(empty word)', logWeight: x.logw, value, rule: x.rule,
       children: x.children.map((c) => c.id), merged: x.merged,
       word: x.rule === 'lex' ? r.tokens[x.token!]?.text : undefined,
-      entryLine: x.entry?.decl ? undefined : undefined,
+      entryLine: x.rule === 'lex' && x.entry && meta.lineOf && x.entry.span.start >= 0 ? meta.lineOf(x.entry.span.start) : undefined,
     };
   };
   // Children of representative derivations may have been merged away; include them under their span.
