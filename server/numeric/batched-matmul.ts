@@ -24,28 +24,29 @@ export function batchedMatmul(
   const c = out ?? new Float64Array(batch * m * n);
   if (c.length < batch * m * n) throw new Error(`batchedMatmul: output holds ${c.length}, needs ${batch * m * n}`);
   const sa = opts.strideA ?? m * k, sb = opts.strideB ?? k * n;
-  // Transposed B is read row by row as dot products; transposed A is read column-wise (strided,
-  // but only once per output row), so neither needs a copy.
+  // Transposed operands are copied into row-major scratch first: strided inner loops run an order of
+  // magnitude slower in V8 than the contiguous i-p-j loop below.
+  const At = opts.transA ? new Float64Array(m * k) : undefined;
+  const Bt = opts.transB ? new Float64Array(k * n) : undefined;
   for (let t = 0; t < batch; t++) {
-    const ao = t * sa, bo = t * sb, co = t * m * n;
+    let A = a, ao = t * sa, B = b, bo = t * sb;
+    if (At) {
+      if (t === 0 || sa !== 0) for (let p = 0; p < k; p++) for (let i = 0; i < m; i++) At[i * k + p] = a[ao + p * m + i];
+      A = At; ao = 0;
+    }
+    if (Bt) {
+      if (t === 0 || sb !== 0) for (let j = 0; j < n; j++) for (let p = 0; p < k; p++) Bt[p * n + j] = b[bo + j * k + p];
+      B = Bt; bo = 0;
+    }
+    const co = t * m * n;
     c.fill(0, co, co + m * n);
     for (let i = 0; i < m; i++) {
-      const ci = co + i * n;
-      if (opts.transB) {
-        for (let j = 0; j < n; j++) {
-          let s = 0;
-          const bj = bo + j * k;
-          if (opts.transA) for (let p = 0; p < k; p++) s += a[ao + p * m + i] * b[bj + p];
-          else { const ai = ao + i * k; for (let p = 0; p < k; p++) s += a[ai + p] * b[bj + p]; }
-          c[ci + j] = s;
-        }
-      } else {
-        for (let p = 0; p < k; p++) {
-          const aip = opts.transA ? a[ao + p * m + i] : a[ao + i * k + p];
-          if (aip === 0) continue;
-          const bp = bo + p * n;
-          for (let j = 0; j < n; j++) c[ci + j] += aip * b[bp + j];
-        }
+      const ci = co + i * n, ai = ao + i * k;
+      for (let p = 0; p < k; p++) {
+        const aip = A[ai + p];
+        if (aip === 0) continue;
+        const bp = bo + p * n;
+        for (let j = 0; j < n; j++) c[ci + j] += aip * B[bp + j];
       }
     }
   }

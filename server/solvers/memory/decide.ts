@@ -14,7 +14,7 @@
 // matrix-free products (row-ops.ts), and the step length is the exact minimiser along s.
 import { constraintMargins, maxAbs, minOf } from './scores';
 import type { MemoryInstance } from './instance';
-import { normalDiagonal, rowCombination, rowProducts, type RowSets } from './row-ops';
+import { maskedRowProducts, normalDiagonal, rowCombination } from './row-ops';
 import { FEASIBILITY_THRESHOLD } from './exact-lp';
 
 export type Verdict = 'feasible' | 'infeasible' | 'undecided';
@@ -25,6 +25,14 @@ export interface DecideOptions {
   /** Wall-clock budget in ms for this instance (undecided when it runs out). */
   budgetMs?: number;
   checkCancelled?: () => void;
+  /** Storage counts when t*_box exceeds this (spec M3: 1e-9). */
+  threshold?: number;
+  /**
+   * Keep going after the first separating W until every margin is ≥ 1 (the squared hinge is 0), so
+   * the certificate is a unit-margin solution rather than the first separator met — used when the
+   * score distribution itself is the object of interest. Costs a few extra Newton steps.
+   */
+  complete?: boolean;
 }
 
 export interface Decision {
@@ -39,6 +47,8 @@ export interface Decision {
   upperBound: number;
   newtonSteps: number;
   cgSteps: number;
+  /** When infeasible: the Farkas multipliers (λ ≥ 0, Σλ = 1, one per row k) behind upperBound. */
+  lambda?: Float64Array;
 }
 
 export function decideFeasibility(inst: MemoryInstance, opts: DecideOptions = {}): Decision {
@@ -47,50 +57,48 @@ export function decideFeasibility(inst: MemoryInstance, opts: DecideOptions = {}
   const maxNewton = opts.maxNewton ?? 200;
   const maxCg = opts.maxCgPerStep ?? Math.max(50, 2 * n);
   const t0 = performance.now();
+  const threshold = opts.threshold ?? FEASIBILITY_THRESHOLD;
   const W = new Float64Array(n);
   const h = new Float64Array(K);
   const q = new Float64Array(K);
   const grad = new Float64Array(n);
+  const mask = new Float64Array(K);
   let newtonSteps = 0, cgSteps = 0;
   let upperBound = Infinity;
-  let margins = new Float64Array(K); // W = 0: every margin is 0
+  let margins: Float64Array = new Float64Array(K); // W = 0: every margin is 0
 
   for (;;) {
     opts.checkCancelled?.();
     const minMargin = minOf(margins);
     const wMax = maxAbs(W);
-    if (minMargin > 0 && wMax > 0) {
+    const done = opts.complete ? minMargin >= 1 : minMargin > 0;
+    if (done && wMax > 0) {
       // Recompute from W alone: the certificate must not rest on incrementally updated margins.
       const fresh = minOf(constraintMargins(inst, W));
-      if (fresh > 0 && fresh / wMax > FEASIBILITY_THRESHOLD) {
+      if (fresh > 0 && fresh / wMax > threshold) {
         return { verdict: 'feasible', W, minMargin: fresh, lowerBound: fresh / wMax, upperBound, newtonSteps, cgSteps };
       }
     }
-    // Active rows and hinge residuals.
-    const rows: RowSets = [];
+    // Active rows (margin < 1) and hinge residuals.
     let hSum = 0;
-    for (let i = 0; i < p; i++) {
-      const set: number[] = [];
-      for (let jp = 0; jp < p - 1; jp++) {
-        const k = i * (p - 1) + jp;
-        const r = 1 - margins[k];
-        if (r > 0) { set.push(jp); h[k] = r; hSum += r; } else h[k] = 0;
-      }
-      rows.push(Int32Array.from(set));
+    for (let k = 0; k < K; k++) {
+      const r = 1 - margins[k];
+      if (r > 0) { mask[k] = 1; h[k] = r; hSum += r; } else { mask[k] = 0; h[k] = 0; }
     }
-    rowCombination(inst, h, rows, grad); // Aᵀh = −∇f
+    rowCombination(inst, h, grad); // Aᵀh = −∇f
     let g1 = 0;
     for (let a = 0; a < n; a++) g1 += Math.abs(grad[a]);
     if (hSum > 0) upperBound = Math.min(upperBound, g1 / hSum);
-    if (upperBound <= FEASIBILITY_THRESHOLD) {
-      return { verdict: 'infeasible', W, minMargin, lowerBound: 0, upperBound, newtonSteps, cgSteps };
+    if (upperBound <= threshold) {
+      const lambda = Float64Array.from(h, (v) => v / hSum);
+      return { verdict: 'infeasible', W, minMargin, lowerBound: 0, upperBound, newtonSteps, cgSteps, lambda };
     }
     if (newtonSteps >= maxNewton || (opts.budgetMs !== undefined && performance.now() - t0 > opts.budgetMs)) {
       return { verdict: 'undecided', W, minMargin, lowerBound: 0, upperBound, newtonSteps, cgSteps };
     }
 
     // Newton direction: (A_IᵀA_I + δ) s = Aᵀh by preconditioned CG.
-    const diag = normalDiagonal(inst, rows, new Float64Array(n));
+    const diag = normalDiagonal(inst, mask, new Float64Array(n));
     let mean = 0;
     for (let a = 0; a < n; a++) mean += diag[a];
     mean /= n;
@@ -104,8 +112,8 @@ export function decideFeasibility(inst: MemoryInstance, opts: DecideOptions = {}
     // Tighten the inner solve as the gradient shrinks: loose early, near-exact at the end.
     const tol = Math.min(1e-2, Math.sqrt(g1 / Math.max(hSum, 1e-300))) * r0;
     for (let it = 0; it < maxCg; it++) {
-      rowProducts(inst, dir, rows, prod);
-      rowCombination(inst, prod, rows, Ap);
+      maskedRowProducts(inst, dir, mask, prod);
+      rowCombination(inst, prod, Ap);
       for (let a = 0; a < n; a++) Ap[a] += delta * dir[a];
       const pAp = dot(dir, Ap);
       if (!(pAp > 0)) break;
