@@ -1,7 +1,8 @@
 // `npm run bench [-- NAME...]`: runs every bench/*.bench.ts (or those whose file name contains one of
 // the NAMEs) in sequence through tsx. Each benchmark prints one markdown section on stdout; this runner
-// shows it live and appends all sections to bench/RESULTS.md under a header with the date, the machine
-// (CPU model, cores, memory), the git commit and the command. See bench/README.md for the convention.
+// echoes it when the benchmark ends and appends it to bench/RESULTS.md, under one header per run with
+// the date, the git commit, the machine (CPU model, cores, memory) and the command. Sections are
+// appended one by one, so an interrupted run keeps what it measured. Convention: bench/README.md.
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -26,7 +27,19 @@ const header = [`## ${new Date().toISOString().replace(/\.\d+Z$/, 'Z')} — comm
   `- machine: ${machine}`, `- command: \`${command}\``, ''].join('\n');
 console.log(header);
 
-const sections = [];
+const results = path.join(benchDir, 'RESULTS.md');
+if (!fs.existsSync(results)) {
+  fs.writeFileSync(results, '# Benchmark results\n\nAppended by `npm run bench` (scripts/bench.mjs); newest last. ' +
+    'Times are from one run on the machine named in each header; compare ratios, not absolute times, across machines.\n');
+}
+// Each section is appended as soon as its benchmark ends (the header just before the first one), so
+// an interrupted run keeps what it measured.
+let headerWritten = false;
+const append = (section) => {
+  fs.appendFileSync(results, `${headerWritten ? '' : `\n${header}`}\n${section}\n`);
+  headerWritten = true;
+};
+
 let failures = 0;
 for (const f of files) {
   const t0 = Date.now();
@@ -40,17 +53,11 @@ for (const f of files) {
   const secs = ((Date.now() - t0) / 1000).toFixed(1);
   if (r.status !== 0) {
     failures++;
-    sections.push(`${out ? out + '\n\n' : `### ${f}\n\n`}**FAILED** (exit ${r.status ?? r.signal}) after ${secs} s`);
+    append(`${out ? out + '\n\n' : `### ${f}\n\n`}**FAILED** (exit ${r.status ?? r.signal}) after ${secs} s`);
   } else {
-    sections.push(`${out}\n\n_${f}: ${secs} s wall_`);
+    append(`${out}\n\n_${f}: ${secs} s wall_`);
   }
 }
 
-const results = path.join(benchDir, 'RESULTS.md');
-if (!fs.existsSync(results)) {
-  fs.writeFileSync(results, '# Benchmark results\n\nAppended by `npm run bench` (scripts/bench.mjs); newest last. ' +
-    'Times are from one run on the machine named in each header; compare ratios, not absolute times, across machines.\n');
-}
-fs.appendFileSync(results, `\n${header}\n${sections.join('\n\n')}\n`);
 console.log(`\n[bench] appended ${files.length} section(s) to ${path.relative(root, results)}${failures ? `; ${failures} FAILED` : ''}`);
 process.exit(failures ? 1 : 0);
