@@ -1,7 +1,7 @@
 // BayesLIME/BayesSHAP: (1) how close PTG's predicted count brings the median credible half-width to
 // the requested W, for the paper's rule (B10) and the refined rule; (2) queries that focused sampling
 // and uniform sampling need until every feature's half-width ≤ W (bayeslime.md C4, C5).
-// Run: node --import tsx bench/bayeslime.bench.ts   (d = 8, seeded built-in black boxes, ~10 s)
+// Run: node --import tsx bench/bayeslime.bench.ts   (d = 8, seeded built-in black boxes, ~20 s)
 import { Rng } from '../server/numeric/rng';
 import { ptgCount, ptgCountRefined } from '../server/solvers/bayeslime/blr';
 import { forestBox, logisticBox, queryPerturbations } from '../server/solvers/bayeslime/blackbox';
@@ -35,15 +35,21 @@ for (const box of ['logistic', 'forest']) for (const kernel of ['lime', 'shap'] 
   console.log(`| ${box} | ${kernel} | ${W} | ${mean(res.paper.G).toFixed(0)} | ${mean(res.paper.r).toFixed(3)} | ${mean(res.refined.G).toFixed(0)} | ${mean(res.refined.r).toFixed(3)} |`);
 }
 
-console.log(`\nFocused vs uniform: queries until every half-width ≤ W (n_init 50, batch 10, pool 1000, default T; total over ${seeds} seeds)\n`);
-console.log('| black box | kernel | W | focused | uniform | ratio |');
-console.log('|---|---|---|---|---|---|');
+console.log(`\nFocused vs uniform: queries until every half-width ≤ W over 16 black boxes (model seeds 0..15; n_init 50, batch 10, pool 1000, default T)\n`);
+console.log('| black box | kernel | W | focused | uniform | ratio | focused fewer / more |');
+console.log('|---|---|---|---|---|---|---|');
 for (const box of ['logistic', 'forest']) for (const kernel of ['lime', 'shap'] as KernelName[]) for (const W of [0.05, 0.02]) {
-  const ex = explainer(box, kernel);
-  let f = 0, u = 0;
-  for (let s = 0; s < seeds; s++) {
-    f += sampleFocused(ex, Rng.derive(s, 1), { nInit: 50, maxN: 20000, batch: 10, pool: 1000, temperature: kernel === 'lime' ? 5e-4 : 1e-2, stopWidth: W }).set.n;
-    u += sampleUniform(ex, Rng.derive(s, 2), 50, 20000, 10, W).set.n;
+  let f = 0, u = 0, wins = 0, losses = 0;
+  for (let m = 0; m < 16; m++) {
+    const mrng = Rng.derive(m, 11);
+    const bb = box === 'logistic' ? logisticBox(d, mrng) : forestBox(d, mrng);
+    const inst = mrng.normals(d), bg = new Float64Array(d);
+    const ex: Explainer = { d, kernel, l2: true, level: 0.95, query: (Z, n) => queryPerturbations(bb, Z, n, inst, bg) };
+    const fn = sampleFocused(ex, Rng.derive(m, 1), { nInit: 50, maxN: 40000, batch: 10, pool: 1000, temperature: kernel === 'lime' ? 5e-4 : 1e-2, stopWidth: W }).set.n;
+    const un = sampleUniform(ex, Rng.derive(m, 2), 50, 40000, 10, W).set.n;
+    f += fn; u += un;
+    if (fn < un) wins++;
+    if (fn > un) losses++;
   }
-  console.log(`| ${box} | ${kernel} | ${W} | ${f} | ${u} | ${(f / u).toFixed(3)} |`);
+  console.log(`| ${box} | ${kernel} | ${W} | ${f} | ${u} | ${(f / u).toFixed(3)} | ${wins} / ${losses} |`);
 }
