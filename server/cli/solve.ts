@@ -1,15 +1,23 @@
 // `theorylab solve <id> --param name=value ... [--device cpu|gpu|auto] [--seed N] [--json]`
+// Runs through the same engine as the editor: a forked solver host (time and memory limits, crash
+// isolation) behind the result cache in `.theorylab/cache` of the current directory. `--in-process`
+// skips the host (same kernels and cache), `--no-cache` recomputes. The JSON output carries
+// `backend` ('cpu' or 'webgpu:<adapter>'), `seconds`, `warnings` and `cached` when served from cache.
+import path from 'node:path';
 import { getSolver, solverIds } from '../solvers/index';
 import { didYouMean, Value } from '../solvers/registry';
-import { InProcessRunner } from '../engine/runner';
+import { createRunner } from '../engine/factory';
 import { CliCommand, option, parseArgs, parseCliValue } from './args';
 
 export const solveCommand: CliCommand = {
   name: 'solve',
   usage: 'solve <id> --param name=value ... [--device cpu|gpu|auto] [--json]',
   summary: 'run one solver and print its outputs',
+  help: 'Options: --param name=value (repeatable), --seed N, --device cpu|gpu|auto (default auto: a hardware GPU when present),\n' +
+    '--timeout SECONDS (default 0 = none), --memory MIB (solver host limit, default 4096), --no-cache, --in-process, --json.\n' +
+    'Results are cached in .theorylab/cache (key: solver id, version, parameters, seed).',
   async run(args) {
-    const p = parseArgs(args, ['json']);
+    const p = parseArgs(args, ['json', 'no-cache', 'in-process']);
     const id = p.positionals[0];
     if (!id) throw new Error(`which solver? one of: ${solverIds().join(', ')}`);
     const def = getSolver(id);
@@ -26,14 +34,26 @@ export const solveCommand: CliCommand = {
     const device = (option(p, 'device') ?? 'auto') as 'cpu' | 'gpu' | 'auto';
     if (!['cpu', 'gpu', 'auto'].includes(device)) throw new Error(`--device must be cpu, gpu or auto`);
     const seed = option(p, 'seed') !== undefined ? Number(option(p, 'seed')) : 0;
-    const runner = new InProcessRunner();
-    const res = await runner.solve({ solver: id, params, device, seed });
-    if (p.flags.has('json')) {
-      console.log(JSON.stringify({ ...res.outputs, backend: res.backend, seconds: res.seconds, warnings: res.warnings }));
-    } else {
-      for (const o of def.outputs) console.log(`${o.name} = ${JSON.stringify(res.outputs[o.name])}`);
-      for (const w of res.warnings) console.log(`warning: ${w}`);
-      console.log(`(${res.backend}, ${res.seconds.toFixed(3)} s)`);
+    const timeoutSeconds = option(p, 'timeout') !== undefined ? Number(option(p, 'timeout')) : 0;
+    const memoryLimitMb = option(p, 'memory') !== undefined ? Number(option(p, 'memory')) : undefined;
+    const runner = createRunner({
+      device, timeoutSeconds, memoryLimitMb,
+      inProcess: p.flags.has('in-process'),
+      noCache: p.flags.has('no-cache'),
+      cacheDir: path.resolve('.theorylab', 'cache'),
+      log: (line) => process.stderr.write(`${line}\n`),
+    });
+    try {
+      const res = await runner.solve({ solver: id, params, device, seed });
+      if (p.flags.has('json')) {
+        console.log(JSON.stringify({ ...res.outputs, backend: res.backend, seconds: res.seconds, warnings: res.warnings, ...(res.cached ? { cached: true } : {}) }));
+      } else {
+        for (const o of def.outputs) console.log(`${o.name} = ${JSON.stringify(res.outputs[o.name])}`);
+        for (const w of res.warnings) console.log(`warning: ${w}`);
+        console.log(`(${res.backend}, ${res.seconds.toFixed(3)} s${res.cached ? ', cached' : ''})`);
+      }
+    } finally {
+      runner.dispose();
     }
     return 0;
   },

@@ -136,7 +136,7 @@ export class HostRunner implements SolverRunner {
       s?.on('data', (d: string) => {
         buf += d;
         let i: number;
-        while ((i = buf.indexOf('\n')) >= 0) { const line = buf.slice(0, i); buf = buf.slice(i + 1); if (line.trim()) log(line); }
+        while ((i = buf.indexOf('\n')) >= 0) { const line = buf.slice(0, i); buf = buf.slice(i + 1); if (line.trim() && !QUIET.test(line)) log(line); }
       });
     }
     child.on('message', (m: FromHost) => this.onMessage(child, m));
@@ -240,6 +240,9 @@ export class HostRunner implements SolverRunner {
     else job.resolve(result);
   }
 }
+
+/** Dawn's start-up notices about limits it lowered: harmless, printed by every device creation. */
+const QUIET = /artificially reduced from/;
 
 /** The file through which a cancel reaches a solver that never yields to the event loop. */
 export function cancelFile(pid: number): string {
