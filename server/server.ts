@@ -18,7 +18,7 @@ const connection = createConnection(ProposedFeatures.all);
 const documents = new TextDocuments(TextDocument);
 let roots: string[] = [];
 let trusted = true;
-const runner: SolverRunner = new InProcessRunner();
+const runner: SolverRunner = (require('./engine/lspRunner') as typeof import('./engine/lspRunner')).createLspRunner(connection, () => roots); // solver host + cache + progress (server/engine/lspRunner.ts)
 
 const ctx: ServerContext = {
   runner,
