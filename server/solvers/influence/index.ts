@@ -44,6 +44,7 @@ const commonOutputs: OutputSpec[] = [
   { name: 'doutput', kind: 'matrix', doc: 'output change on the test points, N_test × d_out' },
   { name: 'dloss', kind: 'vector', doc: 'loss change per test point, including the regulariser term' },
   { name: 'seconds', kind: 'number', unit: 's', doc: 'wall time of the influence step (θ* training and retraining excluded)' },
+  { name: 'seconds_step', kind: 'number', unit: 's', doc: 'the same as `seconds` (the CLI\'s JSON replaces `seconds` by the whole call\'s time)' },
   { name: 'dtheta_norm', kind: 'number', doc: '‖Δθ‖' },
   { name: 'doutput_mean_abs', kind: 'number', doc: 'mean |Δf| over test points and outputs (a scalar to plot)' },
   { name: 'dloss_mean', kind: 'number', doc: 'mean loss change over the test points' },
@@ -180,6 +181,7 @@ function finish(pr: Prepared, p: Record<string, Value>, dtheta: Float64Array, do
     doutput: toMatrix(doutput, prob.nTest, prob.dOut),
     dloss: Array.from(dloss),
     seconds,
+    seconds_step: seconds,
     dtheta_norm: norm2(dtheta),
     doutput_mean_abs: absSum / doutput.length,
     dloss_mean: dloss.reduce((a, b) => a + b, 0) / dloss.length,
@@ -199,7 +201,9 @@ function costOf(p: Record<string, Value>): number {
   const spec = { model: p.model as ModelName, dOut, width: p.width as number, depth: p.depth as number, P: p.P as number };
   const P = parameterCount(spec, p.d as number);
   const m = N * dOut;
-  return (m * m * P + Math.min(P, m) ** 3 + m * P * Math.min(P, m)) / 3e8;
+  const linear = (m * m * P + Math.min(P, m) ** 3 + m * P * Math.min(P, m)) / 3e8;
+  // model = mlp trains the network twice: L-BFGS plus a finite-difference Newton polish (~P gradients)
+  return p.model === 'mlp' ? linear + (2 * P * N * P * dOut) / 3e7 : linear;
 }
 
 function validate(p: Record<string, Value>): ParamIssue[] {
