@@ -1,14 +1,14 @@
 // Adam trend of table A at reduced cost: a width-k_c student against ε^BO for α = 2..10, and the
 // full-width student at the smallest α. The paper runs d = 200, k = 100, 10,000 epochs, 9 seeds; on a
-// shared CPU this bench defaults to d = 50, k = 25, 2000 epochs, 1 seed (same β = 1, Δ = 0.01, lr, batches,
-// renormalisation). Environment: ADAM_D, ADAM_EPOCHS, ADAM_SEEDS, ADAM_ALPHAS (comma list).
+// shared CPU this bench defaults to d = 40, k = 20, 5000 epochs, 1 seed, α ∈ {2, 5, 10} (same β = 1, Δ = 0.01,
+// lr, batches, renormalisation; ~10 CPU minutes). Environment: ADAM_D, ADAM_EPOCHS, ADAM_SEEDS, ADAM_ALPHAS.
 // Run: node --import tsx bench/scaling-adam.bench.ts   (prints a markdown section; minutes of CPU)
 import { InProcessRunner } from '../server/engine/runner';
 
 async function main(): Promise<void> {
-  const d = Number(process.env.ADAM_D ?? 50), k = d / 2;
-  const epochs = Number(process.env.ADAM_EPOCHS ?? 2000), seeds = Number(process.env.ADAM_SEEDS ?? 1);
-  const alphas = (process.env.ADAM_ALPHAS ?? '2,4,10').split(',').map(Number);
+  const d = Number(process.env.ADAM_D ?? 40), k = d / 2;
+  const epochs = Number(process.env.ADAM_EPOCHS ?? 5000), seeds = Number(process.env.ADAM_SEEDS ?? 1);
+  const alphas = (process.env.ADAM_ALPHAS ?? '2,5,10').split(',').map(Number);
   const runner = new InProcessRunner();
   const common = { d, k, beta: 1, delta: 0.01, lr: 0.003, epochs, seeds, n_test: 10000 };
   const rows: string[] = [];
