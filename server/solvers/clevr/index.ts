@@ -16,6 +16,7 @@ import { typeToString } from '../../clevr/types';
 import { lookupScene } from '../../clevr/sceneLookup';
 import { parseSentence } from '../../g2l2/parse';
 import { Rng } from '../../numeric/rng';
+import { runBatchedSoft } from '../../clevr/batched';
 
 const noFiles = (rel: string): never => { throw new Error(`a solver cannot read files ('${rel}'): pass scenes inline`); };
 
@@ -68,12 +69,23 @@ const execute: SolverDef = {
     }
     const answers: Value[] = [], soft: Value[] = [];
     let agree = 0, valid = 0, invalid = 0;
+    // With the engine's kernels (WebGPU when available) the soft pass runs batched over all scenes.
+    let batched: (string | undefined)[] | undefined;
+    if (ctx.kernels) {
+      try { batched = await runBatchedSoft(body, scenes, ctx.kernels); } catch (e) {
+        if (!(e instanceof ExecError)) throw e;
+        ctx.warn(`batched soft execution failed (${e.message}); ran per scene`);
+      }
+    }
     scenes.forEach((s, k) => {
       if (k % 256 === 0) { ctx.checkCancelled(); ctx.progress(k / scenes.length); }
       let a: string | null = null;
       try { a = symAnswer(runSymbolic(body, s)) ?? null; } catch (e) { if (!(e instanceof ExecError)) throw e; invalid++; }
       let b: string | null = null;
-      try { b = softAnswer(runSoft(body, s)) ?? null; } catch (e) { if (!(e instanceof ExecError)) throw e; }
+      if (batched) b = batched[k] ?? null;
+      else {
+        try { b = softAnswer(runSoft(body, s)) ?? null; } catch (e) { if (!(e instanceof ExecError)) throw e; }
+      }
       answers.push(a); soft.push(b);
       if (a !== null) { valid++; if (a === b) agree++; }
     });
