@@ -11,6 +11,11 @@ import { generateDataset } from '../server/clevr/generate';
 import { parseScenesFile } from '../server/clevr/scene';
 import { parseQuestionsFile } from '../server/clevr/questions';
 import { evaluateQuestions } from '../server/clevr/analysis';
+import { runBatchedSoft } from '../server/clevr/batched';
+import { runSoft } from '../server/clevr/soft';
+import { randomQuestionProgram } from '../server/clevr/generate';
+import { getKernels } from '../server/engine/kernels/index';
+import { Rng } from '../server/numeric/rng';
 
 async function main(): Promise<void> {
   const nScenes = 300, perScene = 10;
@@ -40,6 +45,21 @@ async function main(): Promise<void> {
   } else reason = 'no python3 with numpy';
   fs.rmSync(dir, { recursive: true, force: true });
 
+  // One program over every scene: per-scene soft execution vs batched on the engine's kernels.
+  const rng = new Rng(17);
+  const programs = Array.from({ length: 20 }, () => randomQuestionProgram(rng, 3, 'clevr'));
+  const runPerScene = () => { for (const p of programs) for (const s of scenes) runSoft(p, s); };
+  const tPer = await timeit(runPerScene, { minSeconds: 1 });
+  const backends: { name: string; t: number | null; note: string }[] = [];
+  for (const device of ['cpu', 'auto'] as const) {
+    const choice = await getKernels(device);
+    const kname = choice.kernels.backend.name;
+    if (device === 'auto' && choice.kernels.backend.kind !== 'webgpu') { backends.push({ name: 'WebGPU', t: null, note: 'no hardware WebGPU adapter on this machine' }); break; }
+    const tb = await timeit(async () => { for (const p of programs) await runBatchedSoft(p, scenes, choice.kernels); }, { minSeconds: 1 });
+    backends.push({ name: kname, t: tb, note: device === 'cpu' ? 'engine CPU kernels (float32)' : 'includes upload and read-back' });
+  }
+  const execs = programs.length * scenes.length;
+
   const rate = (t: number) => `${Math.round(n / t).toLocaleString('en-US')}/s`;
   const rows: (string | number)[][] = [
     ['symbolic', fmtSeconds(tSym), rate(tSym), peer ? fmtSeconds(peer.t_symbolic) : reason, peer ? rate(peer.t_symbolic) : '—', peer ? `${(tSym / peer.t_symbolic).toFixed(2)}×` : '—'],
@@ -58,7 +78,13 @@ async function main(): Promise<void> {
     '',
     `Checks: accuracy against stored answers ${sym.accuracy} (symbolic), ${soft.accuracy} (soft); soft = symbolic on ${softAgree}/${n}; ` +
       (peer ? `peer = ours on ${agreeSym}/${n} (symbolic) and ${agreeSoft}/${n} (soft).` : `peer: ${reason}.`),
-    'GPU: not measured — the soft kernels (server/clevr/kernels.ts) are not yet routed to the engine\'s WebGPU backend.',
+    '',
+    `Batched soft execution: ${programs.length} programs (depth 3) each on all ${scenes.length} scenes (${execs} executions), padded to the largest scene.`,
+    '',
+    mdTable(['executor', 'time', 'executions/s'], [
+      ['per scene (Float64Array, server/clevr/soft.ts)', fmtSeconds(tPer), `${Math.round(execs / tPer).toLocaleString('en-US')}/s`],
+      ...backends.map((b) => [`batched on ${b.name} (${b.note})`, b.t === null ? '—' : fmtSeconds(b.t), b.t === null ? '—' : `${Math.round(execs / b.t).toLocaleString('en-US')}/s`]),
+    ]),
   ].join('\n'));
 }
 
