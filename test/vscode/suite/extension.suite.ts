@@ -77,6 +77,20 @@ export function defineExtensionSuite(): void {
       assert.match(hover, /Closed-form minimiser of f\(x\) = a x² \+ b x \+ c/);
     });
 
+    test('diagnostics reach the editor: a misspelt solver id is an error with a suggestion', async () => {
+      const doc = await vscode.workspace.openTextDocument({ language: 'tlab', content: 'experiment typo {\n  solve q = demo.quadratc(a = 1)\n}\n' });
+      await vscode.window.showTextDocument(doc);
+      const diag = await eventually('a diagnostic on the misspelt solver', 60_000, () =>
+        vscode.languages.getDiagnostics(doc.uri).find((d) => d.severity === vscode.DiagnosticSeverity.Error));
+      assert.match(diag.message, /demo\.quadratic/);
+      assert.equal(diag.range.start.line, 1);
+      await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+      // The shipped example checks clean (its server has answered by now: the hover test ran first).
+      const demo = await openDemo();
+      const errors = vscode.languages.getDiagnostics(demo.document.uri).filter((d) => d.severity === vscode.DiagnosticSeverity.Error);
+      assert.deepEqual(errors.map((d) => d.message), []);
+    });
+
     test('restarting the server brings it back', async () => {
       await vscode.commands.executeCommand('theorylab.restartServer');
       await eventually('the restarted server', 60_000, () => (api.client()?.isRunning() && api.lastStatus()?.state === 'ready' ? true : undefined));
