@@ -101,3 +101,10 @@ test('the engine-kernel (float32) and typed-array (float64) students agree on th
   assert.ok(Math.abs(a / b - 1) < 0.05, `kernel ${a} vs js ${b}`);
   assert.ok(Math.abs(viaKernel.loss_trace[0] / viaJs.loss_trace[0] - 1) < 1e-4, 'first epoch losses agree');
 });
+
+test('a cancelled job stops with CancelledError', async () => {
+  const ac = new AbortController();
+  ac.abort();
+  await assert.rejects(runner.solve({ solver: 'scaling.adam_student', params: { d: 20, k: 10, alpha: 2, width: 5, epochs: 100000, seeds: 1 } }, { signal: ac.signal }),
+    (e: any) => e.name === 'CancelledError');
+});

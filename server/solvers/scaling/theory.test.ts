@@ -207,3 +207,12 @@ test('other odd activations work: erf and x^3 have known coefficients; the cubic
   close(e.mu1_removed, 2 / Math.sqrt(3 * Math.PI), 1e-10, 'μ1 of erf');
   assert.ok(e.lambda_e > e.lambda_s && e.q_jump > 0 && e.q_jump < 1);
 });
+
+test('a fixed point that does not converge within the iteration cap is a clear error, not a silent value', async () => {
+  const { solveBayesOptimal, prepareReadouts, readoutSquares, NoConvergenceError } = await import('./bayesOptimal');
+  const act = activationModel('tanh(2*x)');
+  const ch = scalarChannel(act);
+  const readouts = prepareReadouts(readoutSquares(100, 0.3, 'power').v2);
+  assert.throws(() => solveBayesOptimal(act, ch, { nOverD: 1.35 * 200, delta: 0.04, readouts, rtol: 1e-12, maxIter: 3 }),
+    (e: unknown) => e instanceof NoConvergenceError && /did not converge in 3 iterations/.test((e as Error).message));
+});
