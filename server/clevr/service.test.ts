@@ -7,7 +7,7 @@ import * as path from 'node:path';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { ServerContext } from '../languageService';
 import { readWorkspaceFile, pathToUri } from '../workspaceFiles';
-import { clevrChart, clevrFeatures as F } from './service';
+import { clevrChart, clevrFeatures as F, clevrRunTarget } from './service';
 import { EXAMPLES, SPEC_SOURCE } from './testkit';
 
 const uri = pathToUri(path.join(EXAMPLES, 'spec.clevr'));
@@ -97,4 +97,13 @@ test('code lenses Run / Show chart, and the chart request', () => {
   assert.equal(leftOf.length, 2);
   for (const x of leftOf) assert.match(SPEC_SOURCE.split('\n')[x.entryLine!], /"left of"/);
   assert.equal(clevrChart({ uri, line: 0 }, ctx, () => SPEC_SOURCE), null);
+});
+
+test('run request: one eval, one sentence, or the whole file', () => {
+  assert.deepEqual(clevrRunTarget(doc, 'n_large', ctx), { ok: true, message: 'n_large on tiny: 2' });
+  const s = clevrRunTarget(doc, 'how many red spheres', ctx);
+  assert.equal(s.ok, true);
+  assert.match(s.message, /best 1/);
+  assert.equal(clevrRunTarget(doc, undefined, ctx).ok, true);
+  assert.equal(clevrRunTarget(doc, 'nothing', ctx).ok, false);
 });

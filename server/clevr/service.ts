@@ -370,3 +370,29 @@ export function clevrChart(params: { uri: string; line: number }, ctx: ServerCon
   if (!run) return null;
   return chartData(run.result, { uri: params.uri, line: lineOf(run.stmt.span.start), sentence: run.stmt.text.value, scene: run.scene, lexicon: run.lexicon.name, lineOf });
 }
+
+/**
+ * Handler of `theorylab/run` for .clevr documents (the "Run" lens: target = program / question-set
+ * name or sentence text; absent = the whole file). Evals and sentences run during analysis, so this
+ * re-analyses and summarises the results of the target.
+ */
+export function clevrRunTarget(doc: TextDocument, target: string | undefined, ctx: ServerContext): { ok: boolean; message: string } {
+  cache.delete(doc.uri);
+  const a = analysisFor(doc, ctx);
+  const lines: string[] = [];
+  let ok = true;
+  for (const e of a.evals) {
+    if (target !== undefined && e.stmt.target.name !== target) continue;
+    if (e.questions) lines.push(`${e.stmt.target.name}: accuracy ${e.questions.accuracy === null ? '—' : `${(100 * e.questions.accuracy).toFixed(1)}%`} on ${e.questions.answers.length} questions`);
+    else for (const r of e.runs) lines.push(`${e.stmt.target.name} on ${r.scene.name}: ${r.error ?? r.answer ?? '?'}`);
+    if (e.passed === false) ok = false;
+  }
+  for (const s of a.sentences) {
+    if (target !== undefined && s.stmt.text.value !== target) continue;
+    lines.push(`"${s.stmt.text.value}": ${s.result.derivations.length ? `best ${s.result.best ?? 'INVALID'} (${s.result.derivations.length} derivations)` : 'no full parse'}`);
+    if (s.passed === false) ok = false;
+  }
+  ctx.refresh(doc.uri);
+  if (!lines.length) return { ok: false, message: target === undefined ? 'nothing to run in this file' : `no eval or sentence '${target}'` };
+  return { ok, message: lines.join('; ') };
+}
