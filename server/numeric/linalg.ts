@@ -129,6 +129,8 @@ export class NotPositiveDefiniteError extends Error {
 export function choleskyInPlace(A: Dense): Dense {
   const n = A.rows, a = A.data;
   if (A.cols !== n) throw new Error('cholesky: matrix is not square');
+  // Left-looking, row-oriented: every inner product runs over two contiguous row prefixes. Four rows
+  // share each load of row j, which roughly halves the memory traffic of the O(n³/6) inner loop.
   for (let j = 0; j < n; j++) {
     const rj = j * n;
     let d = a[rj + j];
@@ -136,7 +138,17 @@ export function choleskyInPlace(A: Dense): Dense {
     if (!(d > 0)) throw new NotPositiveDefiniteError(j);
     const ljj = Math.sqrt(d);
     a[rj + j] = ljj;
-    for (let i = j + 1; i < n; i++) {
+    let i = j + 1;
+    for (; i + 3 < n; i += 4) {
+      const r0 = i * n, r1 = r0 + n, r2 = r1 + n, r3 = r2 + n;
+      let s0 = a[r0 + j], s1 = a[r1 + j], s2 = a[r2 + j], s3 = a[r3 + j];
+      for (let k = 0; k < j; k++) {
+        const v = a[rj + k];
+        s0 -= a[r0 + k] * v; s1 -= a[r1 + k] * v; s2 -= a[r2 + k] * v; s3 -= a[r3 + k] * v;
+      }
+      a[r0 + j] = s0 / ljj; a[r1 + j] = s1 / ljj; a[r2 + j] = s2 / ljj; a[r3 + j] = s3 / ljj;
+    }
+    for (; i < n; i++) {
       const ri = i * n;
       let s = a[ri + j];
       for (let k = 0; k < j; k++) s -= a[ri + k] * a[rj + k];
