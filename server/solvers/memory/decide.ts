@@ -65,19 +65,20 @@ export function decideFeasibility(inst: MemoryInstance, opts: DecideOptions = {}
   const mask = new Float64Array(K);
   let newtonSteps = 0, cgSteps = 0;
   let upperBound = Infinity;
+  /** Latest verified separating W (complete mode keeps iterating past it). */
+  let separating: Decision | undefined;
   let margins: Float64Array = new Float64Array(K); // W = 0: every margin is 0
 
   for (;;) {
     opts.checkCancelled?.();
     const minMargin = minOf(margins);
     const wMax = maxAbs(W);
-    const done = opts.complete ? minMargin >= 1 : minMargin > 0;
-    if (done && wMax > 0) {
-      // Recompute from W alone: the certificate must not rest on incrementally updated margins.
-      const fresh = minOf(constraintMargins(inst, W));
-      if (fresh > 0 && fresh / wMax > threshold) {
-        return { verdict: 'feasible', W, minMargin: fresh, lowerBound: fresh / wMax, upperBound, newtonSteps, cgSteps };
-      }
+    if (minMargin > 0 && wMax > 0 && minMargin / wMax > threshold) {
+      // `margins` is always recomputed from W itself (never updated incrementally), so W is a
+      // certificate as it stands. In `complete` mode keep a copy and go on towards unit margins.
+      const cert: Decision = { verdict: 'feasible', W: W.slice(), minMargin, lowerBound: minMargin / wMax, upperBound, newtonSteps, cgSteps };
+      if (!opts.complete || minMargin >= 1 - 1e-9) return cert;
+      separating = cert;
     }
     // Active rows (margin < 1) and hinge residuals.
     let hSum = 0;
@@ -94,7 +95,7 @@ export function decideFeasibility(inst: MemoryInstance, opts: DecideOptions = {}
       return { verdict: 'infeasible', W, minMargin, lowerBound: 0, upperBound, newtonSteps, cgSteps, lambda };
     }
     if (newtonSteps >= maxNewton || (opts.budgetMs !== undefined && performance.now() - t0 > opts.budgetMs)) {
-      return { verdict: 'undecided', W, minMargin, lowerBound: 0, upperBound, newtonSteps, cgSteps };
+      return separating ? { ...separating, newtonSteps, cgSteps } : { verdict: 'undecided', W, minMargin, lowerBound: 0, upperBound, newtonSteps, cgSteps };
     }
 
     // Newton direction: (A_IᵀA_I + δ) s = Aᵀh by preconditioned CG.
@@ -134,7 +135,7 @@ export function decideFeasibility(inst: MemoryInstance, opts: DecideOptions = {}
     const alpha = exactStep(margins, q);
     if (!(alpha > 0)) {
       // No progress possible along this direction (numerically flat): stop honestly.
-      return { verdict: 'undecided', W, minMargin, lowerBound: 0, upperBound, newtonSteps, cgSteps };
+      return separating ? { ...separating, newtonSteps, cgSteps } : { verdict: 'undecided', W, minMargin, lowerBound: 0, upperBound, newtonSteps, cgSteps };
     }
     for (let a = 0; a < n; a++) W[a] += alpha * s[a];
     margins = constraintMargins(inst, W);
