@@ -25,10 +25,13 @@ export class PointEvaluator {
   private readonly local = new Map<string, Binding>();
   private readonly file = new Map<string, LetStmt>();
   private readonly memo = new Map<LetStmt, Node>();
+  private readonly fileLevel = new Set<LetStmt>();
+  /** True while evaluating a file-level body: lexical scoping, so it sees file-level names only. */
+  private fileOnly = false;
 
   /** `record`, when given, receives the value of every evaluated sub-expression (first value wins). */
   constructor(decl: DerivationDecl, fileLets: LetStmt[], point: Map<string, Tensor>, private readonly record?: Map<string, Tensor>) {
-    for (const l of fileLets) this.file.set(l.name.name, l);
+    for (const l of fileLets) { this.file.set(l.name.name, l); this.fileLevel.add(l); }
     for (const s of decl.body) {
       if (s.kind === 'given') {
         for (const v of s.vars) {
@@ -47,7 +50,7 @@ export class PointEvaluator {
   letValue(stmt: LetStmt): Node {
     let n = this.memo.get(stmt);
     if (!n) {
-      n = this.eval(stmt.value, new Map());
+      n = this.inScopeOf(stmt, () => this.eval(stmt.value, new Map()));
       this.memo.set(stmt, n);
       this.keep(stmt.name.span, n);
     }
@@ -64,8 +67,14 @@ export class PointEvaluator {
     if (this.record && !this.record.has(spanKey(span))) this.record.set(spanKey(span), n.value);
   }
 
+  private inScopeOf<T>(stmt: LetStmt, body: () => T): T {
+    const saved = this.fileOnly;
+    this.fileOnly = saved || this.fileLevel.has(stmt);
+    try { return body(); } finally { this.fileOnly = saved; }
+  }
+
   private lookup(name: string): Binding | undefined {
-    const l = this.local.get(name);
+    const l = this.fileOnly ? undefined : this.local.get(name);
     if (l) return l;
     const f = this.file.get(name);
     return f ? { kind: 'let', stmt: f } : undefined;
@@ -141,6 +150,6 @@ export class PointEvaluator {
   private applyUser(fn: LetStmt, args: Node[]): Node {
     const inner = new Map<string, Node>();
     fn.params!.forEach((p, i) => inner.set(p.name, args[i]));
-    return this.eval(fn.value, inner);
+    return this.inScopeOf(fn, () => this.eval(fn.value, inner));
   }
 }

@@ -253,3 +253,25 @@ test('checks after the total time limit are reported as not run', () => {
   assert.match(run.checks[0].message, /time limit of 0\.(15|25) s/);
   assert.match(run.checks[2].message, /check not run: the derivation used up its total time limit of 0\.25 s/);
 });
+
+test('file-level bodies are lexically scoped: they see file-level names, not the derivation\'s', () => {
+  const text = `let scale = 2
+let h(u) = scale * u
+let g(u) = u * k
+derivation lexical {
+  given x: vector(3), scale: scalar, k: scalar
+  check h(x) == 2 * x
+  check h(x) == scale * x
+}
+derivation uses_g {
+  given x: vector(3), k: scalar
+  check g(x) == x
+}`;
+  const { derivations, fileLets } = parseDerivations(text);
+  const [a, b] = derivations.map((d) => runDerivation(d, fileLets));
+  // the given \`scale\` shadows the file-level one only inside the derivation, not inside h
+  assert.deepEqual(a.diagnostics, []);
+  assert.equal(a.checks[0].passed, true, a.checks[0].message);
+  assert.equal(a.checks[1].passed, false);
+  assert.deepEqual(b.diagnostics.map((d) => [spanText(text, d.span), d.message]), [['g(x)', 'in `g`: `k` is not visible here: a file-level definition sees only file-level names']]);
+});

@@ -59,9 +59,9 @@ test('user functions: arity, f\' rules, problems inside a file-level body shown 
   assert.match(diags('let g(a, b) = a * b\ncheck g(u) == u')[0][1], /`g` takes 2 arguments, not 1/);
   assert.match(diags('let g(a, b) = a * b\ncheck g\'(u) == u')[0][1], /needs a function of one argument/);
   assert.match(diags('let g(a) = a * v\ncheck g\'(u) == u')[0][1], /needs a scalar function, but `g` of a scalar is \(4\)/);
-  const [[text, message]] = diags('check h(u) == u', 'let h(a) = A @ a');
+  const [[text, message]] = diags('check h(u) == s', 'let h(a) = a @ ones(4)');
   assert.equal(text, 'h(u)');
-  assert.equal(message, 'in `h`: `@`: (3×4) @ (3) — inner sizes differ');
+  assert.equal(message, 'in `h`: `@`: (3) @ (4) — inner sizes differ');
   assert.deepEqual(diags("let g(a) = sigmoid(a) * 2 + a^3\nlet k(a) = g'(a)\ncheck k'(u) == u"), []);
 });
 

@@ -45,6 +45,8 @@ export class ShapeChecker {
   /** Calls being expanded, outermost first: where to report problems found in a file-level body. */
   private readonly callSites: Array<{ span: Span; name: string }> = [];
   private depth = 0;
+  /** True while typing a file-level body: lexical scoping, so it sees file-level names only. */
+  private fileOnly = false;
 
   constructor(private readonly decl: DerivationDecl, fileLets: LetStmt[]) {
     for (const l of fileLets) {
@@ -153,7 +155,16 @@ export class ShapeChecker {
 
   // ------------------------------------------------------------ names
 
-  private lookup(name: string): Binding | undefined { return this.local.get(name) ?? this.file.get(name); }
+  private lookup(name: string): Binding | undefined {
+    return (this.fileOnly ? undefined : this.local.get(name)) ?? this.file.get(name);
+  }
+
+  /** Types a body in the scope it was written in: a file-level body sees only file-level names. */
+  private inScopeOf<T>(b: { file: boolean }, body: () => T): T {
+    const saved = this.fileOnly;
+    this.fileOnly = saved || b.file;
+    try { return body(); } finally { this.fileOnly = saved; }
+  }
 
   private nameType(e: Extract<Expr, { kind: 'name' }>, params: Map<string, SType>): SType {
     const p = params.get(e.name);
@@ -161,8 +172,9 @@ export class ShapeChecker {
     const b = this.lookup(e.name);
     if (!b) {
       if (BUILTIN_NAMES.has(e.name)) return this.error(e.span, `\`${e.name}\` is a function: call it, e.g. ${e.name}(…)`);
-      const later = this.decl.body.some((s) => (s.kind === 'let' && s.name.name === e.name) || (s.kind === 'given' && s.vars.some((v) => v.name.name === e.name)));
-      return this.error(e.span, later ? `\`${e.name}\` is used before it is defined` : `unknown name \`${e.name}\``);
+      const local = this.decl.body.some((s) => (s.kind === 'let' && s.name.name === e.name) || (s.kind === 'given' && s.vars.some((v) => v.name.name === e.name)));
+      if (local && this.fileOnly) return this.error(e.span, `\`${e.name}\` is not visible here: a file-level definition sees only file-level names`);
+      return this.error(e.span, local ? `\`${e.name}\` is used before it is defined` : `unknown name \`${e.name}\``);
     }
     if (b.kind === 'given') return { shape: givenShape(b.v) };
     if (b.kind === 'function') return this.error(e.span, `\`${e.name}\` is a function: call it with ${b.stmt.params!.length} argument(s)`);
@@ -171,7 +183,7 @@ export class ShapeChecker {
     // A file-level constant, typed on first use (its body sees only file-level names).
     b.busy = true;
     this.callSites.push({ span: e.span, name: e.name });
-    try { b.type = this.infer(b.stmt.value, new Map()); } finally { this.callSites.pop(); b.busy = false; }
+    try { b.type = this.inScopeOf(b, () => this.infer(b.stmt.value, new Map())); } finally { this.callSites.pop(); b.busy = false; }
     return b.type;
   }
 
@@ -232,7 +244,7 @@ export class ShapeChecker {
     const name = e.callee.name;
     if (name === 'grad') return this.grad(e, params);
     const b = params.has(name) ? undefined : this.lookup(name);
-    if (b && b.kind === 'function') return this.userCall(e, b.stmt, e.args.map((a) => this.infer(a.value, params)));
+    if (b && b.kind === 'function') return this.userCall(e, b, e.args.map((a) => this.infer(a.value, params)));
     if (b) return this.error(e.callee.span, `\`${name}\` is not a function`);
     if (!BUILTIN_NAMES.has(name)) return this.error(e.callee.span, `unknown function \`${name}\``);
     const args = e.args.map((a) => this.infer(a.value, params));
@@ -297,7 +309,8 @@ export class ShapeChecker {
     return { shape: givenShape(b.v) };
   }
 
-  private userCall(e: Extract<Expr, { kind: 'call' }>, fn: LetStmt, args: SType[]): SType {
+  private userCall(e: Extract<Expr, { kind: 'call' }>, b: Extract<Binding, { kind: 'function' }>, args: SType[]): SType {
+    const fn = b.stmt;
     const ps = fn.params!;
     if (args.length !== ps.length) return this.error(e.span, `\`${fn.name.name}\` takes ${ps.length} argument${ps.length === 1 ? '' : 's'}, not ${args.length}`);
     if (args.some((a) => !a.shape)) return UNKNOWN;
@@ -306,7 +319,7 @@ export class ShapeChecker {
     ps.forEach((p, i) => inner.set(p.name, args[i]));
     this.depth++;
     this.callSites.push({ span: e.span, name: fn.name.name });
-    try { return this.infer(fn.value, inner); } finally { this.callSites.pop(); this.depth--; }
+    try { return this.inScopeOf(b, () => this.infer(fn.value, inner)); } finally { this.callSites.pop(); this.depth--; }
   }
 
   private prime(e: Extract<Expr, { kind: 'call' }>, callee: Extract<Expr, { kind: 'prime' }>, params: Map<string, SType>): SType {
@@ -319,7 +332,7 @@ export class ShapeChecker {
     if (b.stmt.params!.length !== 1) return this.error(callee.span, `\`${callee.name}'\` needs a function of one argument`);
     if (e.args.length !== 1) return this.error(e.span, `\`${callee.name}'\` takes 1 argument, not ${e.args.length}`);
     const arg = this.infer(e.args[0].value, params);
-    const onScalar = this.userCall(e, b.stmt, [{ shape: [] }]);
+    const onScalar = this.userCall(e, b, [{ shape: [] }]);
     if (onScalar.shape && onScalar.shape.length !== 0) {
       return this.error(callee.span, `\`${callee.name}'\` needs a scalar function, but \`${callee.name}\` of a scalar is ${shapeText(onScalar.shape)}`);
     }
