@@ -20,6 +20,8 @@ export interface DualOptions extends StepOptions {
   /** Extra damping added to the materialised system matrix (spec: off by default). */
   damping: number;
   warn?(message: string): void;
+  /** Precomputed Gram matrices K = J Jᵀ and K(X_t, X) (e.g. from the GPU); materialised kernel only. */
+  gram?: { K: Dense; Kt: Dense };
 }
 
 export interface DualResult {
@@ -63,7 +65,7 @@ export function dualStep(prob: InfluenceProblem, theta: Float64Array, forget: nu
   let ops: KernelOps;
   let K: Dense | undefined;
   if (opts.kernel === 'materialized') {
-    K = matMulABt(prob.J, prob.J);
+    K = opts.gram?.K ?? matMulABt(prob.J, prob.J);
     const Krr = subMatrix(K, rowsR, rowsR), Krf = subMatrix(K, rowsR, rowsF);
     ops = { Krr: (v) => matVec(Krr, v), Krf: (w) => matVec(Krf, w), K, Krr_: Krr };
   } else {
@@ -156,7 +158,7 @@ export function dualStep(prob: InfluenceProblem, theta: Float64Array, forget: nu
   // (D9)/(D10) on the test points.
   let doutput: Float64Array, reg: number;
   if (K) {
-    const Kt = matMulABt(prob.Jt, prob.J);
+    const Kt = opts.gram?.Kt ?? matMulABt(prob.Jt, prob.J);
     doutput = matVec(Kt, dalpha);
     reg = lambda * dot(alphaStar, matVec(K, dalpha));
   } else {

@@ -1,12 +1,13 @@
 // Registry entries of the influence solvers (math: shared/math/influence.md). Both build the same
 // linearised problem, train θ* to its exact optimum, then time only the influence step itself.
 import * as fs from 'node:fs';
-import { norm2, relDiff } from '../../numeric/linalg';
+import { Dense, norm2, relDiff } from '../../numeric/linalg';
 import { Rng } from '../../numeric/rng';
 import { ParamSpec, OutputSpec, SolverContext, SolverDef, SolverInputError, Value, ParamIssue } from '../registry';
 import { chooseForget, parseCsv, resolveDataPath, syntheticData, takeRows } from './data';
 import { dualStep } from './dual';
 import { fitLinearised } from './fit';
+import { gramOnDevice } from './gram';
 import { lossByName, LossName } from './losses';
 import { primalEffects, primalStep } from './primal';
 import { Mlp } from './mlp';
@@ -280,9 +281,15 @@ const dual: SolverDef = {
     if (p.kernel === 'matrix_free') method = 'cg';
     if (p.method === 'auto' && p.system === 'd7' && pr.prob.loss.name !== 'rls') method = 'direct';
     const t0 = performance.now();
+    let gram: { K: Dense; Kt: Dense } | undefined;
+    // On a WebGPU backend the Gram matrices (the O(N² d_out² P) part) are built on the device, in float32.
+    if (ctx.backend.kind === 'webgpu' && p.kernel === 'materialized' && ctx.kernels) {
+      gram = { K: await gramOnDevice(ctx.kernels, pr.prob.J, pr.prob.J), Kt: await gramOnDevice(ctx.kernels, pr.prob.Jt, pr.prob.J) };
+      ctx.warn(`Gram matrix built on ${ctx.backend.name} in float32 (relative error ~1e-7); use device = cpu for float64`);
+    }
     const res = dualStep(pr.prob, pr.theta, pr.forget, pr.retain, {
       method, tol: p.tol as number, maxIter: p.max_iter as number, checkCancelled: ctx.checkCancelled,
-      system: p.system as 'd6' | 'd7', kernel: p.kernel as 'materialized' | 'matrix_free', damping: p.damping as number, warn: ctx.warn,
+      system: p.system as 'd6' | 'd7', kernel: p.kernel as 'materialized' | 'matrix_free', damping: p.damping as number, warn: ctx.warn, gram,
     });
     const seconds = (performance.now() - t0) / 1000;
     if (!res.converged) ctx.warn(`CG stopped after ${res.iterations} iterations at relative residual ${res.relResidual.toExponential(2)}`);

@@ -199,3 +199,20 @@ test('C4: a non-linearised tanh network — trained to a tight optimum; the NTK 
   assert.ok((q.retrain_error as number) < 0.05);
   assert.ok((lin.retrain_rel_change_error as number) < 1e-9);
 });
+
+test('a Gram matrix from the kernel API (float32, as on the GPU) gives the dual to float32 accuracy', async () => {
+  const { cpuKernels } = await import('../../engine/kernels/index');
+  const { gramOnDevice } = await import('./gram');
+  const { matMulABt } = await import('../../numeric/linalg');
+  const prob = referenceProblem(9);
+  const forget = [3, 8], retain = split(12, forget);
+  const theta = fitLinearised(prob, split(12, [])).theta;
+  const k = cpuKernels();
+  const K = await gramOnDevice(k, prob.J, prob.J), Kt = await gramOnDevice(k, prob.Jt, prob.J);
+  assert.ok(relDiff(K.data, matMulABt(prob.J, prob.J).data) < 1e-6);
+  const base = { method: 'direct' as const, tol: 1e-8, maxIter: 500, system: 'd6' as const, kernel: 'materialized' as const, damping: 0 };
+  const dev = dualStep(prob, theta, forget, retain, { ...base, gram: { K, Kt } });
+  const ref = dualStep(prob, theta, forget, retain, base);
+  const e = relDiff(dev.dtheta, ref.dtheta);
+  assert.ok(e < 1e-4 && e > 0, `float32 Gram: ${e}`);
+});
