@@ -3,6 +3,7 @@
 // Results are cached per activation text, because every grid point of a sweep is a separate call.
 import { compileScalarExpr, ExprError } from '../../numeric/scalarExpr';
 import { gaussianSecondMoment, gaussianTrapezoid, GaussianRule, hermiteCoefficients, polyEval, sqrtFactorial } from '../../numeric/hermite';
+import { gaussHermite } from '../../numeric/gaussHermite';
 import { SolverInputError } from '../registry';
 
 export interface ActivationModel {
@@ -27,22 +28,32 @@ export interface ActivationModel {
   notes: string[];
 }
 
-let rule: GaussianRule | undefined;
+export type Quadrature = 'trapezoid' | 'gauss_hermite';
+
+const rules = new Map<Quadrature, GaussianRule>();
 const cache = new Map<string, ActivationModel>();
 const CACHE_LIMIT = 32;
 
+/** A1.1: the trapezoid rule on [−14, 14] with h = 0.005 (project convention) or 400-node Gauss–Hermite. */
+function ruleFor(q: Quadrature): GaussianRule {
+  let r = rules.get(q);
+  if (!r) { r = q === 'gauss_hermite' ? gaussHermite(400) : gaussianTrapezoid(14, 0.005); rules.set(q, r); }
+  return r;
+}
+
 /** The activation model for `source`, from the cache when this text was seen before. */
-export function activationModel(source: string): ActivationModel {
-  const key = source.trim();
+export function activationModel(source: string, quadrature: Quadrature = 'trapezoid'): ActivationModel {
+  const text = source.trim();
+  const key = `${quadrature}\u0000${text}`;
   const hit = cache.get(key);
   if (hit) return hit;
-  const model = buildActivation(key);
+  const model = buildActivation(text, ruleFor(quadrature));
   if (cache.size >= CACHE_LIMIT) cache.delete(cache.keys().next().value as string);
   cache.set(key, model);
   return model;
 }
 
-function buildActivation(source: string): ActivationModel {
+function buildActivation(source: string, rule: GaussianRule): ActivationModel {
   let f: (x: number) => number;
   try {
     f = compileScalarExpr(source, 'x').evaluate;
@@ -50,7 +61,6 @@ function buildActivation(source: string): ActivationModel {
     if (e instanceof ExprError) throw new SolverInputError(`activation \`${source}\`: ${e.message}`, 'activation');
     throw e;
   }
-  rule ??= gaussianTrapezoid(14, 0.005);
   const vals = new Float64Array(rule.z.length);
   for (let j = 0; j < vals.length; j++) {
     const v = f(rule.z[j]);

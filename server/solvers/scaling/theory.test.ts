@@ -216,3 +216,12 @@ test('a fixed point that does not converge within the iteration cap is a clear e
   assert.throws(() => solveBayesOptimal(act, ch, { nOverD: 1.35 * 200, delta: 0.04, readouts, rtol: 1e-12, maxIter: 3 }),
     (e: unknown) => e instanceof NoConvergenceError && /did not converge in 3 iterations/.test((e as Error).message));
 });
+
+test('Gauss–Hermite quadrature gives the same thresholds and table-A error as the trapezoid rule', async () => {
+  const gh = (await solve('scaling.thresholds', { quadrature: 'gauss_hermite' })).outputs as any;
+  close(gh.lambda_e, 19.27408, 1e-5, 'λ_e (Gauss–Hermite)');
+  close(gh.g1, 0.1031238, 1e-5, 'g(1) (Gauss–Hermite)');
+  const bo = (await solve('scaling.bayes_optimal', { alpha: 2, quadrature: 'gauss_hermite' })).outputs as any;
+  close(bo.eps, 0.00242195, 1e-5, 'ε at α = 2 (Gauss–Hermite)');
+  assert.equal(bo.k_c, 31);
+});

@@ -1,7 +1,7 @@
 // Registry entries of the two theory solvers: scaling.thresholds (one scalar channel) and
 // scaling.bayes_optimal (the coupled fixed point for ε^BO, k_c and the overlaps).
 import { SolverDef, SolverInputError, SolverContext, ParamIssue, ParamSpec, Value } from '../registry';
-import { activationModel, ActivationModel } from './activation';
+import { activationModel, ActivationModel, Quadrature } from './activation';
 import { scalarChannel } from './channel';
 import { NoConvergenceError, prepareReadouts, readoutSquares, ReadoutProfile, solveBayesOptimal } from './bayesOptimal';
 import { measureLaws } from './laws';
@@ -16,8 +16,13 @@ export const activationParam: ParamSpec = {
 };
 
 /** Builds (or fetches) the activation model and reports the linear-part removal to the user. */
-export function preparedActivation(source: string, ctx: SolverContext): ActivationModel {
-  const act = activationModel(source);
+export const quadratureParam: ParamSpec = {
+  name: 'quadrature', kind: 'enum', default: 'trapezoid', values: ['trapezoid', 'gauss_hermite'],
+  doc: 'rule for the Hermite coefficients: trapezoid on [−14, 14] with step 0.005 (math-spec convention; fastest convergence for smooth σ) or 400-node Gauss–Hermite (agrees to ~1e-11 for tanh)',
+};
+
+export function preparedActivation(source: string, ctx: SolverContext, quadrature: Quadrature = 'trapezoid'): ActivationModel {
+  const act = activationModel(source, quadrature);
   if (act.mu1 !== 0) ctx.warn(`linear part removed: σ(x) = ${act.source} − (${act.mu1.toPrecision(7)})·x (μ1 = ${act.mu1.toPrecision(7)})`);
   for (const n of act.notes) ctx.warn(n);
   return act;
@@ -34,6 +39,7 @@ const thresholds: SolverDef = {
   paper: PAPER, mathSpec: MATH, version: '1',
   params: [
     activationParam,
+    quadratureParam,
     { name: 'lambda', kind: 'number', optional: true, min: 0, exclusiveMin: true, max: 1e300, doc: 'SNR λ at which to report q*(λ), m_e(λ) and Φ_λ (optional)' },
     { name: 'n_mu', kind: 'integer', default: 8, min: 1, max: 200, doc: 'how many Hermite coefficients μ_0..μ_{n_mu−1} to report' },
   ],
@@ -57,7 +63,7 @@ const thresholds: SolverDef = {
   ],
   cost: () => 0.05,
   async run(p, ctx) {
-    const act = preparedActivation(p.activation as string, ctx);
+    const act = preparedActivation(p.activation as string, ctx, p.quadrature as Quadrature);
     const ch = scalarChannel(act);
     const nMu = Math.min(p.n_mu as number, act.L + 1);
     const qGrid = Array.from({ length: 21 }, (_, i) => i / 20);
@@ -113,6 +119,7 @@ const bayesOptimal: SolverDef = {
     { name: 'alpha', kind: 'number', optional: true, min: 0, exclusiveMin: true, max: 1e15, doc: 'samples per d²: n = alpha·d² (give alpha or n)' },
     { name: 'n', kind: 'number', optional: true, min: 0, exclusiveMin: true, max: 1e30, doc: 'number of samples (give alpha or n)' },
     activationParam,
+    quadratureParam,
     { name: 'readouts', kind: 'enum', default: 'power', values: ['power', 'dense', 'exp2'], doc: 'readout profile: power v_i ∝ i^{−β}; dense v ∝ linspace(2.5, 1, k); exp2 v_i ∝ exp(−i/5); normalised to Σ v² = 1' },
     { name: 'tol', kind: 'number', default: 1e-12, min: 1e-15, max: 1e-3, doc: 'relative tolerance of the fixed-point iteration' },
     { name: 'laws', kind: 'boolean', default: false, doc: 'also sweep n internally and report the measured exponents (slower: ~10 solves per decade of n)' },
@@ -153,7 +160,7 @@ const bayesOptimal: SolverDef = {
     const nOverD = nOverDOf(p);
     const n = nOverD * d;
     if (!Number.isFinite(nOverD) || !(nOverD > 0)) throw new SolverInputError(`n/d = ${nOverD} is not a positive finite number`, p.alpha !== undefined ? 'alpha' : 'n');
-    const act = preparedActivation(p.activation as string, ctx);
+    const act = preparedActivation(p.activation as string, ctx, p.quadrature as Quadrature);
     const ch = scalarChannel(act);
     const { v2, Zk } = readoutSquares(k, beta, profile);
     ctx.progress(0.1, 'fixed point');
