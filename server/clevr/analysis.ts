@@ -106,7 +106,7 @@ export function analyse(text: string, read: FileReader, opts: AnalyseOptions = {
         let scenes: Scene[] = [];
         try {
           const f = read(s.path.value);
-          const r = parseScenesFile(f.text, s.name.name);
+          const r = cachedParse(`scenes:${s.name.name}`, f, (t) => parseScenesFile(t, s.name.name));
           scenes = r.scenes;
           for (const e of r.errors.slice(0, 20)) diagnostics.push(jsonDiag(e, `malformed scene in '${s.path.value}'`, f.text, s.path.span));
         } catch (e) {
@@ -121,7 +121,7 @@ export function analyse(text: string, read: FileReader, opts: AnalyseOptions = {
         let questions: Question[] = [];
         try {
           const f = read(s.path.value);
-          const r = parseQuestionsFile(f.text);
+          const r = cachedParse('questions', f, parseQuestionsFile);
           questions = r.questions;
           for (const e of r.errors.slice(0, 20)) diagnostics.push(jsonDiag(e, `malformed question in '${s.path.value}'`, f.text, s.path.span));
           if (r.errors.length > 20) diagnostics.push({ span: s.path.span, severity: 'error', message: `${r.errors.length - 20} more malformed questions` });
@@ -253,7 +253,7 @@ export function analyse(text: string, read: FileReader, opts: AnalyseOptions = {
       }
       run.passed = allPass;
     } else if (qs) {
-      const res = evaluateQuestions(qs.questions, scenes, mode);
+      const res = evaluateQuestions(qs.questions, scenes, mode, true);
       run.questions = res;
       const acc = res.accuracy === null ? 'no stored answers' : `accuracy ${(100 * res.accuracy).toFixed(1)}% (${res.correct}/${res.total})`;
       diagnostics.push({ span: s.target.span, severity: 'info', message: `${name} on ${s.scene?.name.name}: ${qs.questions.length} questions, ${acc}${res.invalid ? `, ${res.invalid} INVALID skipped` : ''}` });
@@ -321,12 +321,41 @@ export function analyse(text: string, read: FileReader, opts: AnalyseOptions = {
   }
 }
 
+// Parsed scene / question files by URI and text, so editing a .clevr file does not re-parse (or
+// re-evaluate) a large CLEVR file on every keystroke. Small LRU: a few files per workspace.
+const parsedFiles = new Map<string, { text: string; value: unknown }>();
+function cachedParse<T>(kind: string, file: { uri: string; text: string }, parse: (text: string) => T): T {
+  const key = `${kind}|${file.uri}`;
+  const hit = parsedFiles.get(key);
+  if (hit && hit.text === file.text) return hit.value as T;
+  const value = parse(file.text);
+  parsedFiles.delete(key);
+  parsedFiles.set(key, { text: file.text, value });
+  while (parsedFiles.size > 8) parsedFiles.delete(parsedFiles.keys().next().value!);
+  return value;
+}
+
+const evalCache = new WeakMap<Question[], WeakMap<Scene[] | Scene, Map<string, ReturnType<typeof evaluateQuestionsUncached>>>>();
+
 function safeRead(read: FileReader, p: string): string {
   try { return read(p).text; } catch { return ''; }
 }
 
-/** Evaluates CLEVR questions on their scenes (by image_index, else the only scene). */
-export function evaluateQuestions(questions: Question[], scenes: Scene[], mode: 'symbolic' | 'soft') {
+/** Evaluates CLEVR questions on their scenes (by image_index, else the only scene); cached per file. */
+export function evaluateQuestions(questions: Question[], scenes: Scene[], mode: 'symbolic' | 'soft', cache = false) {
+  if (!cache) return evaluateQuestionsUncached(questions, scenes, mode);
+  let byScenes = evalCache.get(questions);
+  if (!byScenes) { byScenes = new WeakMap(); evalCache.set(questions, byScenes); }
+  // A single inline scene is a fresh array on each analysis: key by the scene object then.
+  const sceneKey = scenes.length === 1 ? scenes[0] : scenes;
+  let byMode = byScenes.get(sceneKey);
+  if (!byMode) { byMode = new Map(); byScenes.set(sceneKey, byMode); }
+  let r = byMode.get(mode);
+  if (!r) { r = evaluateQuestionsUncached(questions, scenes, mode); byMode.set(mode, r); }
+  return r;
+}
+
+function evaluateQuestionsUncached(questions: Question[], scenes: Scene[], mode: 'symbolic' | 'soft') {
   const byImage = new Map<number, Scene>();
   scenes.forEach((s, k) => byImage.set(s.imageIndex ?? k, s));
   const answers: (string | null)[] = [];
