@@ -7,8 +7,10 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { CheckStmt, LetStmt } from '../tlab/ast';
 import { analyzeDerivation, runDerivation } from './index';
+import { samplePoint } from './domains';
 import { PointEvaluator } from './evaluate';
-import { tensor } from './tensor';
+import { finiteDifference, findGrad, relativeError } from './runner';
+import { Tensor, tensor } from './tensor';
 import { parseDerivations } from './testing';
 
 const dir = path.resolve(__dirname, '../../examples/derivations');
@@ -130,4 +132,30 @@ test('bayeslime.tlab, resized to the 8-point example of bayeslime.md §6, gives 
   const phihat = ev.letValue(d.body.find((s): s is LetStmt => s.kind === 'let' && s.name.name === 'phihat')!);
   const Jhat = ev.eval(J.value, new Map([['p', phihat]])).value.data[0];
   close([Jhat / 8], [0.0560662]);
+});
+
+test('every grad(…) in the shipped checks agrees with central differences through the whole evaluator', () => {
+  let compared = 0;
+  for (const file of files) {
+    const { derivations, fileLets } = parseDerivations(fs.readFileSync(path.join(dir, file), 'utf8'));
+    for (const d of derivations) {
+      const givens = d.body.flatMap((s) => (s.kind === 'given' ? s.vars : []));
+      const point = samplePoint(givens, 11, 0);
+      for (const c of d.body.filter((s): s is CheckStmt => s.kind === 'check')) {
+        for (const side of [c.left, c.right]) {
+          const g = findGrad(side, d);
+          if (!g) continue;
+          const rec = new Map<string, Tensor>();
+          const ev = new PointEvaluator(d, fileLets, point, rec);
+          ev.eval(side, new Map());
+          const autodiff = rec.get(`${g.span.start}:${g.span.end}`)!;
+          const fd = finiteDifference(d, fileLets, point, g, 5000)!;
+          const err = relativeError(autodiff, fd, 0);
+          assert.ok(err < 1e-6, `${file} ${d.name.name}: autodiff vs central differences ${err}`);
+          compared++;
+        }
+      }
+    }
+  }
+  assert.ok(compared >= 15, `only ${compared} gradients compared`);
 });

@@ -104,7 +104,7 @@ function magnitude(roots: Node[]): number {
 const isGrad = (e: Expr) => e.kind === 'call' && e.callee.kind === 'name' && e.callee.name === 'grad';
 
 /** The first grad(…) call in an expression, following names of the derivation's lets (not function bodies). */
-function findGrad(e: Expr, decl: DerivationDecl, seen = new Set<string>()): Extract<Expr, { kind: 'call' }> | undefined {
+export function findGrad(e: Expr, decl: DerivationDecl, seen = new Set<string>()): Extract<Expr, { kind: 'call' }> | undefined {
   switch (e.kind) {
     case 'call':
       if (isGrad(e)) return e as Extract<Expr, { kind: 'call' }>;
@@ -287,7 +287,7 @@ function runCheck(decl: DerivationDecl, fileLets: LetStmt[], givens: GivenVar[],
  * Central differences of S in X for a side grad(S, X), at one point: an independent estimate of the
  * gradient that needs no autodiff. Skipped for large X (2·size evaluations) or on any failure.
  */
-function finiteDifference(decl: DerivationDecl, fileLets: LetStmt[], point: Map<string, Tensor>,
+export function finiteDifference(decl: DerivationDecl, fileLets: LetStmt[], point: Map<string, Tensor>,
   gradExpr: Extract<Expr, { kind: 'call' }>, timeoutMs: number): Tensor | undefined {
   const target = gradExpr.args[1].value;
   if (target.kind !== 'name') return undefined;
