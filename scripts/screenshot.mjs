@@ -1,7 +1,8 @@
 // Checks `npm start`'s browser route end to end and takes the README screenshot: runs
 // `node scripts/start.mjs --browser`, loads the printed URL in headless Chromium, opens
 // examples/demo.tlab, verifies that the editor shows several token colours (the TextMate grammar) and
-// the Theory Lab status bar item (the extension is active), and saves test/screenshots/demo-tlab.png.
+// the Theory Lab status bar item (the extension is active), hovers the solver id (SCREENSHOT_HOVER=word
+// for another word) and saves test/screenshots/demo-tlab.png.
 //   node scripts/screenshot.mjs [FILE-IN-EXAMPLES] [OUT.png]
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
@@ -9,6 +10,7 @@ import path from 'node:path';
 import { chromiumArgs, chromiumPath, root } from './code-server.mjs';
 
 const file = process.argv[2] ?? 'demo.tlab';
+const hoverWord = process.env.SCREENSHOT_HOVER ?? (file === 'demo.tlab' ? 'quadratic' : '');
 const out = path.resolve(process.argv[3] ?? path.join(root, 'test', 'screenshots', `${path.basename(file).replace('.', '-')}.png`));
 const chromium = chromiumPath();
 if (!chromium) { console.error('screenshot: no Chromium (install with: sudo bash scripts/setup-system.sh)'); process.exit(2); }
@@ -43,15 +45,32 @@ try {
   await row.waitFor({ timeout: 60_000 });
   await row.click();
   await page.waitForSelector('.editor-instance .view-lines', { timeout: 30_000 });
-  // The extension activates on the language; the status bar item appears once the client runs.
-  const statusOk = await page.waitForSelector('.statusbar-item:has-text("Theory Lab")', { timeout: 60_000 }).then(() => true, () => false);
+  // The extension activates on the language; "Theory Lab: cpu" (or webgpu:…) appears once the server
+  // has reported its status.
+  const statusOk = await page.waitForFunction(() => [...document.querySelectorAll('.statusbar-item')]
+    .some((e) => /Theory Lab: (cpu|webgpu)/.test(e.textContent ?? '')), null, { timeout: 90_000 }).then(() => true, () => false);
   await page.waitForTimeout(3000);
   const colours = await page.$$eval('.editor-instance .view-lines span[class^="mtk"]', (els) => [...new Set(els.map((e) => getComputedStyle(e).color))]);
   const languageLabel = await page.$eval('.statusbar-item[id="status.editor.mode"]', (e) => e.textContent?.trim() ?? '').catch(() => '?');
   fs.mkdirSync(path.dirname(out), { recursive: true });
   await page.screenshot({ path: out });
+  // Then hover a word (default for demo.tlab: the solver id) for a second picture, <name>-hover.png,
+  // that shows the language server answering.
+  let hover = '';
+  if (hoverWord) {
+    const word = page.locator(`.editor-instance .view-lines span:text-is("${hoverWord}")`).first();
+    if (await word.count()) {
+      await word.hover();
+      const content = page.locator('.monaco-hover-content').filter({ hasText: /\S/ }).first();
+      hover = await content.waitFor({ timeout: 20_000 }).then(() => content.textContent()).then((t) => t?.trim().slice(0, 120) ?? '', () => '');
+      await page.waitForTimeout(1000); // the hover fades in
+      await page.screenshot({ path: out.replace(/\.png$/, '-hover.png') });
+    }
+  }
+
   const status = await page.$$eval('.statusbar-item', (els) => els.map((e) => e.textContent?.trim()).filter((t) => t && t.includes('Theory Lab')));
   console.log(`screenshot: ${out}`);
+  console.log(`screenshot: hover on ${JSON.stringify(hoverWord)}: ${JSON.stringify(hover)}`);
   console.log(`screenshot: language mode "${languageLabel}", ${colours.length} distinct token colours, status bar: ${JSON.stringify(status)}`);
   const ok = statusOk && colours.length >= 4 && /theory lab/i.test(languageLabel);
   console.log(ok ? 'screenshot: OK — highlighted, extension active' : 'screenshot: FAILED — see the values above');
