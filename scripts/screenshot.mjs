@@ -72,8 +72,8 @@ try {
   console.log(`screenshot: ${out}`);
   console.log(`screenshot: hover on ${JSON.stringify(hoverWord)}: ${JSON.stringify(hover)}`);
   console.log(`screenshot: language mode "${languageLabel}", ${colours.length} distinct token colours, status bar: ${JSON.stringify(status)}`);
-  const ok = statusOk && colours.length >= 4 && /theory lab/i.test(languageLabel);
-  console.log(ok ? 'screenshot: OK — highlighted, extension active' : 'screenshot: FAILED — see the values above');
+  const ok = statusOk && colours.length >= 4 && /theory lab/i.test(languageLabel) && (!hoverWord || hover.length > 0);
+  console.log(ok ? 'screenshot: OK — highlighted, extension active, hover answered' : 'screenshot: FAILED — see the values above');
   await done(ok ? 0 : 1);
 } catch (e) {
   console.error(`screenshot: FAILED — ${e?.stack ?? e}`);
