@@ -153,11 +153,15 @@ class WasmKernel {
     if (!accumulate) C.fill(0);
     else if (np === n) { C.set(c.subarray(0, m * n)); C.fill(0, m * n); }
     else { C.fill(0); for (let i = 0; i < m; i++) C.set(c.subarray(i * n, i * n + n), i * np); }
-    // k blocks of 256 keep the active panel of B (256 × np) in L2 while every row tile streams past
-    const KB = 256;
+    // Blocks of 256 (k) × 128 float32 / 64 float64 columns (n) keep the active panel of B (128 KiB)
+    // in L2 while every row tile of A streams past it.
+    const KB = 256, NB = this.f64 ? 64 : 128;
     for (let p0 = 0; p0 < k; p0 += KB) {
       const kb = Math.min(KB, k - p0);
-      this.fn(mp, np, kb, aOff + p0 * ES, k * ES, bOff + p0 * np * ES, np * ES, cOff, np * ES);
+      for (let j0 = 0; j0 < np; j0 += NB) {
+        const nb = Math.min(NB, np - j0);
+        this.fn(mp, nb, kb, aOff + p0 * ES, k * ES, bOff + (p0 * np + j0) * ES, np * ES, cOff + j0 * ES, np * ES);
+      }
     }
     if (np === n) c.set(C.subarray(0, m * n));
     else for (let i = 0; i < m; i++) c.set(C.subarray(i * np, i * np + n), i * n);
