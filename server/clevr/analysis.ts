@@ -221,7 +221,16 @@ export function analyse(text: string, read: FileReader, opts: AnalyseOptions = {
     if (prog) {
       if (!prog.ok || !prog.decl.body) return;
       const expected = s.expect ? normaliseAnswer(s.expect.text) : undefined;
-      if (s.expect && expected !== undefined) checkAnswerWord(s.expect.text, s.expect.span);
+      if (s.expect && expected !== undefined) {
+        checkAnswerWord(s.expect.text, s.expect.span);
+        const t = prog.type;
+        const kind = expected === 'yes' || expected === 'no' ? 'Bool' : /^\d+$/.test(expected) ? 'Integer' : canonicalConcept(expected) ? 'Concept' : undefined;
+        if (t && t.kind === 'base' && kind && t.type !== kind) {
+          diagnostics.push({ span: s.expect.span, severity: 'warning', message: `'${name}' returns ${t.type}${t.attr ? `[${t.attr}]` : ''}; '${s.expect.text}' is ${kind === 'Bool' ? 'a yes/no answer' : kind === 'Integer' ? 'a count' : 'an attribute value'}` });
+        } else if (t && t.kind === 'base' && t.attr && kind === 'Concept' && attributeOf(canonicalConcept(expected)!) !== t.attr) {
+          diagnostics.push({ span: s.expect.span, severity: 'warning', message: `'${name}' returns a ${t.attr}; '${s.expect.text}' is a ${attributeOf(canonicalConcept(expected)!)}` });
+        }
+      }
       let allPass = true;
       for (const scene of scenes) {
         const symTrace = new Map<Expr, Val<SymValue>>();

@@ -80,6 +80,9 @@ test('checkClevrFile / runClevrFile: 1-based diagnostics and exit codes 0 / 1 / 
   assert.ok(w.column >= 1 && w.endLine >= w.line);
   const ok = await runClevrFile(spec, { json: true });
   assert.equal(ok.exitCode, 0, ok.text);
+  const tour = await runClevrFile(path.join(EXAMPLES, 'tour.clevr'), { json: true });
+  assert.equal(tour.exitCode, 0, tour.text);
+  assert.equal(checkClevrFile(path.join(EXAMPLES, 'tour.clevr')).diagnostics.filter((d) => d.severity !== 'info').length, 0);
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'clevr-cli-'));
   const failing = path.join(dir, 'f.clevr');
   fs.writeFileSync(failing, 'scene s {\n  object a: large red metal cube at (0, 0)\n}\nprogram p = count(scene())\neval p on s expect 2\n');

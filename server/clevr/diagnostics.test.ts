@@ -49,6 +49,9 @@ test('synonyms in scenes; eval runtime errors and expect mismatches are diagnost
   assert.equal(at(text, mismatch!), '2');
   assert.ok(d.some((x) => x.message.startsWith("unknown scene 'nowhere'")));
   assert.equal(a.evals[2].passed, true);
+  const typed = msgs(`${SCENE}program n = count(scene())\neval n on s expect red\nprogram c = query_color(unique(filter(scene(), cube)))\neval c on s expect sphere\n`);
+  assert.ok(typed.some((x) => x.severity === 'warning' && x.message.includes("'n' returns Integer")), JSON.stringify(typed));
+  assert.ok(typed.some((x) => x.severity === 'warning' && x.message.includes("'c' returns a color")));
 });
 
 test('missing files and malformed JSON are reported with the JSON path', () => {
