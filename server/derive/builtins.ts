@@ -9,9 +9,6 @@ export const BUILTIN_NAMES = new Set<string>([
   'sum', 'mean', 'max', 'min', 'logsumexp', 'softmax', 'outer', 'diag', 'eye', 'ones', 'inv', 'det', 'logdet', 'trace', 'grad',
 ]);
 
-/** Built-ins that act entry by entry, so a user function made only of them has an elementwise f'. */
-export const ELEMENTWISE_CALLS = new Set<string>([...ELEMENTWISE_UNARY, 'max2', 'min2']);
-
 export const SIGNATURES: Record<string, string> = {
   exp: 'exp(X) — elementwise', log: 'log(X) — elementwise natural log', tanh: 'tanh(X) — elementwise',
   sigmoid: 'sigmoid(X) — elementwise 1/(1+e^-x)', relu: 'relu(X) — elementwise max(x, 0)',

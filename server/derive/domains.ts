@@ -4,6 +4,7 @@ import type { DomainName, GivenVar } from '../tlab/ast';
 import { Rng } from '../numeric/rng';
 import { givenShape } from './shapes';
 import { Tensor, tensor } from './tensor';
+import { tick } from './runtime';
 
 /**
  * - real: independent N(0, 1) entries;
@@ -16,6 +17,8 @@ import { Tensor, tensor } from './tensor';
 export function sampleDomain(domain: DomainName, shape: number[], rng: Rng): Tensor {
   const t = tensor(shape);
   const d = t.data;
+  // Drawing counts against the check's time limit like any op (an spd draw is a matrix product).
+  tick(domain === 'spd' ? shape[0] ** 3 : d.length);
   switch (domain) {
     case 'real':
       for (let i = 0; i < d.length; i++) d[i] = rng.normal();

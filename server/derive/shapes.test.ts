@@ -65,6 +65,13 @@ test('user functions: arity, f\' rules, problems inside a file-level body shown 
   assert.deepEqual(diags("let g(a) = sigmoid(a) * 2 + a^3\nlet k(a) = g'(a)\ncheck k'(u) == u"), []);
 });
 
+test('givens larger than a derivation check needs are rejected', () => {
+  const text = 'derivation big {\n  given M: matrix(1000, 1000)\n  check M == M\n}';
+  const { derivations, fileLets } = parseDerivations(text);
+  assert.deepEqual(analyzeDerivation(derivations[0], fileLets).map((d) => d.message),
+    ['`M`: (1000×1000) is too large for a derivation check (at most 250000 entries)']);
+});
+
 test('declarations: duplicates, use before definition, self-reference', () => {
   assert.match(diags('let w = u\nlet w = u\ncheck w == u')[0][1], /`w` is already defined/);
   assert.match(diags('check w == u\nlet w = u')[0][1], /`w` is used before it is defined/);

@@ -30,6 +30,8 @@ export interface Analysis {
 export const DEFAULT_TOLERANCE = 1e-6;
 export const DEFAULT_POINTS = 10;
 export const MAX_POINTS = 10000;
+/** Derivation checks are about small random instances; a bigger given is almost surely a typo. */
+export const MAX_ENTRIES = 250000;
 
 export function givenShape(v: GivenVar): Shape {
   const s = v.shape;
@@ -108,6 +110,7 @@ export class ShapeChecker {
   private checkGiven(v: GivenVar): void {
     const shape = givenShape(v);
     if (shape.some((d) => !Number.isInteger(d) || d < 1)) this.error(v.span, `\`${v.name.name}\`: sizes must be positive integers`);
+    else if (shape.reduce((a, b) => a * b, 1) > MAX_ENTRIES) this.error(v.span, `\`${v.name.name}\`: ${shapeText(shape)} is too large for a derivation check (at most ${MAX_ENTRIES} entries)`);
     if (v.domain === 'spd' && !(shape.length === 2 && shape[0] === shape[1])) {
       this.error(v.span, `\`${v.name.name}\`: spd needs a square matrix, not ${shapeText(shape)}`);
     }
