@@ -182,3 +182,26 @@ test('bad input gives SolverInputError with the parameter name', async () => {
   await assert.rejects(runner.solve({ solver: 'bayeslime.explain', params: { cred_width: 0 } }), /range/);
   await assert.rejects(runner.solve({ solver: 'bayeslime.explain', params: { kernel: 'shapp' } }), /did you mean 'shap'/);
 });
+
+test('a CSV black box: logistic regression trained on the file, a row explained against the column means', async () => {
+  const { trainedLogisticBox } = await import('./blackbox');
+  // the trainer recovers a known logistic model from 3,000 samples
+  const rng = new Rng(8);
+  const n = 3000, d = 3, w = [1.5, -1, 0];
+  const X = rng.normals(n * d), labels = new Float64Array(n);
+  const prob = (x: ArrayLike<number>) => 1 / (1 + Math.exp(-(0.3 + w[0] * x[0] + w[1] * x[1] + w[2] * x[2])));
+  for (let i = 0; i < n; i++) labels[i] = rng.uniform() < prob(X.subarray(i * d, (i + 1) * d)) ? 1 : 0;
+  const box = trainedLogisticBox(X, labels, n, d);
+  let err = 0;
+  for (let i = 0; i < 200; i++) { const x = rng.normals(d); err += Math.abs(box(x) - prob(x)) / 200; }
+  assert.ok(err < 0.03, `mean |p̂ − p| ${err}`);
+
+  const runner = new InProcessRunner();
+  const o = (await runner.solve({ solver: 'bayeslime.explain', params: { data: 'examples/data/bayeslime_tabular.csv', row: 3, sampling: 'uniform' } })).outputs;
+  assert.equal((o.phi as number[]).length, 5);
+  assert.equal(o.n_used, 1000);
+  await assert.rejects(runner.solve({ solver: 'bayeslime.explain', params: { data: 'examples/data/bayeslime_tabular.csv', row: 5000 } }),
+    (e: unknown) => e instanceof SolverInputError && e.param === 'row');
+  await assert.rejects(runner.solve({ solver: 'bayeslime.explain', params: { data: '../outside.csv' } }),
+    (e: unknown) => e instanceof SolverInputError && e.param === 'data');
+});

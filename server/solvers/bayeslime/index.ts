@@ -4,7 +4,9 @@
 import { Rng } from '../../numeric/rng';
 import { ParamIssue, SolverDef, SolverInputError, Value } from '../registry';
 import { fitBlr, halfWidthsMc, ptgHalfWidth, refinedHalfWidthPredictor } from './blr';
-import { BlackBox, exprBox, forestBox, logisticBox, queryPerturbations } from './blackbox';
+import * as fs from 'node:fs';
+import { resolveDataPath } from '../influence/data';
+import { BlackBox, exprBox, forestBox, logisticBox, parseTable, queryPerturbations, trainedLogisticBox } from './blackbox';
 import { KernelName } from './kernels';
 import {
   Explainer, featureHalfWidths, meanPredictiveScale, median, PtgRule, ptgFor, SamplingResult,
@@ -52,7 +54,10 @@ const explain: SolverDef = {
     { name: 'black_box', kind: 'enum', values: ['logistic', 'forest', 'expr'], default: 'logistic',
       doc: 'logistic: σ(wᵀx/√d + c) with seeded w; forest: mean of 20 random depth-3 axis-aligned trees (a step function); expr: the expression `expr` of the features x1..xd' },
     { name: 'expr', kind: 'string', default: '', doc: 'black box as an expression of x1..xd (with black_box = expr), e.g. "sigmoid(2*x1 - x3) + 0.2*(x2 > 0)"' },
-    { name: 'd', kind: 'integer', default: 8, min: 1, max: 200, doc: 'number of features' },
+    { name: 'd', kind: 'integer', default: 8, min: 1, max: 200, doc: 'number of features (a CSV sets it from its columns)' },
+    { name: 'data', kind: 'string', default: 'synthetic',
+      doc: "'synthetic', or a workspace-relative CSV (features, then a 0/1 label): black_box = logistic is then a logistic regression trained on it, the instance is row `row` and the background the column means" },
+    { name: 'row', kind: 'integer', default: 0, min: 0, doc: 'row of the CSV to explain (when `instance` is not given)' },
     { name: 'model_seed', kind: 'integer', default: 0, min: 0, max: 2147483647, doc: 'seed of the built-in black box and of the default instance (the run seed only drives the perturbations)' },
     { name: 'instance', kind: 'vector', optional: true, doc: 'the explained input (length d); default: a seeded N(0, I) draw' },
     { name: 'background', kind: 'vector', optional: true, doc: 'values that replace "off" features (length d); default 0 (the data mean)' },
@@ -110,11 +115,27 @@ const explain: SolverDef = {
     return issues;
   },
   async run(p, ctx) {
-    const dAll = p.d as number;
+    let dAll = p.d as number;
     const modelRng = Rng.derive(p.model_seed as number, 11);
-    const box = makeBlackBox(p, dAll, modelRng);
-    const instance = vectorParam(p, 'instance', dAll) ?? modelRng.normals(dAll);
-    const background = vectorParam(p, 'background', dAll) ?? new Float64Array(dAll);
+    let box: BlackBox, defaultInstance: Float64Array, defaultBackground: Float64Array;
+    if (p.data !== 'synthetic') {
+      const root = (ctx as unknown as { workspaceRoot?: string }).workspaceRoot || process.cwd();
+      const table = parseTable(fs.readFileSync(resolveDataPath(p.data as string, root), 'utf8'));
+      dAll = table.d;
+      const r = p.row as number;
+      if (r >= table.n) throw new SolverInputError(`row ${r} does not exist: the CSV has ${table.n} data rows`, 'row');
+      if (p.black_box === 'forest') throw new SolverInputError('a CSV trains black_box = logistic (or use expr); forest is synthetic only', 'black_box');
+      box = p.black_box === 'expr' ? exprBox(p.expr as string, dAll) : trainedLogisticBox(table.X, table.labels, table.n, dAll);
+      defaultInstance = table.X.slice(r * dAll, (r + 1) * dAll);
+      defaultBackground = new Float64Array(dAll);
+      for (let i = 0; i < table.n; i++) for (let j = 0; j < dAll; j++) defaultBackground[j] += table.X[i * dAll + j] / table.n;
+    } else {
+      box = makeBlackBox(p, dAll, modelRng);
+      defaultInstance = modelRng.normals(dAll);
+      defaultBackground = new Float64Array(dAll);
+    }
+    const instance = vectorParam(p, 'instance', dAll) ?? defaultInstance;
+    const background = vectorParam(p, 'background', dAll) ?? defaultBackground;
     const kernel = p.kernel as KernelName;
     const level = p.level as number;
     const rng = Rng.derive(ctx.seed, 1);
