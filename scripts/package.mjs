@@ -15,9 +15,11 @@ const run = (cmd, args) => {
 fs.rmSync(out, { force: true });
 // vsce runs the `vscode:prepublish` script (the production build) itself.
 // --dependencies: vsce collects node_modules of the production dependencies, and .vscodeignore
-// keeps only webgpu's files; --skip-license: the license is declared in package.json.
+// keeps only webgpu's files; --skip-license: the license is declared in package.json;
+// --no-rewrite-relative-links: the README's links and screenshots stay relative to the extension folder
+// (the screenshots are packed), since the repository URL is a placeholder.
 run(process.execPath, [path.join(root, 'node_modules', '@vscode', 'vsce', 'vsce'), 'package', '--dependencies',
-  '--skip-license', '--allow-missing-repository', '--out', out]);
+  '--skip-license', '--allow-missing-repository', '--no-rewrite-relative-links', '--out', out]);
 
 // A .vsix is a zip: list it with unzip when present, else with python3's zipfile.
 const list = spawnSync('python3', ['-c', 'import sys, zipfile; [print(i.filename, i.file_size) for i in zipfile.ZipFile(sys.argv[1]).infolist()]', out], { encoding: 'utf8' });
