@@ -37,7 +37,11 @@ export interface ENode {
   entry?: LexEntry;
 }
 
-export interface E2Options { merge: boolean; maxNodesPerCell?: number }
+export interface E2Options {
+  /** true: CKY-E2 merges; 'viterbi': keep the highest-weight node per key (exact best derivation); false: no merging. */
+  merge: boolean | 'viterbi';
+  maxNodesPerCell?: number;
+}
 
 export interface E2Chart {
   cells: ENode[][][];
@@ -150,6 +154,7 @@ export function ckyE2(tokens: Token[], scene: Scene, opts: E2Options): E2Chart {
       const W = K.logsumexp(ws);
       const best = g.reduce((x, y) => (y.logw > x.logw ? y : x));
       const mergedCount = g.reduce((s, x) => s + x.merged, 0);
+      if (opts.merge === 'viterbi') { out.push({ ...best, merged: mergedCount }); continue; }
       if (key.startsWith('v|')) {
         let val: Val<SoftValue> | undefined = best.val;
         if (best.val) {

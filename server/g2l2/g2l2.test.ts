@@ -143,3 +143,16 @@ test('merging keeps the chart small on long ambiguous sentences', () => {
   console.log(`# ${rows.join('\n# ')}`);
   assert.ok(last.without > 2000 && last.with < 100, JSON.stringify(last));
 });
+
+test('when the enumeration is capped, the Viterbi chart still gives the exact best derivation', () => {
+  const adjectives = ['red', 'blue', 'large', 'small', 'metal', 'rubber', 'gray', 'cyan'];
+  const body = ['"how many" : S/N := \\x. count(x)', '"things" : N := scene()',
+    ...adjectives.flatMap((w) => [`"${w}" : N/N := \\x. filter(x, ${w}) weight 1`, `"${w}" : N/N := \\x. x weight 2`])].join('\n');
+  const { lex, scene } = lexicon(body);
+  const r = parseSentence(`how many ${adjectives.join(' ')} things`, lex, scene, { maxPerCell: 20 });
+  assert.equal(r.truncated, true);
+  // Best: every adjective takes its identity entry (p = 2/3 each).
+  assert.equal(r.derivations[0].program, 'count(scene())');
+  assert.ok(Math.abs(r.derivations[0].logWeight - adjectives.length * Math.log(2 / 3)) < 1e-9);
+  assert.equal(r.best, '4');
+});

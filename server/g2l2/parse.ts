@@ -52,6 +52,14 @@ export function parseSentence(sentence: string, lex: Lexicon, scene: Scene, opts
   const n = tokens.length;
   const ex = exhaustiveChart(tokens, opts.maxPerCell ?? 4000, { deadline: Date.now() + (opts.timeBudgetMs ?? 2000) });
   const parses = fullParses(ex, n);
+  if (ex.truncated) {
+    // The enumeration stopped early: the Viterbi chart still finds the exact best derivation.
+    const vit = ckyE2(tokens, scene, { merge: 'viterbi' });
+    const best = e2Roots(vit, n).filter((r) => r.term).sort((x, y) => y.logw - x.logw)[0];
+    if (best && !parses.some((p) => exprToString(p.term!) === exprToString(best.term!) && Math.abs(p.logw - best.logw) < 1e-12)) {
+      parses.unshift(toDNode(best));
+    }
+  }
   const derivations: Derivation[] = parses.map((d) => {
     const term = d.term!;
     let answer: string | null = null, error: string | undefined;
@@ -96,6 +104,11 @@ export function parseSentence(sentence: string, lex: Lexicon, scene: Scene, opts
     stats: { cells: (n * (n + 1)) / 2, nodesWithoutMerging: counted.total, nodesWithMerging: e2.nodesWithMerging },
     e2, unknownWords, largestSpans, diagnostics,
   };
+}
+
+/** A CKY-E2 node's representative derivation as an exhaustive-CKY node (for trees and programs). */
+function toDNode(x: ENode): DNode {
+  return { cat: x.cat, conj: x.conj, lexical: x.lexical, term: x.term, logw: x.logw, rule: x.rule, children: x.children.map(toDNode), entry: x.entry, token: x.token };
 }
 
 /** The chart view's data (see chart.ts). */
