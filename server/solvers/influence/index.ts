@@ -102,7 +102,7 @@ export function prepare(p: Record<string, Value>, ctx: SolverContext, jacobianPo
     test = takeRows(all, p.N as number, (p.N as number) + nTest, dOut);
   }
   const P = parameterCount(spec, train.d);
-  if (P * train.n * dOut > 2e8) throw new SolverInputError(`the Jacobian would have ${P}×${train.n * dOut} entries (limit 2e8): reduce N, d_out or width`, 'width');
+  if (P * train.n * dOut > 5e7) throw new SolverInputError(`the Jacobian would have ${P}×${train.n * dOut} entries (limit 5e7, 400 MB): reduce N, d_out or width`, 'width');
   const nonlinear = model === 'mlp';
   const prob = buildProblem(nonlinear ? { ...spec, model: 'mlp_linearized' } : spec, train, test, loss, p.lambda as number, Rng.derive(ctx.seed, 2));
   const forget = chooseForget(train.n, p.forget as number[] | undefined, p.forget_fraction as number, train.classes, Rng.derive(ctx.seed, 3));
@@ -235,6 +235,7 @@ const primal: SolverDef = {
     const pr = prepare(p, ctx, 'trained');
     ctx.progress(0.3, 'trained θ*');
     const method = resolveMethod(p, pr.prob.P);
+    if (method === 'direct' && pr.prob.P > 8000) throw new SolverInputError(`a direct solve would factorise a ${pr.prob.P}×${pr.prob.P} Hessian: use method = cg (or auto)`, 'method');
     const t0 = performance.now();
     const step = primalStep(pr.prob, pr.theta, pr.forget, pr.retain, { method, tol: p.tol as number, maxIter: p.max_iter as number, checkCancelled: ctx.checkCancelled });
     const eff = primalEffects(pr.prob, pr.theta, step.dtheta);
@@ -280,6 +281,8 @@ const dual: SolverDef = {
     let method = resolveMethod(p, pr.retain.length * pr.prob.dOut);
     if (p.kernel === 'matrix_free') method = 'cg';
     if (p.method === 'auto' && p.system === 'd7' && pr.prob.loss.name !== 'rls') method = 'direct';
+    const m = pr.prob.N * pr.prob.dOut;
+    if (p.kernel === 'materialized' && m > 8000) throw new SolverInputError(`the Gram matrix would be ${m}×${m}: use kernel = matrix_free`, 'kernel');
     const t0 = performance.now();
     let gram: { K: Dense; Kt: Dense } | undefined;
     // On a WebGPU backend the Gram matrices (the O(N² d_out² P) part) are built on the device, in float32.
