@@ -108,6 +108,9 @@ const explain: SolverDef = {
     const issues: ParamIssue[] = [];
     if (p.black_box === 'expr' && (p.expr as string).trim() === '') issues.push({ param: 'expr', message: 'black_box = expr needs an expression of x1..xd in `expr`' });
     if (p.black_box !== 'expr' && (p.expr as string).trim() !== '') issues.push({ param: 'expr', severity: 'warning', message: '`expr` is ignored unless black_box = expr' });
+    const budget = p.sampling === 'uniform' ? (p.n_samples as number) : (p.max_n_samples as number);
+    if (budget * (p.d as number) > 2e7) issues.push({ param: p.sampling === 'uniform' ? 'n_samples' : 'max_n_samples', message: `${budget} perturbations of ${p.d} features exceed the 2e7-entry limit` });
+    if (p.sampling === 'focused' && (p.pool as number) * (p.d as number) > 2e7) issues.push({ param: 'pool', message: 'the candidate pool exceeds the 2e7-entry limit' });
     if (p.sampling === 'focused' && (p.n_init as number) > (p.max_n_samples as number)) issues.push({ param: 'n_init', message: 'n_init exceeds max_n_samples' });
     if (p.kernel === 'shap' && p.sampling === 'focused' && (p.n_init as number) < Math.min(p.d as number, p.top_features as number)) {
       issues.push({ param: 'n_init', message: 'BayesSHAP focused sampling starts with the d one-hot coalitions: n_init must be at least d' });
