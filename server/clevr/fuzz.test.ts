@@ -43,7 +43,17 @@ test('mutated .clevr sources never crash analysis or editor features', () => {
     for (const d of a.diagnostics) assert.equal(typeof d.message, 'string');
     const doc = TextDocument.create(`file:///fuzz${k}.clevr`, 'clevr', 1, text);
     F.semanticTokens!(doc, ctx);
-    F.documentSymbols!(doc, ctx);
+    const contains = (o: { start: { line: number; character: number }; end: { line: number; character: number } }, i: typeof o) =>
+      (o.start.line < i.start.line || (o.start.line === i.start.line && o.start.character <= i.start.character))
+      && (i.end.line < o.end.line || (i.end.line === o.end.line && i.end.character <= o.end.character));
+    const check = (syms: ReturnType<NonNullable<typeof F.documentSymbols>>) => {
+      for (const sym of syms) {
+        assert.ok(contains(sym.range, sym.selectionRange), `selection inside range: ${JSON.stringify(sym)}`);
+        for (const c of sym.children ?? []) assert.ok(contains(sym.range, c.range));
+        check(sym.children ?? []);
+      }
+    };
+    check(F.documentSymbols!(doc, ctx));
     F.codeLenses!(doc, ctx);
     for (let h = 0; h < 5; h++) { F.hover!(doc, doc.positionAt(rng.int(text.length + 1)), ctx); F.completion!(doc, doc.positionAt(rng.int(text.length + 1)), ctx); }
   }

@@ -250,21 +250,28 @@ function symbols(doc: TextDocument, a: Analysis): lsp.DocumentSymbol[] {
   const out: lsp.DocumentSymbol[] = [];
   for (const s of a.file.statements) {
     const r = range(doc, s.span);
+    // VS Code rejects a selection range outside the symbol's range (possible after error recovery).
+    const within = (outer: Span, sel: Span): Span => (sel.start >= outer.start && sel.end <= outer.end && sel.start >= 0 ? sel : { start: outer.start, end: outer.start });
     const mk = (name: string, kind: lsp.SymbolKind, sel: Span, detail?: string, children?: lsp.DocumentSymbol[]): lsp.DocumentSymbol =>
-      ({ name: name || '(unnamed)', kind, range: r, selectionRange: range(doc, sel), detail, children });
+      ({ name: name || '(unnamed)', kind, range: r, selectionRange: range(doc, within(s.span, sel)), detail, children: children?.filter((c) => inRange(c.range, r)) });
     switch (s.kind) {
       case 'scene': out.push(mk(s.name.name, 2 /* Module */, s.name.span, `${s.objects.length} objects`,
-        s.objects.map((o) => ({ name: o.name.name || '?', kind: 19 as lsp.SymbolKind /* Object */, range: range(doc, o.span), selectionRange: range(doc, o.name.span), detail: o.words.map((w) => w.name).join(' ') })))); break;
+        s.objects.map((o) => ({ name: o.name.name || '?', kind: 19 as lsp.SymbolKind /* Object */, range: range(doc, o.span), selectionRange: range(doc, within(o.span, o.name.span)), detail: o.words.map((w) => w.name).join(' ') })))); break;
       case 'scenes': out.push(mk(s.name.name, 2, s.name.span, `scenes from ${s.path.value}`)); break;
       case 'questions': out.push(mk(s.name.name, 18 /* Array */, s.name.span, `questions from ${s.path.value}`)); break;
       case 'program': out.push(mk(s.name.name, 12 /* Function */, s.name.span, a.programs.get(s.name.name)?.type ? typeToString(a.programs.get(s.name.name)!.type!) : undefined)); break;
       case 'eval': out.push(mk(`eval ${s.target.name}`, 24 /* Event */, s.target.span, s.scene ? `on ${s.scene.name.name}` : undefined)); break;
       case 'lexicon': out.push(mk(s.name.name, 3 /* Namespace */, s.name.span, `${s.entries.length} entries`,
-        s.entries.map((e) => ({ name: e.words.value || '?', kind: 14 as lsp.SymbolKind /* Constant */, range: range(doc, e.span), selectionRange: range(doc, e.words.span), detail: e.category ? catToString(e.category) : undefined })))); break;
+        s.entries.map((e) => ({ name: e.words.value || '?', kind: 14 as lsp.SymbolKind /* Constant */, range: range(doc, e.span), selectionRange: range(doc, within(e.span, e.words.span)), detail: e.category ? catToString(e.category) : undefined })))); break;
       case 'sentence': out.push(mk(`sentence "${s.text.value}"`, 15 /* String */, s.text.span, s.lexicon ? `using ${s.lexicon.name}` : undefined)); break;
     }
   }
   return out;
+}
+
+function inRange(inner: lsp.Range, outer: lsp.Range): boolean {
+  const le = (a: lsp.Position, b: lsp.Position) => a.line < b.line || (a.line === b.line && a.character <= b.character);
+  return le(outer.start, inner.start) && le(inner.end, outer.end);
 }
 
 function occurrenceAt(a: Analysis, off: number) {
