@@ -35,6 +35,6 @@ echo '```'
 echo
 
 # Benchmarks: the CPU columns are measured too (same run), the WebGPU rows use the hardware adapter.
-BENCH_SIZES=256,512,1024,2048 timeout 120 node --import tsx bench/engine-matmul.bench.ts 2>"$OUTDIR/matmul.err" | tee "$OUTDIR/matmul.md"
+BENCH_SIZES=${BENCH_SIZES:-256,512,1024,2048} timeout 150 node --import tsx bench/engine-matmul.bench.ts 2>"$OUTDIR/matmul.err" | tee "$OUTDIR/matmul.md"
 echo
 timeout 90 node --import tsx bench/engine-adam.bench.ts 2>"$OUTDIR/adam.err" | tee "$OUTDIR/adam.md"

@@ -84,3 +84,25 @@ test('PCN step equals pcn.md Eq. 3 written as loops (2 layers, tanh)', async () 
   const e = await net.energy();
   assert.ok(Number.isFinite(e) && e > 0);
 });
+
+test('the wasm-resident student (odd sizes: d and p not multiples of 8) follows the JS reference step for step', async () => {
+  const { WasmMlpStudent } = await import('./wasmStudent');
+  const { newWasmKernel32 } = await import('./wasmGemm');
+  const rng = new Rng(8);
+  const d = 13, p = 6, n = 50, rows = 17;
+  const x = randn(rng, n * d), y = randn(rng, n), xt = randn(rng, 30 * d), yt = randn(rng, 30);
+  const w = randn(rng, p * d, 0.3), v = randn(rng, p, 0.5);
+  const ref = new CpuMlpStudent({ d, p, maxRows: rows, lr: 0.01 });
+  const fast = new WasmMlpStudent(newWasmKernel32()!, { d, p, maxRows: rows, lr: 0.01 });
+  for (const s of [ref, fast]) { s.setData(x, y, n); s.setWeights(w, v); }
+  for (let step = 0; step < 4; step++) {
+    for (const s of [ref, fast]) s.step(step * 11, rows);
+    assert.ok(Math.abs((await fast.lastLoss()) - (await ref.lastLoss())) < 1e-5 * (await ref.lastLoss()));
+  }
+  for (const s of [ref, fast]) s.renormalizeRows();
+  const [a, b] = [await ref.weights(), await fast.weights()];
+  for (let i = 0; i < a.w.length; i++) assert.ok(Math.abs(a.w[i] - b.w[i]) < 1e-5, `w[${i}]`);
+  for (let i = 0; i < a.v.length; i++) assert.ok(Math.abs(a.v[i] - b.v[i]) < 1e-5);
+  const [ea, eb] = [await ref.evaluate(xt, yt, 30), await fast.evaluate(xt, yt, 30)];
+  assert.ok(Math.abs(ea - eb) < 1e-5 * ea);
+});

@@ -2,6 +2,8 @@
 // matmuls go through the WebAssembly SIMD kernel). Also the reference the GPU backend is tested against.
 import type { BackendInfo } from '../../solvers/registry';
 import * as K from './cpu';
+import { newWasmKernel32 } from './wasmGemm';
+import { WasmMlpStudent } from './wasmStudent';
 import {
   BinaryOp, KernelApi, MlpStudent, MlpStudentConfig, PcnConfig, PcnNet, ReduceOp, sizeOf, Tensor, UnaryOp,
 } from './api';
@@ -42,7 +44,11 @@ export class CpuKernels implements KernelApi {
   softmaxRows(x: Tensor, out: Tensor): void { K.softmaxRows(t(x), x.size / cols(x), cols(x), t(out)); }
   batchedMatvec(o: Tensor, r: Tensor, out: Tensor): void { K.batchedMatvec(t(o), t(r), o.size / cols(o), cols(o), t(out)); }
 
-  mlpStudent(cfg: MlpStudentConfig): MlpStudent { return new CpuMlpStudent(cfg); }
+  /** The wasm-resident student when WebAssembly SIMD is available (each with its own memory), else the JS one. */
+  mlpStudent(cfg: MlpStudentConfig): MlpStudent {
+    const k = newWasmKernel32();
+    return k ? new WasmMlpStudent(k, cfg) : new CpuMlpStudent(cfg);
+  }
   pcn(cfg: PcnConfig): PcnNet { return new CpuPcn(cfg); }
   async sync(): Promise<void> { /* synchronous backend */ }
   dispose(): void { /* nothing held */ }

@@ -33,8 +33,8 @@ const op = {
   simd: (code: number, ...imm: number[]) => [0xfd, ...uleb(code), ...imm],
 };
 
-/** Builds the module for f32 (4 lanes) or f64 (2 lanes). */
-function buildModule(f64: boolean): Uint8Array<ArrayBuffer> {
+/** The body of gemm (A row-major m×k) or, with `transA`, of gemmTA (A stored k×m). */
+function buildBody(f64: boolean, transA: boolean): number[] {
   const ES = f64 ? 8 : 4;
   const LANES = 16 / ES;
   const scalarLoad = (offset: number) => [f64 ? 0x2b : 0x2a, f64 ? 3 : 2, ...uleb(offset)];
@@ -42,6 +42,7 @@ function buildModule(f64: boolean): Uint8Array<ArrayBuffer> {
   const vstore = (offset: number) => op.simd(0x0b, 4, ...uleb(offset));
   const splat = op.simd(f64 ? 0x14 : 0x13);
   const vadd = op.simd(f64 ? 0xf0 : 0xe4);
+  const extractLane = (lane: number) => op.simd(f64 ? 0x21 : 0x1f, lane);
   const vmul = op.simd(f64 ? 0xf2 : 0xe6);
 
   // params: m n k a lda b ldb c ldc   (pointers and strides in bytes)
@@ -72,7 +73,9 @@ function buildModule(f64: boolean): Uint8Array<ArrayBuffer> {
     body.push(...op.get(cRow[r]), ...vload(16), ...op.set(ACC[2 * r + 1]));
   }
   body.push(
-    ...op.get(A), ...op.get(I), ...op.get(LDA), ...op.mul, ...op.add, ...op.set(AP),
+    ...(transA
+      ? [...op.get(A), ...op.get(I), ...op.i32(ES), ...op.mul, ...op.add, ...op.set(AP)]
+      : [...op.get(A), ...op.get(I), ...op.get(LDA), ...op.mul, ...op.add, ...op.set(AP)]),
     ...op.get(B), ...op.get(J), ...op.i32(ES), ...op.mul, ...op.add, ...op.set(BP),
     ...op.get(K), ...op.set(P),
     ...op.block, ...op.loop,
@@ -82,10 +85,15 @@ function buildModule(f64: boolean): Uint8Array<ArrayBuffer> {
   );
   const aAddr = [[AP], [AP, LDA], [AP, LDA2], [AP, LDA3]];
   for (let r = 0; r < 4; r++) {
-    const addr = aAddr[r];
-    body.push(...op.get(addr[0]));
-    if (addr.length > 1) body.push(...op.get(addr[1]), ...op.add);
-    body.push(...scalarLoad(0), ...splat, ...op.set(AV));
+    if (transA) {
+      // the 4 rows of this tile are contiguous in A's stored row p: load a vector, splat each lane
+      body.push(...op.get(AP), ...vload(16 * Math.floor(r / LANES)), ...extractLane(r % LANES), ...splat, ...op.set(AV));
+    } else {
+      const addr = aAddr[r];
+      body.push(...op.get(addr[0]));
+      if (addr.length > 1) body.push(...op.get(addr[1]), ...op.add);
+      body.push(...scalarLoad(0), ...splat, ...op.set(AV));
+    }
     for (let h = 0; h < 2; h++) {
       const acc = ACC[2 * r + h];
       body.push(...op.get(acc), ...op.get(AV), ...op.get(h ? BV1 : BV0), ...vmul, ...vadd, ...op.set(acc));
@@ -93,7 +101,7 @@ function buildModule(f64: boolean): Uint8Array<ArrayBuffer> {
   }
   body.push(
     ...op.get(BP), ...op.get(LDB), ...op.add, ...op.set(BP),
-    ...op.get(AP), ...op.i32(ES), ...op.add, ...op.set(AP),
+    ...op.get(AP), ...(transA ? op.get(LDA) : op.i32(ES)), ...op.add, ...op.set(AP),
     ...op.get(P), ...op.i32(1), ...op.sub, ...op.set(P),
     ...op.br(0), ...op.end, ...op.end,
   );
@@ -109,27 +117,36 @@ function buildModule(f64: boolean): Uint8Array<ArrayBuffer> {
     ...op.end,
   );
   const locals = vec([[...uleb(11), I32], [...uleb(11), V128]]);
-  const fnBody = [...locals, ...body];
+  return [...locals, ...body];
+}
+
+/** Builds the module for f32 (4 lanes) or f64 (2 lanes): exports gemm and gemmTA. */
+function buildModule(f64: boolean): Uint8Array<ArrayBuffer> {
+  const bodies = [buildBody(f64, false), buildBody(f64, true)];
   const bytes = [
     0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
     ...section(1, vec([[0x60, ...vec(new Array(9).fill([I32])), ...vec([])]])),
     ...section(2, vec([[...str('env'), ...str('mem'), 0x02, 0x00, ...uleb(1)]])),
-    ...section(3, vec([uleb(0)])),
-    ...section(7, vec([[...str('gemm'), 0x00, ...uleb(0)]])),
-    ...section(10, vec([[...uleb(fnBody.length), ...fnBody]])),
+    ...section(3, vec([uleb(0), uleb(0)])),
+    ...section(7, vec([[...str('gemm'), 0x00, ...uleb(0)], [...str('gemmTA'), 0x00, ...uleb(1)]])),
+    ...section(10, vec(bodies.map((b) => [...uleb(b.length), ...b]))),
   ];
   return new Uint8Array(bytes);
 }
 
 type GemmFn = (m: number, n: number, k: number, a: number, lda: number, b: number, ldb: number, c: number, ldc: number) => void;
 
-class WasmKernel {
-  private memory = new WebAssembly.Memory({ initial: 1 });
+export class WasmKernel {
+  readonly memory = new WebAssembly.Memory({ initial: 1 });
   private fn: GemmFn;
-  constructor(private readonly f64: boolean) {
+  private fnTA: GemmFn;
+  /** Bytes at the bottom of memory held by `reserve`; per-call scratch lives above. */
+  private top = 0;
+  constructor(readonly f64: boolean) {
     const mod = new WebAssembly.Module(buildModule(f64) as Uint8Array<ArrayBuffer>);
     const inst = new WebAssembly.Instance(mod, { env: { mem: this.memory } });
     this.fn = inst.exports.gemm as GemmFn;
+    this.fnTA = inst.exports.gemmTA as GemmFn;
   }
 
   private ensure(bytes: number): void {
@@ -137,11 +154,50 @@ class WasmKernel {
     if (bytes > have) this.memory.grow(Math.ceil((bytes - have) / 65536));
   }
 
+  /**
+   * Keeps `elements` zeroed elements in wasm memory for the kernel's lifetime (operands that stay
+   * resident across calls, e.g. a training set); returns the byte offset. Views of the memory must be
+   * re-taken after any later reserve or gemm, which may grow it.
+   */
+  reserve(elements: number): number {
+    const es = this.f64 ? 8 : 4;
+    const off = this.top;
+    this.top = Math.ceil((off + elements * es) / 64) * 64;
+    this.ensure(this.top);
+    new Uint8Array(this.memory.buffer, off, this.top - off).fill(0);
+    return off;
+  }
+
+  /**
+   * C = op(A)·B on operands already in wasm memory (byte offsets; strides in elements). Needs m a
+   * multiple of 4 and n a multiple of 8 (float32) / 4 (float64). With `transA`, A is stored k×m.
+   */
+  gemmResident(m: number, n: number, k: number, a: number, lda: number, b: number, ldb: number, c: number, ldc: number, transA: boolean): void {
+    const ES = this.f64 ? 8 : 4;
+    for (let i = 0; i < m; i++) new Uint8Array(this.memory.buffer, c + i * ldc * ES, n * ES).fill(0);
+    this.blocked(m, n, k, a, lda, b, ldb, c, ldc, transA);
+  }
+
+  private blocked(m: number, n: number, k: number, a: number, lda: number, b: number, ldb: number, c: number, ldc: number, transA: boolean): void {
+    // Blocks of 256 (k) × 128 float32 / 64 float64 columns (n) keep the active panel of B (128 KiB)
+    // in L2 while every row tile of A streams past it.
+    const ES = this.f64 ? 8 : 4;
+    const KB = 256, NB = this.f64 ? 64 : 128;
+    const fn = transA ? this.fnTA : this.fn;
+    for (let p0 = 0; p0 < k; p0 += KB) {
+      const kb = Math.min(KB, k - p0);
+      const aBlock = transA ? a + p0 * lda * ES : a + p0 * ES;
+      for (let j0 = 0; j0 < n; j0 += NB) {
+        fn(m, Math.min(NB, n - j0), kb, aBlock, lda * ES, b + (p0 * ldb + j0) * ES, ldb * ES, c + j0 * ES, ldc * ES);
+      }
+    }
+  }
+
   /** C = A·B (or C += A·B); all row-major, no transposes. */
   gemm(a: FArray, b: FArray, c: FArray, m: number, k: number, n: number, accumulate: boolean): void {
     const ES = this.f64 ? 8 : 4, NV = this.f64 ? 4 : 8;
     const mp = Math.ceil(m / 4) * 4, np = Math.ceil(n / NV) * NV;
-    const aOff = 0, bOff = aOff + mp * k * ES, cOff = bOff + k * np * ES;
+    const aOff = this.top, bOff = aOff + mp * k * ES, cOff = bOff + k * np * ES;
     this.ensure(cOff + mp * np * ES);
     const Ctor = this.f64 ? Float64Array : Float32Array;
     const buf = this.memory.buffer;
@@ -153,16 +209,7 @@ class WasmKernel {
     if (!accumulate) C.fill(0);
     else if (np === n) { C.set(c.subarray(0, m * n)); C.fill(0, m * n); }
     else { C.fill(0); for (let i = 0; i < m; i++) C.set(c.subarray(i * n, i * n + n), i * np); }
-    // Blocks of 256 (k) × 128 float32 / 64 float64 columns (n) keep the active panel of B (128 KiB)
-    // in L2 while every row tile of A streams past it.
-    const KB = 256, NB = this.f64 ? 64 : 128;
-    for (let p0 = 0; p0 < k; p0 += KB) {
-      const kb = Math.min(KB, k - p0);
-      for (let j0 = 0; j0 < np; j0 += NB) {
-        const nb = Math.min(NB, np - j0);
-        this.fn(mp, nb, kb, aOff + p0 * ES, k * ES, bOff + (p0 * np + j0) * ES, np * ES, cOff + j0 * ES, np * ES);
-      }
-    }
+    this.blocked(mp, np, k, aOff, k, bOff, np, cOff, np, false);
     if (np === n) c.set(C.subarray(0, m * n));
     else for (let i = 0; i < m; i++) c.set(C.subarray(i * np, i * np + n), i * n);
   }
@@ -174,6 +221,13 @@ export interface WasmGemm {
 }
 
 let instance: WasmGemm | null | undefined;
+let k32: WasmKernel | null | undefined;
+
+/** A float32 kernel of its own (own memory) for a model that keeps operands resident, or null. */
+export function newWasmKernel32(): WasmKernel | null {
+  if (k32 === null) return null;
+  try { k32 = new WasmKernel(false); return k32; } catch { k32 = null; return null; }
+}
 
 /** The shared wasm kernel, or null when this runtime lacks WebAssembly SIMD. */
 export function wasmGemm(): WasmGemm | null {
