@@ -91,6 +91,23 @@ export function defineExtensionSuite(): void {
       assert.deepEqual(errors.map((d) => d.message), []);
     });
 
+    test('Run on demo.tlab computes its plot and the plots webview draws it', async () => {
+      const demo = await openDemo();
+      const uri = demo.document.uri.toString();
+      const run = await vscode.commands.executeCommand<{ ok: boolean; message: string }>('theorylab.run', uri);
+      assert.ok(run?.ok, `run succeeded: ${run?.message}`);
+      const count = await vscode.commands.executeCommand<number>('theorylab.showPlots', uri);
+      assert.ok(count >= 1, `the server returned ${count} plot(s) for demo.tlab`);
+      // The webview renders with Vega inside VS Code: ask it what it drew.
+      type Info = { entries: { title: string }[]; svgElementCount: number; markCount: number; error?: string };
+      const info = await eventually('the plots webview to render', 60_000, async () => {
+        const i = await vscode.commands.executeCommand<Info | undefined>('theorylab.test.plotPanelInfo');
+        return i && i.markCount > 0 ? i : undefined;
+      });
+      assert.equal(info.error, undefined);
+      assert.ok(info.entries.some((e) => e.title === 'minimum vs b'), JSON.stringify(info.entries));
+    });
+
     test('restarting the server brings it back', async () => {
       await vscode.commands.executeCommand('theorylab.restartServer');
       await eventually('the restarted server', 60_000, () => (api.client()?.isRunning() && api.lastStatus()?.state === 'ready' ? true : undefined));
