@@ -1,8 +1,9 @@
 // BayesLIME/BayesSHAP: (1) how close PTG's predicted count brings the median credible half-width to
 // the requested W, for the paper's rule (B10) and the refined rule; (2) queries that focused sampling
-// and uniform sampling need until every feature's half-width ≤ W (bayeslime.md C4, C5).
+// and uniform sampling need until every feature's half-width ≤ W; (3) the mean predictive scale at
+// equal N (bayeslime.md C4, C5); (4) coverage of a reference explanation (φ̂ from 200,000
+// perturbations) by the 95% intervals.
 // Run: node --import tsx bench/bayeslime.bench.ts   (d = 8, seeded built-in black boxes, ~30 s)
-// (4) coverage of a reference explanation (φ̂ from 200,000 perturbations) by the 95% intervals.
 import { Rng } from '../server/numeric/rng';
 import { ptgCount, ptgCountRefined } from '../server/solvers/bayeslime/blr';
 import { forestBox, logisticBox, queryPerturbations } from '../server/solvers/bayeslime/blackbox';
