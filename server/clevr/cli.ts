@@ -24,6 +24,14 @@ function toCli(text: string, d: Diag): CliDiagnostic {
   return { line: s.line + 1, column: s.column + 1, endLine: e.line + 1, endColumn: e.column + 1, severity: d.severity, message: d.message };
 }
 
+/** An expected answer for people: a count to 4 decimals, or the likely answers of a distribution. */
+export function formatExpected(v: number | Record<string, number> | null): string {
+  if (v === null) return '—';
+  if (typeof v === 'number') return v.toFixed(4);
+  const parts = Object.entries(v).filter(([, p]) => p >= 1e-3).sort((a, b) => b[1] - a[1]);
+  return parts.length ? parts.map(([k, p]) => `${k} ${p.toFixed(4)}`).join(', ') : '—';
+}
+
 export function checkClevrFile(file: string): { diagnostics: CliDiagnostic[] } {
   const r = load(file);
   if (!r.analysis) return { diagnostics: [{ line: 1, column: 1, endLine: 1, endColumn: 1, severity: 'error', message: r.error! }] };
@@ -55,7 +63,7 @@ export async function runClevrFile(file: string, opts: { json: boolean }): Promi
   const sentences = a.sentences.map((s) => {
     const res = s.result;
     const expect = s.stmt.expect?.text;
-    lines.push(`sentence "${s.stmt.text.value}" on ${s.scene.name}: ${res.derivations.length ? `best ${res.best ?? 'INVALID'}, ${res.derivations.length} derivation(s), expected ${typeof res.expected.value === 'number' ? res.expected.value.toFixed(4) : JSON.stringify(res.expected.value)}` : 'no full parse'}${expect !== undefined ? (s.passed ? `  ✓ expect ${expect}` : `  ✗ expected ${expect}`) : ''}`);
+    lines.push(`sentence "${s.stmt.text.value}" on ${s.scene.name}: ${res.derivations.length ? `best ${res.best ?? 'INVALID'}, ${res.derivations.length} derivation(s), expected ${formatExpected(res.expected.value)}` : 'no full parse'}${expect !== undefined ? (s.passed ? `  ✓ expect ${expect}` : `  ✗ expected ${expect}`) : ''}`);
     return {
       sentence: s.stmt.text.value, scene: s.scene.name, lexicon: s.lexicon.name, line: offsetToLineCol(text, s.stmt.span.start).line + 1,
       tokens: res.tokens.map((t) => t.text),

@@ -8,6 +8,7 @@ import { lookupScene } from '../clevr/sceneLookup';
 import { pathToUri, readWorkspaceFile } from '../workspaceFiles';
 import { didYouMean } from '../solvers/registry';
 import { parseSentence } from '../g2l2/parse';
+import { formatExpected } from '../clevr/cli';
 
 export const g2l2ParseCommand: CliCommand = {
   name: 'g2l2 parse',
@@ -53,7 +54,7 @@ export const g2l2ParseCommand: CliCommand = {
       });
       if (r.derivations.length) {
         console.log(`best: ${r.best ?? 'INVALID'}`);
-        console.log(`expected (CKY-E2): ${typeof r.expected.value === 'number' ? r.expected.value.toFixed(6) : JSON.stringify(r.expected.value)}`);
+        console.log(`expected (CKY-E2): ${formatExpected(r.expected.value)}`);
       }
       console.log(`chart: ${r.stats.cells} cells, ${r.stats.nodesWithoutMerging} nodes without merging, ${r.stats.nodesWithMerging} with merging`);
     }
