@@ -232,6 +232,7 @@ export const adamStudent: SolverDef = {
       const r = kernels && c !== null
         ? await runAdamSeedOnKernels(cfg, teacher, rng, kernels, c, hooks)
         : runAdamSeed(cfg, teacher, rng, cpuStudentKernel, hooks);
+      if (!Number.isFinite(r.testMse)) throw new Error(`scaling.adam_student: the test MSE is ${r.testMse} (training diverged); lower \`lr\``);
       tests.push(r.testMse); trains.push(r.trainMse); learned.push(r.learned);
       for (let i = 0; i < k; i++) overlap[i] += r.maxOverlap[i] / seeds;
       for (let e = 0; e < epochs; e++) trace[e] += r.lossTrace[e] / seeds;
@@ -246,7 +247,8 @@ export const adamStudent: SolverDef = {
     return {
       test_mse: test, learned_features: stat(learned), train_mse: stat(trains),
       eps_bo: theory ? theory.eps : null, k_c: theory ? theory.kc : null,
-      ratio_to_bo: theory ? test.mean / theory.eps : null,
+      // Δ = 0 makes ε^BO = 0 (every feature recovered exactly): no finite ratio then.
+      ratio_to_bo: theory && theory.eps > 0 ? test.mean / theory.eps : null,
       max_overlaps: Array.from(overlap), loss_trace: traceOut, epochs_run: epochs, n, backend: backendName,
     };
   },
