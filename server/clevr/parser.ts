@@ -319,7 +319,9 @@ export function parseClevr(text: string): ClevrFile {
     try {
       statements.push(...(parser.file() ?? []).filter(Boolean));
     } catch (e) {
-      errors.push({ message: `parse failed: ${(e as Error).message}`, span: tokSpan(chunk[0]) });
+      const deep = e instanceof RangeError;
+      errors.push({ message: deep ? 'this statement is nested too deeply to parse' : `parse failed: ${(e as Error).message}`, span: join(tokSpan(chunk[0]), tokSpan(chunk[chunk.length - 1])) });
+      continue;
     }
     for (const e of parser.errors) {
       const t = e.token;
