@@ -147,6 +147,7 @@ const explain: SolverDef = {
       d: dAll, kernel, l2: p.l2 as boolean, level,
       query: (Z, n) => queryPerturbations(box, Z, n, instance, background),
       checkCancelled: ctx.checkCancelled,
+      progress: (f) => ctx.progress(0.8 * f, 'sampling perturbations'),
     };
     let features = Array.from({ length: dAll }, (_, j) => j);
     if (kernel === 'shap' && dAll > (p.top_features as number)) {

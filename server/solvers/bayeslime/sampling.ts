@@ -13,6 +13,8 @@ export interface Explainer {
   /** Black-box outputs for n perturbations (row-major n×d in {0,1}). */
   query(Z: Float64Array, n: number): Float64Array;
   checkCancelled?(): void;
+  /** Fraction of the query budget spent. */
+  progress?(fraction: number): void;
 }
 
 /** A growing set of queried perturbations with their outputs and proximity weights. */
@@ -81,6 +83,7 @@ export function sampleUniform(ex: Explainer, rng: Rng, nInit: number, maxN: numb
     set.add(uniformPerturbations(b, ex.d, rng), b);
     fit = set.fit();
     trace.push(tracePoint(fit, ex.level));
+    ex.progress?.(set.n / maxN);
   }
   return { fit, set, trace };
 }
@@ -150,6 +153,7 @@ export function sampleFocused(ex: Explainer, rng: Rng, o: FocusOptions): Samplin
     set.add(Zb, chosen.length);
     fit = set.fit();
     trace.push(tracePoint(fit, ex.level));
+    ex.progress?.(set.n / o.maxN);
   }
   return { fit, set, trace };
 }
