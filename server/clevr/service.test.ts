@@ -107,3 +107,12 @@ test('run request: one eval, one sentence, or the whole file', () => {
   assert.equal(clevrRunTarget(doc, undefined, ctx).ok, true);
   assert.equal(clevrRunTarget(doc, 'nothing', ctx).ok, false);
 });
+
+test('rename a scene everywhere; hover on a scene reference', async () => {
+  const edit = F.rename!(doc, posOf('scene tiny', 7), 'room', ctx)!;
+  const edits = edit.changes![uri];
+  assert.ok(edits.length >= 8);
+  assert.ok(edits.every((e) => doc.getText(e.range) === 'tiny'));
+  assert.equal(F.rename!(doc, posOf('scene tiny', 7), 'eval', ctx), null);
+  assert.match(await hoverText('on tiny expect red', 4), /scene tiny\*\*: 4 objects/);
+});

@@ -59,6 +59,19 @@ function statementAt(a: Analysis, off: number): Statement | undefined {
 export function hover(a: Analysis, off: number): string[] | null {
   const s = statementAt(a, off);
   if (!s) return null;
+  const ref = a.occurrences.find((o) => !o.decl && inside(o.span, off));
+  if (ref) {
+    if (ref.kind === 'scene') {
+      const sc = a.scenes.get(ref.name)?.scene;
+      if (sc) return [`**scene ${sc.name}**: ${sc.objects.length} objects`, ...sc.objects.map((x) => `- ${x.id}: ${x.size} ${x.color} ${x.material} ${x.shape}`)];
+    }
+    if (ref.kind === 'scenes') return [`**scenes ${ref.name}**: ${a.sceneSets.get(ref.name)?.scenes.length ?? 0} scenes`];
+    if (ref.kind === 'lexicon') {
+      const l = a.lexicons.get(ref.name)?.lexicon;
+      if (l) return [`**lexicon ${l.name}**: ${l.entries.length} entries, ${l.bySurface.size} words`];
+    }
+    if (ref.kind === 'program') return programSummary(a, ref.name);
+  }
   if (s.kind === 'program' && s.body) {
     const e = exprAt(s.body, off);
     if (!e) return inside(s.name.span, off) ? programSummary(a, s.name.name) : null;
@@ -348,6 +361,17 @@ export const clevrFeatures: LanguageFeatures = {
     const o = occurrenceAt(a, doc.offsetAt(pos));
     if (!o) return [];
     return a.occurrences.filter((x) => x.name === o.name && (includeDeclaration || !x.decl)).map((x) => ({ uri: doc.uri, range: range(doc, x.span) }));
+  },
+  prepareRename(doc, pos, ctx) {
+    const o = occurrenceAt(analysisFor(doc, ctx), doc.offsetAt(pos));
+    return o ? range(doc, o.span) : null;
+  },
+  rename(doc, pos, newName, ctx) {
+    const a = analysisFor(doc, ctx);
+    const o = occurrenceAt(a, doc.offsetAt(pos));
+    if (!o || !/^[A-Za-z_][A-Za-z0-9_]*$/.test(newName) || KEYWORDS.includes(newName)) return null;
+    const edits = a.occurrences.filter((x) => x.name === o.name).map((x) => ({ range: range(doc, x.span), newText: newName }));
+    return { changes: { [doc.uri]: edits } };
   },
   codeLenses(doc, ctx) { return lensesFor(doc, analysisFor(doc, ctx)); },
   inlayHints(doc, _range, ctx) {
