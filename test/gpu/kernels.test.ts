@@ -105,3 +105,19 @@ test('batched soft-CLEVR primitives: relate matvec, min/max of sets, exist, coun
   const [gc, cc] = await twin([{ data: s2, shape: [B, N] }], [B], (k, [a], out) => { k.unary('sigmoid', a, a); k.reduceRows('sum', a, out); });
   assert.ok(relErr(gc, cc) < TOL);
 });
+
+test('split-K matmul (long K, few output tiles; forced and automatic) with accumulate and tanh epilogue matches the CPU', async () => {
+  const rng = new Rng(15);
+  const k = await gpu();
+  for (const [m, kk, n, splits] of [[100, 3000, 200, undefined], [37, 999, 45, 4], [5, 70, 3, 3]] as const) {
+    const a = randn(rng, kk * m, 0.1), b = randn(rng, kk * n, 0.1), c0 = randn(rng, m * n);
+    const cpuOut = cpu.tensor(new Float32Array(m * n), [m, n]);
+    cpu.matmul(cpu.tensor(a, [kk, m]), cpu.tensor(b, [kk, n]), cpuOut, { transA: true });
+    const ref = (await cpu.read(cpuOut)).map((v, i) => Math.tanh(0.5 * (v + c0[i])));
+    const A = k.tensor(a, [kk, m]), B = k.tensor(b, [kk, n]), C = k.tensor(c0, [m, n]);
+    k.matmulRaw((A as any).buffer, (B as any).buffer, (C as any).buffer, { M: m, N: n, K: kk, transA: true, accumulate: true, tanhAlpha: 0.5, splits });
+    const got = await k.read(C);
+    assert.ok(relErr(got, ref) < TOL, `${m}x${kk}x${n} splits=${splits}: ${relErr(got, ref)}`);
+    for (const t of [A, B, C]) k.free(t);
+  }
+});

@@ -213,13 +213,41 @@ export class GpuKernels implements KernelApi {
   }
 
   // --- generic ops -------------------------------------------------------------------------------
-  matmulRaw(a: GPUBuffer, b: GPUBuffer, c: GPUBuffer, o: { M: number; N: number; K: number; transA?: boolean; transB?: boolean; offA?: number; offB?: number; tanhAlpha?: number; accumulate?: boolean }): void {
+  /**
+   * C = op(A)·op(B) with optional element offsets, accumulation and tanh epilogue. When the output has
+   * few 64×64 tiles but K is long (the student's dW = dHᵀX: 100×200 outputs over 13k rows), K is split
+   * over workgroups writing partial products that a second kernel sums, so the whole GPU is busy.
+   */
+  matmulRaw(a: GPUBuffer, b: GPUBuffer, c: GPUBuffer, o: { M: number; N: number; K: number; transA?: boolean; transB?: boolean; offA?: number; offB?: number; tanhAlpha?: number; accumulate?: boolean; splits?: number }): void {
+    const tiles = Math.ceil(o.N / 64) * Math.ceil(o.M / 64);
+    const splits = o.splits ?? (tiles < 64 && o.K >= 2048 ? Math.min(64, Math.ceil(o.K / 512), Math.ceil(256 / tiles)) : 1);
+    const kChunk = splits > 1 ? Math.ceil(o.K / splits / 16) * 16 : Math.max(16, Math.ceil(o.K / 16) * 16);
+    const zs = Math.ceil(o.K / kChunk) || 1;
     const p = new ArrayBuffer(48);
     const u = new Uint32Array(p), f = new Float32Array(p);
     u.set([o.M, o.N, o.K, o.transA ? 1 : 0, o.transB ? 1 : 0, o.offA ?? 0, o.offB ?? 0, o.tanhAlpha !== undefined ? 1 : 0]);
     f[8] = o.tanhAlpha ?? 1;
     u[9] = o.accumulate ? 1 : 0;
-    this.dispatch('matmul', [a, b, c], p, [Math.ceil(o.N / 64), Math.ceil(o.M / 64)]);
+    u[10] = kChunk;
+    u[11] = zs > 1 ? 1 : 0;
+    if (zs <= 1) {
+      this.dispatch('matmul', [a, b, c], p, [Math.ceil(o.N / 64), Math.ceil(o.M / 64), 1]);
+      return;
+    }
+    const mn = o.M * o.N;
+    const part = this.splitBuffer(zs * mn * 4);
+    this.dispatch('matmul', [a, b, part], p, [Math.ceil(o.N / 64), Math.ceil(o.M / 64), zs]);
+    const q = new ArrayBuffer(32);
+    new Uint32Array(q).set([mn, zs, o.accumulate ? 1 : 0, o.tanhAlpha !== undefined ? 1 : 0]);
+    new Float32Array(q)[4] = o.tanhAlpha ?? 1;
+    this.dispatch('splitSum', [part, c], q, this.flatGroups(mn));
+  }
+  private splitPart: GPUBuffer | undefined;
+  private splitBuffer(bytes: number): GPUBuffer {
+    if (this.splitPart && this.splitPart.size >= bytes) return this.splitPart;
+    if (this.splitPart) { this.forget(this.splitPart); this.splitPart.destroy(); }
+    this.splitPart = this.createBuffer(bytes);
+    return this.splitPart;
   }
   matmul(a: Tensor, b: Tensor, out: Tensor, opts: { transA?: boolean; transB?: boolean } = {}): void {
     const M = opts.transA ? a.shape[1] : a.shape[0];

@@ -135,20 +135,20 @@ fn main(${flatArgs}) {
   matmul: {
     writes: [2],
     code: common + `
-struct P { M: u32, N: u32, K: u32, transA: u32, transB: u32, offA: u32, offB: u32, epi: u32, alpha: f32, accumulate: u32, pad0: u32, pad1: u32 }
+struct P { M: u32, N: u32, K: u32, transA: u32, transB: u32, offA: u32, offB: u32, epi: u32, alpha: f32, accumulate: u32, kChunk: u32, split: u32 }
 @group(0) @binding(0) var<storage, read> a: array<f32>;
 @group(0) @binding(1) var<storage, read> b: array<f32>;
 @group(0) @binding(2) var<storage, read_write> c: array<f32>;
 @group(0) @binding(3) var<uniform> p: P;
 var<workgroup> As: array<f32, 1024>;
 var<workgroup> Bs: array<f32, 1024>;
-fn loadA(i: u32, k: u32) -> f32 {
-  if (i >= p.M || k >= p.K) { return 0.0; }
+fn loadA(i: u32, k: u32, kEnd: u32) -> f32 {
+  if (i >= p.M || k >= kEnd) { return 0.0; }
   if (p.transA == 1u) { return a[p.offA + k * p.M + i]; }
   return a[p.offA + i * p.K + k];
 }
-fn loadB(k: u32, j: u32) -> f32 {
-  if (k >= p.K || j >= p.N) { return 0.0; }
+fn loadB(k: u32, j: u32, kEnd: u32) -> f32 {
+  if (k >= kEnd || j >= p.N) { return 0.0; }
   if (p.transB == 1u) { return b[p.offB + j * p.K + k]; }
   return b[p.offB + k * p.N + j];
 }
@@ -157,15 +157,18 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_id) lid:
   let row0 = wg.y * 64u;
   let col0 = wg.x * 64u;
   let tid = lid.y * 16u + lid.x;
+  // split-K: workgroup z covers k in [z·kChunk, (z+1)·kChunk) and writes a partial product
+  let kStart = wg.z * p.kChunk;
+  let kEnd = min(p.K, kStart + p.kChunk);
   var acc: array<f32, 16>;
   for (var e = 0u; e < 16u; e++) { acc[e] = 0.0; }
-  for (var k0 = 0u; k0 < p.K; k0 += 16u) {
+  for (var k0 = kStart; k0 < kEnd; k0 += 16u) {
     for (var e = 0u; e < 4u; e++) {
       let idx = tid + e * 256u;
       let ii = idx / 16u; let kk = idx % 16u;
-      As[kk * 64u + ii] = loadA(row0 + ii, k0 + kk);
+      As[kk * 64u + ii] = loadA(row0 + ii, k0 + kk, kEnd);
       let kb = idx / 64u; let jj = idx % 64u;
-      Bs[kb * 64u + jj] = loadB(k0 + kb, col0 + jj);
+      Bs[kb * 64u + jj] = loadB(k0 + kb, col0 + jj, kEnd);
     }
     workgroupBarrier();
     for (var kk = 0u; kk < 16u; kk++) {
@@ -187,12 +190,36 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_id) lid:
       let j = col0 + lid.x * 4u + s;
       if (i < p.M && j < p.N) {
         var v = acc[r * 4u + s];
-        if (p.accumulate == 1u) { v = v + c[i * p.N + j]; }
-        if (p.epi == 1u) { v = tanh_safe(p.alpha * v); }
-        c[i * p.N + j] = v;
+        if (p.split == 1u) {
+          c[wg.z * p.M * p.N + i * p.N + j] = v;
+        } else {
+          if (p.accumulate == 1u) { v = v + c[i * p.N + j]; }
+          if (p.epi == 1u) { v = tanh_safe(p.alpha * v); }
+          c[i * p.N + j] = v;
+        }
       }
     }
   }
+}`,
+  },
+
+  // Sums the split-K partial products into C, then the matmul's accumulate / tanh epilogue.
+  splitSum: {
+    writes: [1],
+    code: common + `
+struct P { n: u32, splits: u32, accumulate: u32, epi: u32, alpha: f32, pad0: u32, pad1: u32, pad2: u32 }
+@group(0) @binding(0) var<storage, read> part: array<f32>;
+@group(0) @binding(1) var<storage, read_write> c: array<f32>;
+@group(0) @binding(2) var<uniform> p: P;
+@compute @workgroup_size(256)
+fn main(${flatArgs}) {
+  ${flat}
+  if (i >= p.n) { return; }
+  var v = 0.0;
+  for (var z = 0u; z < p.splits; z++) { v = v + part[z * p.n + i]; }
+  if (p.accumulate == 1u) { v = v + c[i]; }
+  if (p.epi == 1u) { v = tanh_safe(p.alpha * v); }
+  c[i] = v;
 }`,
   },
 
