@@ -14,7 +14,7 @@
 // matrix-free products (row-ops.ts), and the step length is the exact minimiser along s.
 import { constraintMargins, maxAbs, minOf } from './scores';
 import type { MemoryInstance } from './instance';
-import { maskedRowProducts, normalDiagonal, rowCombination } from './row-ops';
+import { applyKronecker, kroneckerFactors, maskedRowProducts, normalDiagonal, rowCombination } from './row-ops';
 import { FEASIBILITY_THRESHOLD } from './exact-lp';
 
 export type Verdict = 'feasible' | 'infeasible' | 'undecided';
@@ -33,6 +33,8 @@ export interface DecideOptions {
    * score distribution itself is the object of interest. Costs a few extra Newton steps.
    */
   complete?: boolean;
+  /** Inner-solve preconditioner: Kronecker (default) or Jacobi. */
+  preconditioner?: 'kronecker' | 'jacobi';
 }
 
 export interface Decision {
@@ -106,7 +108,12 @@ export function decideFeasibility(inst: MemoryInstance, opts: DecideOptions = {}
     const delta = 1e-12 * mean;
     const s = new Float64Array(n), r = Float64Array.from(grad), z = new Float64Array(n);
     const Ap = new Float64Array(n), prod = new Float64Array(K);
-    for (let a = 0; a < n; a++) z[a] = r[a] / (diag[a] + delta || 1);
+    const kron = (opts.preconditioner ?? 'kronecker') === 'kronecker' ? kroneckerFactors(inst, mask) : undefined;
+    const precondition = () => {
+      if (kron) applyKronecker(kron, r, d, z);
+      else for (let a = 0; a < n; a++) z[a] = r[a] / (diag[a] + delta || 1);
+    };
+    precondition();
     const dir = Float64Array.from(z);
     let rz = dot(r, z);
     const r0 = Math.sqrt(dot(r, r));
@@ -122,7 +129,7 @@ export function decideFeasibility(inst: MemoryInstance, opts: DecideOptions = {}
       for (let a = 0; a < n; a++) { s[a] += alpha * dir[a]; r[a] -= alpha * Ap[a]; }
       cgSteps++;
       if (Math.sqrt(dot(r, r)) <= tol) break;
-      for (let a = 0; a < n; a++) z[a] = r[a] / (diag[a] + delta || 1);
+      precondition();
       const rzNew = dot(r, z);
       const beta = rzNew / rz;
       rz = rzNew;
