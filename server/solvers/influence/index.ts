@@ -11,14 +11,14 @@ import { gramOnDevice } from './gram';
 import { lossByName, LossName } from './losses';
 import { primalEffects, primalStep } from './primal';
 import { Mlp } from './mlp';
-import { jacobianAt, matchingOffsets, trainNet } from './nonlinear';
+import { fdHessian, jacobianAt, matchingOffsets, objective, trainNet } from './nonlinear';
 import { buildProblem, InfluenceProblem, ModelName, parameterCount, randomTargets } from './problem';
 
 const commonParams: ParamSpec[] = [
   { name: 'model', kind: 'enum', values: ['linear', 'random_features', 'mlp_linearized', 'mlp', 'random_jacobian'], default: 'linear',
     doc: 'linear: f = W x (P = d·d_out); random_features: f = W tanh(Ω x/√d + b)/√width (P = width·d_out); ' +
       'mlp_linearized: a tanh MLP (NTK parameterisation, W_std 2, b_std 0.1) linearised at its initialisation θ_0, Jacobian by reverse mode; ' +
-      'mlp: the same network trained without linearisation (L-BFGS); the dual uses the empirical NTK at θ_0, the primal a Gauss–Newton step at θ*, and retraining is of the network itself (spec C4: approximate); ' +
+      'mlp: the same network trained without linearisation (L-BFGS + Newton); the dual uses the empirical NTK at θ_0, the primal the exact Newton step at θ* (full Hessian by finite differences), and retraining is of the network itself (spec C4: approximate); ' +
       'random_jacobian: J_i with i.i.d. N(0, 1/P) entries and N(0,1) targets (the math spec\'s reference construction)' },
   { name: 'loss', kind: 'enum', values: ['rls', 'softmax_ce'], default: 'rls',
     doc: 'rls: ‖f − y‖²/(2 d_out); softmax_ce: softmax cross-entropy on one-hot labels (logistic loss on ±1 labels when d_out = 1)' },
@@ -120,7 +120,7 @@ export function prepare(p: Record<string, Value>, ctx: SolverContext, jacobianPo
 
 /**
  * model = mlp: train the network itself, then hand the solvers the linear problem around θ₀ (dual)
- * or θ* (primal) whose offsets reproduce the network's outputs at θ*.
+ * or θ* (primal, with the network's exact retain Hessian) whose offsets reproduce its outputs at θ*.
  */
 function prepareNetwork(
   prob: InfluenceProblem, spec: { dOut: number; width: number; depth: number },
@@ -138,7 +138,13 @@ function prepareNetwork(
   const Ft = jacobianAt(net, star.theta, test.X, test.n, d, dOut);
   const Fs = jacobianAt(net, star.theta, train.X, train.n, d, dOut);
   if (point === 'trained') {
+    // primal: the exact Newton step of P1–P2 at θ*, with the network's full Hessian of the retain
+    // objective (finite differences of its gradient, so second derivatives of f are included)
     prob.J = Fs.J; prob.Jt = Ft.J;
+    const H = fdHessian(objective(nd, retain, ctx.checkCancelled), star.theta);
+    const scale = retain.length / train.n;
+    for (let i = 0; i < H.data.length; i++) H.data[i] *= scale;
+    prob.retainHessian = H;
   }
   prob.f0 = matchingOffsets(prob.J, shift, Fs.F);
   prob.f0t = matchingOffsets(prob.Jt, shift, Ft.F);

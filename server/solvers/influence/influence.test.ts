@@ -191,6 +191,7 @@ test('C4: a non-linearised tanh network — trained to a tight optimum; the NTK 
   const runner = new InProcessRunner();
   const params = { model: 'mlp', loss: 'rls', N: 20, d: 3, width: 8, d_out: 2, lambda: 0.1, forget_fraction: 0.2 };
   const q = (await runner.solve({ solver: 'influence.dual', params, seed: 1 })).outputs;
+  const p = (await runner.solve({ solver: 'influence.primal', params, seed: 1 })).outputs;
   const lin = (await runner.solve({ solver: 'influence.dual', params: { ...params, model: 'mlp_linearized' }, seed: 1 })).outputs;
   assert.ok((q.train_grad_norm as number) < 1e-9, `network training gradient ${q.train_grad_norm}`);
   const e = q.retrain_rel_change_error as number;
@@ -198,6 +199,9 @@ test('C4: a non-linearised tanh network — trained to a tight optimum; the NTK 
   assert.ok(e > 1e-3 && e < 2, `dual vs network retraining ${e}`);
   assert.ok((q.retrain_error as number) < 0.05);
   assert.ok((lin.retrain_rel_change_error as number) < 1e-9);
+  // the primal's exact Newton step at θ* (full network Hessian) is the better one-step estimate
+  const ep = p.retrain_rel_change_error as number;
+  assert.ok(ep > 1e-4 && ep < e, `primal ${ep} vs dual ${e}`);
 });
 
 test('a Gram matrix from the kernel API (float32, as on the GPU) gives the dual to float32 accuracy', async () => {

@@ -2,7 +2,7 @@
 //   H_r Δθ = (N_f/N) ∇L_{D_f}(θ*),  H_r = (1/N) J_rᵀ H J_r + (N_r/N) λ I,
 // solved directly (Cholesky on the P×P Hessian) or by CG on Hessian-vector products.
 import { conjugateGradient } from '../../numeric/cg';
-import { addDiagonal, choleskyInPlace, choleskySolve, matTVec, matVec, NotPositiveDefiniteError, selectRows } from '../../numeric/linalg';
+import { addDiagonal, choleskyInPlace, choleskySolve, dense, Dense, matTVec, matVec, NotPositiveDefiniteError, selectRows } from '../../numeric/linalg';
 import { SolverInputError } from '../registry';
 import { pick, rowsOf, weightedGram } from './fit';
 import { applyBlocks, stackedGrads, stackedHessians } from './losses';
@@ -40,14 +40,19 @@ export function primalStep(prob: InfluenceProblem, theta: Float64Array, forget: 
   const rhs = matTVec(Jf, gf);
   for (let j = 0; j < P; j++) rhs[j] = rhs[j] / N + (Nf / N) * lambda * theta[j];
   const Hr = stackedHessians(loss, F, prob.Y, retain, dOut);
+  const given = prob.retainHessian;
   if (opts.method === 'direct') {
-    const H = weightedGram(Jr, Hr, dOut, loss.constantHessian);
-    for (let i = 0; i < H.data.length; i++) H.data[i] /= N;
-    addDiagonal(H, (Nr / N) * lambda);
+    let H: Dense;
+    if (given) H = dense(P, P, given.data.slice());
+    else {
+      H = weightedGram(Jr, Hr, dOut, loss.constantHessian);
+      for (let i = 0; i < H.data.length; i++) H.data[i] /= N;
+      addDiagonal(H, (Nr / N) * lambda);
+    }
     try {
       return { dtheta: choleskySolve(choleskyInPlace(H), rhs), iterations: 0, relResidual: 0, converged: true };
     } catch (e) {
-      if (e instanceof NotPositiveDefiniteError) throw new SolverInputError('the retain Hessian is not positive definite: increase lambda', 'lambda');
+      if (e instanceof NotPositiveDefiniteError) throw new SolverInputError('the retain Hessian is not positive definite (a non-convex network loss): increase lambda', 'lambda');
       throw e;
     }
   }
@@ -56,6 +61,7 @@ export function primalStep(prob: InfluenceProblem, theta: Float64Array, forget: 
   const hu = new Float64Array(Jr.rows);
   const hvp = (v: Float64Array) => {
     opts.checkCancelled?.();
+    if (given) return matVec(given, v);
     matVec(Jr, v, u);
     applyBlocks(Hr, u, dOut, hu);
     const out = matTVec(Jr, hu);

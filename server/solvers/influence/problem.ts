@@ -26,6 +26,11 @@ export interface InfluenceProblem {
   thetaP: Float64Array;
   lambda: number;
   loss: Loss;
+  /**
+   * The retain Hessian H_r (P1) when it is not J_rᵀ H J_r / N + (N_r/N) λ I, i.e. for the
+   * non-linearised network (second-derivative terms of f included).
+   */
+  retainHessian?: Dense;
 }
 
 /** Feature map of the models that are linear in θ with a Kronecker Jacobian I_{d_out} ⊗ φ(x)ᵀ. */
