@@ -42,7 +42,7 @@ const capacity: SolverDef = {
     '`model = decoupled` gives every input its own fresh competitors v_ij instead of the other targets.',
   paper: 'Giorlandino, Goldt & Maillard, "Factual recall in linear associative memories: sharp asymptotics and mechanistic insights", arXiv:2605.10795 (2026)',
   mathSpec: 'associative-memory.md',
-  version: '2',
+  version: '3',
   params: [
     { name: 'd', kind: 'integer', doc: 'embedding dimension (W is d×d)', default: 16, min: 2, max: 512 },
     { name: 'p', kind: 'integer', doc: 'number of stored pairs', default: 32, min: 2, max: 20000 },
@@ -67,6 +67,8 @@ const capacity: SolverDef = {
     { name: 'competitor_score', kind: 'stat', doc: 'largest competitor score max_{j≠i} s_ij, same pooling and scale' },
     { name: 'score_gap', kind: 'stat', doc: 's_ii − max_{j≠i} s_ij, same pooling and scale (C4 of the math spec)' },
     { name: 'score_quantiles', kind: 'object', doc: '{correct, competitor, gap}: each [q05, q50, q95] of the pooled distributions above' },
+    { name: 'gap_q05', kind: 'number', doc: '5% quantile of the pooled gap s_ii − max_{j≠i} s_ij (optimal: 1 when many rows bind; Hebbian: negative when recall fails)' },
+    { name: 'gap_median', kind: 'number', doc: 'median of the pooled gap s_ii − max_{j≠i} s_ij' },
     { name: 'newton_steps', kind: 'number', doc: 'mean Newton steps per optimal-rule trial' },
     { name: 'seconds_per_trial', kind: 'number', doc: 'wall-clock seconds per trial', unit: 's' },
   ],
@@ -110,6 +112,8 @@ const capacity: SolverDef = {
       competitor_score: stat(r.competitor),
       score_gap: stat(r.gap),
       score_quantiles: { correct: q(r.correct), competitor: q(r.competitor), gap: q(r.gap) },
+      gap_q05: num(r.gap.q05),
+      gap_median: num(r.gap.q50),
       newton_steps: r.meanNewtonSteps,
       seconds_per_trial: r.seconds / trials,
     };
