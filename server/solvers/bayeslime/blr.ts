@@ -16,7 +16,10 @@ export interface BlrFit {
   V: Dense;
   /** Lower Cholesky factor of V_φ (for MC draws). */
   cholV: Dense;
+  /** Posterior scale of σ² (B5, or B6's general-prior form). */
   s2: number;
+  /** Degrees of freedom of the σ² posterior: N, or n₀ + N with an informative prior. */
+  dof: number;
   /** Mean proximity weight π̄. */
   piMean: number;
   /** φ̂ᵀφ̂ as it enters s² (0 when l2 = false). */
@@ -34,7 +37,10 @@ export interface BlrFit {
  * equations are solved by Cholesky; V_φ is formed only because its diagonal and quadratic forms are
  * needed for intervals and predictive scales.
  */
-export function fitBlr(Z: ArrayLike<number>, y: ArrayLike<number>, pi: ArrayLike<number>, d: number, l2 = true): BlrFit {
+export function fitBlr(
+  Z: ArrayLike<number>, y: ArrayLike<number>, pi: ArrayLike<number>, d: number, l2 = true,
+  prior: { dof: number; scale: number } = { dof: 0, scale: 0 },
+): BlrFit {
   const n = y.length;
   const k = d + 1;
   const A = dense(k, k);
@@ -70,14 +76,16 @@ export function fitBlr(Z: ArrayLike<number>, y: ArrayLike<number>, pi: ArrayLike
   // (B5): the prior term φ̂ᵀφ̂ is part of s² (dropped with the flat prior of l2 = false).
   let pp = 0;
   if (l2) for (let i = 0; i < k; i++) pp += phi[i] * phi[i];
-  const s2 = (rss + pp) / n;
+  // (B6) with a Scaled-Inv-χ²(n₀, σ₀²) prior: dof n₀ + N, scale (n₀σ₀² + N s²)/(n₀ + N); n₀ = 0 by default.
+  const dof = prior.dof + n;
+  const s2 = (prior.dof * prior.scale + rss + pp) / dof;
   const cholV = choleskyInPlace(dense(k, k, V.data.slice()));
-  return { d, n, phi, V, cholV, s2, piMean: piSum / n, priorTerm: pp, precision, moment, yPy, l2 };
+  return { d, n, phi, V, cholV, s2, dof, piMean: piSum / n, priorTerm: pp, precision, moment, yPy, l2 };
 }
 
-/** (B9) analytic half-widths t_{N, 1−a/2} √(s² V_jj) for every coefficient (intercept first). */
+/** (B9) analytic half-widths t_{ν, 1−a/2} √(s² V_jj), ν = N (+ n₀), for every coefficient (intercept first). */
 export function halfWidthsAnalytic(fit: BlrFit, level = 0.95): Float64Array {
-  const t = studentTQuantile(1 - (1 - level) / 2, fit.n);
+  const t = studentTQuantile(1 - (1 - level) / 2, fit.dof);
   const k = fit.d + 1;
   return Float64Array.from({ length: k }, (_, j) => t * Math.sqrt(fit.s2 * fit.V.data[j * k + j]));
 }
@@ -92,7 +100,7 @@ export function halfWidthsMc(fit: BlrFit, samples: number, rng: Rng, level = 0.9
   const dev: Float64Array[] = Array.from({ length: k }, () => new Float64Array(samples));
   const e = new Float64Array(k);
   for (let s = 0; s < samples; s++) {
-    const sigma = Math.sqrt(sampleScaledInvChi2(rng, fit.n, fit.s2));
+    const sigma = Math.sqrt(sampleScaledInvChi2(rng, fit.dof, fit.s2));
     for (let i = 0; i < k; i++) e[i] = rng.normal();
     for (let i = 0; i < k; i++) {
       let v = 0;

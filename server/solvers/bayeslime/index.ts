@@ -77,6 +77,8 @@ const explain: SolverDef = {
       doc: 'paper: G(W) = 4 s² 1.96² / (π̄ W²) (B10, conservative); refined: project rule that lets s² and V shrink with N (see README)' },
     { name: 'level', kind: 'number', default: 0.95, min: 0.5, max: 0.999, doc: 'credible level 1 − a' },
     { name: 'l2', kind: 'boolean', default: true, doc: 'N(0, σ²I) prior on the coefficients (+I in V_φ and φ̂ᵀφ̂ in s²); false = flat prior' },
+    { name: 'prior_dof', kind: 'number', default: 0, min: 0, max: 1e9, doc: 'n₀ of the Scaled-Inv-χ²(n₀, σ₀²) prior on σ² (0: the uninformative limit, the spec default)' },
+    { name: 'prior_scale', kind: 'number', default: 0, min: 0, max: 1e9, doc: 'σ₀² of that prior (used when prior_dof > 0)' },
     { name: 'intervals', kind: 'enum', values: ['analytic', 'mc'], default: 'analytic', doc: 'half-widths from the t quantile, or from Monte Carlo draws (σ² then φ | σ²)' },
     { name: 'mc_samples', kind: 'integer', default: 10000, min: 100, max: 2000000, doc: 'Monte Carlo draws for intervals = mc' },
     { name: 'top_features', kind: 'integer', default: 15, min: 1, max: 200, doc: 'BayesSHAP keeps this many features (ranked by a ridge fit on 1,000 perturbations) when d is larger' },
@@ -144,7 +146,7 @@ const explain: SolverDef = {
     const level = p.level as number;
     const rng = Rng.derive(ctx.seed, 1);
     const full: Explainer = {
-      d: dAll, kernel, l2: p.l2 as boolean, level,
+      d: dAll, kernel, l2: p.l2 as boolean, level, prior: { dof: p.prior_dof as number, scale: p.prior_scale as number },
       query: (Z, n) => queryPerturbations(box, Z, n, instance, background),
       checkCancelled: ctx.checkCancelled,
       progress: (f) => ctx.progress(0.8 * f, 'sampling perturbations'),
@@ -195,7 +197,7 @@ const explain: SolverDef = {
     let predicted = -1;
     const S0 = p.ptg_init as number;
     if (p.sampling !== 'focused' && fit.n >= S0) {
-      const seed = fitBlr(res.set.Z.slice(0, S0 * d), res.set.y.slice(0, S0), res.set.pi.slice(0, S0), d, p.l2 as boolean);
+      const seed = fitBlr(res.set.Z.slice(0, S0 * d), res.set.y.slice(0, S0), res.set.pi.slice(0, S0), d, p.l2 as boolean, ex.prior);
       predicted = rule === 'paper' ? ptgHalfWidth(seed, fit.n) : refinedHalfWidthPredictor(seed, level)(fit.n);
     }
     return {

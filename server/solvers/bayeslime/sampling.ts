@@ -10,6 +10,8 @@ export interface Explainer {
   kernel: KernelName;
   l2: boolean;
   level: number;
+  /** Scaled-Inv-χ²(n₀, σ₀²) prior on σ² (n₀ = 0: the uninformative default). */
+  prior?: { dof: number; scale: number };
   /** Black-box outputs for n perturbations (row-major n×d in {0,1}). */
   query(Z: Float64Array, n: number): Float64Array;
   checkCancelled?(): void;
@@ -34,7 +36,7 @@ export class Perturbations {
     }
   }
   fit(): BlrFit {
-    return fitBlr(this.Z, this.y, this.pi, this.ex.d, this.ex.l2);
+    return fitBlr(this.Z, this.y, this.pi, this.ex.d, this.ex.l2, this.ex.prior);
   }
 }
 
