@@ -24,7 +24,7 @@ const psArg = arg('p', '205,640').split(',').map(Number);
 const seed = Number(arg('seed', '1'));
 const peerTimeout = Number(arg('peer-timeout', '600'));
 const maxNnz = arg('max-nnz', '4e7');
-const here = path.dirname(new URL(import.meta.url).pathname);
+const here = __dirname;
 
 const rows: string[] = [
   '| d | p | rows | TS verdict | TS s (Newton, CG) | HiGHS verdict | HiGHS s (mode) | HiGHS / TS |',
