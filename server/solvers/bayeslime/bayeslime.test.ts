@@ -218,3 +218,15 @@ test('(B6) an informative Scaled-Inv-χ²(n₀, σ₀²) prior: dof n₀ + N and
   const mc = halfWidthsMc(fit, 100000, new Rng(5));
   for (let j = 0; j < 3; j++) close(mc[j], hw[j], 5e-3, `MC with prior ${j}`);
 });
+
+test('(C6) local Lipschitz ratio: for a linear black box it is ‖w ⊙ δ‖/‖δ‖, between min|w| and max|w|', async () => {
+  const runner = new InProcessRunner();
+  // f = 2 x1 − x2 + 0.5 x3 against background 0: φ_j(x) = w_j x_j exactly (l2 off, no residual)
+  const params = { black_box: 'expr', expr: '2*x1 - x2 + 0.5*x3', d: 3, instance: [0.3, -0.2, 1], sampling: 'uniform', n_samples: 500, l2: false };
+  const o = (await runner.solve({ solver: 'bayeslime.explain', params: { ...params, stability_neighbours: 5 }, seed: 2 })).outputs;
+  const L = o.lipschitz as number;
+  assert.ok(L >= 0.5 - 1e-9 && L <= 2 + 1e-9, `Lipschitz ratio ${L}`);
+  const off = (await runner.solve({ solver: 'bayeslime.explain', params, seed: 2 })).outputs;
+  assert.equal(off.lipschitz, -1);
+  assert.deepEqual(off.phi, o.phi); // the neighbours do not disturb the main explanation
+});

@@ -49,7 +49,7 @@ const explain: SolverDef = {
     'rule), and focused sampling (Algorithm 1) that queries where the predictive scale is largest. LIME or SHAP kernel.',
   paper: 'D. Slack, S. Hilgard, S. Singh, H. Lakkaraju, "Reliable Post hoc Explanations: Modeling Uncertainty in Explainability", NeurIPS 2021 (arXiv:2008.05030)',
   mathSpec: 'bayeslime.md',
-  version: '1',
+  version: '2',
   params: [
     { name: 'black_box', kind: 'enum', values: ['logistic', 'forest', 'expr'], default: 'logistic',
       doc: 'logistic: σ(wᵀx/√d + c) with seeded w; forest: mean of 20 random depth-3 axis-aligned trees (a step function); expr: the expression `expr` of the features x1..xd' },
@@ -81,6 +81,8 @@ const explain: SolverDef = {
     { name: 'prior_scale', kind: 'number', default: 0, min: 0, max: 1e9, doc: 'σ₀² of that prior (used when prior_dof > 0)' },
     { name: 'intervals', kind: 'enum', values: ['analytic', 'mc'], default: 'analytic', doc: 'half-widths from the t quantile, or from Monte Carlo draws (σ² then φ | σ²)' },
     { name: 'mc_samples', kind: 'integer', default: 10000, min: 100, max: 2000000, doc: 'Monte Carlo draws for intervals = mc' },
+    { name: 'stability_neighbours', kind: 'integer', default: 0, min: 0, max: 100, doc: 'neighbours x′ for the local Lipschitz ratio (spec C6 uses 5; each costs one more explanation)' },
+    { name: 'stability_eps', kind: 'number', default: 0.1, min: 0, exclusiveMin: true, max: 1e6, doc: 'radius of the neighbourhood (0.1 for tabular data)' },
     { name: 'top_features', kind: 'integer', default: 15, min: 1, max: 200, doc: 'BayesSHAP keeps this many features (ranked by a ridge fit on 1,000 perturbations) when d is larger' },
   ],
   outputs: [
@@ -99,6 +101,7 @@ const explain: SolverDef = {
     { name: 'n_trace', kind: 'trace', doc: 'queries after each fitting round' },
     { name: 'width_trace', kind: 'trace', doc: 'median feature half-width after each fitting round' },
     { name: 'features', kind: 'vector', doc: 'indices (0-based) of the explained features' },
+    { name: 'lipschitz', kind: 'number', doc: 'local Lipschitz ratio max ‖φ(x) − φ(x′)‖/‖x − x′‖ over the stability neighbours (−1 when stability_neighbours = 0)' },
   ],
   cost: (p) => {
     const d = p.d as number;
@@ -144,13 +147,12 @@ const explain: SolverDef = {
     const background = vectorParam(p, 'background', dAll) ?? defaultBackground;
     const kernel = p.kernel as KernelName;
     const level = p.level as number;
-    const rng = Rng.derive(ctx.seed, 1);
-    const full: Explainer = {
+    const baseFull = (x: Float64Array): Explainer => ({
       d: dAll, kernel, l2: p.l2 as boolean, level, prior: { dof: p.prior_dof as number, scale: p.prior_scale as number },
-      query: (Z, n) => queryPerturbations(box, Z, n, instance, background),
+      query: (Z, n) => queryPerturbations(box, Z, n, x, background),
       checkCancelled: ctx.checkCancelled,
-      progress: (f) => ctx.progress(0.8 * f, 'sampling perturbations'),
-    };
+    });
+    const full: Explainer = { ...baseFull(instance), progress: (f) => ctx.progress(0.8 * f, 'sampling perturbations') };
     let features = Array.from({ length: dAll }, (_, j) => j);
     if (kernel === 'shap' && dAll > (p.top_features as number)) {
       features = selectFeatures(full, p.top_features as number, Rng.derive(ctx.seed, 2));
@@ -158,31 +160,32 @@ const explain: SolverDef = {
     }
     const d = features.length;
     // Perturbations live on the explained features; the rest stay "on".
-    const ex: Explainer = {
-      ...full, d,
+    const restrict = (e: Explainer): Explainer => ({
+      ...e, d,
       query: (Zs, n) => {
         const Z = new Float64Array(n * dAll).fill(1);
         for (let r = 0; r < n; r++) features.forEach((f, j) => { Z[r * dAll + f] = Zs[r * d + j]; });
-        return full.query(Z, n);
+        return e.query(Z, n);
       },
-    };
+    });
+    const ex = restrict(full);
     const W = p.cred_width as number;
     const rule = p.ptg_rule as PtgRule;
     const maxN = p.max_n_samples as number;
     const stop = p.stop_at_width ? W : undefined;
     if (p.sampling === 'ptg' && p.stop_at_width) ctx.warn('stop_at_width has no effect with sampling = ptg');
-    let res: SamplingResult;
-    if (p.sampling === 'uniform') {
-      const n = p.n_samples as number;
-      res = stop !== undefined
-        ? sampleUniform(ex, rng, Math.min(p.n_init as number, n), Math.min(n, maxN), p.batch as number, stop)
-        : sampleUniform(ex, rng, n, n, n);
-    } else if (p.sampling === 'ptg') {
-      res = samplePtg(ex, rng, W, p.ptg_init as number, maxN, rule, ctx.warn);
-    } else {
+    const sample = (e: Explainer, rng: Rng): SamplingResult => {
+      if (p.sampling === 'uniform') {
+        const n = p.n_samples as number;
+        return stop !== undefined
+          ? sampleUniform(e, rng, Math.min(p.n_init as number, n), Math.min(n, maxN), p.batch as number, stop)
+          : sampleUniform(e, rng, n, n, n);
+      }
+      if (p.sampling === 'ptg') return samplePtg(e, rng, W, p.ptg_init as number, maxN, rule, ctx.warn);
       const T = (p.temperature as number | undefined) ?? (kernel === 'lime' ? 5e-4 : 1e-2);
-      res = sampleFocused(ex, rng, { nInit: p.n_init as number, maxN, batch: p.batch as number, pool: p.pool as number, temperature: T, stopWidth: stop });
-    }
+      return sampleFocused(e, rng, { nInit: p.n_init as number, maxN, batch: p.batch as number, pool: p.pool as number, temperature: T, stopWidth: stop });
+    };
+    const res = sample(ex, Rng.derive(ctx.seed, 1));
     ctx.progress(0.8, 'fitted');
     const fit = res.fit;
     let hw: Float64Array;
@@ -192,6 +195,26 @@ const explain: SolverDef = {
     features.forEach((f, j) => { phi[f] = fit.phi[j + 1]; ci[f] = hw[j]; });
     for (const v of [...phi, ...ci, fit.s2]) {
       if (!Number.isFinite(v)) throw new SolverInputError('the surrogate fit produced non-finite values (check the black box outputs)', 'black_box');
+    }
+    // (C6) local Lipschitz ratio: explain `stability_neighbours` points drawn uniformly from the ball of
+    // radius stability_eps around the instance, each with its own perturbations.
+    let lipschitz = -1;
+    const nb = p.stability_neighbours as number;
+    if (nb > 0) {
+      const eps = p.stability_eps as number;
+      const nrng = Rng.derive(ctx.seed, 5);
+      lipschitz = 0;
+      for (let k = 0; k < nb; k++) {
+        ctx.checkCancelled();
+        const dir = nrng.normals(dAll);
+        const norm = Math.sqrt(dir.reduce((a, v) => a + v * v, 0)) || 1;
+        const radius = eps * Math.pow(nrng.uniform(), 1 / dAll);
+        const xn = instance.map((v, j) => v + (radius * dir[j]) / norm);
+        const fn = sample(restrict(baseFull(xn)), Rng.derive(ctx.seed, 100 + k)).fit;
+        let num = 0;
+        for (let j = 0; j < d; j++) num += (fn.phi[j + 1] - fit.phi[j + 1]) ** 2;
+        if (radius > 0) lipschitz = Math.max(lipschitz, Math.sqrt(num) / radius);
+      }
     }
     const ptg = res.ptgSeed ?? ptgFor(fit, W, rule, level);
     let predicted = -1;
@@ -215,6 +238,7 @@ const explain: SolverDef = {
       n_trace: res.trace.map((t) => t.n),
       width_trace: res.trace.map((t) => t.medianWidth),
       features,
+      lipschitz,
     };
   },
 };

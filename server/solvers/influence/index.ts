@@ -232,7 +232,7 @@ const primal: SolverDef = {
     'Exact for linear models with the rls loss; models are linear or linearised at initialisation.',
   paper: 'Z. Sun, S. Valaee, "Extending Kernel Trick to Influence Functions", arXiv:2605.11239 (2026)',
   mathSpec: 'influence.md',
-  version: '1',
+  version: '2',
   params: commonParams,
   outputs: commonOutputs,
   cost: costOf,
@@ -260,7 +260,7 @@ const dual: SolverDef = {
     'Cost scales with N·d_out instead of P.',
   paper: 'Z. Sun, S. Valaee, "Extending Kernel Trick to Influence Functions", arXiv:2605.11239 (2026)',
   mathSpec: 'influence.md',
-  version: '1',
+  version: '2',
   params: [
     ...commonParams,
     { name: 'system', kind: 'enum', values: ['d6', 'd7'], default: 'd6', doc: 'd6: the paper\'s eq. 13 system (K² terms); d7: the reduced, better-conditioned form (needs an exact optimum θ*)' },
