@@ -90,7 +90,9 @@ const capacity: SolverDef = {
     const margin = params.margin as number;
     if (!(margin >= 0 && Number.isFinite(margin))) throw new SolverInputError('`margin` must be a finite number ≥ 0', 'margin');
     if (ctx.budget === 'test') {
-      const cap = rule === 'hebbian' ? 400 : 12;
+      // Hebbian trials are cheap, so cap them by work (≈ 1e9 flops) rather than count; optimal-rule
+      // trials each run a Newton solve and are capped at a dozen.
+      const cap = rule === 'hebbian' ? Math.max(400, Math.floor(1e9 / (p * p * d + 2 * p * d * d))) : 12;
       if (trials > cap) { ctx.warn(`test budget: ${trials} trials reduced to ${cap}`); trials = cap; }
     }
     const r = runCapacity({

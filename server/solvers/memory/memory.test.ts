@@ -167,7 +167,7 @@ test('memory.capacity is deterministic per seed and rejects bad input by paramet
     runner.solve({ solver: 'memory.capacity', params: { d: 64, p: 3000, model: 'decoupled' } }),
     (e: unknown) => e instanceof SolverInputError && e.param === 'p',
   );
-  const t = await runner.solve({ solver: 'memory.capacity', params: { d: 5, p: 8, rule: 'hebbian', trials: 5000 }, budget: 'test' });
-  assert.equal((t.outputs.n_stored as number) + (t.outputs.n_not_stored as number), 400);
+  const t = await runner.solve({ solver: 'memory.capacity', params: { d: 4, p: 6, trials: 50 }, budget: 'test' });
+  assert.equal((t.outputs.n_stored as number) + (t.outputs.n_not_stored as number) + (t.outputs.n_undecided as number), 12);
   assert.ok(t.warnings.some((w) => /test budget/.test(w)));
 });
