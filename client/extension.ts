@@ -58,6 +58,11 @@ export async function activate(context: vscode.ExtensionContext): Promise<Theory
     // Settings travel at start-up and again (workspace/didChangeConfiguration) whenever they change.
     synchronize: { configurationSection: 'theorylab' },
     initializationOptions: () => ({ trusted: vscode.workspace.isTrusted, settings: settings() }),
+    middleware: {
+      // `theorylab.inlayHints.enabled` is applied on this side: the server always computes them.
+      provideInlayHints: (doc, range, token, next) =>
+        (vscode.workspace.getConfiguration('theorylab', doc).get('inlayHints.enabled', true) ? next(doc, range, token) : []),
+    },
   };
 
   // Webviews live in their own modules; they reach the current client through this getter.

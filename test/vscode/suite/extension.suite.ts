@@ -108,6 +108,22 @@ export function defineExtensionSuite(): void {
       assert.ok(info.entries.some((e) => e.title === 'minimum vs b'), JSON.stringify(info.entries));
     });
 
+    test('inlay hints show computed values, and theorylab.inlayHints.enabled turns them off', async () => {
+      const demo = await openDemo();
+      const range = new vscode.Range(0, 0, demo.document.lineCount, 0);
+      const hints = () => vscode.commands.executeCommand<vscode.InlayHint[]>('vscode.executeInlayHintProvider', demo.document.uri, range);
+      const config = vscode.workspace.getConfiguration('theorylab');
+      const on = await eventually('inlay hints after the run', 30_000, async () => { const h = await hints(); return h.length ? h : undefined; });
+      assert.ok(on.length > 0);
+      await config.update('inlayHints.enabled', false, vscode.ConfigurationTarget.Global);
+      try {
+        assert.equal((await hints()).length, 0);
+      } finally {
+        await config.update('inlayHints.enabled', undefined, vscode.ConfigurationTarget.Global);
+      }
+      assert.ok((await hints()).length > 0);
+    });
+
     test('restarting the server brings it back', async () => {
       await vscode.commands.executeCommand('theorylab.restartServer');
       await eventually('the restarted server', 60_000, () => (api.client()?.isRunning() && api.lastStatus()?.state === 'ready' ? true : undefined));
