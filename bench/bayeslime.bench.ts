@@ -3,7 +3,7 @@
 // and uniform sampling need until every feature's half-width ≤ W; (3) the mean predictive scale at
 // equal N (bayeslime.md C4, C5); (4) coverage of a reference explanation (φ̂ from 200,000
 // perturbations) by the 95% intervals.
-// Run: node --import tsx bench/bayeslime.bench.ts   (d = 8, seeded built-in black boxes, ~30 s)
+// Run: npm run bench -- bayeslime   (or node --import tsx bench/bayeslime.bench.ts; d = 8, ~30 s)
 import { Rng } from '../server/numeric/rng';
 import { ptgCount, ptgCountRefined } from '../server/solvers/bayeslime/blr';
 import { forestBox, logisticBox, queryPerturbations } from '../server/solvers/bayeslime/blackbox';
@@ -19,6 +19,8 @@ function explainer(box: string, kernel: KernelName): Explainer {
 }
 const mean = (a: number[]) => a.reduce((s, v) => s + v, 0) / a.length;
 
+console.log('### BayesLIME / BayesSHAP: PTG accuracy, focused sampling, calibration\n');
+console.log('Statistical results, no timings (no peer: the reference code is not installed here); d = 8, seeded built-in black boxes.\n');
 console.log(`PTG: median half-width / W after the predicted count (seed S0 = 200, mean over ${seeds} seeds)\n`);
 console.log('| black box | kernel | W | paper G | paper ratio | refined G | refined ratio |');
 console.log('|---|---|---|---|---|---|---|');
