@@ -36,6 +36,17 @@ test('products agree with each other: A Bᵀ, Aᵀ B, Aᵀ A', () => {
   const G = gramT(A), C = crossT(A, A), K = matMulABt(A, A);
   assert.ok(relDiff(G.data, C.data) < 1e-14);
   assert.equal(K.rows, 7);
+  // the symmetric shortcut (A === B) equals the general path, for row counts around the 4-row blocks
+  for (const m of [1, 3, 4, 5, 9]) {
+    const M = dense(m, 6, rng.normals(m * 6));
+    const copy = dense(m, 6, M.data.slice());
+    const S = matMulABt(M, M), Gm = matMulABt(M, copy);
+    assert.ok(relDiff(S.data, Gm.data) < 1e-15);
+    for (let i = 0; i < m; i++) for (let j = 0; j < m; j++) {
+      let e = 0; for (let t = 0; t < 6; t++) e += M.data[i * 6 + t] * M.data[j * 6 + t];
+      assert.ok(Math.abs(S.data[i * m + j] - e) < 1e-12);
+    }
+  }
   const AtB = crossT(A, B);
   const e = Array.from({ length: 5 * 4 }, (_, idx) => {
     const i = Math.floor(idx / 4), j = idx % 4;

@@ -61,22 +61,36 @@ export function matTVec(A: Dense, u: ArrayLike<number>, out = new Float64Array(A
   return out;
 }
 
-/** A Bᵀ for row-major A (m×k) and B (n×k): every entry is a contiguous dot product. */
+/**
+ * A Bᵀ for row-major A (m×k) and B (n×k): every entry is a contiguous dot product. Four rows of B
+ * are taken at a time so each load of A's row feeds four accumulators.
+ */
 export function matMulABt(A: Dense, B: Dense): Dense {
   if (A.cols !== B.cols) throw new Error('matMulABt: inner dimensions differ');
-  const k = A.cols;
-  const C = dense(A.rows, B.rows);
+  const k = A.cols, n = B.rows;
+  const C = dense(A.rows, n);
+  const a = A.data, b = B.data, c = C.data;
   const sym = A === B;
   for (let i = 0; i < A.rows; i++) {
-    const ai = A.data.subarray(i * k, (i + 1) * k);
-    for (let j = sym ? i : 0; j < B.rows; j++) {
-      const bj = B.data.subarray(j * k, (j + 1) * k);
-      let s = 0;
-      for (let t = 0; t < k; t++) s += ai[t] * bj[t];
-      C.data[i * B.rows + j] = s;
-      if (sym) C.data[j * B.rows + i] = s;
+    const ai = i * k;
+    let j = sym ? i : 0;
+    for (; j + 3 < n; j += 4) {
+      const b0 = j * k, b1 = b0 + k, b2 = b1 + k, b3 = b2 + k;
+      let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+      for (let t = 0; t < k; t++) {
+        const v = a[ai + t];
+        s0 += v * b[b0 + t]; s1 += v * b[b1 + t]; s2 += v * b[b2 + t]; s3 += v * b[b3 + t];
+      }
+      c[i * n + j] = s0; c[i * n + j + 1] = s1; c[i * n + j + 2] = s2; c[i * n + j + 3] = s3;
+    }
+    for (; j < n; j++) {
+      const bj = j * k;
+      let s0 = 0;
+      for (let t = 0; t < k; t++) s0 += a[ai + t] * b[bj + t];
+      c[i * n + j] = s0;
     }
   }
+  if (sym) for (let i = 0; i < n; i++) for (let j = 0; j < i; j++) c[i * n + j] = c[j * n + i];
   return C;
 }
 
