@@ -124,6 +124,17 @@ export function defineExtensionSuite(): void {
       assert.ok((await hints()).length > 0);
     });
 
+    test('a .clevr file gets the clevr language and its runtime diagnostics', async () => {
+      const folder = vscode.workspace.workspaceFolders![0];
+      const doc = await vscode.workspace.openTextDocument(vscode.Uri.joinPath(folder.uri, 'clevr', 'spec.clevr'));
+      await vscode.window.showTextDocument(doc);
+      assert.equal(doc.languageId, 'clevr');
+      // spec.clevr's `two_spheres` program is the language spec's example of a runtime diagnostic.
+      const diag = await eventually('the unique() diagnostic of spec.clevr', 60_000, () =>
+        vscode.languages.getDiagnostics(doc.uri).find((d) => /unique: 2 objects match/.test(d.message)));
+      assert.equal(diag.severity, vscode.DiagnosticSeverity.Warning);
+    });
+
     test('restarting the server brings it back', async () => {
       await vscode.commands.executeCommand('theorylab.restartServer');
       await eventually('the restarted server', 60_000, () => (api.client()?.isRunning() && api.lastStatus()?.state === 'ready' ? true : undefined));
