@@ -41,9 +41,12 @@ try {
   await page.goto(url);
   await page.waitForSelector('.monaco-workbench', { timeout: 90_000 });
   // Open the file from the explorer (Quick Open raced with the file index in earlier attempts).
-  const row = page.locator(`.explorer-folders-view .monaco-list-row:has-text("${path.basename(file)}")`).first();
-  await row.waitFor({ timeout: 60_000 });
-  await row.click();
+  // Nested files (clevr/spec.clevr): expand each folder on the way.
+  for (const name of file.split('/')) {
+    const row = page.locator(`.explorer-folders-view .monaco-list-row[aria-label="${name}"], .explorer-folders-view .monaco-list-row:text-is("${name}")`).first();
+    await row.waitFor({ timeout: 60_000 });
+    await row.click();
+  }
   await page.waitForSelector('.editor-instance .view-lines', { timeout: 30_000 });
   // The extension activates on the language; "Theory Lab: cpu" (or webgpu:…) appears once the server
   // has reported its status.
@@ -72,7 +75,7 @@ try {
   console.log(`screenshot: ${out}`);
   console.log(`screenshot: hover on ${JSON.stringify(hoverWord)}: ${JSON.stringify(hover)}`);
   console.log(`screenshot: language mode "${languageLabel}", ${colours.length} distinct token colours, status bar: ${JSON.stringify(status)}`);
-  const ok = statusOk && colours.length >= 4 && /theory lab/i.test(languageLabel) && (!hoverWord || hover.length > 0);
+  const ok = statusOk && colours.length >= 4 && /theory lab|clevr/i.test(languageLabel) && (!hoverWord || hover.length > 0);
   console.log(ok ? 'screenshot: OK — highlighted, extension active, hover answered' : 'screenshot: FAILED — see the values above');
   await done(ok ? 0 : 1);
 } catch (e) {
