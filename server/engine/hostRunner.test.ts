@@ -13,7 +13,8 @@ process.env.THEORYLAB_EXTRA_SOLVERS = path.join(__dirname, 'testSolvers.ts');
 
 const runners: HostRunner[] = [];
 function host(opts: ConstructorParameters<typeof HostRunner>[0] = {}): HostRunner {
-  const r = new HostRunner({ device: 'cpu', graceMs: 300, log: () => {}, ...opts });
+  // a generous grace: a loaded CI machine may take a while to notice a cooperative cancel
+  const r = new HostRunner({ device: 'cpu', graceMs: 3000, log: () => {}, ...opts });
   runners.push(r);
   return r;
 }
