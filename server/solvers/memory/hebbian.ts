@@ -1,7 +1,7 @@
 // Hebbian storage (math spec A2): W_H = Σ_k u_k e_kᵀ = Uᵀ E, so that S = E W_Hᵀ Uᵀ = (E Eᵀ)(U Uᵀ).
 // Trials are stacked into batches and pushed through the same matmul-shaped score function as
 // everything else (scoreMatrices), O(pd² + p²d) per trial instead of O(p³) for the Gram product.
-import { batchedMatmul } from '../../numeric/batched-matmul';
+import { bmm as batchedMatmul } from './bmm';
 import { sampleInstance, type MemoryInstance, type MemoryModel } from './instance';
 import { constraintMargins, maxAbs, scoreMatrices } from './scores';
 

@@ -42,7 +42,7 @@ const capacity: SolverDef = {
     '`model = decoupled` gives every input its own fresh competitors v_ij instead of the other targets.',
   paper: 'Giorlandino, Goldt & Maillard, "Factual recall in linear associative memories: sharp asymptotics and mechanistic insights", arXiv:2605.10795 (2026)',
   mathSpec: 'associative-memory.md',
-  version: '3',
+  version: '4',
   params: [
     { name: 'd', kind: 'integer', doc: 'embedding dimension (W is d×d)', default: 16, min: 2, max: 512 },
     { name: 'p', kind: 'integer', doc: 'number of stored pairs', default: 32, min: 2, max: 20000 },

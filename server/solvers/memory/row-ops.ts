@@ -3,7 +3,7 @@
 // both products are O(p²d + pd²) and matmul-shaped (batchedMatmul), which is what makes them fast:
 //   A·vec(V)   = all margins of V (scores.ts: Y = E Vᵀ, then S = Y Uᵀ or per-input G_i y_i);
 //   Aᵀr        = Σ_i z_i e_iᵀ = Zᵀ E  with  z_i = Σ_j r_k g_k  (coupled: Z = diag(R1) U − R U).
-import { batchedMatmul } from '../../numeric/batched-matmul';
+import { bmm as batchedMatmul } from './bmm';
 import { choleskyInPlace, choleskyInverse, dense } from '../../numeric/linalg';
 import { constraintDirection, type MemoryInstance } from './instance';
 import { constraintMargins } from './scores';

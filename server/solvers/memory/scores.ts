@@ -1,7 +1,7 @@
 // Scores and recall margins of a weight matrix W on a storage problem (math spec M1): s_ij = c_jᵀ W e_i.
 // Everything here goes through `batchedMatmul`, so the heavy part (p²d + pd² per trial) is one
 // matmul-shaped call that a GPU kernel can take over.
-import { batchedMatmul } from '../../numeric/batched-matmul';
+import { bmm as batchedMatmul } from './bmm';
 import type { MemoryInstance } from './instance';
 
 /**
