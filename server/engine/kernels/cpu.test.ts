@@ -88,3 +88,23 @@ test('soft CLEVR primitives reproduce the worked example of clevr-g2l2.md §6', 
   K.rowSumSigmoid(new Float64Array([10, -10, 10]), 1, 3, count);
   assert.ok(Math.abs(count[0] - 1.9999546) < 1e-7);
 });
+
+test('the two-thread wasm path (helper thread sharing the memory) gives the same products, plain and transposed-A', async (t) => {
+  const { WasmKernel } = await import('./wasmGemm');
+  const k = new WasmKernel(false);
+  for (let i = 0; i < 100 && k.threads < 2; i++) await new Promise((r) => setTimeout(r, 50));
+  if (k.threads < 2) { k.dispose(); t.skip('one core or THEORYLAB_THREADS=1: no helper thread'); return; }
+  const rng = new Rng(3);
+  const m = 68, kk = 300, n = 40;
+  const a = rand(rng, m * kk, Float32Array), b = rand(rng, kk * n, Float32Array);
+  const ref = K.matmulNaive(a, b, m, kk, n);
+  const aOff = k.reserve(m * kk), atOff = k.reserve(m * kk), bOff = k.reserve(kk * n), cOff = k.reserve(m * n);
+  new Float32Array(k.memory.buffer, aOff, m * kk).set(a);
+  new Float32Array(k.memory.buffer, atOff, m * kk).set(K.transpose(a, m, kk));
+  new Float32Array(k.memory.buffer, bOff, kk * n).set(b);
+  k.gemmResident(m, n, kk, aOff, kk, bOff, n, cOff, n, false);
+  assert.ok(relErr(new Float32Array(k.memory.buffer, cOff, m * n), ref) < 1e-6);
+  k.gemmResident(m, n, kk, atOff, m, bOff, n, cOff, n, true);
+  assert.ok(relErr(new Float32Array(k.memory.buffer, cOff, m * n), ref) < 1e-6);
+  k.dispose();
+});

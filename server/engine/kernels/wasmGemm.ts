@@ -3,6 +3,8 @@
 // loads two vectors of B, splats four scalars of A and does 8 vector multiply-adds, keeping the 8
 // accumulators in registers. The JS side pads the operands into wasm memory so that m is a multiple
 // of 4 and n a multiple of 2 vectors, and walks k in blocks so a panel of B stays in cache.
+import os from 'node:os';
+import { Worker } from 'node:worker_threads';
 import type { FArray } from './cpu';
 
 // --- a tiny assembler ----------------------------------------------------------------------------
@@ -126,7 +128,7 @@ function buildModule(f64: boolean): Uint8Array<ArrayBuffer> {
   const bytes = [
     0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
     ...section(1, vec([[0x60, ...vec(new Array(9).fill([I32])), ...vec([])]])),
-    ...section(2, vec([[...str('env'), ...str('mem'), 0x02, 0x00, ...uleb(1)]])),
+    ...section(2, vec([[...str('env'), ...str('mem'), 0x02, 0x03, ...uleb(1), ...uleb(MAX_PAGES)]])),
     ...section(3, vec([uleb(0), uleb(0)])),
     ...section(7, vec([[...str('gemm'), 0x00, ...uleb(0)], [...str('gemmTA'), 0x00, ...uleb(1)]])),
     ...section(10, vec(bodies.map((b) => [...uleb(b.length), ...b]))),
@@ -134,12 +136,80 @@ function buildModule(f64: boolean): Uint8Array<ArrayBuffer> {
   return new Uint8Array(bytes);
 }
 
+/** 4 GiB of address space may be reserved; pages are committed only as the memory grows. */
+const MAX_PAGES = 65536;
+
+/**
+ * A helper thread sharing the kernel's wasm memory. Calls are handed over through a shared control
+ * block (a generation counter and the call's arguments) with Atomics, so the calling thread stays
+ * synchronous: it computes its half of the rows and waits for the helper's half.
+ */
+const WORKER_SOURCE = `
+const { workerData } = require('node:worker_threads');
+const inst = new WebAssembly.Instance(workerData.module, { env: { mem: workerData.memory } });
+const fns = [inst.exports.gemm, inst.exports.gemmTA];
+const c = new Int32Array(workerData.ctrl);
+Atomics.store(c, 12, 1);
+let seen = 0;
+for (;;) {
+  Atomics.wait(c, 0, seen);
+  seen = Atomics.load(c, 0);
+  if (c[1] < 0) break;
+  fns[c[1]](c[2], c[3], c[4], c[5], c[6], c[7], c[8], c[9], c[10]);
+  Atomics.store(c, 11, seen);
+  Atomics.notify(c, 11);
+}
+`;
+
+class Helper {
+  private readonly worker: Worker;
+  private readonly ctrl = new Int32Array(new SharedArrayBuffer(64));
+  private gen = 0;
+  broken = false;
+  constructor(module: WebAssembly.Module, memory: WebAssembly.Memory) {
+    this.worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { module, memory, ctrl: this.ctrl.buffer } });
+    this.worker.unref();
+    this.worker.on('error', () => { this.broken = true; });
+    this.worker.on('exit', () => { this.broken = true; });
+  }
+  get ready(): boolean { return !this.broken && Atomics.load(this.ctrl, 12) === 1; }
+  start(fn: 0 | 1, args: number[]): void {
+    this.ctrl.set([fn, ...args], 1);
+    this.gen = (this.gen + 1) | 0 || 1;
+    Atomics.store(this.ctrl, 0, this.gen);
+    Atomics.notify(this.ctrl, 0);
+  }
+  /** Waits for the call started last; false if the helper stopped answering (then it is retired). */
+  finish(): boolean {
+    for (let waited = 0; Atomics.load(this.ctrl, 11) !== this.gen; waited++) {
+      if (this.broken || waited > 600) { this.broken = true; return false; }
+      Atomics.wait(this.ctrl, 11, Atomics.load(this.ctrl, 11), 100);
+    }
+    return true;
+  }
+  stop(): void {
+    this.ctrl[1] = -1;
+    Atomics.store(this.ctrl, 0, (this.gen + 1) | 0);
+    Atomics.notify(this.ctrl, 0);
+    void this.worker.terminate();
+  }
+}
+
+/** A kernel dropped without dispose() still stops its helper thread. */
+const stopOnCollect = new FinalizationRegistry<Helper>((h) => h.stop());
+
+/** Threads for matmuls: 2 when the machine has ≥ 2 cores (THEORYLAB_THREADS=1 turns the helper off). */
+function wantHelper(): boolean {
+  return os.cpus().length >= 2 && process.env.THEORYLAB_THREADS !== '1';
+}
+
 type GemmFn = (m: number, n: number, k: number, a: number, lda: number, b: number, ldb: number, c: number, ldc: number) => void;
 
 export class WasmKernel {
-  readonly memory = new WebAssembly.Memory({ initial: 1 });
+  readonly memory = new WebAssembly.Memory({ initial: 1, maximum: MAX_PAGES, shared: true });
   private fn: GemmFn;
   private fnTA: GemmFn;
+  private helper: Helper | undefined;
   /** Bytes at the bottom of memory held by `reserve`; per-call scratch lives above. */
   private top = 0;
   constructor(readonly f64: boolean) {
@@ -147,7 +217,17 @@ export class WasmKernel {
     const inst = new WebAssembly.Instance(mod, { env: { mem: this.memory } });
     this.fn = inst.exports.gemm as GemmFn;
     this.fnTA = inst.exports.gemmTA as GemmFn;
+    if (wantHelper()) {
+      try { this.helper = new Helper(mod, this.memory); } catch { this.helper = undefined; }
+      if (this.helper) stopOnCollect.register(this, this.helper, this);
+    }
   }
+
+  /** Threads that currently share the work of a large product (1, or 2 once the helper is up). */
+  get threads(): number { return this.helper?.ready ? 2 : 1; }
+
+  /** Stops the helper thread (the memory goes with the last reference). */
+  dispose(): void { stopOnCollect.unregister(this); this.helper?.stop(); this.helper = undefined; }
 
   private ensure(bytes: number): void {
     const have = this.memory.buffer.byteLength;
@@ -184,11 +264,26 @@ export class WasmKernel {
     const ES = this.f64 ? 8 : 4;
     const KB = 256, NB = this.f64 ? 64 : 128;
     const fn = transA ? this.fnTA : this.fn;
+    // With a helper thread, the rows of C are split in two (at a multiple of 4): the helper takes the
+    // bottom half of every block call while this thread computes the top half.
+    let h = this.helper && m >= 32 && this.helper.ready ? this.helper : undefined;
+    let m0 = h ? Math.ceil(m / 8) * 4 : m;
     for (let p0 = 0; p0 < k; p0 += KB) {
       const kb = Math.min(KB, k - p0);
       const aBlock = transA ? a + p0 * lda * ES : a + p0 * ES;
       for (let j0 = 0; j0 < n; j0 += NB) {
-        fn(m, Math.min(NB, n - j0), kb, aBlock, lda * ES, b + (p0 * ldb + j0) * ES, ldb * ES, c + j0 * ES, ldc * ES);
+        const nb = Math.min(NB, n - j0), bb = b + (p0 * ldb + j0) * ES, cb = c + j0 * ES;
+        if (h) h.start(transA ? 1 : 0, [m - m0, nb, kb, aBlock + (transA ? m0 * ES : m0 * lda * ES), lda * ES, bb, ldb * ES, cb + m0 * ldc * ES, ldc * ES]);
+        fn(m0, nb, kb, aBlock, lda * ES, bb, ldb * ES, cb, ldc * ES);
+        if (h && !h.finish()) {
+          // the helper died (or hung for a minute): retire it, do its rows of this call here and
+          // the rest of the product on this thread alone
+          h.stop();
+          this.helper = undefined;
+          fn(m - m0, nb, kb, aBlock + (transA ? m0 * ES : m0 * lda * ES), lda * ES, bb, ldb * ES, cb + m0 * ldc * ES, ldc * ES);
+          h = undefined;
+          m0 = m;
+        }
       }
     }
   }

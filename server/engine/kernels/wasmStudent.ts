@@ -140,5 +140,5 @@ export class WasmMlpStudent implements MlpStudent {
   }
 
   async weights(): Promise<{ w: Float32Array; v: Float32Array }> { return { w: this.w.slice(), v: this.v.slice() }; }
-  dispose(): void { /* the kernel (and its memory) is dropped with this student */ }
+  dispose(): void { this.k.dispose(); }
 }
