@@ -19,9 +19,12 @@ CS_DIR="${THEORYLAB_CODE_SERVER_DIR:-$CACHE_ROOT/code-server-$CODE_SERVER_VERSIO
 
 log() { printf '[setup-system] %s\n' "$*"; }
 
+# Root is needed only when something must be installed: without root or sudo, the checks still run
+# and an install attempt stops with a clear message.
+need_root() { log "cannot install '$*': not root and no sudo — run this script as root"; exit 1; }
 SUDO=()
 if [ "$(id -u)" -ne 0 ]; then
-  if command -v sudo >/dev/null; then SUDO=(sudo); else log "not root and no sudo: cannot install packages"; exit 1; fi
+  if command -v sudo >/dev/null; then SUDO=(sudo); else SUDO=(need_root); fi
 fi
 
 # Another process (an engineer, unattended-upgrades) may hold the dpkg lock: wait for it instead of
@@ -81,7 +84,9 @@ else
   # code-server's @vscode/ripgrep postinstall downloads a ripgrep release from GitHub, which cannot be
   # reached here; it first looks in its download cache under the temp dir, so seed that cache with
   # Debian's ripgrep packed under the file name it expects.
-  tmp="${TMPDIR:-/tmp}"
+  # The cache lives in a private temp dir of this install (TMPDIR), not in a shared /tmp folder that
+  # another user may own.
+  tmp="$work/tmp"
   rgcache="$tmp/vscode-ripgrep-cache-1.15.11"
   mkdir -p "$rgcache" "$work/rg"
   cp "$(command -v rg)" "$work/rg/rg"
@@ -89,11 +94,12 @@ else
   (
     cd "$work"
     echo '{"name":"theorylab-code-server","private":true}' > package.json
-    npm_config_yes=true npm_config_unsafe_perm=true npm install --unsafe-perm --no-audit --no-fund \
+    TMPDIR="$tmp" npm_config_yes=true npm_config_unsafe_perm=true npm install --unsafe-perm --no-audit --no-fund \
       "code-server@$CODE_SERVER_VERSION"
   )
   test -f "$work/node_modules/code-server/out/node/entry.js" || { log "code-server install incomplete"; exit 1; }
-  rm -rf "$work/rg" "$CS_DIR"
+  test -x "$work/node_modules/code-server/lib/vscode/node_modules/@vscode/ripgrep/bin/rg" || { log "code-server's ripgrep is missing"; exit 1; }
+  rm -rf "$work/rg" "$tmp" "$CS_DIR"
   mv "$work" "$CS_DIR"
   trap - EXIT
   log "code-server installed in $CS_DIR"
