@@ -69,16 +69,25 @@ test('Adam on a small teacher learns its leading features and beats the trivial 
 test('adam_student rejects k > d, oversized data and alpha together with n', async () => {
   await assert.rejects(runner.solve({ solver: 'scaling.adam_student', params: { d: 10, k: 20, alpha: 1, epochs: 1 } }), /k = 20 > d = 10/);
   await assert.rejects(runner.solve({ solver: 'scaling.adam_student', params: { d: 4000, k: 10, alpha: 100, epochs: 1 } }), /exceeds/);
+  // The paper's largest run (α = 70 at d = 200) is accepted.
+  const { resolveParams } = await import('../registry');
+  const { getSolver } = await import('../index');
+  assert.deepEqual(resolveParams(getSolver('scaling.adam_student')!, { alpha: 70, width: 100, epochs: 1 }).issues, []);
   await assert.rejects(runner.solve({ solver: 'scaling.adam_student', params: { alpha: 1, n: 100, epochs: 1 } }), /either `alpha`/);
   await assert.rejects(runner.solve({ solver: 'scaling.adam_student', params: { alpha: 1, epochs: 1, activation: 'tanh(2*' } }),
     (e: any) => e.param === 'activation');
 });
 
 test('the test budget shrinks epochs and seeds and says so', async () => {
-  const r = await runner.solve({ solver: 'scaling.adam_student', params: { d: 12, k: 6, alpha: 1, width: 4, epochs: 500, seeds: 5 }, budget: 'test' });
+  const r = await runner.solve({ solver: 'scaling.adam_student', params: { d: 200, k: 6, alpha: 1, width: 4, epochs: 500, seeds: 5 }, budget: 'test' });
   assert.equal(r.outputs.epochs_run, 20);
   assert.equal((r.outputs.test_mse as any).n, 2);
-  assert.ok(r.warnings.some((w) => /test budget/.test(w)));
+  assert.ok(r.warnings.some((w) => /test budget: 20 epochs/.test(w)));
+  // n = α d² = 40000 is capped for the smoke run, and ε_BO still refers to the n asked for.
+  assert.equal(r.outputs.n, 5000);
+  assert.ok(r.warnings.some((w) => /trained on 5000 samples instead of 40000/.test(w)));
+  const bo = await runner.solve({ solver: 'scaling.bayes_optimal', params: { d: 200, k: 6, alpha: 1 } });
+  assert.equal(r.outputs.eps_bo, bo.outputs.eps);
 });
 
 test('tanh(c·x) is recognised for the engine kernel; other activations are not', () => {
