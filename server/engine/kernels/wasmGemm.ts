@@ -210,6 +210,8 @@ export class WasmKernel {
   private fn: GemmFn;
   private fnTA: GemmFn;
   private helper: Helper | undefined;
+  /** Scratch for one packed panel of B (256 × NB elements). */
+  private readonly packOff: number;
   /** Bytes at the bottom of memory held by `reserve`; per-call scratch lives above. */
   private top = 0;
   constructor(readonly f64: boolean) {
@@ -217,6 +219,7 @@ export class WasmKernel {
     const inst = new WebAssembly.Instance(mod, { env: { mem: this.memory } });
     this.fn = inst.exports.gemm as GemmFn;
     this.fnTA = inst.exports.gemmTA as GemmFn;
+    this.packOff = this.reserve(256 * (f64 ? 64 : 128));
     if (wantHelper()) {
       try { this.helper = new Helper(mod, this.memory); } catch { this.helper = undefined; }
       if (this.helper) stopOnCollect.register(this, this.helper, this);
@@ -266,21 +269,32 @@ export class WasmKernel {
     const fn = transA ? this.fnTA : this.fn;
     // With a helper thread, the rows of C are split in two (at a multiple of 4): the helper takes the
     // bottom half of every block call while this thread computes the top half.
+    const pack = (ldb * ES) % 1024 === 0 && ldb > NB && m >= 64;
     let h = this.helper && m >= 32 && this.helper.ready ? this.helper : undefined;
     let m0 = h ? Math.ceil(m / 8) * 4 : m;
     for (let p0 = 0; p0 < k; p0 += KB) {
       const kb = Math.min(KB, k - p0);
       const aBlock = transA ? a + p0 * lda * ES : a + p0 * ES;
       for (let j0 = 0; j0 < n; j0 += NB) {
-        const nb = Math.min(NB, n - j0), bb = b + (p0 * ldb + j0) * ES, cb = c + j0 * ES;
-        if (h) h.start(transA ? 1 : 0, [m - m0, nb, kb, aBlock + (transA ? m0 * ES : m0 * lda * ES), lda * ES, bb, ldb * ES, cb + m0 * ldc * ES, ldc * ES]);
-        fn(m0, nb, kb, aBlock, lda * ES, bb, ldb * ES, cb, ldc * ES);
+        const nb = Math.min(NB, n - j0), cb = c + j0 * ES;
+        let bb = b + (p0 * ldb + j0) * ES, bStride = ldb;
+        if (pack) {
+          // Rows of B a multiple of 1 KiB apart map to the same cache sets and evict each other
+          // (n = 1024 ran 4× slower than n = 512): copy the panel into contiguous scratch first.
+          const Ctor = this.f64 ? Float64Array : Float32Array;
+          const mem = new Ctor(this.memory.buffer);
+          const dst = this.packOff / ES, src = bb / ES;
+          for (let q = 0; q < kb; q++) mem.copyWithin(dst + q * nb, src + q * ldb, src + q * ldb + nb);
+          bb = this.packOff; bStride = nb;
+        }
+        if (h) h.start(transA ? 1 : 0, [m - m0, nb, kb, aBlock + (transA ? m0 * ES : m0 * lda * ES), lda * ES, bb, bStride * ES, cb + m0 * ldc * ES, ldc * ES]);
+        fn(m0, nb, kb, aBlock, lda * ES, bb, bStride * ES, cb, ldc * ES);
         if (h && !h.finish()) {
           // the helper died (or hung for a minute): retire it, do its rows of this call here and
           // the rest of the product on this thread alone
           h.stop();
           this.helper = undefined;
-          fn(m - m0, nb, kb, aBlock + (transA ? m0 * ES : m0 * lda * ES), lda * ES, bb, ldb * ES, cb + m0 * ldc * ES, ldc * ES);
+          fn(m - m0, nb, kb, aBlock + (transA ? m0 * ES : m0 * lda * ES), lda * ES, bb, bStride * ES, cb + m0 * ldc * ES, ldc * ES);
           h = undefined;
           m0 = m;
         }
