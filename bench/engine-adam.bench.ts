@@ -1,6 +1,6 @@
 // Engine kernels: one training step of the Adam student of scaling-laws.md A6 at the paper's sizes
 // (d = 200, width p = 100, batch n/3 = 13,333 of n = α d² with α = 1): forward tanh(2 X Wᵀ) v, MSE,
-// backward, Adam on W and v. Ours (the CPU backend's CpuMlpStudent: wasm SIMD matmuls, one thread;
+// backward, Adam on W and v. Ours (the CPU backend's student: wasm SIMD matmuls on 2 threads;
 // and the WebGPU backend when a hardware adapter is present) against PyTorch CPU (float32, autograd +
 // torch.optim.Adam) and NumPy (float32, hand-written gradients + Adam), same data, same initial
 // weights; the losses of the first steps are cross-checked before timing.
@@ -17,6 +17,8 @@ import { gpuForBench } from './engine-gpu';
 const d = Number(process.env.BENCH_D ?? 200), p = Number(process.env.BENCH_P ?? 100);
 const rows = Number(process.env.BENCH_ROWS ?? 13333);
 const lr = 0.003, CHECK_STEPS = 3;
+// the wasm matmuls use a helper thread on machines with ≥ 2 cores unless THEORYLAB_THREADS=1
+const threads = os.cpus().length >= 2 && process.env.THEORYLAB_THREADS !== '1' ? 2 : 1;
 
 async function oursStep(k: KernelApi, x: Float32Array, y: Float32Array, w: Float32Array, v: Float32Array): Promise<{ t: number; losses: number[] }> {
   const s = k.mlpStudent({ d, p, maxRows: rows, lr });
@@ -51,7 +53,7 @@ d, p, B, lr = ${d}, ${p}, ${rows}, ${lr}
 D = ${JSON.stringify(dir)}
 X = np.fromfile(D + "/x.f32", dtype=np.float32).reshape(B, d); Y = np.fromfile(D + "/y.f32", dtype=np.float32)
 W0 = np.fromfile(D + "/w.f32", dtype=np.float32).reshape(p, d); V0 = np.fromfile(D + "/v.f32", dtype=np.float32)`;
-  const th = runPython<{ t: number; losses: number[]; threads: number }>(['torch', 'numpy'], `${pyTimeit}
+  const th = runPython<{ t: number; t2: number; losses: number[]; threads: number }>(['torch', 'numpy'], `${pyTimeit}
 ${load}
 import torch
 x, y = torch.from_numpy(X), torch.from_numpy(Y)
@@ -63,7 +65,10 @@ def step():
     loss.backward(); opt.step()
     return float(loss)
 losses = [step() for _ in range(${CHECK_STEPS})]
-print(json.dumps({"t": timeit(step, 5, 1.0), "losses": losses, "threads": torch.get_num_threads()}))`);
+threads = torch.get_num_threads()
+t = timeit(step, 5, 1.0)
+torch.set_num_threads(2)
+print(json.dumps({"t": t, "t2": timeit(step, 5, 1.0), "losses": losses, "threads": threads}))`);
   const np = runPython<{ t: number; losses: number[] }>(['numpy'], `${pyTimeit}
 ${load}
 W, V = W0.copy(), V0.copy()
@@ -90,10 +95,13 @@ print(json.dumps({"t": timeit(step, 5, 1.0), "losses": losses}))`);
     !peer ? '—' : agree(peer.losses, ref ?? cpu.losses) ? `${(t / peer.t).toFixed(2)}×` : `losses DISAGREE (${peer.losses.map((l) => l.toPrecision(6))})`;
   const flops = 4 * rows * d * p; // forward X·Wᵀ and backward dHᵀ·X dominate
   const rowsOut = [
-    ['ours, CPU (wasm SIMD, 1 thread)', fmtSeconds(cpu.t), (flops / cpu.t / 1e9).toFixed(1), ratio(cpu.t, th.result), ratio(cpu.t, np.result)],
+    [`ours, CPU (wasm SIMD, ${threads} thread${threads > 1 ? 's' : ''})`, fmtSeconds(cpu.t), (flops / cpu.t / 1e9).toFixed(1), ratio(cpu.t, th.result), ratio(cpu.t, np.result)],
   ];
   if (g && gpu) rowsOut.push([`ours, ${gpu.label}`, fmtSeconds(g.t), (flops / g.t / 1e9).toFixed(1), ratio(g.t, th.result, g.losses), ratio(g.t, np.result, g.losses)]);
   rowsOut.push([`PyTorch CPU ${th.result ? `(${th.result.threads} thread(s), float32)` : ''}`, th.result ? fmtSeconds(th.result.t) : (th.reason ?? '—'), th.result ? (flops / th.result.t / 1e9).toFixed(1) : '—', '1×', '']);
+  if (th.result && th.result.threads !== 2) {
+    rowsOut.push(['PyTorch CPU (set to 2 threads)', fmtSeconds(th.result.t2), (flops / th.result.t2 / 1e9).toFixed(1), `ours/this: ${(cpu.t / th.result.t2).toFixed(2)}×`, '']);
+  }
   rowsOut.push(['NumPy (float32, default BLAS threads)', np.result ? fmtSeconds(np.result.t) : (np.reason ?? '—'), np.result ? (flops / np.result.t / 1e9).toFixed(1) : '—', '', '1×']);
   console.log([
     '### Engine: one Adam-student training step (d = 200, p = 100, batch 13,333)', '',

@@ -1,4 +1,4 @@
-// Engine kernels: dense n×n matmul on the CPU (hand-assembled WebAssembly SIMD kernel, one thread)
+// Engine kernels: dense n×n matmul on the CPU (hand-assembled WebAssembly SIMD kernel, 2 threads)
 // for n = 256, 512, 1024 in float64 and float32, against NumPy and PyTorch CPU on the same inputs in
 // the same run; plus the WebGPU tiled matmul when a hardware adapter is present (BENCH_LAVAPIPE=1 also
 // times lavapipe, labelled as such: it is a CPU rasteriser, not a GPU).
@@ -11,6 +11,7 @@ import * as K from '../server/engine/kernels/cpu';
 import { fmtSeconds, mdTable, pyTimeit, runPython, timeit } from '../scripts/bench-harness';
 import { gpuForBench } from './engine-gpu';
 
+const threads = os.cpus().length >= 2 && process.env.THEORYLAB_THREADS !== '1' ? 2 : 1;
 const sizes = (process.env.BENCH_SIZES ?? '256,512,1024').split(',').map(Number);
 
 async function main(): Promise<void> {
@@ -81,7 +82,7 @@ print(json.dumps(out))`);
   const out = [
     '### Engine: dense matmul on the CPU (WebAssembly SIMD kernel) vs NumPy and PyTorch', '',
     'Median wall time of C = A·B (n×n, same inputs for every implementation, results cross-checked). ' +
-    'Ours: `server/engine/kernels/cpu.ts` → hand-assembled wasm SIMD 4×8 register-tiled kernel, **one thread**, ' +
+    `Ours: \`server/engine/kernels/cpu.ts\` → hand-assembled wasm SIMD 4×8 register-tiled kernel on **${threads} thread(s)**, ` +
     'operands copied into wasm memory on each call (included). NumPy: its default BLAS threads. Ratio = ours / peer (>1: the peer is faster).',
     ...notes, '',
     mdTable(['n', 'dtype', 'ours', 'ours GFLOP/s', 'NumPy', 'PyTorch CPU', 'ours/NumPy', 'ours/PyTorch'], rows),
