@@ -80,3 +80,18 @@ test('the host runner behind the cache: a hit does not start a host at all', asy
   assert.equal((r.inner as unknown as { starts: number }).starts, 0);
   r.dispose();
 });
+
+test('a tagged call site gets its last result back in a new runner, marked stale once its inputs change', async () => {
+  const dir = tmp();
+  const tag = 'file:///w/a.tlab#exp/1';
+  const r1 = createRunner({ device: 'cpu', timeoutSeconds: 0, inProcess: true, cacheDir: dir });
+  await r1.solve({ solver: 'demo.quadratic', params: { a: 2, b: 4 } }, { tag });
+  const r2 = createRunner({ device: 'cpu', timeoutSeconds: 0, inProcess: true, cacheDir: dir });
+  const same = await r2.lastResult(tag, { solver: 'demo.quadratic', params: { b: 4, a: 2 } });
+  assert.equal(same?.stale, false);
+  assert.deepEqual(same?.result.outputs, { x_min: -1, f_min: -2 });
+  const edited = await r2.lastResult(tag, { solver: 'demo.quadratic', params: { a: 3, b: 4 } });
+  assert.equal(edited?.stale, true);
+  assert.deepEqual(edited?.result.outputs, { x_min: -1, f_min: -2 });
+  assert.equal(await r2.lastResult('file:///w/other.tlab#x'), undefined);
+});

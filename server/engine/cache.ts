@@ -86,4 +86,26 @@ export class ResultCache {
   }
 
   clearMemory(): void { this.mem.clear(); }
+
+  // Call-site tags → the key of their last result (memory, and `tags/` next to the results on disk).
+  private readonly tags = new Map<string, string>();
+  private tagFile(tag: string): string {
+    return path.join(this.dir!, 'tags', `${createHash('sha256').update(tag).digest('hex').slice(0, 32)}.json`);
+  }
+  setTag(tag: string, key: string): void {
+    this.tags.set(tag, key);
+    if (!this.dir) return;
+    try {
+      fs.mkdirSync(path.join(this.dir, 'tags'), { recursive: true });
+      fs.writeFileSync(this.tagFile(tag), JSON.stringify({ tag, key }));
+    } catch { /* memory copy stays */ }
+  }
+  getTag(tag: string): string | undefined {
+    const hit = this.tags.get(tag);
+    if (hit || !this.dir) return hit;
+    try {
+      const e = JSON.parse(fs.readFileSync(this.tagFile(tag), 'utf8')) as { tag: string; key: string };
+      return e.tag === tag && typeof e.key === 'string' ? e.key : undefined;
+    } catch { return undefined; }
+  }
 }

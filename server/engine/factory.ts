@@ -4,7 +4,7 @@ import type { Device } from '../solvers/registry';
 import { cacheKey, ResultCache } from './cache';
 import { resolveRequest } from './execute';
 import { HostRunner, HostRunnerOptions } from './hostRunner';
-import { InProcessRunner, SolveOptions, SolveRequest, SolveResult, SolverRunner } from './runner';
+import { InProcessRunner, LastResult, SolveOptions, SolveRequest, SolveResult, SolverRunner } from './runner';
 
 export interface RunnerOptions {
   device: Device;
@@ -39,10 +39,20 @@ export class CachedRunner implements SolverRunner {
     const k = this.key(req); // throws SolverInputError on bad input, before any work
     const notes: string[] = [];
     const hit = this.cache.get(k.key, (m) => { notes.push(m); this.log?.(m); });
-    if (hit) return hit;
+    if (hit) { if (opts.tag) this.cache.setTag(opts.tag, k.key); return hit; }
     const result = await this.inner.solve(req, opts);
     this.cache.set(k.key, result, k);
+    if (opts.tag) this.cache.setTag(opts.tag, k.key);
     return notes.length ? { ...result, warnings: [...result.warnings, ...notes] } : result;
+  }
+
+  async lastResult(tag: string, req?: SolveRequest): Promise<LastResult | undefined> {
+    const key = this.cache.getTag(tag);
+    const result = key ? this.cache.get(key) : undefined;
+    if (!key || !result) return undefined;
+    let stale = false;
+    if (req) { try { stale = this.key(req).key !== key; } catch { stale = true; } }
+    return { result, stale };
   }
 
   backendName(): Promise<string> {
@@ -55,6 +65,7 @@ export class CachedRunner implements SolverRunner {
 class NoCache extends ResultCache {
   override get(): undefined { return undefined; }
   override set(): void { /* off */ }
+  override setTag(): void { /* off */ }
 }
 
 export function createRunner(opts: RunnerOptions): CachedRunner {

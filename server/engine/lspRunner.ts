@@ -9,7 +9,7 @@ import type { Connection } from 'vscode-languageserver/node';
 import { serverStatus } from '../protocol';
 import type { Device } from '../solvers/registry';
 import { CachedRunner, createRunner } from './factory';
-import type { SolveOptions, SolveRequest, SolveResult, SolverRunner } from './runner';
+import type { LastResult, SolveOptions, SolveRequest, SolveResult, SolverRunner } from './runner';
 
 interface EngineSettings { device: Device; timeoutSeconds: number }
 
@@ -72,6 +72,10 @@ export class LspRunner implements SolverRunner {
     return (this.inner ?? (await this.runner())).peek(req);
   }
 
+  async lastResult(tag: string, req?: SolveRequest): Promise<LastResult | undefined> {
+    return (this.inner ?? (await this.runner())).lastResult(tag, req);
+  }
+
   async solve(req: SolveRequest, opts: SolveOptions = {}): Promise<SolveResult> {
     const inner = await this.runner();
     const controller = new AbortController();
@@ -96,6 +100,7 @@ export class LspRunner implements SolverRunner {
     try {
       const res = await inner.solve(req, {
         signal: controller.signal,
+        tag: opts.tag,
         onProgress: (f, m) => { last = { f, m }; progress?.report(f, m); opts.onProgress?.(f, m); },
       });
       return res;

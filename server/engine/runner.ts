@@ -28,15 +28,31 @@ export interface SolveResult {
 export interface SolveOptions {
   signal?: AbortSignal;
   onProgress?(fraction: number, message?: string): void;
+  /**
+   * Names the call site (e.g. `file:///x.tlab#experiment/3`): the caching runner remembers its last
+   * result so `lastResult(tag, req)` can show it at once when the file is reopened, marked stale if
+   * the inputs changed since.
+   */
+  tag?: string;
+}
+
+export interface LastResult {
+  result: SolveResult;
+  /** The stored result was computed for other inputs (or another solver version) than `req`. */
+  stale: boolean;
 }
 
 export interface SolverRunner {
   solve(req: SolveRequest, opts?: SolveOptions): Promise<SolveResult>;
+  /** How many solve calls a caller should keep in flight (a cluster runner wants them all at once). */
+  preferredConcurrency?: number;
   dispose?(): void;
   /** The cached result for exactly these inputs, without running anything (undefined if none). */
   peek?(req: SolveRequest): Promise<SolveResult | undefined>;
   /** 'cpu' or 'webgpu:<adapter>' that `auto` resolves to, when known. */
   backendName?(): Promise<string>;
+  /** The last result solved under `tag` (see SolveOptions.tag), stale when `req` differs from its inputs. */
+  lastResult?(tag: string, req?: SolveRequest): Promise<LastResult | undefined>;
 }
 
 export interface InProcessOptions {
