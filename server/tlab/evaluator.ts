@@ -4,7 +4,7 @@
 import type { Expr, Span } from './ast';
 import { builtinByName, constantByName } from './builtins';
 import {
-  EvalError, FnV, fmt, isFn, isRecord, isResult, isSeries, isStat, lift, RV, SeriesV, show, toNumber,
+  EvalError, FnV, fmt, isFn, isRecord, isResult, isSeries, isStat, lift, liftSeries, RV, SeriesV, show, toNumber,
 } from './values';
 
 /** The sweep grid: the Cartesian product of every `sweep`, first sweep outermost. */
@@ -113,17 +113,17 @@ function evalInner(e: Expr, env: Env, ctx: EvalContext): RV {
     case 'call': return evalCall(e, env, ctx);
     case 'member': {
       const o = evalExpr(e.object, env, ctx);
-      return lift([o], (x) => member(x, e.name, e.nameSpan));
+      return liftSeries([o], (x) => member(x, e.name, e.nameSpan));
     }
     case 'index': {
       const o = evalExpr(e.object, env, ctx), i = evalExpr(e.index, env, ctx);
-      return lift([o, i].map((v, k) => (k === 0 && isSeries(v) ? v : v)), (list, at) => index(list, at, e.span));
+      return liftSeries([o, i], (list, at) => index(list, at, e.span));
     }
     case 'select': return select(e, env, ctx);
     case 'transpose': {
       // Outside derivations `.T` can only be a result field literally named T.
       const o = evalExpr(e.operand, env, ctx);
-      return lift([o], (x) => member(x, 'T', e.span));
+      return liftSeries([o], (x) => member(x, 'T', e.span));
     }
     case 'prime': throw new EvalError(`${e.name}' (a derivative) is only available in derivation blocks`, e.span);
   }
@@ -227,17 +227,27 @@ function evalCall(e: Extract<Expr, { kind: 'call' }>, env: Env, ctx: EvalContext
   }
 }
 
+// User-function calls share one budget per outermost call (evaluation is synchronous), so mutual or
+// branching recursion ends with an error instead of hanging the server.
+let nesting = 0;
+let callsInOutermost = 0;
+const MAX_DEPTH = 200;
+const MAX_CALLS = 200_000;
+
 /** A user function `let f(a, b) = body` closed over its defining scope; applies elementwise to series. */
-export function makeFunction(name: string, params: string[], body: Expr, scope: Env, ctx: EvalContext, depth = { n: 0 }): FnV {
+export function makeFunction(name: string, params: string[], body: Expr, scope: Env, ctx: EvalContext): FnV {
   return {
     kind: 'fn', name, params,
     call(args: RV[]): RV {
-      if (++depth.n > 200) { depth.n = 0; throw new EvalError(`${name}: calls nest too deeply (recursion?)`, body.span); }
+      if (nesting === 0) callsInOutermost = 0;
+      if (nesting >= MAX_DEPTH) throw new EvalError(`${name}: calls nest too deeply (recursion?)`, body.span);
+      if (++callsInOutermost > MAX_CALLS) throw new EvalError(`${name}: too many function calls (runaway recursion?)`, body.span);
+      nesting++;
       try {
         const local = new Env(scope);
         params.forEach((p, i) => local.set(p, args[i]));
         return evalExpr(body, local, { ...ctx, record: undefined });
-      } finally { depth.n--; }
+      } finally { nesting--; }
     },
   };
 }

@@ -80,6 +80,17 @@ export function lift(args: RV[], f: (...xs: RV[]) => RV): RV {
   return f(...args);
 }
 
+/** Like lift, but only over series: lists are passed whole (indexing, member access). */
+export function liftSeries(args: RV[], f: (...xs: RV[]) => RV): RV {
+  if (!args.some(isSeries)) return f(...args);
+  return lift(args.map((a) => (isSeries(a) ? a : wrapOpaque(a))), (...xs) => f(...xs.map(unwrapOpaque)));
+}
+
+// A non-series value carried through `lift` untouched (lift would otherwise broadcast over lists).
+const OPAQUE = Symbol('opaque');
+function wrapOpaque(v: RV): RV { return Array.isArray(v) ? ({ kind: 'record', fields: {}, [OPAQUE]: v } as unknown as RV) : v; }
+function unwrapOpaque(v: RV): RV { return v && typeof v === 'object' && OPAQUE in (v as object) ? (v as any)[OPAQUE] : v; }
+
 export function num(f: (...xs: number[]) => number, name: string): (...xs: RV[]) => RV {
   return (...xs) => f(...xs.map((x) => toNumber(x, `the argument of ${name}`)));
 }
