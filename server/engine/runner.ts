@@ -71,4 +71,7 @@ export class InProcessRunner implements SolverRunner {
     return executeSolve({ ...req, device: req.device ?? this.opts.device ?? 'cpu' },
       { signal, onProgress: opts.onProgress, allowSoftwareGpu: this.opts.allowSoftwareGpu });
   }
+
+  /** Nothing to release (kernels are shared per process); present so callers can dispose any runner. */
+  dispose(): void { /* nothing held */ }
 }
