@@ -37,10 +37,11 @@ export async function activate(context: vscode.ExtensionContext): Promise<Theory
   status.command = 'theorylab.showOutput';
   const showStatus = (s: ServerStatusParams) => {
     lastStatus = s;
-    const icon = s.state === 'busy' || s.state === 'starting' ? '$(sync~spin)' : s.state === 'error' ? '$(error)' : '$(beaker)';
+    // A spinner while results may still change (an auto-run is scheduled or anything runs).
+    const icon = s.state === 'busy' || s.state === 'starting' || s.quiescent === false ? '$(sync~spin)' : s.state === 'error' ? '$(error)' : '$(beaker)';
     status.text = `${icon} Theory Lab: ${s.backend}${s.runningJobs ? ` (${s.runningJobs} running)` : ''}`;
     status.tooltip = `Theory Lab server: ${s.state}\nCompute backend: ${s.backend}` +
-      `${s.runningJobs ? `\nRunning jobs: ${s.runningJobs}` : ''}${s.message ? `\n${s.message}` : ''}\n\nClick to show the output.`;
+      `${s.runningJobs ? `\nRunning jobs: ${s.runningJobs}` : ''}${s.quiescent === false ? '\nResults may still change' : ''}${s.message ? `\n${s.message}` : ''}\n\nClick to show the output.`;
     status.backgroundColor = s.state === 'error' ? new vscode.ThemeColor('statusBarItem.errorBackground') : undefined;
   };
   showStatus({ state: 'starting', backend: '…', runningJobs: 0 });

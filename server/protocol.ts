@@ -9,6 +9,11 @@ export interface ServerStatusParams {
   backend: string;
   runningJobs: number;
   message?: string;
+  /**
+   * false while results may still change (like rust-analyzer's serverStatus.quiescent): an automatic
+   * re-run is scheduled, a block or a solver job runs. The server always sets it; absent = unknown.
+   */
+  quiescent?: boolean;
 }
 export const serverStatus = new NotificationType<ServerStatusParams>('theorylab/serverStatus');
 

@@ -9,6 +9,8 @@ import { InProcessRunner, SolverRunner } from './engine/runner';
 import { LanguageFeatures, semanticTokenModifiers, semanticTokenTypes, ServerContext } from './languageService';
 import { cancelTarget, getPlots, plotUpdated, runTarget, serverStatus } from './protocol';
 import * as tlab from './tlab/service';
+import { AutoRunner, LiveStatus, routeRunnerStatus } from './tlab/autoRun';
+import { CodeLensRefreshRequest } from 'vscode-languageserver/node';
 import { readWorkspaceFile, uriToPath } from './workspaceFiles';
 import { languages } from './languages';
 import { getChartData } from './protocol';
@@ -18,14 +20,16 @@ const connection = createConnection(ProposedFeatures.all);
 const documents = new TextDocuments(TextDocument);
 let roots: string[] = [];
 let trusted = true;
-const runner: SolverRunner = (require('./engine/lspRunner') as typeof import('./engine/lspRunner')).createLspRunner(connection, () => roots); // solver host + cache + progress (server/engine/lspRunner.ts)
+// One serverStatus stream (solver jobs + block runs + scheduled auto-runs, with `quiescent`): server/tlab/autoRun.ts
+const live = new LiveStatus((p) => void connection.sendNotification(serverStatus, p));
+const runner: SolverRunner = (require('./engine/lspRunner') as typeof import('./engine/lspRunner')).createLspRunner(routeRunnerStatus(connection, live), () => roots); // solver host + cache + progress (server/engine/lspRunner.ts)
 
 const ctx: ServerContext = {
   runner,
   workspaceRoots: () => roots,
   readWorkspaceFile: (from, rel) => readWorkspaceFile(from, rel, roots, (u) => documents.get(u)?.getText()),
   trusted: () => trusted,
-  refresh: (uri) => { scheduleDiagnostics(uri, 0); void connection.languages.inlayHint.refresh().catch(() => {}); },
+  refresh: (uri) => { scheduleDiagnostics(uri, 0); void connection.languages.inlayHint.refresh().catch(() => {}); void connection.sendRequest(CodeLensRefreshRequest.type).catch(() => {}); },
   log: (m) => connection.console.log(m),
 };
 
@@ -48,6 +52,7 @@ connection.onInitialize((params): InitializeResult => {
   if (!roots.length && params.rootUri) roots = [uriToPath(params.rootUri)];
   const opts = params.initializationOptions as { trusted?: boolean } | undefined;
   if (opts && typeof opts.trusted === 'boolean') trusted = opts.trusted;
+  autoRun.configure((opts as { settings?: unknown } | undefined)?.settings);
   return {
     capabilities: {
       textDocumentSync: TextDocumentSyncKind.Incremental,
@@ -70,7 +75,7 @@ connection.onInitialize((params): InitializeResult => {
 });
 
 connection.onInitialized(() => {
-  connection.sendNotification(serverStatus, { state: 'ready', backend: 'cpu', runningJobs: 0 });
+  live.publish(true); // ready, quiescent
 });
 
 // Diagnostics are recomputed a short while after the last edit of a document.
@@ -94,7 +99,12 @@ async function publishDiagnostics(uri: string): Promise<void> {
 
 documents.onDidOpen((e) => scheduleDiagnostics(e.document.uri, 0));
 documents.onDidChangeContent((e) => scheduleDiagnostics(e.document.uri));
+// Live theory: cheap blocks whose text changed re-run ~300 ms after typing stops (server/tlab/autoRun.ts).
+const autoRun = new AutoRunner({ ctx, live, document: (u) => documents.get(u), run: (d, target, signal) => tlab.runTarget(d, target, ctx, { onPlot: (plot) => void connection.sendNotification(plotUpdated, plot), signal }) });
+documents.onDidChangeContent((e) => autoRun.changed(e.document));
+connection.onDidChangeConfiguration((p) => autoRun.configure(p.settings));
 documents.onDidClose((e) => {
+  autoRun.closed(e.document.uri);
   featuresFor(e.document)?.close?.(e.document.uri);
   connection.sendDiagnostics({ uri: e.document.uri, diagnostics: [] });
 });
@@ -123,7 +133,7 @@ connection.onRequest(runTarget, async (p) => {
   if (!d) return { ok: false, message: `document not open: ${p.uri}` };
   if (featuresFor(d)?.languageId !== 'tlab') return { ok: false, message: 'running is not supported for this language yet' };
   return guarded('run', { ok: false, message: 'internal error (see the output channel)' }, () =>
-    tlab.runTarget(d, p.target, ctx, { onPlot: (plot) => void connection.sendNotification(plotUpdated, plot) }));
+    live.track(() => tlab.runTarget(d, p.target, ctx, { onPlot: (plot) => void connection.sendNotification(plotUpdated, plot) })));
 });
 connection.onRequest(cancelTarget, (p) => { tlab.cancelTarget(p.uri, p.target); });
 connection.onRequest(getPlots, (p) => guarded('plots', [], () => tlab.plotsFor(p.uri, p.target)));

@@ -114,7 +114,7 @@ function resultAt(s: DocState, off: number): { res: BlockResult; shift: number; 
 
 // ---- run / cancel / plots (called by server.ts) ------------------------------------------------------
 
-export interface RunHooks { onPlot?(p: PlotPayload): void; budget?: 'full' | 'test' }
+export interface RunHooks { onPlot?(p: PlotPayload): void; budget?: 'full' | 'test'; /** aborts the run (auto-run: a newer edit) */ signal?: AbortSignal }
 
 export async function runTarget(doc: TextDocument, target: string | undefined, ctx: ServerContext, hooks: RunHooks = {}): Promise<RunResult> {
   const s = state(doc, ctx);
@@ -124,6 +124,7 @@ export async function runTarget(doc: TextDocument, target: string | undefined, c
   s.running.get(key)?.abort();
   const controller = new AbortController();
   s.running.set(key, controller);
+  if (hooks.signal?.aborted) controller.abort(); else hooks.signal?.addEventListener('abort', () => controller.abort(), { once: true });
   const analysis = s.analysis;
   const fingerprints = new Map(names.map((n) => [n, blockFingerprint(analysis, n)!]));
   try {
