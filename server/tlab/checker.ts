@@ -478,8 +478,9 @@ class Checker {
     const c = st.condition;
     if (c.kind === 'error') return;
     if (c.kind !== 'binary' || !COMPARISONS.has(c.op)) {
-      this.diag(c.span, 'an expectation compares two values: `expect A == B`, `A ≈ B within T`, `A < B`, …');
-      this.typeOf(c, scope, grid);
+      // Any condition (`A and B`, `not …`) is allowed; a bare number or series is not.
+      const ty = this.typeOf(c, scope, grid);
+      if (ty.k !== 'bool' && ty.k !== 'any') this.diag(c.span, 'an expectation states a condition: `expect A == B`, `A ≈ B within T`, `A < B`, `P and Q`, …');
     } else {
       const l = this.typeOf(c.left, scope, grid), r = this.typeOf(c.right, scope, grid);
       for (const [side, ty] of [[c.left, l], [c.right, r]] as const) {
