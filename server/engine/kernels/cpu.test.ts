@@ -109,3 +109,19 @@ test('the two-thread wasm path (helper thread sharing the memory) gives the same
   assert.ok(relErr(new Float32Array(k.memory.buffer, cOff, m * n), ref) < 1e-6);
   k.dispose();
 });
+
+test('wasm SIMD tanhScale matches Math.tanh (small, large, negative, zero; relative 1e-6)', async () => {
+  const { WasmKernel } = await import('./wasmGemm');
+  const k = new WasmKernel(false);
+  const rng = new Rng(4);
+  const x = Float32Array.from({ length: 4096 }, (_, i) => (i < 400 ? (i - 200) * 2e-3 : i < 420 ? [0, -0, 50, -50, 1e-30][i % 5] : 12 * rng.normal()));
+  const off = k.reserve(x.length);
+  new Float32Array(k.memory.buffer, off, x.length).set(x);
+  k.tanhScale(off, x.length, 2);
+  const got = new Float32Array(k.memory.buffer, off, x.length);
+  for (let i = 0; i < x.length; i++) {
+    const want = Math.tanh(Math.fround(2 * x[i]));
+    assert.ok(Math.abs(got[i] - want) <= 1e-6 * Math.abs(want) + 1e-38, `tanh(2·${x[i]}) = ${got[i]}, want ${want}`);
+  }
+  k.dispose();
+});
