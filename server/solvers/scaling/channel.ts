@@ -20,9 +20,9 @@ export interface Overlap {
 const T_MIN = -16;   // q ≈ 1e-7: A2 reports q* < 1e-6 as 0
 const T_MAX = 40;    // p ≈ 4e-18
 const T_STEP = 0.01;
-/** The m_e table covers log λ ∈ [log λ_e, log λ_e + TABLE_SPAN]; beyond it q is solved directly. */
-const TABLE_SPAN = Math.log(1e9);
-const TABLE_POINTS = 8000;
+/** The m_e table covers log λ ∈ [log λ_e, log λ_e + TABLE_SPAN] (14 decades, h ≈ 0.0027); beyond it q is iterated directly. */
+const TABLE_SPAN = Math.log(1e14);
+const TABLE_POINTS = 12000;
 
 export class ScalarChannel {
   readonly lambdaS: number;
@@ -102,15 +102,24 @@ export class ScalarChannel {
     return { q, p };
   }
 
-  /** q* for λ beyond the grid (p < 1e-17): iterate p = 1/(1 + λ g′(1 − p)); contraction ~1/λ. */
+  /** q* for λ beyond the grid (p < 1e-17): the A2 iteration from q = 1, written in p = 1 − q. */
   private qStarLarge(lambda: number): Overlap {
+    return this.iterateFromOne(lambda, 50) ?? { q: 1, p: 0 };
+  }
+
+  /**
+   * A2 in p = 1 − q: p ← 1/(1 + λ g′(1 − p)) from p = 0. It decreases monotonically to the largest fixed
+   * point, with contraction ≈ g″(1)/(λ g′(1)²), so for λ far above λ_e it converges in 2–3 steps.
+   * Returns undefined when `maxIter` steps are not enough.
+   */
+  private iterateFromOne(lambda: number, maxIter: number): Overlap | undefined {
     let p = 1 / (1 + lambda * this.act.gp(1));
-    for (let it = 0; it < 50; it++) {
+    for (let it = 0; it < maxIter; it++) {
       const next = 1 / (1 + lambda * this.act.gp(1 - p));
-      if (Math.abs(next - p) <= 1e-15 * p) { p = next; break; }
+      if (Math.abs(next - p) <= 1e-15 * p) return { q: 1 - next, p: next };
       p = next;
     }
-    return { q: 1 - p, p };
+    return undefined;
   }
 
   /** m_e(λ) (E7/A4): 0 up to and including λ_e, q*(λ) above. */
@@ -143,7 +152,8 @@ export class ScalarChannel {
     if (!(logLambda > Math.log(this.lambdaE))) return { p: 1, gap: this.act.g1 };
     const [tp, tg] = this.tables();
     if (logLambda <= tp.x1) return { p: Math.exp(tp.at(logLambda)), gap: Math.exp(tg.at(logLambda)) };
-    const o = this.qStar(Math.exp(logLambda));
+    const lam = Math.exp(logLambda);
+    const o = this.iterateFromOne(lam, 20) ?? this.qStar(lam);
     return { p: o.p, gap: this.act.gap(o.p) };
   }
 }
