@@ -5,17 +5,18 @@ import * as fs from 'node:fs';
 import { CliCommand, option, parseArgs } from './args';
 import { runTlabFile } from '../tlab/cli';
 import { runClevrFile } from '../clevr/cli';
-import { InProcessRunner } from '../engine/runner';
+import { InProcessRunner, SolverRunner } from '../engine/runner';
 import type { Device } from '../solvers/registry';
+import { clusterHelp, clusterUsage, slurmRunnerFromArgs } from '../cluster/cliOptions';
 
 export const runCommand: CliCommand = {
   name: 'run',
-  usage: 'run FILE.tlab [--json] [--out DIR] [--device cpu|gpu|auto]',
+  usage: `run FILE.tlab [--json] [--out DIR] [--device cpu|gpu|auto] ${clusterUsage}`,
   summary: 'run every experiment and derivation of a file',
   help: 'Runs every experiment and derivation of a .tlab file (or the evals and sentences of a .clevr file) and prints each\n' +
     'expectation and check. --out DIR writes each plot as Vega-Lite JSON and its data as CSV. --device picks the default\n' +
     'device of solver calls (an `on gpu` in the file wins). --budget test lets simulations shrink their budget.\n' +
-    'Exit 0 all passed, 1 an expectation or check failed, 2 an error.',
+    'Exit 0 all passed, 1 an expectation or check failed, 2 an error.\n' + clusterHelp,
   async run(args) {
     const p = parseArgs(args, ['json']);
     const file = p.positionals[0];
@@ -28,7 +29,7 @@ export const runCommand: CliCommand = {
     const json = p.flags.has('json');
     let res: { exitCode: 0 | 1 | 2; report: unknown; text: string };
     if (file.endsWith('.tlab')) {
-      const runner = new InProcessRunner();
+      const runner: SolverRunner = slurmRunnerFromArgs(p, file) ?? new InProcessRunner();
       try {
         res = await runTlabFile(file, { json, out: option(p, 'out'), device, runner, budget });
       } finally { runner.dispose?.(); }

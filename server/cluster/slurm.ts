@@ -60,6 +60,8 @@ export class SlurmTaskError extends Error {
 }
 
 export class SlurmRunner implements SolverRunner {
+  /** Every grid point of a solve statement at once, so that they form one array. */
+  readonly preferredConcurrency = 100000;
   private queue: Waiter[] = [];
   private flushTimer: NodeJS.Timeout | undefined;
   private active = new Map<string, Waiter[]>();           // key → waiters for a submitted task

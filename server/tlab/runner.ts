@@ -264,7 +264,7 @@ async function solve(st: SolveStmt, env: Env, ctx: EvalContext, opts: TlabRunOpt
     if (!byKey.has(key)) byKey.set(key, async () => wrap((await call(params)).outputs));
   }
   const uniq = [...byKey.keys()];
-  const settled = await pool(uniq.map((k) => byKey.get(k)!), opts.concurrency ?? 4);
+  const settled = await pool(uniq.map((k) => byKey.get(k)!), opts.concurrency ?? opts.runner.preferredConcurrency ?? 4);
   const results = new Map<string, ResultV>();
   for (let i = 0; i < uniq.length; i++) {
     const s = settled[i];
