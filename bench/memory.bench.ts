@@ -24,6 +24,7 @@ const psArg = arg('p', '205,640').split(',').map(Number);
 const seed = Number(arg('seed', '1'));
 const peerTimeout = Number(arg('peer-timeout', '600'));
 const maxNnz = arg('max-nnz', '4e7');
+const budgetS = Number(arg('budget-s', '600'));
 const here = __dirname;
 
 const rows: string[] = [
@@ -38,7 +39,7 @@ ds.forEach((d, k) => {
   const p = psArg[Math.min(k, psArg.length - 1)];
   const inst = sampleInstance(d, p, 'coupled', seed, 0);
   const t0 = performance.now();
-  const dec = decideFeasibility(inst, { budgetMs: 1200_000 });
+  const dec = decideFeasibility(inst, { budgetMs: budgetS * 1000 });
   const ts = (performance.now() - t0) / 1000;
 
   const file = path.join(os.tmpdir(), `memory-bench-${process.pid}-${d}.json`);
