@@ -29,7 +29,7 @@ describe('tlab over LSP', () => {
       'common.tlab': 'let shared = 3\nlet twice(x) = 2 * x\n',
       'cyc_a.tlab': 'import "cyc_b.tlab"\nlet a = 1\n',
       'cyc_b.tlab': 'import "cyc_a.tlab"\nlet b = 2\n',
-    });
+    }, { trusted: true, settings: { autoRunMaxSeconds: 0 } }); // runs on request only: stale marking stays observable (live re-runs: autoRun.test.ts)
   });
   after(async () => { await c.shutdown(); });
 
