@@ -14,7 +14,7 @@ export const solveCommand: CliCommand = {
   usage: 'solve <id> --param name=value ... [--device cpu|gpu|auto] [--json]',
   summary: 'run one solver and print its outputs',
   help: 'Options: --param name=value (repeatable), --seed N, --device cpu|gpu|auto (default auto: a hardware GPU when present),\n' +
-    '--timeout SECONDS (default 0 = none), --memory MIB (solver host limit, default 4096), --no-cache, --in-process, --json.\n' +
+    '--timeout SECONDS (default 0 = none), --memory MIB (solver host limit, default 75% of RAM), --no-cache, --in-process, --json.\n' +
     'Results are cached in .theorylab/cache (key: solver id, version, parameters, seed).',
   async run(args) {
     const p = parseArgs(args, ['json', 'no-cache', 'in-process']);

@@ -19,8 +19,13 @@ export interface HostRunnerOptions {
   device?: Device;
   /** Default per-job time limit in seconds (0 or undefined: none). */
   timeoutSeconds?: number;
-  /** Memory limit of the host process in MiB (default 4096). */
+  /**
+   * Memory limit of the host process in MiB: its resident size (typed arrays and wasm memory
+   * included). Default: 75% of the machine's memory.
+   */
   memoryLimitMb?: number;
+  /** V8 heap limit of the host in MiB (--max-old-space-size; default 4096 or the memory limit if lower). */
+  heapLimitMb?: number;
   /** How long a cancelled job may take to stop before the host is killed (default 2000 ms). */
   graceMs?: number;
   /** Accept software WebGPU adapters (tests on lavapipe). */
@@ -71,7 +76,7 @@ export class HostRunner implements SolverRunner {
 
   constructor(private readonly opts: HostRunnerOptions = {}) {}
 
-  get memoryLimitBytes(): number { return (this.opts.memoryLimitMb ?? 4096) * 2 ** 20; }
+  get memoryLimitBytes(): number { return (this.opts.memoryLimitMb ?? Math.floor(0.75 * os.totalmem() / 2 ** 20)) * 2 ** 20; }
   get hostPid(): number | undefined { return this.child?.pid; }
 
   solve(req: SolveRequest, opts: SolveOptions = {}): Promise<SolveResult> {
@@ -120,7 +125,7 @@ export class HostRunner implements SolverRunner {
   private ensureChild(): ChildProcess {
     if (this.child) return this.child;
     const { script, execArgv, cwd } = hostEntry();
-    const mem = this.opts.memoryLimitMb ?? 4096;
+    const mem = this.opts.heapLimitMb ?? Math.min(4096, Math.floor(this.memoryLimitBytes / 2 ** 20));
     const child = fork(script, [], {
       cwd,
       execArgv: [...execArgv, `--max-old-space-size=${mem}`],
