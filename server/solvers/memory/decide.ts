@@ -120,6 +120,7 @@ export function decideFeasibility(inst: MemoryInstance, opts: DecideOptions = {}
     // Tighten the inner solve as the gradient shrinks: loose early, near-exact at the end.
     const tol = Math.min(1e-2, Math.sqrt(g1 / Math.max(hSum, 1e-300))) * r0;
     for (let it = 0; it < maxCg; it++) {
+      if (it % 32 === 31) opts.checkCancelled?.(); // inner solves can run for seconds at large d
       maskedRowProducts(inst, dir, mask, prod);
       rowCombination(inst, prod, Ap);
       for (let a = 0; a < n; a++) Ap[a] += delta * dir[a];
