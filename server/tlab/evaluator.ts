@@ -54,9 +54,14 @@ export function restrictValue(v: RV, keep: Set<number>): RV {
   return { kind: 'series', idx, values };
 }
 
-/** Thrown for a name whose value is not known (yet): constant folding stops there silently. */
-export class Unknown extends Error {
-  constructor(public readonly name: string) { super(`unknown value ${name}`); }
+/**
+ * Thrown for a name whose value is not known (yet): constant folding stops there silently. Not an
+ * Error subclass on purpose: the checker throws it for every expression that depends on a solver
+ * result, and capturing a stack trace each time dominated the cost of checking large files.
+ */
+export class Unknown {
+  readonly message: string;
+  constructor(public readonly name: string) { this.message = `unknown value ${name}`; }
 }
 
 export interface EvalContext {

@@ -677,7 +677,8 @@ export function parseTlab(text: string): ParseResult {
   }
   const file: TlabFile = { items: p.items, span: { start: 0, end: text.length } };
   errors.push(...p.extra);
-  fixSpans(file);
+  // Only recovery produces position-less nodes; a clean parse needs no repair walk.
+  if (errors.length) fixSpans(file);
   errors.sort((a, b) => a.span.start - b.span.start);
   // One error per position is enough (recovery can report the same spot twice), and stray tokens
   // right where a real syntax error was reported are part of that error.
