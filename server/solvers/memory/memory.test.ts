@@ -171,3 +171,16 @@ test('memory.capacity is deterministic per seed and rejects bad input by paramet
   assert.equal((t.outputs.n_stored as number) + (t.outputs.n_not_stored as number) + (t.outputs.n_undecided as number), 12);
   assert.ok(t.warnings.some((w) => /test budget/.test(w)));
 });
+
+test('memory.capacity honours cancellation and reports progress', async () => {
+  const runner = new InProcessRunner();
+  const ac = new AbortController();
+  ac.abort();
+  await assert.rejects(
+    runner.solve({ solver: 'memory.capacity', params: { d: 6, p: 14, trials: 50 } }, { signal: ac.signal }),
+    (e: unknown) => e instanceof Error && e.name === 'CancelledError',
+  );
+  const seen: number[] = [];
+  await runner.solve({ solver: 'memory.capacity', params: { d: 4, p: 6, trials: 3 } }, { onProgress: (f) => seen.push(f) });
+  assert.deepEqual(seen, [1 / 3, 2 / 3, 1]);
+});
