@@ -99,7 +99,8 @@ export async function executeSolve(req: SolveRequest, opts: ExecuteOptions): Pro
   }
   const bad = nonFiniteFields(outputs);
   if (bad.length) warnings.push(`non-finite values (NaN or ±Inf) in the outputs: ${bad.join(', ')}`);
-  return { outputs, backend, seconds: (performance.now() - t0) / 1000, warnings };
+  // the same remark from the engine and from a solver (e.g. the GPU fallback) is shown once
+  return { outputs, backend, seconds: (performance.now() - t0) / 1000, warnings: [...new Set(warnings)] };
 }
 
 async function runWith(def: SolverDef, params: Record<string, Value>, req: SolveRequest, opts: ExecuteOptions,
