@@ -30,6 +30,54 @@ const topJunk = blockJunk.filter((t) => !statementStarts.includes(t)).concat([T.
 /** The lexer tracks start offsets only (faster); a token ends where its image does. */
 export function tokEnd(t: IToken): number { return t.startOffset + t.image.length; }
 
+const PREC: Record<string, number> = {
+  or: 1, and: 2, '==': 4, '!=': 4, '<': 4, '<=': 4, '>': 4, '>=': 4, '≈': 4, '+': 5, '-': 5, '*': 6, '/': 6, '@': 6,
+};
+const PREFIX_PREC = { not: 3, sign: 7 };
+
+function tokenSpan(t: IToken): Span {
+  if (!t || t.isInsertedInRecovery || Number.isNaN(t.startOffset)) return { start: -1, end: -1 };
+  return { start: t.startOffset, end: tokEnd(t) };
+}
+const valid = (s: Span) => s.start >= 0 && !Number.isNaN(s.start);
+
+function unaryNode(op: IToken, operand: Expr): Expr {
+  const os = tokenSpan(op);
+  const end = valid(operand.span) ? operand.span.end : os.end;
+  return { kind: 'unary', op: op.image as '-' | '+' | 'not', operand, span: { start: os.start, end } };
+}
+
+function binaryNode(op: BinaryOp, left: Expr, right: Expr, opSpan: Span): Expr {
+  const start = valid(left.span) ? left.span.start : opSpan.start;
+  const end = valid(right.span) ? right.span.end : opSpan.end;
+  return { kind: 'binary', op, left, right, opSpan, span: { start, end } };
+}
+
+/** Shunting-yard over `prefix* operand (op prefix* operand)*`. */
+function buildExpr(seq: (Expr | IToken)[]): Expr {
+  const out: Expr[] = [];
+  const ops: { tok: IToken; prec: number; unary: boolean }[] = [];
+  const apply = () => {
+    const o = ops.pop()!;
+    if (o.unary) { out.push(unaryNode(o.tok, out.pop() ?? errorExpr())); return; }
+    const right = out.pop() ?? errorExpr(), left = out.pop() ?? errorExpr();
+    out.push(binaryNode(o.tok.image as BinaryOp, left, right, tokenSpan(o.tok)));
+  };
+  let expectOperand = true;
+  for (const item of seq) {
+    if (!item) continue;
+    if ('kind' in item) { out.push(item); expectOperand = false; continue; }
+    const tok = item as IToken;
+    if (expectOperand) { ops.push({ tok, prec: tok.tokenType === T.Not ? PREFIX_PREC.not : PREFIX_PREC.sign, unary: true }); continue; }
+    const p = PREC[tok.image] ?? 0;
+    while (ops.length && ops[ops.length - 1].prec >= p) apply();
+    ops.push({ tok, prec: p, unary: false });
+    expectOperand = true;
+  }
+  while (ops.length) apply();
+  return out.pop() ?? errorExpr();
+}
+
 const invalid: Span = { start: -1, end: -1 };
 const errorExpr = (): Expr => ({ kind: 'error', span: { ...invalid } });
 
@@ -38,7 +86,7 @@ function describeToken(t: IToken | undefined): string {
   return `'${t.image.length > 24 ? t.image.slice(0, 24) + '…' : t.image}'`;
 }
 
-const EXPR_RULES = new Set(['expr', 'andExpr', 'notExpr', 'comparison', 'additive', 'multiplicative', 'unary', 'power', 'postfix', 'primary', 'arg']);
+const EXPR_RULES = new Set(['expr', 'prefixOp', 'binaryOp', 'power', 'postfix', 'primary', 'arg']);
 
 const errorMessages = {
   buildMismatchTokenMessage({ expected, actual }: { expected: TokenType; actual: IToken }): string {
@@ -348,7 +396,7 @@ class TlabParser extends chevrotain.EmbeddedActionsParser {
     this.ACTION(() => this.setPending({ kind: 'expect', condition: errorExpr(), span: this.from(kw.startOffset) }));
     const condition = this.SUBRULE(this.expr);
     let tol: Expr | undefined, where: Expr | undefined;
-    this.OPTION(() => { this.CONSUME(T.Within); tol = this.SUBRULE(this.additive); });
+    this.OPTION(() => { this.CONSUME(T.Within); tol = this.SUBRULE3(this.expr); });
     this.OPTION2(() => { this.CONSUME(T.Where); where = this.SUBRULE2(this.expr); });
     return this.ACTION(() => {
       const tolerance = tol ? this.ex(tol) : undefined;
@@ -404,12 +452,12 @@ class TlabParser extends chevrotain.EmbeddedActionsParser {
     this.ACTION(() => this.setPending({ kind: 'check', left: errorExpr(), right: errorExpr(), span: this.from(kw.startOffset) }));
     const cond = this.SUBRULE(this.expr);
     let tol: Expr | undefined, points: Expr | undefined;
-    this.OPTION(() => { this.CONSUME(T.Within); tol = this.SUBRULE(this.additive); });
+    this.OPTION(() => { this.CONSUME(T.Within); tol = this.SUBRULE3(this.expr); });
     this.OPTION2({
       GATE: () => this.LA(1).image === 'at',
       DEF: () => {
         this.CONSUME(T.Identifier);
-        points = this.SUBRULE2(this.additive);
+        points = this.SUBRULE4(this.expr);
         const p = this.CONSUME2(T.Identifier);
         this.ACTION(() => { if (!p.isInsertedInRecovery && p.image !== 'points') this.extra.push({ span: this.tokSpan(p), message: `expected 'points' but found '${p.image}'` }); });
       },
@@ -426,90 +474,54 @@ class TlabParser extends chevrotain.EmbeddedActionsParser {
     })!;
   }, { recoveryValueFunc: this.takePending as any });
 
-  // ---- expressions -------------------------------------------------------------------------------
-  // or < and < not < comparison < additive < multiplicative (* / @) < unary (- +) < power (^, right) < postfix
+  // ---- expressions ----------------------------------------------------------------------------
+  // One flat rule reads `prefix* operand (binop prefix* operand)*` and builds the tree by precedence
+  // (shunting-yard): or < and < not < comparisons < + - < * / @ < prefix - + ; `^` and postfix forms
+  // bind tighter and live in `power`. One rule instead of a rule per level keeps parsing fast.
   public expr = this.RULE('expr', (): Expr => {
-    let left = this.SUBRULE(this.andExpr);
-    this.MANY(() => {
-      const op = this.CONSUME(T.Or);
-      const right = this.SUBRULE2(this.andExpr);
-      left = this.ACTION(() => this.bin('or', left, right, op))!;
+    const seq: (Expr | IToken)[] = [];
+    this.MANY(() => { const t = this.SUBRULE(this.prefixOp); this.ACTION(() => seq.push(t)); });
+    const first = this.SUBRULE(this.power);
+    this.ACTION(() => seq.push(this.ex(first)));
+    this.MANY2(() => {
+      const op = this.SUBRULE(this.binaryOp);
+      this.ACTION(() => seq.push(op));
+      this.MANY3(() => { const t = this.SUBRULE2(this.prefixOp); this.ACTION(() => seq.push(t)); });
+      const operand = this.SUBRULE2(this.power);
+      this.ACTION(() => seq.push(this.ex(operand)));
     });
-    return left;
+    return this.ACTION(() => buildExpr(seq))!;
   }, { recoveryValueFunc: errorExpr });
 
-  private andExpr = this.RULE('andExpr', (): Expr => {
-    let left = this.SUBRULE(this.notExpr);
-    this.MANY(() => {
-      const op = this.CONSUME(T.And);
-      const right = this.SUBRULE2(this.notExpr);
-      left = this.ACTION(() => this.bin('and', left, right, op))!;
-    });
-    return left;
-  }, { recoveryValueFunc: errorExpr });
+  private prefixOp = this.RULE('prefixOp', (): IToken => this.OR([
+    { ALT: () => this.CONSUME(T.Not) }, { ALT: () => this.CONSUME(T.Minus) }, { ALT: () => this.CONSUME(T.Plus) },
+  ]));
 
-  private notExpr = this.RULE('notExpr', (): Expr => this.OR([
-    {
-      ALT: () => {
-        const op = this.CONSUME(T.Not);
-        const operand = this.SUBRULE(this.notExpr);
-        return this.ACTION(() => ({ kind: 'unary' as const, op: 'not' as const, operand: this.ex(operand), span: this.from(op.startOffset) }))!;
-      },
-    },
-    { ALT: () => this.SUBRULE(this.comparison) },
-  ]), { recoveryValueFunc: errorExpr });
-
-  private comparison = this.RULE('comparison', (): Expr => {
-    let left = this.SUBRULE(this.additive);
-    this.MANY(() => {
-      const op = this.OR([
-        { ALT: () => this.CONSUME(T.Eq) }, { ALT: () => this.CONSUME(T.Neq) }, { ALT: () => this.CONSUME(T.Le) },
-        { ALT: () => this.CONSUME(T.Ge) }, { ALT: () => this.CONSUME(T.Lt) }, { ALT: () => this.CONSUME(T.Gt) },
-        { ALT: () => this.CONSUME(T.Approx) },
-      ]);
-      const right = this.SUBRULE2(this.additive);
-      left = this.ACTION(() => this.bin(op.image as BinaryOp, left, right, op))!;
-    });
-    return left;
-  }, { recoveryValueFunc: errorExpr });
-
-  public additive = this.RULE('additive', (): Expr => {
-    let left = this.SUBRULE(this.multiplicative);
-    this.MANY(() => {
-      const op = this.OR([{ ALT: () => this.CONSUME(T.Plus) }, { ALT: () => this.CONSUME(T.Minus) }]);
-      const right = this.SUBRULE2(this.multiplicative);
-      left = this.ACTION(() => this.bin(op.image as BinaryOp, left, right, op))!;
-    });
-    return left;
-  }, { recoveryValueFunc: errorExpr });
-
-  private multiplicative = this.RULE('multiplicative', (): Expr => {
-    let left = this.SUBRULE(this.unary);
-    this.MANY(() => {
-      const op = this.OR([{ ALT: () => this.CONSUME(T.Star) }, { ALT: () => this.CONSUME(T.Slash) }, { ALT: () => this.CONSUME(T.At) }]);
-      const right = this.SUBRULE2(this.unary);
-      left = this.ACTION(() => this.bin(op.image as BinaryOp, left, right, op))!;
-    });
-    return left;
-  }, { recoveryValueFunc: errorExpr });
-
-  private unary = this.RULE('unary', (): Expr => this.OR([
-    {
-      ALT: () => {
-        const op = this.OR2([{ ALT: () => this.CONSUME(T.Minus) }, { ALT: () => this.CONSUME(T.Plus) }]);
-        const operand = this.SUBRULE(this.unary);
-        return this.ACTION(() => ({ kind: 'unary' as const, op: op.image as '-' | '+', operand: this.ex(operand), span: this.from(op.startOffset) }))!;
-      },
-    },
-    { ALT: () => this.SUBRULE(this.power) },
-  ]), { recoveryValueFunc: errorExpr });
+  private binaryOp = this.RULE('binaryOp', (): IToken => this.OR([
+    { ALT: () => this.CONSUME(T.Or) }, { ALT: () => this.CONSUME(T.And) },
+    { ALT: () => this.CONSUME(T.Eq) }, { ALT: () => this.CONSUME(T.Neq) }, { ALT: () => this.CONSUME(T.Le) },
+    { ALT: () => this.CONSUME(T.Ge) }, { ALT: () => this.CONSUME(T.Lt) }, { ALT: () => this.CONSUME(T.Gt) },
+    { ALT: () => this.CONSUME(T.Approx) },
+    { ALT: () => this.CONSUME(T.Plus) }, { ALT: () => this.CONSUME(T.Minus) },
+    { ALT: () => this.CONSUME(T.Star) }, { ALT: () => this.CONSUME(T.Slash) }, { ALT: () => this.CONSUME(T.At) },
+  ]));
 
   private power = this.RULE('power', (): Expr => {
     let base = this.SUBRULE(this.postfix);
     this.OPTION(() => {
       const op = this.CONSUME(T.Caret);
-      const exp = this.SUBRULE(this.unary); // right-associative; `2^-1` works
-      base = this.ACTION(() => this.bin('^', base, exp, op))!;
+      // right-associative, and the exponent may carry a sign: `2^-1`, `a^b^c` = a^(b^c)
+      const signs: IToken[] = [];
+      this.MANY(() => {
+        const t = this.OR([{ ALT: () => this.CONSUME(T.Minus) }, { ALT: () => this.CONSUME(T.Plus) }]);
+        this.ACTION(() => signs.push(t));
+      });
+      const exp = this.SUBRULE(this.power);
+      base = this.ACTION(() => {
+        let e = this.ex(exp);
+        for (let i = signs.length - 1; i >= 0; i--) e = unaryNode(signs[i], e);
+        return binaryNode('^', this.ex(base), e, tokenSpan(op));
+      })!;
     });
     return base;
   }, { recoveryValueFunc: errorExpr });
