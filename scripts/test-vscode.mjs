@@ -6,6 +6,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import util from 'node:util';
 import { buildSuite } from './build-suite.mjs';
 import { chromiumArgs, chromiumPath, codeServerDir, codeServerEntry, INSTALL_HINT, root, startCodeServer, workbenchUrl } from './code-server.mjs';
 
@@ -55,11 +56,16 @@ try {
   browser = await pw.launch({ executablePath: chromium, headless: true, args: chromiumArgs });
   const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
   const exitCode = new Promise((resolve) => page.exposeFunction('codeAutomationExit', (code) => { resolve(code); }));
-  // The extension host's console is forwarded to the browser's: show the suite's own output.
-  // (VS Code prefixes them with a %c style marker, dropped here.)
-  page.on('console', (m) => {
-    const t = m.text().replace(/^%c\s+(INFO|WARN|\s?ERR)\s+color: #\w+\s*/, '');
-    if (/theorylab|✔|passing|failing|Error/i.test(t) && !/ERR_|favicon/.test(t)) console.log(`[vscode:host] ${t}`);
+  // The extension host's console is forwarded to the browser's, as ('%c INFO', 'color: …', format,
+  // ...args): drop the style pair and format the rest, to show mocha's progress live.
+  page.on('console', async (m) => {
+    let t;
+    try {
+      const vals = await Promise.all(m.args().map((a) => a.jsonValue()));
+      if (typeof vals[0] === 'string' && vals[0].startsWith('%c')) vals.splice(0, 2);
+      t = util.format(...vals);
+    } catch { t = m.text(); }
+    if (/theorylab|✔|passing|failing|^\s*\d+\) |Error/i.test(t) && !/ERR_|favicon/.test(t)) console.log(`[vscode:host] ${t.trimEnd()}`);
   });
   const url = workbenchUrl(server.base, server.port, workspace, { extensionDevelopmentPath: root, extensionTestsPath: suite });
   log(`opening the workbench with the extension-development payload`);
@@ -69,7 +75,7 @@ try {
   let result = { passed: 0, failed: code === 0 ? 0 : 1, note: 'no result file from the suite' };
   if (fs.existsSync(suiteResult)) {
     const r = JSON.parse(fs.readFileSync(suiteResult, 'utf8'));
-    for (const t of r.tests) console.log(`[vscode] ${t.ok ? 'ok  ' : 'FAIL'} ${t.title}${t.ok ? '' : `\n${t.error}`}`);
+    for (const t of r.tests.filter((x) => !x.ok)) console.log(`[vscode] FAIL ${t.title}\n${t.error}`);
     result = { passed: r.passed, failed: r.failed };
     if (code !== 0 && r.failed === 0) result = { passed: r.passed, failed: 1, note: `exit code ${code}` };
   }
