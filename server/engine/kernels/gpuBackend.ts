@@ -105,6 +105,7 @@ export class GpuKernels implements KernelApi {
   }
   async download(buf: GPUBuffer, floats: number, offsetFloats = 0): Promise<Float32Array> {
     this.check();
+    this.endBatch(); // what was batched must run before the copy
     const bytes = Math.max(4, floats * 4);
     const staging = this.device.createBuffer({ size: Math.ceil(bytes / 4) * 4, usage: MAP_READ | COPY_DST });
     const enc = this.device.createCommandEncoder();
@@ -161,7 +162,10 @@ export class GpuKernels implements KernelApi {
   dispatch(name: string, bufs: GPUBuffer[], params: ArrayBuffer, groups: [number, number?, number?]): void {
     this.check();
     const writes = kernels[name].writes;
-    const enc = this.device.createCommandEncoder();
+    const aliasing = bufs.some((b, i) => !writes.includes(i) && writes.some((w) => bufs[w] === b));
+    if (aliasing && this.batch) { this.endBatch(); this.dispatch(name, bufs, params, groups); this.beginBatch(); return; }
+    const batch = this.batch;
+    const enc = batch ? batch.enc : this.device.createCommandEncoder();
     const bound = [...bufs];
     let scratchUsed = 0;
     for (let i = 0; i < bound.length; i++) {
@@ -173,10 +177,14 @@ export class GpuKernels implements KernelApi {
       enc.copyBufferToBuffer(src, 0, s, 0, src.size);
       bound[i] = s;
     }
-    let u = this.uniforms.get(name);
-    if (!u) { u = this.createBuffer(64, UNIFORM | COPY_DST); this.uniforms.set(name, u); }
+    // Outside a batch one uniform buffer per kernel suffices (each dispatch is its own submit, and
+    // queue order puts every writeBuffer before the dispatch that follows it); inside a batch each
+    // position gets its own, reused by the next batch with the same sequence (the next step).
+    const slot = batch ? `${name}#${batch.n++}` : name;
+    let u = this.uniforms.get(slot);
+    if (!u) { u = this.createBuffer(64, UNIFORM | COPY_DST); this.uniforms.set(slot, u); }
     this.device.queue.writeBuffer(u, 0, params);
-    const key = `${name}:${bound.map((b) => this.bufferIds.get(b)).join(':')}`;
+    const key = `${slot}:${bound.map((b) => this.bufferIds.get(b)).join(':')}`;
     let bg = this.bindGroups.get(key);
     const pipe = this.pipeline(name);
     if (!bg) {
@@ -191,7 +199,18 @@ export class GpuKernels implements KernelApi {
     pass.setBindGroup(0, bg);
     pass.dispatchWorkgroups(groups[0], groups[1] ?? 1, groups[2] ?? 1);
     pass.end();
-    this.device.queue.submit([enc.finish()]);
+    if (!batch) this.device.queue.submit([enc.finish()]);
+  }
+
+  private batch: { enc: GPUCommandEncoder; n: number } | undefined;
+  /** Collects the following dispatches into one command buffer (one submit per training step). */
+  beginBatch(): void {
+    if (!this.batch) this.batch = { enc: this.device.createCommandEncoder(), n: 0 };
+  }
+  endBatch(): void {
+    const b = this.batch;
+    this.batch = undefined;
+    if (b && !this.lost) this.device.queue.submit([b.enc.finish()]);
   }
 
   private scratchBuffer(i: number, bytes: number): GPUBuffer {
@@ -245,6 +264,8 @@ export class GpuKernels implements KernelApi {
   private splitPart: GPUBuffer | undefined;
   private splitBuffer(bytes: number): GPUBuffer {
     if (this.splitPart && this.splitPart.size >= bytes) return this.splitPart;
+    // the old buffer may be used by batched commands not yet submitted: submit them first
+    if (this.batch) { this.endBatch(); this.beginBatch(); }
     if (this.splitPart) { this.forget(this.splitPart); this.splitPart.destroy(); }
     this.splitPart = this.createBuffer(bytes);
     return this.splitPart;
@@ -301,6 +322,7 @@ export class GpuKernels implements KernelApi {
 
   async sync(): Promise<void> {
     this.check();
+    this.endBatch();
     await this.device.queue.onSubmittedWorkDone();
     this.check();
     if (this.firstError) { const m = this.firstError; this.firstError = undefined; throw new Error(`WebGPU error: ${m}`); }
@@ -360,6 +382,7 @@ class GpuMlpStudent implements MlpStudent {
     if (!this.x || !this.y || offset + rows > this.n) throw new Error(`student step: rows ${offset}..${offset + rows} beyond the ${this.n} of the data`);
     if (rows > this.maxRows) throw new Error(`student step: ${rows} rows > maxRows ${this.maxRows}`);
     const { k, p, d } = this;
+    k.beginBatch();
     this.forward(this.x, this.y, offset, rows);
     this.lastRows = rows;
     const pd = new ArrayBuffer(16);
@@ -375,6 +398,7 @@ class GpuMlpStudent implements MlpStudent {
       new Float32Array(pa).set([stepSize, bc2, this.b1, this.b2, this.eps], 1);
       k.dispatch('adam', [w, gr, m, v], pa, k.flatGroups(n));
     }
+    k.endBatch();
   }
 
   renormalizeRows(): void {
@@ -451,6 +475,7 @@ class GpuPcn implements PcnNet {
   step(gamma: number): void {
     const { sizes, batch, activation } = this.cfg;
     const { k } = this;
+    k.beginBatch();
     this.errors();
     for (let l = 1; l <= this.L; l++) {
       k.matmulRaw(this.err[l - 1], this.theta[l], this.gr[l], { M: batch, N: sizes[l], K: sizes[l - 1] });
@@ -469,6 +494,7 @@ class GpuPcn implements PcnNet {
       new Float32Array(p)[2] = gamma;
       k.dispatch('pcnFree', [this.x[0], this.err[0], this.mask], p, k.flatGroups(n));
     }
+    k.endBatch();
   }
 
   async energy(): Promise<number> {
