@@ -21,7 +21,7 @@ const DEVICES = ['gpu', 'cpu', 'auto'];
 const statementStarts = [T.Let, T.Sweep, T.Solve, T.Simulate, T.Plot, T.Expect, T.Given, T.Check];
 const topStarts = [T.Import, T.Let, T.Experiment, T.Derivation];
 /** Tokens that cannot start a statement inside a block (the block's `}` and the top-level keywords end it). */
-const blockJunk = T.allTokens.filter((t) => t !== T.WhiteSpace && t !== T.LineComment && t !== T.BlockComment
+const blockJunk = T.allTokens.filter((t) => t !== T.BinaryOperator && t !== T.PrefixOperator && t !== T.WhiteSpace && t !== T.LineComment && t !== T.BlockComment
   && t !== T.UnterminatedComment && t !== T.UnterminatedString && t !== T.RCurly
   && !statementStarts.includes(t) && !topStarts.includes(t));
 /** At top level everything but the four top-level keywords is junk (statements are parsed and rejected). */
@@ -493,18 +493,9 @@ class TlabParser extends chevrotain.EmbeddedActionsParser {
     return this.ACTION(() => buildExpr(seq))!;
   }, { recoveryValueFunc: errorExpr });
 
-  private prefixOp = this.RULE('prefixOp', (): IToken => this.OR([
-    { ALT: () => this.CONSUME(T.Not) }, { ALT: () => this.CONSUME(T.Minus) }, { ALT: () => this.CONSUME(T.Plus) },
-  ]));
+  private prefixOp = this.RULE('prefixOp', (): IToken => this.CONSUME(T.PrefixOperator));
 
-  private binaryOp = this.RULE('binaryOp', (): IToken => this.OR([
-    { ALT: () => this.CONSUME(T.Or) }, { ALT: () => this.CONSUME(T.And) },
-    { ALT: () => this.CONSUME(T.Eq) }, { ALT: () => this.CONSUME(T.Neq) }, { ALT: () => this.CONSUME(T.Le) },
-    { ALT: () => this.CONSUME(T.Ge) }, { ALT: () => this.CONSUME(T.Lt) }, { ALT: () => this.CONSUME(T.Gt) },
-    { ALT: () => this.CONSUME(T.Approx) },
-    { ALT: () => this.CONSUME(T.Plus) }, { ALT: () => this.CONSUME(T.Minus) },
-    { ALT: () => this.CONSUME(T.Star) }, { ALT: () => this.CONSUME(T.Slash) }, { ALT: () => this.CONSUME(T.At) },
-  ]));
+  private binaryOp = this.RULE('binaryOp', (): IToken => this.CONSUME(T.BinaryOperator));
 
   private power = this.RULE('power', (): Expr => {
     let base = this.SUBRULE(this.postfix);
