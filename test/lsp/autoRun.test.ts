@@ -5,7 +5,14 @@
 // `quiescent`. Every wait is on a message with a generous timeout: nothing here asserts a duration.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { LspClient, startServer } from './harness';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import type { ServerContext } from '../../server/languageService';
+import type { ServerStatusParams } from '../../server/protocol';
+import { AutoRunner, estimateBlockCost, LiveStatus, readMaxSeconds, routeRunnerStatus } from '../../server/tlab/autoRun';
+import { checkTlab } from '../../server/tlab/checker';
+import { LspClient, repoRoot, startServer } from './harness';
 
 const CHEAP = `let c0 = 1
 experiment quad "closed form" {
@@ -148,5 +155,110 @@ describe('live theory over LSP (untrusted workspace)', () => {
     assert.ok(!statuses(c).some((s) => s.quiescent === false));
     const l = await lenses(c, 'u.tlab');
     assert.equal(l[0].command.title, '▶ Run');
+  });
+});
+
+// The module itself, without a server: cost estimates, settings shapes, quiescence, and a newer edit
+// aborting the auto-run in flight (a fake `run` that only ends when its signal aborts).
+describe('autoRun internals', () => {
+  test('cost estimates of examples/scaling-laws.tlab: closed forms below 1 s, long sweeps above, a simulate fed by a result unknown', () => {
+    const text = fs.readFileSync(path.join(repoRoot, 'examples', 'scaling-laws.tlab'), 'utf8');
+    const a = checkTlab(text, { uri: 'file:///scaling-laws.tlab' });
+    const cost = (n: string) => estimateBlockCost(a, n);
+    assert.equal(cost('bo_scaling').calls, 21);
+    assert.ok(cost('bo_scaling').seconds < 1);
+    assert.equal(cost('staircase').calls, 3);
+    assert.ok(cost('channel').seconds >= 1); // 46 points
+    assert.equal(cost('adam_overlay').seconds, Infinity);
+    assert.match(cost('adam_overlay').unknown!, /`width` only known after a run/);
+  });
+
+  test('cost: distinct grid points only, derivations free, defaults filled', () => {
+    const a = checkTlab('experiment e {\n  sweep s = [1, 2, 3]\n  simulate m = demo.noisy_mean(n = 1000000, seeds = 10, mu = s * 0)\n}\n' +
+      'derivation d {\n  given x: vector(2)\n  check sum(x) == sum(x)\n}\nexperiment f {\n  simulate m = demo.noisy_mean(n = 1000)\n}\n', { uri: 'file:///c.tlab' });
+    assert.deepEqual(estimateBlockCost(a, 'e'), { seconds: 1e7 / 5e7, calls: 1 }); // mu = 0 at all three points: one call
+    assert.deepEqual(estimateBlockCost(a, 'd'), { seconds: 0, calls: 0 });
+    assert.deepEqual(estimateBlockCost(a, 'f'), { seconds: 1000 * 5 / 5e7, calls: 1 }); // seeds defaults to 5
+  });
+
+  test('theorylab.autoRun.maxSeconds in every shape the client sends', () => {
+    assert.equal(readMaxSeconds({ autoRunMaxSeconds: 2 }), 2);
+    assert.equal(readMaxSeconds({ theorylab: { autoRun: { maxSeconds: 0 } } }), 0);
+    assert.equal(readMaxSeconds({ 'autoRun.maxSeconds': 3 }), 3);
+    assert.equal(readMaxSeconds({ theorylab: { device: 'cpu' } }), undefined);
+    assert.equal(readMaxSeconds({ autoRunMaxSeconds: -1 }), undefined);
+    assert.equal(readMaxSeconds(null), undefined);
+  });
+
+  test('LiveStatus merges runner jobs, block runs and scheduled runs into quiescent', async () => {
+    const sent: ServerStatusParams[] = [];
+    const live = new LiveStatus((p) => sent.push(p));
+    const conn = routeRunnerStatus({ sendNotification: (_t: unknown, _p: unknown) => { throw new Error('must not reach the client directly'); } }, live);
+    live.publish(true);
+    assert.deepEqual(sent.at(-1), { state: 'ready', backend: 'cpu', runningJobs: 0, quiescent: true });
+    live.scheduledDelta(+1);
+    assert.equal(sent.at(-1)!.quiescent, false);
+    assert.equal(sent.at(-1)!.state, 'ready');
+    live.scheduledDelta(-1);
+    let release!: () => void;
+    const run = live.track(() => new Promise<void>((r) => { release = r; }));
+    assert.deepEqual(sent.at(-1), { state: 'busy', backend: 'cpu', runningJobs: 1, quiescent: false });
+    await conn.sendNotification({ method: 'theorylab/serverStatus' }, { state: 'busy', backend: 'webgpu:test', runningJobs: 2 });
+    assert.deepEqual(sent.at(-1), { state: 'busy', backend: 'webgpu:test', runningJobs: 2, quiescent: false });
+    await conn.sendNotification({ method: 'theorylab/serverStatus' }, { state: 'ready', backend: 'webgpu:test', runningJobs: 0 });
+    assert.equal(sent.at(-1)!.quiescent, false); // the block still runs
+    release();
+    await run;
+    assert.deepEqual(sent.at(-1), { state: 'ready', backend: 'webgpu:test', runningJobs: 0, quiescent: true });
+  });
+
+  test('a newer edit aborts the auto-run in flight; the block runs again on the newer text', async () => {
+    const logs: string[] = [];
+    let trusted = true;
+    const ctx = {
+      trusted: () => trusted, log: (m: string) => logs.push(m), refresh: () => {}, workspaceRoots: () => [],
+      readWorkspaceFile: () => { throw new Error('no files'); }, runner: undefined as never,
+    } satisfies ServerContext;
+    const calls: { text: string; signal: AbortSignal; done(): void }[] = [];
+    let notify: (() => void) | undefined;
+    const uri = 'file:///abort.tlab';
+    let doc = TextDocument.create(uri, 'tlab', 1, CHEAP);
+    const runner = new AutoRunner({
+      ctx, live: new LiveStatus(() => {}), delayMs: 0, document: () => doc,
+      run: (d, target, signal) => new Promise((resolve) => {
+        const done = () => resolve({ ok: true, message: `${target} ran` });
+        calls.push({ text: d.getText(), signal, done });
+        signal.addEventListener('abort', () => resolve({ ok: false, message: 'cancelled' }));
+        notify?.();
+      }),
+    });
+    const nextCall = () => new Promise<void>((r) => { notify = r; });
+    runner.changed(doc); // opened: nothing runs
+    let p = nextCall();
+    doc = TextDocument.create(uri, 'tlab', 2, CHEAP.replace('let b = -6', 'let b = -8'));
+    runner.changed(doc);
+    await p;
+    assert.equal(calls.length, 1);
+    assert.match(calls[0].text, /let b = -8/);
+    p = nextCall();
+    doc = TextDocument.create(uri, 'tlab', 3, CHEAP.replace('let b = -6', 'let b = -9'));
+    runner.changed(doc);
+    assert.equal(calls[0].signal.aborted, true);
+    await p;
+    assert.equal(calls.length, 2);
+    assert.match(calls[1].text, /let b = -9/);
+    assert.equal(calls[1].signal.aborted, false);
+    calls[1].done();
+    // a whitespace-only edit changes no fingerprint: nothing is aborted or re-run
+    doc = TextDocument.create(uri, 'tlab', 4, CHEAP.replace('let b = -6', 'let  b = -9'));
+    runner.changed(doc);
+    assert.equal(calls[1].signal.aborted, false);
+    // untrusted: nothing is scheduled
+    trusted = false;
+    doc = TextDocument.create(uri, 'tlab', 5, CHEAP.replace('let b = -6', 'let b = -7'));
+    runner.changed(doc);
+    assert.ok(logs.some((m) => /not running anything automatically: the workspace is not trusted/.test(m)));
+    runner.closed(uri);
+    assert.equal(calls.length, 2);
   });
 });
