@@ -3,6 +3,7 @@
 // workspace sandbox rooted at the current directory (or the file's folder when it lies outside).
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { renderPlotSvg } from '../plots/renderSvg';
 import { pathToUri, readWorkspaceFile } from '../workspaceFiles';
 import { Analysis, checkTlab } from './checker';
 import { blockPassed, runTlab } from './runner';
@@ -66,6 +67,7 @@ export async function runTlabFile(file: string, opts: TlabCliRunOptions): Promis
   const line = (s: Span) => idx.at(s.start).line;
   let failed = false, broken = false;
   const written: string[] = [];
+  const svgJobs: { base: string; spec: unknown; entry: Record<string, unknown> }[] = [];
   if (opts.out) fs.mkdirSync(opts.out, { recursive: true });
   const blocks = report.blocks.map((b) => {
     lines.push(`${b.kind} ${b.name} (${b.seconds.toFixed(2)} s)`);
@@ -92,12 +94,23 @@ export async function runTlabFile(file: string, opts: TlabCliRunOptions): Promis
         fs.writeFileSync(`${base}.csv`, rowsToCsv(p.rows));
         entry.spec = `${base}.vl.json`; entry.csv = `${base}.csv`;
         written.push(`${base}.vl.json`, `${base}.csv`);
+        svgJobs.push({ base, spec: p.spec, entry });
       }
       lines.push(`  plot "${p.title}": ${p.rows.length} points${opts.out ? ` → ${entry.spec}` : ''}`);
       return entry;
     });
     return { kind: b.kind, name: b.name, passed: blockPassed(b), seconds: b.seconds, expects, checks, issues, plots };
   });
+  // The same figures as the plots panel, rendered by Vega in Node.
+  for (const j of svgJobs) {
+    try {
+      fs.writeFileSync(`${j.base}.svg`, await renderPlotSvg(j.spec));
+      j.entry.svg = `${j.base}.svg`;
+      written.push(`${j.base}.svg`);
+    } catch (e) {
+      lines.push(`  warning: could not render ${path.basename(j.base)}.svg: ${(e as Error)?.message ?? e}`);
+    }
+  }
   const warnings = analysis.diagnostics.filter((d) => d.severity === 'warning').map((d) => toCliDiagnostic(idx, d.span, d.severity, d.message));
   for (const w of warnings) lines.unshift(`${file}:${w.line}:${w.column}: warning: ${w.message}`);
   const exitCode: 0 | 1 | 2 = broken ? 2 : failed ? 1 : 0;
