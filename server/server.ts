@@ -14,7 +14,7 @@ import { CodeLensRefreshRequest } from 'vscode-languageserver/node';
 import { readWorkspaceFile, uriToPath } from './workspaceFiles';
 import { languages } from './languages';
 import { getChartData } from './protocol';
-import { clevrChart } from './clevr/service';
+import { clevrChart, clevrRunTarget } from './clevr/service';
 
 const connection = createConnection(ProposedFeatures.all);
 const documents = new TextDocuments(TextDocument);
@@ -131,7 +131,13 @@ connection.onRequest(getChartData, (p) => guarded('chart', null, () => clevrChar
 connection.onRequest(runTarget, async (p) => {
   const d = doc(p.uri);
   if (!d) return { ok: false, message: `document not open: ${p.uri}` };
-  if (featuresFor(d)?.languageId !== 'tlab') return { ok: false, message: 'running is not supported for this language yet' };
+  if (featuresFor(d)?.languageId === 'clevr') {
+    // .clevr evals and sentences run in the checker's pass; a run re-executes them and refreshes.
+    const r = await guarded('run', { ok: false, message: 'internal error (see the output channel)' }, () => clevrRunTarget(d, p.target, ctx));
+    ctx.refresh(d.uri);
+    return r;
+  }
+  if (featuresFor(d)?.languageId !== 'tlab') return { ok: false, message: 'running is not supported for this language' };
   return guarded('run', { ok: false, message: 'internal error (see the output channel)' }, () =>
     live.track(() => tlab.runTarget(d, p.target, ctx, { onPlot: (plot) => void connection.sendNotification(plotUpdated, plot) })));
 });
