@@ -102,7 +102,7 @@ export function runBench(): { rows: [string, number, number, number, string][]; 
   return { rows, md };
 }
 
-if (require.main === module && __filename.endsWith('.ts')) {
+if (!process.env.NO_BENCH_MAIN && require.main === module && __filename.endsWith('.ts')) {
   // Measure the code as the server runs it: an esbuild bundle (tsx wraps every closure in a
   // name-keeping helper that costs more than the parser itself).
   const esbuild = require('esbuild');
@@ -112,7 +112,7 @@ if (require.main === module && __filename.endsWith('.ts')) {
   const r = spawnSync(process.execPath, [out, ...process.argv.slice(2), `--md=${path.join(__dirname, 'tlab-parse.md')}`], { stdio: 'inherit' });
   fs.rmSync(out, { force: true });
   process.exitCode = r.status ?? 1;
-} else if (require.main === module) {
+} else if (!process.env.NO_BENCH_MAIN && require.main === module) {
   const { md } = runBench();
   console.log(md);
   const target = process.argv.find((a) => a.startsWith('--md='))?.slice(5) ?? path.join(__dirname, 'tlab-parse.md');

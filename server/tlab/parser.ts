@@ -541,22 +541,21 @@ class TlabParser extends chevrotain.EmbeddedActionsParser {
       {
         ALT: () => {
           this.CONSUME(T.LBracket);
-          const r = this.OR2([
-            {
-              ALT: () => {
-                const n = this.CONSUME2(T.Identifier);
-                this.CONSUME(T.Assign);
-                const v = this.SUBRULE(this.expr);
-                return { sel: n, v };
-              },
-            },
-            { ALT: () => ({ sel: undefined as IToken | undefined, v: this.SUBRULE2(this.expr) }) },
-          ]);
+          // `[expr]` indexes; `[name = value]` selects a grid point (read LL(1), like arguments)
+          const first = this.SUBRULE(this.expr);
+          let selValue: Expr | undefined, hasEq = false;
+          this.OPTION2(() => { this.CONSUME(T.Assign); hasEq = true; selValue = this.SUBRULE2(this.expr); });
+          const r = this.ACTION(() => {
+            const f = this.ex(first);
+            if (!hasEq) return { sel: undefined, v: f };
+            if (f.kind !== 'name') { this.extra.push({ span: this.exprSpan(f), message: 'a selection names a swept variable: `x[alpha = 2]`' }); return { sel: undefined, v: this.ex(selValue) }; }
+            return { sel: f, v: this.ex(selValue) };
+          });
           this.CONSUME(T.RBracket);
           e = this.ACTION(() => {
             const o = this.ex(e);
             const span = { start: this.exprSpan(o).start, end: this.prevEnd() };
-            if (r && r.sel) return { kind: 'select' as const, object: o, name: r.sel.image, nameSpan: this.tokSpan(r.sel), value: this.ex(r.v), span };
+            if (r && r.sel && r.sel.kind === 'name') return { kind: 'select' as const, object: o, name: r.sel.name, nameSpan: r.sel.span, value: this.ex(r.v), span };
             return { kind: 'index' as const, object: o, index: this.ex(r?.v), span };
           })!;
         },
@@ -621,22 +620,26 @@ class TlabParser extends chevrotain.EmbeddedActionsParser {
     return args;
   }, { recoveryValueFunc: () => [] });
 
-  private arg = this.RULE('arg', (): Arg => this.OR([
-    {
-      ALT: () => {
-        const n = this.CONSUME(T.Identifier);
-        this.CONSUME(T.Assign);
-        const v = this.SUBRULE(this.expr);
-        return this.ACTION(() => ({ name: n.image, nameSpan: this.tokSpan(n), value: this.ex(v), span: this.from(n.startOffset) }))!;
-      },
-    },
-    {
-      ALT: () => {
-        const v = this.SUBRULE2(this.expr);
-        return this.ACTION(() => { const e = this.ex(v); return { value: e, span: this.exprSpan(e) }; })!;
-      },
-    },
-  ]));
+  /**
+   * `[name =] expr`, read as an expression optionally followed by `= value` (LL(1): a plain name
+   * before `=` is the argument's name), which keeps the lookahead cheap.
+   */
+  private arg = this.RULE('arg', (): Arg => {
+    const first = this.SUBRULE(this.expr);
+    let eq: IToken | undefined, value: Expr | undefined;
+    this.OPTION(() => { eq = this.CONSUME(T.Assign); value = this.SUBRULE2(this.expr); });
+    return this.ACTION(() => {
+      const e = this.ex(first);
+      if (!eq) return { value: e, span: this.exprSpan(e) };
+      const v = this.ex(value);
+      if (e.kind !== 'name') {
+        const es = this.exprSpan(e);
+        this.extra.push({ span: es, message: 'an argument name must be a plain name: `name = value`' });
+        return { value: v, span: { start: es.start, end: Math.max(es.start, this.prevEnd()) } };
+      }
+      return { name: e.name, nameSpan: e.span, value: v, span: { start: e.span.start, end: Math.max(e.span.start, this.prevEnd()) } };
+    })!;
+  });
 }
 
 let shared: TlabParser | undefined;
@@ -687,8 +690,15 @@ export function parseTlab(text: string): ParseResult {
   // right where a real syntax error was reported are part of that error.
   const unique = errors.filter((e, i) => (i === 0 || e.span.start !== errors[i - 1].span.start || e.message !== errors[i - 1].message)
     && !(e.junk && errors.some((o) => !o.junk && o.span.start >= e.span.start && o.span.start < e.span.end)))
-    .map((e) => ({ span: e.span, message: e.message }));
+    .map((e) => ({ span: clampSpan(e.span, text.length), message: e.message }));
   return { file, errors: unique, comments: lexed.comments, tokens: lexed.tokens };
+}
+
+/** A span inside the text whatever recovery produced (never negative, never past the end). */
+function clampSpan(s: Span, len: number): Span {
+  const start = Number.isFinite(s.start) ? Math.min(Math.max(0, s.start), len) : 0;
+  const end = Number.isFinite(s.end) ? Math.min(Math.max(start, s.end), len) : start;
+  return { start, end };
 }
 
 function errorSpan(e: IRecognitionException, text: string): Span {
