@@ -27,6 +27,7 @@ function settings(): Record<string, unknown> {
     solverTimeoutSeconds: c.get('solver.timeoutSeconds', 300),
     autoRunMaxSeconds: c.get('autoRun.maxSeconds', 1),
     inlayHintsEnabled: c.get('inlayHints.enabled', true),
+    cluster: c.get('cluster', {}),
   };
 }
 
@@ -103,10 +104,10 @@ export async function activate(context: vscode.ExtensionContext): Promise<Theory
     }),
     // `target` comes from code lenses (a block name); from the palette it is absent = the whole file.
     vscode.commands.registerCommand('theorylab.run', async (arg1?: unknown, arg2?: unknown) => {
-      const { uri, target } = runArgs(arg1, arg2);
+      const { uri, target, backend } = runArgs(arg1, arg2);
       const u = uri ?? activeUri();
       if (!u || !client) return undefined;
-      const r = await client.sendRequest(runTarget, { uri: u, target });
+      const r = await client.sendRequest(runTarget, { uri: u, target, backend });
       if (!r.ok) void vscode.window.showErrorMessage(`Theory Lab: ${r.message}`);
       return r;
     }),

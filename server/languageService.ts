@@ -26,6 +26,8 @@ export interface ServerContext {
   /** Asks the client to re-request diagnostics, lenses, hints (results arrived). */
   refresh(uri: string): void;
   log(message: string): void;
+  /** Whether cluster runs are configured (theorylab.cluster.backend = slurm): adds "Run on cluster" lenses. */
+  clusterEnabled?(): boolean;
 }
 
 export interface LanguageFeatures {

@@ -18,7 +18,13 @@ export interface ServerStatusParams {
 export const serverStatus = new NotificationType<ServerStatusParams>('theorylab/serverStatus');
 
 /** Client → server: run an experiment / derivation / eval / sentence (the "Run" code lens). */
-export interface RunParams { uri: string; /** name of the block; omitted = every block in the file */ target?: string }
+export interface RunParams {
+  uri: string;
+  /** name of the block; omitted = every block in the file */
+  target?: string;
+  /** 'slurm' runs the block's solver calls as a Slurm job array (setting theorylab.cluster.*). */
+  backend?: 'local' | 'slurm';
+}
 export interface RunResult { ok: boolean; message: string }
 export const runTarget = new RequestType<RunParams, RunResult, void>('theorylab/run');
 

@@ -15,6 +15,8 @@ import { readWorkspaceFile, uriToPath } from './workspaceFiles';
 import { languages } from './languages';
 import { getChartData } from './protocol';
 import { clevrChart, clevrRunTarget } from './clevr/service';
+import { SlurmRunner } from './cluster/slurm';
+import { clusterSettings, configureCluster, slurmOptionsFromSettings } from './cluster/settings';
 
 const connection = createConnection(ProposedFeatures.all);
 const documents = new TextDocuments(TextDocument);
@@ -31,6 +33,7 @@ const ctx: ServerContext = {
   trusted: () => trusted,
   refresh: (uri) => { scheduleDiagnostics(uri, 0); void connection.languages.inlayHint.refresh().catch(() => {}); void connection.sendRequest(CodeLensRefreshRequest.type).catch(() => {}); },
   log: (m) => connection.console.log(m),
+  clusterEnabled: () => clusterSettings().backend === 'slurm',
 };
 
 function featuresFor(doc: TextDocument | undefined): LanguageFeatures | undefined {
@@ -53,6 +56,7 @@ connection.onInitialize((params): InitializeResult => {
   const opts = params.initializationOptions as { trusted?: boolean } | undefined;
   if (opts && typeof opts.trusted === 'boolean') trusted = opts.trusted;
   autoRun.configure((opts as { settings?: unknown } | undefined)?.settings);
+  configureCluster((opts as { settings?: unknown } | undefined)?.settings);
   return {
     capabilities: {
       textDocumentSync: TextDocumentSyncKind.Incremental,
@@ -102,7 +106,7 @@ documents.onDidChangeContent((e) => scheduleDiagnostics(e.document.uri));
 // Live theory: cheap blocks whose text changed re-run ~300 ms after typing stops (server/tlab/autoRun.ts).
 const autoRun = new AutoRunner({ ctx, live, document: (u) => documents.get(u), run: (d, target, signal) => tlab.runTarget(d, target, ctx, { onPlot: (plot) => void connection.sendNotification(plotUpdated, plot), signal }) });
 documents.onDidChangeContent((e) => autoRun.changed(e.document));
-connection.onDidChangeConfiguration((p) => autoRun.configure(p.settings));
+connection.onDidChangeConfiguration((p) => { autoRun.configure(p.settings); configureCluster(p.settings); void connection.sendRequest(CodeLensRefreshRequest.type).catch(() => {}); });
 documents.onDidClose((e) => {
   autoRun.closed(e.document.uri);
   featuresFor(e.document)?.close?.(e.document.uri);
@@ -138,10 +142,38 @@ connection.onRequest(runTarget, async (p) => {
     return r;
   }
   if (featuresFor(d)?.languageId !== 'tlab') return { ok: false, message: 'running is not supported for this language' };
+  if (p.backend === 'slurm') return guarded('cluster run', { ok: false, message: 'internal error (see the output channel)' }, () => live.track(() => runOnCluster(d, p.target)));
   return guarded('run', { ok: false, message: 'internal error (see the output channel)' }, () =>
     live.track(() => tlab.runTarget(d, p.target, ctx, { onPlot: (plot) => void connection.sendNotification(plotUpdated, plot) })));
 });
 connection.onRequest(cancelTarget, (p) => { tlab.cancelTarget(p.uri, p.target); });
+
+/**
+ * "Run on cluster": the block's solver calls become Slurm array tasks (server/cluster/slurm.ts); the
+ * progress notification counts tasks pending/running/done/failed and its Cancel button scancels.
+ */
+async function runOnCluster(d: TextDocument, target: string | undefined) {
+  if (!trusted) return { ok: false, message: 'cluster runs are disabled in an untrusted workspace' };
+  const progress = await connection.window.createWorkDoneProgress();
+  progress.begin(`Theory Lab: ${target ?? 'file'} on Slurm`, 0, 'submitting', true);
+  const controller = new AbortController();
+  progress.token.onCancellationRequested(() => { tlab.cancelTarget(d.uri, target); controller.abort(); });
+  const slurm = new SlurmRunner({
+    ...slurmOptionsFromSettings(clusterSettings(), roots[0]),
+    onStatus: (st) => {
+      const total = st.pending + st.running + st.done + st.failed;
+      progress.report(total ? Math.round((100 * st.done) / total) : 0, `${st.pending} pending, ${st.running} running, ${st.done} done, ${st.failed} failed`);
+    },
+  });
+  try {
+    const r = await tlab.runTarget(d, target, { ...ctx, runner: slurm }, { onPlot: (plot) => void connection.sendNotification(plotUpdated, plot), signal: controller.signal });
+    const failures = slurm.failures.map((f) => `task ${f.jobId}_${f.taskId}: ${f.message} (log ${f.log})`);
+    return failures.length ? { ok: false, message: `${r.message}; failed Slurm tasks: ${failures.join('; ')}` } : r;
+  } finally {
+    slurm.dispose();
+    progress.done();
+  }
+}
 connection.onRequest(getPlots, (p) => guarded('plots', [], () => tlab.plotsFor(p.uri, p.target)));
 
 process.on('uncaughtException', (e) => connection.console.error(`uncaught: ${e?.stack ?? e}`));

@@ -667,6 +667,9 @@ function codeLenses(doc: TextDocument, ctx: ServerContext): lsp.CodeLens[] {
     }
     out.push({ range: r, command: { title: `▶ Run${status}`, command: 'theorylab.run', arguments: args } });
     out.push({ range: r, command: { title: '■ Cancel', command: 'theorylab.cancel', arguments: args } });
+    if (item.kind === 'experiment' && ctx.clusterEnabled?.()) {
+      out.push({ range: r, command: { title: '☁ Run on cluster', command: 'theorylab.run', arguments: [{ uri: doc.uri, target: name, backend: 'slurm' }] } });
+    }
     if (item.kind === 'experiment' && item.body.some((st) => st.kind === 'plot')) {
       out.push({ range: r, command: { title: '📈 Plot', command: 'theorylab.showPlots', arguments: args } });
     }

@@ -147,7 +147,7 @@ export class LspClient {
     const res = await this.request('initialize', {
       processId: process.pid, rootUri: pathToFileURL(this.workspace).toString(),
       workspaceFolders: [{ uri: pathToFileURL(this.workspace).toString(), name: 'ws' }],
-      capabilities: { textDocument: { hover: { contentFormat: ['markdown'] }, completion: { completionItem: { snippetSupport: true } } } },
+      capabilities: { textDocument: { hover: { contentFormat: ['markdown'] }, completion: { completionItem: { snippetSupport: true } } }, window: { workDoneProgress: true } },
       initializationOptions,
     });
     this.notify('initialized', {});
