@@ -2,7 +2,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { parseTlab } from './parser';
+import { clearParseCache, parseTlab } from './parser';
+import { Rng } from '../numeric/rng';
 import type { ExperimentDecl, DerivationDecl, Expr, LetStmt, SolveStmt, ExpectStmt, PlotStmt, CheckStmt, GivenStmt } from './ast';
 
 const fixtures = path.join(__dirname, '..', '..', 'test', 'fixtures', 'tlab');
@@ -141,4 +142,18 @@ test('selection, index, member chains, named and positional args, trailing comma
   assert.equal(c.right.kind, 'select');
   assert.equal(c.right.object.args.length, 2);
   assert.equal(c.right.object.args[1].name, 'x');
+});
+
+test('re-parsing after edits reuses unchanged blocks and gives the same result as a fresh parse', () => {
+  let text = read('experiments.tlab') + '\n' + read('derivations.tlab') + '\nlet tail = 1\n';
+  const rng = new Rng(42);
+  for (let i = 0; i < 150; i++) {
+    const at = rng.int(text.length);
+    text = i % 3 === 2 ? text.slice(0, at) + text.slice(at + 1) : text.slice(0, at) + ['x', ' ', '\n', '(', '}', '1'][rng.int(6)] + text.slice(at);
+    const cached = parseTlab(text);
+    clearParseCache();
+    const fresh = parseTlab(text);
+    assert.deepEqual(cached.file, fresh.file, `edit ${i}`);
+    assert.deepEqual(cached.errors, fresh.errors, `edit ${i}`);
+  }
 });

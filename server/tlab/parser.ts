@@ -81,7 +81,11 @@ function buildExpr(seq: (Expr | IToken)[]): Expr {
 const invalid: Span = { start: -1, end: -1 };
 const errorExpr = (): Expr => ({ kind: 'error', span: { ...invalid } });
 
+/** While a chunk is parsed: the token after it (the parser sees an end of input there). */
+let nextAfterChunk: IToken | undefined;
+
 function describeToken(t: IToken | undefined): string {
+  if ((!t || t.tokenType === chevrotain.EOF) && nextAfterChunk) return `'${nextAfterChunk.image}'`;
   if (!t || t.tokenType === chevrotain.EOF) return 'the end of the file';
   return `'${t.image.length > 24 ? t.image.slice(0, 24) + '…' : t.image}'`;
 }
@@ -647,25 +651,26 @@ function parser(): TlabParser {
   return (shared ??= new TlabParser());
 }
 
-/** Parses a whole .tlab document. Never throws: syntax errors come back in `errors` with their spans. */
-export function parseTlab(text: string): ParseResult {
-  const lexed = T.lexTlab(text);
-  const p = parser();
+interface ChunkResult { start: number; items: TopLevel[]; errors: ParseError[] }
+
+/** Parses tokens[from, to) — one top-level chunk — with a fresh parser state. */
+function parseChunk(p: TlabParser, text: string, tokens: IToken[], lo: number, hi: number): ChunkResult {
   p.text = text;
   p.extra = [];
   p.items = [];
   p.currentBlock = undefined;
-  const errors: ParseError[] = [...lexed.errors];
-  let from = 0;
+  const errors: ParseError[] = [];
+  nextAfterChunk = tokens[hi];
+  let from = lo;
   // Normally one pass; when recovery gives up before the end, report the spot, skip to the next
-  // top-level keyword and parse again, so the rest of the file is still checked.
-  for (let guard = 0; from < lexed.tokens.length && guard < 10000; guard++) {
-    p.input = from === 0 ? lexed.tokens : lexed.tokens.slice(from);
+  // top-level keyword and parse again, so the rest of the chunk is still checked.
+  for (let guard = 0; from < hi && guard < 10000; guard++) {
+    p.input = from === 0 && hi === tokens.length ? tokens : tokens.slice(from, hi);
     try {
       p.file();
     } catch (e) {
       if (process.env.TLAB_DEBUG) console.error(e);
-      p.extra.push({ span: { start: 0, end: Math.min(1, text.length) }, message: `internal parser error: ${(e as Error).message}` });
+      p.extra.push({ span: { start: tokens[from].startOffset, end: tokEnd(tokens[from]) }, message: `internal parser error: ${(e as Error).message}` });
       break;
     }
     p.flushPending();
@@ -674,24 +679,89 @@ export function parseTlab(text: string): ParseResult {
       if (e.name === 'NotAllInputParsedException') { stopped = from + Math.max(0, (p as any).currIdx + 1); continue; }
       errors.push({ span: errorSpan(e, text), message: e.message });
     }
-    if (stopped < 0 || stopped >= lexed.tokens.length) break;
-    const bad = lexed.tokens[stopped];
+    if (stopped < 0 || stopped >= hi) break;
+    const bad = tokens[stopped];
     p.extra.push({ span: { start: bad.startOffset, end: tokEnd(bad) }, message: `unexpected ${describeToken(bad)}` });
     let next = stopped + 1;
-    while (next < lexed.tokens.length && !topStarts.includes(lexed.tokens[next].tokenType)) next++;
+    while (next < hi && !topStarts.includes(tokens[next].tokenType)) next++;
     from = next;
   }
-  const file: TlabFile = { items: p.items, span: { start: 0, end: text.length } };
+  nextAfterChunk = undefined;
   errors.push(...p.extra);
+  const items = p.items;
   // Only recovery produces position-less nodes; a clean parse needs no repair walk.
-  if (errors.length) fixSpans(file);
+  if (errors.length) fixSpans({ items, span: { start: 0, end: text.length } });
+  return { start: tokens[lo].startOffset, items, errors };
+}
+
+/**
+ * Top-level chunks: a top-level keyword at brace depth 0 starts one. Each chunk parses on its own,
+ * so chunks whose text did not change since the last parse are reused (shifted when an edit above
+ * moved them): a keystroke re-parses one block, not the file.
+ */
+function chunkBounds(tokens: IToken[]): number[] {
+  const bounds = [0];
+  let depth = 0;
+  for (let i = 0; i < tokens.length; i++) {
+    const tt = tokens[i].tokenType;
+    if (tt === T.LCurly) depth++;
+    else if (tt === T.RCurly) depth = Math.max(0, depth - 1);
+    else if (depth === 0 && i > 0 && (tt === T.Experiment || tt === T.Derivation || tt === T.Let || tt === T.Import)) bounds.push(i);
+  }
+  bounds.push(tokens.length);
+  return bounds;
+}
+
+const chunkCache = new Map<string, ChunkResult>();
+const CHUNK_CACHE_LIMIT = 4000;
+
+/** Forgets reusable chunk parses (tests compare cached and fresh parses). */
+export function clearParseCache(): void { chunkCache.clear(); }
+
+/** A deep copy of AST nodes/errors with every span moved by `delta`. */
+function shifted<T>(v: T, delta: number): T {
+  if (Array.isArray(v)) return v.map((x) => shifted(x, delta)) as unknown as T;
+  if (!v || typeof v !== 'object') return v;
+  const o = v as Record<string, unknown>;
+  if (typeof o.start === 'number' && typeof o.end === 'number' && Object.keys(o).length === 2) {
+    return { start: (o.start as number) + delta, end: (o.end as number) + delta } as unknown as T;
+  }
+  const out: Record<string, unknown> = {};
+  for (const k of Object.keys(o)) out[k] = shifted(o[k], delta);
+  return out as T;
+}
+
+/** Parses a whole .tlab document. Never throws: syntax errors come back in `errors` with their spans. */
+export function parseTlab(text: string): ParseResult {
+  const lexed = T.lexTlab(text);
+  const p = parser();
+  const tokens = lexed.tokens;
+  const errors: ParseError[] = [...lexed.errors];
+  const items: TopLevel[] = [];
+  if (tokens.length) {
+    const bounds = chunkBounds(tokens);
+    if (chunkCache.size > CHUNK_CACHE_LIMIT) chunkCache.clear();
+    for (let c = 0; c + 1 < bounds.length; c++) {
+      const lo = bounds[c], hi = bounds[c + 1];
+      const start = tokens[lo].startOffset;
+      const end = hi < tokens.length ? tokens[hi].startOffset : text.length;
+      // The chunk's text and what follows it (messages name the next token) identify its parse.
+      const key = `${text.slice(start, end)}\u0000${hi < tokens.length ? tokens[hi].image : ''}`;
+      let r = chunkCache.get(key);
+      if (!r) { r = parseChunk(p, text, tokens, lo, hi); chunkCache.set(key, r); }
+      else if (r.start !== start) { r = { start, items: shifted(r.items, start - r.start), errors: shifted(r.errors, start - r.start) }; chunkCache.set(key, r); }
+      items.push(...r.items);
+      errors.push(...r.errors);
+    }
+  }
+  const file: TlabFile = { items, span: { start: 0, end: text.length } };
   errors.sort((a, b) => a.span.start - b.span.start);
   // One error per position is enough (recovery can report the same spot twice), and stray tokens
   // right where a real syntax error was reported are part of that error.
   const unique = errors.filter((e, i) => (i === 0 || e.span.start !== errors[i - 1].span.start || e.message !== errors[i - 1].message)
     && !(e.junk && errors.some((o) => !o.junk && o.span.start >= e.span.start && o.span.start < e.span.end)))
     .map((e) => ({ span: clampSpan(e.span, text.length), message: e.message }));
-  return { file, errors: unique, comments: lexed.comments, tokens: lexed.tokens };
+  return { file, errors: unique, comments: lexed.comments, tokens };
 }
 
 /** A span inside the text whatever recovery produced (never negative, never past the end). */
