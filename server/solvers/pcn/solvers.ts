@@ -8,6 +8,8 @@ import { activationNames, ActivationName } from './activation';
 import { complete, denoise, patternMse, trainMemory, TrainResult } from './memory';
 import { PcnNetwork } from './network';
 import { binaryPatterns, shapeImages } from './patterns';
+import { completeOnKernels, denoiseOnKernels, trainMemoryOnKernels } from './kernelMemory';
+import type { KernelApi } from '../../engine/kernels/api';
 
 const trainingParams: ParamSpec[] = [
   { name: 'data', kind: 'enum', values: ['binary', 'shapes'], default: 'binary', doc: 'stored patterns: random {0,1} vectors, or generated grayscale images of shapes' },
@@ -24,7 +26,7 @@ const trainingParams: ParamSpec[] = [
   { name: 'tolerance', kind: 'number', default: 1e-6, min: 0, doc: 'stop when E / (N n⁰) falls below this' },
 ];
 
-interface Trained { net: PcnNetwork; data: Float64Array; N: number; n0: number; side?: number; result: TrainResult }
+interface Trained { net: PcnNetwork; data: Float64Array; N: number; n0: number; side?: number; result: TrainResult; kernels?: KernelApi }
 
 const cache = new Map<string, Trained>();
 const CACHE_LIMIT = 6;
@@ -43,9 +45,20 @@ function estimateSeconds(p: Record<string, Value>): number {
   return (4 * weights * (p.patterns as number) * (p.T as number) * (p.epochs as number)) / 5e8;
 }
 
-function trainOrReuse(p: Record<string, Value>, ctx: SolverContext): Trained {
+/**
+ * The WebGPU kernels when the user's device choice gave a GPU backend (batched inference steps on the
+ * device, float32); otherwise undefined and the float64 CPU path runs. relu and tanh only.
+ */
+function gpuKernels(p: Record<string, Value>, ctx: SolverContext): KernelApi | undefined {
+  if (ctx.device === 'cpu' || (p.activation !== 'relu' && p.activation !== 'tanh')) return undefined;
+  const k = ctx.kernels;
+  return k && k.backend.kind === 'webgpu' ? k : undefined;
+}
+
+async function trainOrReuse(p: Record<string, Value>, ctx: SolverContext): Promise<Trained> {
   const epochs = epochBudget(p, ctx);
-  const key = JSON.stringify([trainingParams.map((q) => p[q.name]), epochs, ctx.seed]);
+  const kernels = gpuKernels(p, ctx);
+  const key = JSON.stringify([trainingParams.map((q) => p[q.name]), epochs, ctx.seed, kernels ? kernels.backend.name : 'cpu']);
   const hit = cache.get(key);
   if (hit) return hit;
   const rng = Rng.derive(ctx.seed, 1);
@@ -56,13 +69,14 @@ function trainOrReuse(p: Record<string, Value>, ctx: SolverContext): Trained {
   const width = p.width as number;
   const sizes = [n0, ...new Array(p.layers as number).fill(width)];
   const net = new PcnNetwork({ sizes, activation: p.activation as ActivationName }, Rng.derive(ctx.seed, 2).nextU32());
-  const result = trainMemory(net, data, N, {
+  const trainOpts = {
     alpha: p.alpha as number, gamma: p.gamma as number, steps: p.T as number,
     maxEpochs: epochs, tolerance: p.tolerance as number,
-    onEpoch: (e) => { if (e % 10 === 0) { ctx.checkCancelled(); ctx.progress(e / epochs, `epoch ${e}/${epochs}`); } },
-  });
+    onEpoch: (e: number) => { if (e % 10 === 0) { ctx.checkCancelled(); ctx.progress(e / epochs, `epoch ${e}/${epochs}`); } },
+  };
+  const result = kernels ? await trainMemoryOnKernels(kernels, net, data, N, trainOpts) : trainMemory(net, data, N, trainOpts);
   if (ctx.budget === 'test' && epochs < (p.epochs as number)) ctx.warn(`test budget: trained ${epochs} of ${p.epochs} epochs`);
-  const trained: Trained = { net, data, N, n0, side, result };
+  const trained: Trained = { net, data, N, n0, side, result, kernels };
   cache.set(key, trained);
   if (cache.size > CACHE_LIMIT) cache.delete(cache.keys().next().value as string);
   return trained;
@@ -116,12 +130,13 @@ export const pcnTrain: SolverDef = {
     return mem > 4e9 ? [{ param: 'width', message: `this network would need about ${(mem / 1e9).toFixed(1)} GB; reduce width, layers or patterns` }] : [];
   },
   async run(p, ctx) {
-    const t = trainOrReuse(p, ctx);
+    const t = await trainOrReuse(p, ctx);
     const first = t.result.firstInference, last = t.result.lastInference;
     const monotone = [first, last].every((tr) =>
       tr.energy[tr.energy.length - 1] <= tr.energy[0] + 1e-12 &&
       tr.energy.every((e, i) => i === 0 || e <= tr.energy[i - 1] || (tr.gamma[i] ?? 0) < tr.gamma[i - 1]));
-    const recalled = denoise(t.net, t.data, t.N, { iterations: 1, steps: p.retrieval_steps as number, gamma: p.retrieval_gamma as number });
+    const fixedOpts = { iterations: 1, steps: p.retrieval_steps as number, gamma: p.retrieval_gamma as number };
+    const recalled = t.kernels ? await denoiseOnKernels(t.kernels, t.net, t.data, t.N, fixedOpts) : denoise(t.net, t.data, t.N, fixedOpts);
     return {
       energy: thin(t.result.energyPerPixel),
       energy_per_pixel: t.result.energyPerPixel[t.result.energyPerPixel.length - 1],
@@ -165,7 +180,7 @@ export const pcnRetrieve: SolverDef = {
   ],
   cost: (p) => estimateSeconds(p) * 1.2,
   async run(p, ctx) {
-    const t = trainOrReuse(p, ctx);
+    const t = await trainOrReuse(p, ctx);
     const N = t.N, n0 = t.n0;
     const rng = Rng.derive(ctx.seed, 3);
     let corrupted: Float64Array, retrieved: Float64Array;
@@ -174,10 +189,11 @@ export const pcnRetrieve: SolverDef = {
       const sd = Math.sqrt(p.noise as number);
       corrupted = Float64Array.from(t.data, (v) => v + sd * rng.normal());
       const iterations = p.iterations as number;
-      retrieved = denoise(t.net, corrupted, N, {
+      const denoiseOpts = {
         iterations, steps: p.retrieval_steps as number, gamma: p.retrieval_gamma as number,
-        onIteration: (i) => { ctx.checkCancelled(); ctx.progress(i / iterations, `retrieval map ${i + 1}/${iterations}`); },
-      });
+        onIteration: (i: number) => { ctx.checkCancelled(); ctx.progress(i / iterations, `retrieval map ${i + 1}/${iterations}`); },
+      };
+      retrieved = t.kernels ? await denoiseOnKernels(t.kernels, t.net, corrupted, N, denoiseOpts) : denoise(t.net, corrupted, N, denoiseOpts);
     } else {
       const keep = Math.round((p.visible as number) * n0);
       if (keep >= n0) throw new SolverInputError('`visible` leaves no pixel to complete', 'visible');
@@ -185,10 +201,11 @@ export const pcnRetrieve: SolverDef = {
       for (let s = 0; s < N; s++) for (let i = 0; i < keep; i++) mask[s * n0 + i] = 1;
       corrupted = Float64Array.from(t.data, (v, i) => (mask[i] ? v : 0));
       const steps = p.retrieval_steps as number;
-      retrieved = complete(t.net, t.data, mask, N, {
+      const completeOpts = {
         steps, gamma: p.retrieval_gamma as number,
-        onStep: (s) => { if (s % 50 === 0) { ctx.checkCancelled(); ctx.progress(s / steps); } },
-      });
+        onStep: (s: number) => { if (s % 50 === 0) { ctx.checkCancelled(); ctx.progress(s / steps); } },
+      };
+      retrieved = t.kernels ? await completeOnKernels(t.kernels, t.net, t.data, mask, N, completeOpts) : complete(t.net, t.data, mask, N, completeOpts);
     }
     const mse = patternMse(retrieved, t.data, N);
     const before = patternMse(corrupted, t.data, N);
