@@ -280,7 +280,8 @@ class TlabParser extends chevrotain.EmbeddedActionsParser {
   });
 
   // ---- statements --------------------------------------------------------------------------------
-  private statement = this.RULE('statement', (): AnyStmt => this.OR([
+  private statementAlts?: { ALT: () => AnyStmt }[];
+  private statement = this.RULE('statement', (): AnyStmt => this.OR(this.statementAlts ??= [
     { ALT: () => this.SUBRULE(this.letStmt) as AnyStmt },
     { ALT: () => this.SUBRULE(this.sweepStmt) as AnyStmt },
     { ALT: () => this.SUBRULE(this.solveStmt) as AnyStmt },
@@ -568,7 +569,9 @@ class TlabParser extends chevrotain.EmbeddedActionsParser {
     return e;
   }, { recoveryValueFunc: errorExpr });
 
-  private primary = this.RULE('primary', (): Expr => this.OR([
+  // Alternatives are built once (they only use `this`): allocating them per call cost more than parsing.
+  private primaryAlts?: { ALT: () => Expr }[];
+  private primary = this.RULE('primary', (): Expr => this.OR(this.primaryAlts ??= [
     {
       ALT: () => {
         const t = this.CONSUME(T.NumberLit);
