@@ -106,5 +106,5 @@ else
 fi
 # Slurm for the cluster tier (a single-node cluster on 127.0.0.1, started by the tier itself).
 bash "$(dirname "${BASH_SOURCE[0]}")/slurm-local.sh" install
-log "slurm: $(sbatch --version 2>/dev/null || echo missing)"
+log "slurm: $(dpkg-query -W -f='${Version}' slurm-client 2>/dev/null || echo missing)"
 log "done"

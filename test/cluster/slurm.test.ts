@@ -40,7 +40,9 @@ test('re-running resumes from the results folder without submitting again', asyn
   const results = await Promise.all(requests.map((r) => second.solve(r)));
   assert.equal(results.filter((r) => r.cached).length, 2, 'the two finished tasks are read back');
   assert.equal(fs.readdirSync(path.join(dir, 'jobs')).length, 2, 'the second run submitted only the missing tasks');
-  const tasksOfSecond = JSON.parse(fs.readFileSync(path.join(dir, 'jobs', fs.readdirSync(path.join(dir, 'jobs')).sort().at(-1)!), 'utf8')).keys;
+  // job ids are numbers: the newest is the largest (not the last in string order: '10' < '9')
+  const newest = fs.readdirSync(path.join(dir, 'jobs')).map((f) => Number(f.replace('.json', ''))).sort((a, b) => a - b).at(-1)!;
+  const tasksOfSecond = JSON.parse(fs.readFileSync(path.join(dir, 'jobs', `${newest}.json`), 'utf8')).keys;
   assert.equal(tasksOfSecond.length, 3);
   second.dispose();
 });
