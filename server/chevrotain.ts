@@ -1,4 +1,4 @@
-// Loads chevrotain (an ESM-only package) from this CommonJS code base. Node 20 `require`s ESM natively
+// Loads chevrotain (an ESM-only package) for both languages' parsers (server/tlab, server/clevr). Node 20 `require`s ESM natively
 // and the esbuild bundle inlines it, but under tsx (the unit tests) tsx rewrites chevrotain's ESM into
 // CommonJS and then cannot resolve its import-only sub-packages (tsx issue #239). In that one case we
 // bundle chevrotain once into a CommonJS file in the temp directory with esbuild (a dev dependency)

@@ -1,7 +1,7 @@
 // chevrotain lexer and parser for .clevr files, with error recovery (a syntax error does not hide the
 // rest of the file: the parser re-synchronises at the next statement) and spans on every AST node.
 import type { IToken, TokenType } from 'chevrotain';
-import { chevrotain } from './chevrotain';
+import { chevrotain } from '../chevrotain';
 import type { AnswerLit, CatAst, ClevrFile, EntryDecl, Expr, Ident, NumberLit, ObjectDecl, SceneRef, Span, Statement, StringLit } from './ast';
 
 const { createToken, Lexer, EmbeddedActionsParser } = chevrotain;

@@ -3,7 +3,7 @@
 // identifiers so they remain usable as names (`log(x)`, `let scale = 2`). Comments are kept on their
 // own channel for the formatter and semantic tokens.
 import type { IToken, TokenType } from 'chevrotain';
-import { chevrotain } from './chevrotainLoader';
+import { chevrotain } from '../chevrotain';
 
 const { createToken, Lexer } = chevrotain;
 

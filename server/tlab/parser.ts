@@ -3,7 +3,7 @@
 // insertion/deletion and re-sync inside a statement, and "junk" alternatives that swallow tokens which
 // cannot start a statement, so one syntax error never hides the diagnostics of the rest of the file.
 import type { IToken, TokenType, IRecognitionException } from 'chevrotain';
-import { chevrotain } from './chevrotainLoader';
+import { chevrotain } from '../chevrotain';
 import * as T from './lexer';
 import type {
   Arg, BinaryOp, CheckStmt, DerivationDecl, DerivationStmt, DomainName, ExperimentDecl, ExperimentStmt, ExpectStmt,
