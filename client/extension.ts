@@ -59,7 +59,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<Theory
     outputChannel: output,
     // Settings travel at start-up and again (workspace/didChangeConfiguration) whenever they change.
     synchronize: { configurationSection: 'theorylab' },
-    initializationOptions: () => ({ trusted: vscode.workspace.isTrusted, settings: settings() }),
+    // storageDir: where the server keeps each file's last results, shown at once on reopen (server/tlab/persist.ts)
+    initializationOptions: () => ({ trusted: vscode.workspace.isTrusted, settings: settings(), storageDir: context.storageUri?.fsPath }),
     middleware: {
       // `theorylab.inlayHints.enabled` is applied on this side: the server always computes them.
       provideInlayHints: (doc, range, token, next) =>
@@ -104,10 +105,10 @@ export async function activate(context: vscode.ExtensionContext): Promise<Theory
     }),
     // `target` comes from code lenses (a block name); from the palette it is absent = the whole file.
     vscode.commands.registerCommand('theorylab.run', async (arg1?: unknown, arg2?: unknown) => {
-      const { uri, target, backend } = runArgs(arg1, arg2);
+      const { uri, target, backend, seed } = runArgs(arg1, arg2);
       const u = uri ?? activeUri();
       if (!u || !client) return undefined;
-      const r = await client.sendRequest(runTarget, { uri: u, target, backend });
+      const r = await client.sendRequest(runTarget, { uri: u, target, backend, seed });
       if (!r.ok) void vscode.window.showErrorMessage(`Theory Lab: ${r.message}`);
       return r;
     }),

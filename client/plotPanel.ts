@@ -160,10 +160,13 @@ export function listenForPlots(client: LanguageClient, panel: PlotPanel): void {
 }
 
 /** Commands are called from code lenses as (uri, target) or ({uri, target}), and from the palette with nothing. */
-export function runArgs(arg1?: unknown, arg2?: unknown): { uri?: string; target?: string; backend?: 'local' | 'slurm' } {
+export function runArgs(arg1?: unknown, arg2?: unknown): { uri?: string; target?: string; backend?: 'local' | 'slurm'; seed?: number } {
   if (arg1 && typeof arg1 === 'object' && 'uri' in (arg1 as object)) {
-    const o = arg1 as { uri?: unknown; target?: unknown; backend?: unknown };
-    return { uri: String(o.uri), target: typeof o.target === 'string' ? o.target : undefined, backend: o.backend === 'slurm' ? 'slurm' : undefined };
+    const o = arg1 as { uri?: unknown; target?: unknown; backend?: unknown; seed?: unknown };
+    return {
+      uri: String(o.uri), target: typeof o.target === 'string' ? o.target : undefined,
+      backend: o.backend === 'slurm' ? 'slurm' : undefined, seed: typeof o.seed === 'number' ? o.seed : undefined,
+    };
   }
   const uri = typeof arg1 === 'string' ? arg1 : ((arg1 as unknown) instanceof vscode.Uri ? (arg1 as vscode.Uri).toString() : vscode.window.activeTextEditor?.document.uri.toString());
   return { uri, target: typeof arg2 === 'string' ? arg2 : undefined };

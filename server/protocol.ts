@@ -24,6 +24,8 @@ export interface RunParams {
   target?: string;
   /** 'slurm' runs the block's solver calls as a Slurm job array (setting theorylab.cluster.*). */
   backend?: 'local' | 'slurm';
+  /** Seed of the random points and solver calls; the "Re-check with new seed" lens sends the next one. */
+  seed?: number;
 }
 export interface RunResult { ok: boolean; message: string }
 export const runTarget = new RequestType<RunParams, RunResult, void>('theorylab/run');

@@ -17,6 +17,8 @@ import { getChartData } from './protocol';
 import { clevrChart, clevrRunTarget } from './clevr/service';
 import { SlurmRunner } from './cluster/slurm';
 import { clusterSettings, configureCluster, slurmOptionsFromSettings } from './cluster/settings';
+import { configurePersistence } from './tlab/persist';
+import * as path from 'node:path';
 
 const connection = createConnection(ProposedFeatures.all);
 const documents = new TextDocuments(TextDocument);
@@ -57,6 +59,14 @@ connection.onInitialize((params): InitializeResult => {
   if (opts && typeof opts.trusted === 'boolean') trusted = opts.trusted;
   autoRun.configure((opts as { settings?: unknown } | undefined)?.settings);
   configureCluster((opts as { settings?: unknown } | undefined)?.settings);
+  // Last block results of each document, shown at once on reopen (server/tlab/persist.ts): in the
+  // client's workspace storage, else next to the solver result cache in the user cache.
+  const storageDir = (opts as { storageDir?: unknown } | undefined)?.storageDir;
+  configurePersistence({
+    dir: typeof storageDir === 'string' && storageDir ? path.join(storageDir, 'tlab-results')
+      : path.join((require('./engine/lspRunner') as typeof import('./engine/lspRunner')).workspaceCacheDir(roots[0]), 'blocks'),
+    log: (m) => connection.console.log(m),
+  });
   return {
     capabilities: {
       textDocumentSync: TextDocumentSyncKind.Incremental,
@@ -144,7 +154,7 @@ connection.onRequest(runTarget, async (p) => {
   if (featuresFor(d)?.languageId !== 'tlab') return { ok: false, message: 'running is not supported for this language' };
   if (p.backend === 'slurm') return guarded('cluster run', { ok: false, message: 'internal error (see the output channel)' }, () => live.track(() => runOnCluster(d, p.target)));
   return guarded('run', { ok: false, message: 'internal error (see the output channel)' }, () =>
-    live.track(() => tlab.runTarget(d, p.target, ctx, { onPlot: (plot) => void connection.sendNotification(plotUpdated, plot) })));
+    live.track(() => tlab.runTarget(d, p.target, ctx, { onPlot: (plot) => void connection.sendNotification(plotUpdated, plot), seed: p.seed })));
 });
 connection.onRequest(cancelTarget, (p) => { tlab.cancelTarget(p.uri, p.target); });
 

@@ -4,6 +4,7 @@
 import type { Span } from './ast';
 import { Analysis, checkTlab } from './checker';
 import type { BlockResult } from './runner';
+import { persistedResults } from './persist';
 
 export interface StoredResult {
   result: BlockResult;
@@ -19,6 +20,8 @@ export interface DocState {
   analysis: Analysis;
   results: Map<string, StoredResult>;
   running: Map<string, AbortController>;
+  /** Seed last used per block ("Re-check with new seed" moves to the next one). */
+  seeds: Map<string, number>;
 }
 
 const states = new Map<string, DocState>();
@@ -29,7 +32,11 @@ export function getState(uri: string, version: number, text: string, readFile?: 
   let s = states.get(uri);
   if (s && s.version === version && s.analysis.text === text) return s;
   const analysis = checkTlab(text, { uri, readFile });
-  if (!s) { s = { uri, version, analysis, results: new Map(), running: new Map() }; states.set(uri, s); }
+  if (!s) {
+    // results saved by an earlier session (or before the file was closed): shown at once, stale if the text changed
+    s = { uri, version, analysis, results: persistedResults(uri) ?? new Map(), running: new Map(), seeds: new Map() };
+    states.set(uri, s);
+  }
   else { s.version = version; s.analysis = analysis; }
   return s;
 }

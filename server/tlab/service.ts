@@ -16,6 +16,7 @@ import { callContext, chainBefore, tokenAt, tokenIndexBefore } from './context';
 import { blockFingerprint, dropState, DocState, freshResults, getState, peekState, shiftFor } from './documents';
 import { keywordDocs, outputMarkdown, paramDefault, paramKind, paramMarkdown, paramRange, solverMarkdown, solverSignature } from './docs';
 import { formatTlab } from './format';
+import { persistResults } from './persist';
 import * as T from './lexer';
 import { tokEnd } from './parser';
 import { BlockResult, blockPassed, runTlab } from './runner';
@@ -114,7 +115,11 @@ function resultAt(s: DocState, off: number): { res: BlockResult; shift: number; 
 
 // ---- run / cancel / plots (called by server.ts) ------------------------------------------------------
 
-export interface RunHooks { onPlot?(p: PlotPayload): void; budget?: 'full' | 'test'; /** aborts the run (auto-run: a newer edit) */ signal?: AbortSignal }
+export interface RunHooks {
+  onPlot?(p: PlotPayload): void; budget?: 'full' | 'test'; /** aborts the run (auto-run: a newer edit) */ signal?: AbortSignal;
+  /** Seed of the random points and solver calls ("Re-check with new seed"); default 0. */
+  seed?: number;
+}
 
 export async function runTarget(doc: TextDocument, target: string | undefined, ctx: ServerContext, hooks: RunHooks = {}): Promise<RunResult> {
   const s = state(doc, ctx);
@@ -128,7 +133,8 @@ export async function runTarget(doc: TextDocument, target: string | undefined, c
   const analysis = s.analysis;
   const fingerprints = new Map(names.map((n) => [n, blockFingerprint(analysis, n)!]));
   try {
-    const report = await runTlab(analysis, { runner: ctx.runner, signal: controller.signal, budget: hooks.budget ?? 'full' }, target);
+    if (hooks.seed !== undefined && target) s.seeds.set(target, hooks.seed);
+    const report = await runTlab(analysis, { runner: ctx.runner, signal: controller.signal, budget: hooks.budget ?? 'full', seed: hooks.seed ?? (target ? s.seeds.get(target) : undefined) }, target);
     let passed = 0, failed = 0, errors = 0;
     for (const b of report.blocks) {
       if (b.cancelled) continue;
@@ -138,6 +144,7 @@ export async function runTarget(doc: TextDocument, target: string | undefined, c
       errors += b.issues.filter((i) => i.severity === 'error').length;
       for (const p of b.plots) hooks.onPlot?.(p);
     }
+    if (report.blocks.some((b) => !b.cancelled)) persistResults(doc.uri, s.results); // server/tlab/persist.ts
     ctx.refresh(doc.uri);
     if (controller.signal.aborted) return { ok: false, message: 'cancelled' };
     const ok = report.blocks.every(blockPassed);
@@ -667,6 +674,11 @@ function codeLenses(doc: TextDocument, ctx: ServerContext): lsp.CodeLens[] {
     }
     out.push({ range: r, command: { title: `▶ Run${status}`, command: 'theorylab.run', arguments: args } });
     out.push({ range: r, command: { title: '■ Cancel', command: 'theorylab.cancel', arguments: args } });
+    if (item.kind === 'derivation') {
+      // a fresh set of random points: the seed after the one last used for this block
+      const next = (s.seeds.get(name) ?? 0) + 1;
+      out.push({ range: r, command: { title: '🎲 Re-check with new seed', command: 'theorylab.run', arguments: [{ uri: doc.uri, target: name, seed: next }] } });
+    }
     if (item.kind === 'experiment' && ctx.clusterEnabled?.()) {
       out.push({ range: r, command: { title: '☁ Run on cluster', command: 'theorylab.run', arguments: [{ uri: doc.uri, target: name, backend: 'slurm' }] } });
     }
