@@ -110,6 +110,16 @@ const explain: SolverDef = {
     // measured: the defaults (10,000 queries, 4 rounds, d = 8) take ~0.6 s
     return (n * d * d * rounds + rounds * (p.pool as number) * d * d) / 1e7;
   },
+  memoryEstimate: (p) => {
+    // The perturbation matrix Z (n × d) with its kernel-weighted copy and the queried points, the n-long
+    // labels/weights; per focused round a candidate pool (pool × d) with logits and sort keys; the
+    // (d+1)-square posterior; Monte Carlo intervals keep mc_samples draws per coefficient.
+    const d = p.d as number;
+    const n = p.sampling === 'uniform' ? (p.n_samples as number) : (p.max_n_samples as number);
+    const pool = p.sampling === 'focused' ? (p.pool as number) : 0;
+    const mc = p.intervals === 'mc' ? (p.mc_samples as number) * (d + 1) * 8 : 0;
+    return 4 * 2 ** 20 + n * d * 8 * 3 + n * 8 * 4 + pool * (d * 8 * 2 + 64) + (d + 1) ** 2 * 8 * 4 + mc;
+  },
   validate(p) {
     const issues: ParamIssue[] = [];
     if (p.black_box === 'expr' && (p.expr as string).trim() === '') issues.push({ param: 'expr', message: 'black_box = expr needs an expression of x1..xd in `expr`' });

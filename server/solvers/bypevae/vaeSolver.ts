@@ -45,6 +45,17 @@ export const vaeSolver: SolverDef = {
     const P = p.prior === 'exemplar' ? N : (p.M as number);
     return ((p.epochs as number) * (N / (p.batch as number)) * (6 * (p.batch as number) * D * H + 3 * P * D * H)) / 5e8;
   },
+  memoryEstimate: (p) => {
+    // (N + valid) generated images of D pixels; the five dense layers with gradients and Adam moments;
+    // a batch's activations and their gradients; the prior's P pseudo-points (or exemplars) with their
+    // gradient/Adam state and the coreset pass's Monte Carlo buffers (S latents, P·S log-likelihoods).
+    const D = (p.image_size as number) ** 2, H = p.hidden as number, K = p.latent as number, B = p.batch as number;
+    const N = p.N as number, S = p.samples as number;
+    const P = p.prior === 'exemplar' ? N : (p.M as number);
+    const weights = 2 * D * H + 3 * H * K + 2 * H + 2 * K + D;
+    return 4 * 2 ** 20 + 8 * (N + (p.valid as number)) * D + 8 * 4 * weights + 8 * B * (3 * D + 4 * H + 6 * K)
+      + 8 * (4 * P * (D + 1) + P * K + S * K + P * S);
+  },
   validate(p) {
     const issues = [];
     if ((p.batch as number) > (p.N as number)) issues.push({ param: 'batch', message: `batch = ${p.batch} exceeds N = ${p.N}` });

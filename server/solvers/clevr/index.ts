@@ -56,6 +56,13 @@ const execute: SolverDef = {
     { name: 'invalid', kind: 'integer', doc: 'scenes where the symbolic execution is INVALID' },
   ],
   cost: (p) => (p.n_scenes as number) * 1e-5,
+  // Random scenes: objects (a few hundred bytes each) and CLEVR's four relation lists (up to N² entries
+  // per scene), plus the batched soft pass's float32 relation tensors (4 × B × N × N). Scenes given in
+  // `source` are parsed text and small.
+  memoryEstimate: (p) => {
+    const N = p.max_objects as number;
+    return 4 * 2 ** 20 + (p.n_scenes as number) * (N * 400 + 4 * N * N * (8 + 4));
+  },
   async run(p, ctx) {
     const { body, type } = parseProgram(p.program as string);
     let scenes: Scene[] = [];

@@ -213,6 +213,28 @@ function costOf(p: Record<string, Value>): number {
   return p.model === 'mlp' ? linear + (2 * P * N * P * dOut) / 3e7 : linear;
 }
 
+/**
+ * Bytes of the dense float64 arrays a run allocates: the training Jacobian J (N·d_out × P) and a
+ * retain-row copy of it (fit, step), the test Jacobian, the kernel-space fit's Gram matrix
+ * (min(N·d_out, P)² ), the data; then the primal's P×P Hessian (direct) or the dual's N·d_out-square
+ * Gram matrix with its retain block, system matrix and factor copy (materialised kernel).
+ */
+function memoryOf(p: Record<string, Value>, form: 'primal' | 'dual'): number {
+  const N = p.N as number, dOut = p.d_out as number, d = p.d as number;
+  const spec = { model: p.model as ModelName, dOut, width: p.width as number, depth: p.depth as number, P: p.P as number };
+  const P = parameterCount(spec, d);
+  const m = N * dOut, mt = (p.N_test as number) * dOut;
+  let bytes = 8 * (2 * m * P + mt * P + Math.min(m, P) ** 2 + (N + (p.N_test as number)) * (d + 4 * dOut) + 6 * P);
+  if (p.model === 'random_features') bytes += 8 * (p.width as number) * (d + 1);
+  if (form === 'primal') {
+    const direct = p.method === 'direct' || (p.method === 'auto' && P <= 2000) || p.model === 'mlp';
+    bytes += direct ? 8 * 2 * P * P : 8 * m * P;
+  } else {
+    bytes += p.kernel === 'materialized' ? 8 * 4 * m * m : 8 * m * P;
+  }
+  return 4 * 2 ** 20 + bytes;
+}
+
 function validate(p: Record<string, Value>): ParamIssue[] {
   const issues: ParamIssue[] = [];
   const f = p.forget as number[] | undefined;
@@ -236,6 +258,7 @@ const primal: SolverDef = {
   params: commonParams,
   outputs: commonOutputs,
   cost: costOf,
+  memoryEstimate: (p) => memoryOf(p, 'primal'),
   validate,
   async run(p, ctx) {
     const pr = prepare(p, ctx, 'trained');
@@ -275,6 +298,7 @@ const dual: SolverDef = {
     { name: 'seconds_solve', kind: 'number', unit: 's', doc: 'time of the retain solve and the map back' },
   ],
   cost: costOf,
+  memoryEstimate: (p) => memoryOf(p, 'dual'),
   validate(p) {
     const issues = validate(p);
     if (p.kernel === 'matrix_free' && p.method === 'direct') issues.push({ param: 'method', message: 'a direct solve needs kernel = materialized' });

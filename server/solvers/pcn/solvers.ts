@@ -46,6 +46,17 @@ function estimateSeconds(p: Record<string, Value>): number {
 }
 
 /**
+ * Bytes of a run: the weights θ^l with their gradients and a copy (3 float64 arrays), and, for the full
+ * batch of N patterns, five node arrays per layer (x, μ, ε, f(x), ∂E/∂x); retrieval adds the corrupted
+ * and retrieved patterns and the originals (N × n⁰ each).
+ */
+function pcnMemory(p: Record<string, Value>, retrieve = false): number {
+  const n0 = p.data === 'shapes' ? (p.image_size as number) ** 2 : (p.dim as number);
+  const w = p.width as number, L = p.layers as number, N = p.patterns as number;
+  return 8 * (n0 * w + L * w * w) * 3 + 8 * 5 * N * (n0 + L * w) + (retrieve ? 8 * 3 * N * n0 : 0);
+}
+
+/**
  * The WebGPU kernels when the user's device choice gave a GPU backend (batched inference steps on the
  * device, float32); otherwise undefined and the float64 CPU path runs. relu and tanh only.
  */
@@ -123,10 +134,9 @@ export const pcnTrain: SolverDef = {
     { name: 'fixed_point_mse', kind: 'number', doc: 'max over stored patterns of MSE(F(s), s): one application of the retrieval map' },
   ],
   cost: estimateSeconds,
+  memoryEstimate: (p) => pcnMemory(p),
   validate(p) {
-    const n0 = p.data === 'shapes' ? (p.image_size as number) ** 2 : (p.dim as number);
-    const mem = 8 * (n0 * (p.width as number) + (p.layers as number) * (p.width as number) ** 2) * 3
-      + 8 * 5 * (p.patterns as number) * (n0 + (p.layers as number) * (p.width as number));
+    const mem = pcnMemory(p);
     return mem > 4e9 ? [{ param: 'width', message: `this network would need about ${(mem / 1e9).toFixed(1)} GB; reduce width, layers or patterns` }] : [];
   },
   async run(p, ctx) {
@@ -179,6 +189,7 @@ export const pcnRetrieve: SolverDef = {
     { name: 'examples', kind: 'object', doc: '{ side, original, corrupted, retrieved }: up to 4 patterns as pixel arrays (images when data = shapes)' },
   ],
   cost: (p) => estimateSeconds(p) * 1.2,
+  memoryEstimate: (p) => pcnMemory(p, true),
   async run(p, ctx) {
     const t = await trainOrReuse(p, ctx);
     const N = t.N, n0 = t.n0;

@@ -184,6 +184,17 @@ export const adamStudent: SolverDef = {
     const d = p.d as number, n = p.alpha !== undefined ? (p.alpha as number) * d * d : (p.n as number ?? 0);
     return (p.seeds as number) * (4 * n * d * (p.width as number) * (p.epochs as number) + 2 * n * d * (p.k as number)) / 1e9;
   },
+  memoryEstimate: (p) => {
+    // One seed at a time (the previous seed's data become garbage): float32 training inputs plus the
+    // kernel's resident copy, float64 labels (+ float32 copy), the float32 test set, the teacher, the
+    // student with Adam moments and gradients (float64 + float32 copies), and hidden activations and
+    // their gradients for the largest row block (a training batch or ≤ 65,536 test rows).
+    const d = p.d as number, k = p.k as number, width = p.width as number, nTest = p.n_test as number;
+    const n = p.alpha !== undefined ? Math.round((p.alpha as number) * d * d) : ((p.n as number | undefined) ?? 0);
+    const maxRows = Math.max(Math.ceil(n / (p.batches as number)), Math.min(nTest, 65536));
+    return 8 * 2 ** 20 + n * d * 8 + n * 12 + nTest * (d * 4 + 8) + k * d * 8
+      + width * d * 8 * 6 + maxRows * width * 4 * 2 + (p.epochs as number) * 16;
+  },
   validate(p) {
     const issues = validateAlphaOrN(p);
     if (issues.length) return issues;

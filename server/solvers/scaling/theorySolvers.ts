@@ -153,6 +153,9 @@ const bayesOptimal: SolverDef = {
     { name: 'law_sweep', kind: 'object', doc: 'with laws: {n_over_d: [...], eps: [...], k_c: [...]} of the internal sweep' },
   ],
   cost: (p) => 0.02 + (p.k as number) * 2e-6 * (p.laws ? 60 : 1),
+  // k-long Float64Arrays (readouts, log-table, suffix sums, q, λ, the E18 sum) and the k-long output lists
+  // (also serialised as JSON), over the activation/channel tables (~12,000 points each) and the process.
+  memoryEstimate: (p) => 4 * 2 ** 20 + (p.k as number) * (8 * 8 + 3 * (8 + 24)),
   validate: validateAlphaOrN,
   async run(p, ctx) {
     const d = p.d as number, k = p.k as number, beta = p.beta as number, delta = p.delta as number;
