@@ -34,7 +34,9 @@ const stored = (result: BlockResult, fingerprint = 'fp', text = 'the text'): Sto
 
 test('round trip keeps values, expects, plots, fingerprints (NaN and ±Inf too); functions come back as non-callable', () => {
   const store = new BlockResultStore(tmpDir());
-  const derivValues = new Map([['200:210', 'x = 1'], ['202:204', 'y = 2']]);
+  // derivation text from offset 200: `sum(xx) + yyy`, values of `sum(xx)`, `xx`, `yyy` and the whole
+  const derivText = ' '.repeat(200) + 'sum(xx) + yyy  \n';
+  const derivValues = new Map([['200:207', 'S'], ['204:206', 'X'], ['210:213', 'Y'], ['200:213', 'W']]);
   const deriv: BlockResult = {
     kind: 'derivation', name: 'd', span: { start: 200, end: 215 }, expects: [],
     checks: [{ span: { start: 200, end: 210 }, passed: true, message: 'ok', worstRelError: NaN, points: 8 }],
@@ -48,7 +50,7 @@ test('round trip keeps values, expects, plots, fingerprints (NaN and ±Inf too);
       return best;
     },
   };
-  assert.equal(store.save(URI, new Map([['quad', stored(experiment())], ['d', stored(deriv, 'fp2')]])), true);
+  assert.equal(store.save(URI, new Map([['quad', stored(experiment())], ['d', stored(deriv, 'fp2', derivText)]])), true);
 
   const back = new BlockResultStore(store.dir).load(URI)!;
   assert.deepEqual([...back.keys()], ['quad', 'd']);
@@ -71,9 +73,9 @@ test('round trip keeps values, expects, plots, fingerprints (NaN and ±Inf too);
   const d = back.get('d')!;
   assert.equal(d.fingerprint, 'fp2');
   assert.ok(Number.isNaN(d.result.checks[0].worstRelError));
-  assert.deepEqual(d.result.derivationValueAt!(203), { span: { start: 202, end: 204 }, text: 'y = 2' });
-  assert.deepEqual(d.result.derivationValueAt!(208), { span: { start: 200, end: 210 }, text: 'x = 1' });
-  assert.equal(d.result.derivationValueAt!(214), undefined);
+  assert.equal(d.text, derivText);
+  for (let off = 195; off <= 220; off++) assert.deepEqual(d.result.derivationValueAt!(off), deriv.derivationValueAt!(off), `offset ${off}`);
+  assert.deepEqual(d.result.derivationValueAt!(205), { span: { start: 204, end: 206 }, text: 'X' });
 
   assert.equal(store.load('file:///ws/other.tlab'), undefined);
 });

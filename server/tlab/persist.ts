@@ -53,16 +53,29 @@ const decode = (_k: string, v: unknown) => {
   return v;
 };
 
-/** The smallest-span table of a derivation's hover values, so it can be answered without the run. */
-function derivationTable(r: BlockResult): SavedBlock['result']['derivationValues'] {
+const tables = new WeakMap<BlockResult, SavedBlock['result']['derivationValues']>();
+const wordChar = /[A-Za-z0-9_\u0370-\u03FF\u1F00-\u1FFF]/;
+const charClass = (c: string | undefined) => (c === undefined ? 'x' : /\s/.test(c) ? ' ' : wordChar.test(c) ? 'w' : 'x');
+
+/**
+ * The smallest-span table of a derivation's hover values, so they can be answered without the run.
+ * Expression spans start and end at token boundaries, so offsets inside a run of word characters or of
+ * whitespace give the same answer as the previous offset and are not asked again.
+ */
+function derivationTable(r: BlockResult, text: string): SavedBlock['result']['derivationValues'] {
   if (r.kind !== 'derivation' || !r.derivationValueAt || r.span.end - r.span.start > MAX_DERIVATION_PROBE) return undefined;
+  if (tables.has(r)) return tables.get(r);
   const seen = new Map<string, { span: { start: number; end: number }; text: string }>();
   for (let off = r.span.start; off <= r.span.end; off++) {
+    const c = charClass(text[off]);
+    if (off - 2 >= r.span.start && c !== 'x' && charClass(text[off - 1]) === c && charClass(text[off - 2]) === c) continue;
     let v: { span: { start: number; end: number }; text: string } | undefined;
     try { v = r.derivationValueAt(off); } catch { v = undefined; }
     if (v) seen.set(`${v.span.start}:${v.span.end}`, { span: { start: v.span.start, end: v.span.end }, text: v.text });
   }
-  return [...seen.values()];
+  const table = [...seen.values()];
+  tables.set(r, table);
+  return table;
 }
 
 function lookupTable(table: { span: { start: number; end: number }; text: string }[]): BlockResult['derivationValueAt'] {
@@ -82,7 +95,7 @@ function toSaved(uri: string, results: Map<string, StoredResult>): SavedFile {
     let ti = texts.indexOf(stored.text);
     if (ti < 0) { ti = texts.length; texts.push(stored.text); }
     const { values, derivationValueAt: _f, ...rest } = stored.result;
-    const derivationValues = derivationTable(stored.result);
+    const derivationValues = derivationTable(stored.result, stored.text);
     blocks.push({ name, fingerprint: stored.fingerprint, text: ti, result: { ...rest, values: [...values], ...(derivationValues ? { derivationValues } : {}) } });
   }
   return { format: FORMAT, uri, savedAt: new Date().toISOString(), texts, blocks };
