@@ -90,6 +90,8 @@ connection.onInitialize((params): InitializeResult => {
 
 connection.onInitialized(() => {
   live.publish(true); // ready, quiescent
+  // the real compute backend in the status bar before the first job (server/engine/lspRunner.ts)
+  void (runner as { announceBackend?(): Promise<void> }).announceBackend?.().catch(() => {});
 });
 
 // Diagnostics are recomputed a short while after the last edit of a document.

@@ -68,6 +68,17 @@ export class LspRunner implements SolverRunner {
     }).catch?.(() => {});
   }
 
+  /**
+   * Reports the backend `theorylab.device` resolves to before the first job: `cpu` at once without a
+   * host; `auto`/`gpu` start the solver host (the first job needs it anyway) and report its adapter probe.
+   */
+  async announceBackend(): Promise<void> {
+    if (this.inner) return;
+    const s = await this.readSettings();
+    if (s.device === 'cpu') { this.backend = 'cpu'; this.status(); return; }
+    await this.runner();
+  }
+
   async peek(req: SolveRequest): Promise<SolveResult | undefined> {
     return (this.inner ?? (await this.runner())).peek(req);
   }
