@@ -64,6 +64,9 @@ export class PointEvaluator {
   }
 
   private keep(span: Span, n: Node): void {
+    // Only the derivation's own expressions: a file-level body may come from an imported file, whose
+    // offsets mean nothing in this one (and a body's value differs per call anyway).
+    if (this.fileOnly) return;
     if (this.record && !this.record.has(spanKey(span))) this.record.set(spanKey(span), n.value);
   }
 

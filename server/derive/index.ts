@@ -7,6 +7,15 @@ export type { CheckOutcome, DerivationRun, RunOptions, TensorSummary } from './r
 export { runDerivation, relativeError, DEFAULT_SEED, DEFAULT_TIMEOUT_MS } from './runner';
 export { SIGNATURES as DERIVE_BUILTIN_SIGNATURES, BUILTIN_NAMES as DERIVE_BUILTIN_NAMES } from './builtins';
 
+/**
+ * The top-level lets a derivation sees: those of imported files (imports first, as the checker orders
+ * them) and then the file's own, which win on a clash. The engine never reports a position inside a
+ * file-level body (problems there are shown at the derivation's call), so imported bodies are safe.
+ */
+export function derivationLets(fileLets: { stmt: LetStmt; uri: string }[], uri: string): LetStmt[] {
+  return [...fileLets.filter((l) => l.uri !== uri), ...fileLets.filter((l) => l.uri === uri)].map((l) => l.stmt);
+}
+
 /** Static diagnostics only (names, shapes, domains, `within`/`at`): cheap, for every keystroke. */
 export function analyzeDerivation(decl: DerivationDecl, fileLets: LetStmt[]): DeriveDiagnostic[] {
   return new ShapeChecker(decl, fileLets).analyze().diagnostics;

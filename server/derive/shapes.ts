@@ -45,7 +45,7 @@ export class ShapeChecker {
   private readonly local = new Map<string, Binding>();
   private readonly file = new Map<string, Binding>();
   /** Calls being expanded, outermost first: where to report problems found in a file-level body. */
-  private readonly callSites: Array<{ span: Span; name: string }> = [];
+  private readonly callSites: Array<{ span: Span; name: string; inFileBody: boolean }> = [];
   private depth = 0;
   /** True while typing a file-level body: lexical scoping, so it sees file-level names only. */
   private fileOnly = false;
@@ -146,8 +146,10 @@ export class ShapeChecker {
   private report(span: Span, message: string, severity: DeriveDiagnostic['severity']): void {
     // A problem inside a file-level function body is shown at the derivation's call of it, since the
     // body may be far away (or be fine for other arguments).
-    if (!inside(span, this.decl.span) && this.callSites.length) {
-      const site = this.callSites.find((s) => inside(s.span, this.decl.span)) ?? this.callSites[0];
+    // (fileOnly: inside a file-level body, which may belong to an imported file whose offsets mean
+    // nothing here, so `inside` cannot be trusted for it.)
+    if ((this.fileOnly || !inside(span, this.decl.span)) && this.callSites.length) {
+      const site = this.callSites.find((s) => !s.inFileBody && inside(s.span, this.decl.span)) ?? this.callSites[0];
       this.diagnostics.push({ span: site.span, message: `in \`${site.name}\`: ${message}`, severity });
     } else {
       this.diagnostics.push({ span, message, severity });
@@ -185,7 +187,7 @@ export class ShapeChecker {
     if (b.busy) return this.error(e.span, `\`${e.name}\` is defined in terms of itself`);
     // A file-level constant, typed on first use (its body sees only file-level names).
     b.busy = true;
-    this.callSites.push({ span: e.span, name: e.name });
+    this.callSites.push({ span: e.span, name: e.name, inFileBody: this.fileOnly });
     try { b.type = this.inScopeOf(b, () => this.infer(b.stmt.value, new Map())); } finally { this.callSites.pop(); b.busy = false; }
     return b.type;
   }
@@ -321,7 +323,7 @@ export class ShapeChecker {
     const inner = new Map<string, SType>();
     ps.forEach((p, i) => inner.set(p.name, args[i]));
     this.depth++;
-    this.callSites.push({ span: e.span, name: fn.name.name });
+    this.callSites.push({ span: e.span, name: fn.name.name, inFileBody: this.fileOnly });
     try { return this.inScopeOf(b, () => this.infer(fn.value, inner)); } finally { this.callSites.pop(); this.depth--; }
   }
 

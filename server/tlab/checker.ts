@@ -12,7 +12,7 @@ import { EvalError, fmt, isSeries, RV, toNumber } from './values';
 import { ANY, numeric, outputType, SType, t, typeText } from './types';
 import { getSolver, solverIds } from '../solvers/index';
 import { checkParamValue, didYouMean, ParamSpec, SolverDef, Value } from '../solvers/registry';
-import { analyzeDerivation } from '../derive/index';
+import { analyzeDerivation, derivationLets } from '../derive/index';
 
 export type Severity = 'error' | 'warning' | 'info';
 
@@ -331,7 +331,7 @@ class Checker {
   private derivation(decl: DerivationDecl, fileScope: Scope): void {
     this.a.blocks.push({ kind: 'derivation', name: decl.name.name, decl, sweeps: [] });
     try {
-      for (const d of analyzeDerivation(decl, this.a.fileLets.filter((l) => l.uri === this.opts.uri).map((l) => l.stmt))) {
+      for (const d of analyzeDerivation(decl, derivationLets(this.a.fileLets, this.opts.uri))) {
         this.a.diagnostics.push({ span: d.span, message: d.message, severity: d.severity, source: 'derive' });
       }
     } catch (e) {

@@ -11,7 +11,7 @@ import { buildPlot, PlotLine } from './plots';
 import type { SolverRunner } from '../engine/runner';
 import { getSolver } from '../solvers/index';
 import type { Device, Value } from '../solvers/registry';
-import { runDerivation, CheckOutcome } from '../derive/index';
+import { runDerivation, derivationLets, CheckOutcome } from '../derive/index';
 import type { PlotPayload } from '../protocol';
 
 export interface TlabRunOptions {
@@ -85,7 +85,7 @@ function runDerivationBlock(analysis: Analysis, decl: DerivationDecl, opts: Tlab
   const t0 = performance.now();
   const res: BlockResult = { kind: 'derivation', name: decl.name.name, span: decl.span, expects: [], checks: [], plots: [], issues: [], values: new Map(), defined: [], seconds: 0 };
   try {
-    const lets = analysis.fileLets.filter((l) => l.uri === analysis.uri).map((l) => l.stmt);
+    const lets = derivationLets(analysis.fileLets, analysis.uri);
     const run = runDerivation(decl, lets, { seed: opts.seed, timeoutMs: opts.derivationTimeoutMs });
     res.checks = run.checks;
     for (const d of run.diagnostics) if (d.severity !== 'info') res.issues.push({ span: d.span, message: d.message, severity: d.severity === 'error' ? 'error' : 'warning' });
