@@ -226,11 +226,12 @@ describe('tlab over LSP', () => {
     assert.equal(a2[0].edit.changes[c.uri('fix.tlab')][0].newText, 'kk');
   });
 
-  test('code lenses Run / Cancel / Plot carry {uri, target}', async () => {
+  test('code lenses Run / Cancel / Plot (and Re-check on derivations) carry {uri, target}', async () => {
     await c.open('lens.tlab', QUAD + 'derivation dd {\n  given x: vector(2)\n  check sum(x) == sum(x)\n}\n');
     const lenses = await c.request<any[]>('textDocument/codeLens', { textDocument: { uri: c.uri('lens.tlab') } });
     const cmds = lenses.map((l) => `${l.command.command}:${l.command.arguments[0].target}`);
-    assert.deepEqual(cmds, ['theorylab.run:quad', 'theorylab.cancel:quad', 'theorylab.showPlots:quad', 'theorylab.run:dd', 'theorylab.cancel:dd']);
+    assert.deepEqual(cmds, ['theorylab.run:quad', 'theorylab.cancel:quad', 'theorylab.showPlots:quad', 'theorylab.run:dd', 'theorylab.cancel:dd', 'theorylab.run:dd']);
+    assert.equal(lenses[5].command.arguments[0].seed, 1, 'Re-check with new seed offers seed 1 first');
     assert.equal(lenses[0].command.arguments[0].uri, c.uri('lens.tlab'));
     assert.equal(lenses[0].range.start.line, 1);
   });
