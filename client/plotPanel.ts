@@ -9,6 +9,7 @@ import { webviewHtml, webviewOptions } from './webviewHtml';
 
 const VIEW_TYPE = 'theorylab.plots';
 const STATE_KEY = 'theorylab.plots.history';
+const SELECTED_KEY = 'theorylab.plots.selected';
 
 export class PlotPanel {
   private panel: vscode.WebviewPanel | undefined;
@@ -16,6 +17,8 @@ export class PlotPanel {
   private queue: ToPlotsWebview[] = [];
   private queries = new Map<number, (info: PlotsPanelInfo) => void>();
   private nextQuery = 1;
+  /** Documents whose plots the panel has shown: their edits mark those plots stale (see watchEdits). */
+  readonly shownUris = new Set<string>();
 
   constructor(private readonly context: vscode.ExtensionContext, private readonly output: vscode.OutputChannel) {}
 
@@ -23,11 +26,13 @@ export class PlotPanel {
   show(plots: PlotPayload[] = [], reveal = true): void {
     if (!this.panel) this.attach(vscode.window.createWebviewPanel(VIEW_TYPE, 'Theory Lab Plots', { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true }, webviewOptions(this.context.extensionUri)));
     else if (reveal) this.panel.reveal(undefined, true);
+    for (const p of plots) this.shownUris.add(p.uri);
     if (plots.length) this.post({ type: 'plots', plots, reveal });
   }
 
   /** A plot recomputed by the server: into the open panel, else into the stored history. */
   update(plot: PlotPayload): void {
+    this.shownUris.add(plot.uri);
     if (this.panel) { this.post({ type: 'plots', plots: [plot], reveal: false }); return; }
     const entries = this.context.workspaceState.get<PlotEntry[]>(STATE_KEY, []);
     const i = entries.findIndex((e) => !e.pinned && e.uri === plot.uri && e.experiment === plot.experiment && e.title === plot.title);
@@ -65,22 +70,36 @@ export class PlotPanel {
       case 'ready': {
         this.ready = true;
         const entries = this.context.workspaceState.get<PlotEntry[]>(STATE_KEY, []);
-        if (entries.length) void this.panel?.webview.postMessage({ type: 'restore', entries } satisfies ToPlotsWebview);
+        const selected = this.context.workspaceState.get<string>(SELECTED_KEY);
+        if (entries.length) void this.panel?.webview.postMessage({ type: 'restore', entries, selected } satisfies ToPlotsWebview);
         for (const q of this.queue.splice(0)) void this.panel?.webview.postMessage(q);
         break;
       }
       case 'state':
         await this.context.workspaceState.update(STATE_KEY, m.entries);
+        await this.context.workspaceState.update(SELECTED_KEY, m.selected);
         break;
       case 'query-result':
         this.queries.get(m.requestId)?.(m.info);
         this.queries.delete(m.requestId);
         break;
-      case 'exported':
-        await this.save(m.format, m.name, m.data);
+      case 'exported': {
+        const settle = this.exportWaiter;
+        this.exportWaiter = undefined;
+        try {
+          const saved = await this.save(m.format, m.name, m.data);
+          settle?.({ uri: saved });
+        } catch (e) {
+          const message = `could not save the ${m.format.toUpperCase()} export: ${(e as Error)?.message ?? e}`;
+          this.output.appendLine(`[plots] ${message}`);
+          if (settle) settle({ error: message }); else void vscode.window.showErrorMessage(`Theory Lab: ${message}`);
+        }
         break;
+      }
       case 'error':
         this.output.appendLine(`[plots] ${m.message}`);
+        this.exportWaiter?.({ error: m.message });
+        this.exportWaiter = undefined;
         break;
     }
   }
@@ -105,6 +124,34 @@ export class PlotPanel {
   /** Test hook (as Lean's infoview exposes one): export without a dialog, to `plots/<name>.<ext>`. */
   autoSave = false;
   lastSaved: vscode.Uri | undefined;
+  private exportWaiter: ((r: { uri?: vscode.Uri; error?: string }) => void) | undefined;
+
+  /**
+   * Test hook: exports the selected plot to `plots/<name>.<ext>` without a dialog and resolves with the
+   * saved file, or rejects with the webview's or the file system's error.
+   */
+  async exportToWorkspace(format: 'svg' | 'png' | 'csv' | 'json', timeoutMs = 60_000): Promise<vscode.Uri> {
+    if (!this.panel) throw new Error('the plots panel is not open');
+    this.exportWaiter?.({ error: 'superseded by another export' });
+    const result = new Promise<{ uri?: vscode.Uri; error?: string }>((resolve) => {
+      const timer = setTimeout(() => { this.exportWaiter = undefined; resolve({ error: `no ${format} export after ${timeoutMs} ms` }); }, timeoutMs);
+      this.exportWaiter = (r) => { clearTimeout(timer); resolve(r); };
+    });
+    this.autoSave = true;
+    try {
+      this.requestExport(format);
+      const r = await result;
+      if (!r.uri) throw new Error(r.error ?? 'the export was not saved');
+      return r.uri;
+    } finally {
+      this.autoSave = false;
+    }
+  }
+
+  /** Test hook: the history buttons (pin, unpin, rename, delete, select) of one entry. */
+  history(id: string, action: 'pin' | 'unpin' | 'rename' | 'delete' | 'select', name?: string): void {
+    this.post({ type: 'history', id, action, name });
+  }
 
   /** Test hook: what the webview shows (history, rendered SVG element counts). */
   query(timeoutMs = 10000): Promise<PlotsPanelInfo | undefined> {
@@ -127,6 +174,7 @@ export function registerPlotPanel(context: vscode.ExtensionContext, output: vsco
     vscode.window.registerWebviewPanelSerializer(VIEW_TYPE, {
       async deserializeWebviewPanel(webview: vscode.WebviewPanel) { panel.attach(webview); },
     }),
+    watchEdits(panel, client, output),
     vscode.commands.registerCommand('theorylab.showPlots', async (arg1?: unknown, arg2?: unknown) => {
       const { uri, target } = runArgs(arg1, arg2);
       const c = client();
@@ -142,16 +190,34 @@ export function registerPlotPanel(context: vscode.ExtensionContext, output: vsco
       if (f) panel.requestExport(f);
     }),
     vscode.commands.registerCommand('theorylab.test.plotPanelInfo', () => panel.query()),
-    vscode.commands.registerCommand('theorylab.test.exportPlot', async (format: 'svg' | 'png' | 'csv' | 'json') => {
-      panel.autoSave = true;
-      panel.lastSaved = undefined;
-      panel.requestExport(format);
-      for (let i = 0; i < 100 && !panel.lastSaved; i++) await new Promise((r) => setTimeout(r, 100));
-      panel.autoSave = false;
-      return (panel.lastSaved as vscode.Uri | undefined)?.toString();
-    }),
+    vscode.commands.registerCommand('theorylab.test.exportPlot', async (format: 'svg' | 'png' | 'csv' | 'json') => (await panel.exportToWorkspace(format)).toString()),
+    vscode.commands.registerCommand('theorylab.test.plotHistory', (id: string, action: 'pin' | 'unpin' | 'rename' | 'delete' | 'select', name?: string) => panel.history(id, action, name)),
   );
   return panel;
+}
+
+/**
+ * Stale plots: when a document whose plots the panel shows changes, the server's copy of those plots
+ * (getPlots marks the ones whose inputs changed `stale`) replaces the panel's, ~400 ms after typing
+ * stops; a re-run then replaces them with fresh ones through plotUpdated. The webview skips payloads
+ * it already shows, so unchanged plots are not redrawn.
+ */
+function watchEdits(panel: PlotPanel, client: () => LanguageClient | undefined, output: vscode.OutputChannel): vscode.Disposable {
+  const timers = new Map<string, ReturnType<typeof setTimeout>>();
+  const sub = vscode.workspace.onDidChangeTextDocument((e) => {
+    const uri = e.document.uri.toString();
+    if (!e.contentChanges.length || !panel.shownUris.has(uri)) return;
+    clearTimeout(timers.get(uri));
+    timers.set(uri, setTimeout(async () => {
+      timers.delete(uri);
+      const c = client();
+      if (!c) return;
+      try {
+        for (const p of await c.sendRequest(getPlots, { uri })) panel.update(p);
+      } catch (err) { output.appendLine(`[plots] ${err}`); }
+    }, 400));
+  });
+  return { dispose: () => { sub.dispose(); for (const t of timers.values()) clearTimeout(t); } };
 }
 
 /** Routes the server's plot notifications of a (re)started client into the panel. */

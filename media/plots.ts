@@ -30,9 +30,17 @@ function persist(): void {
 
 /** New plots replace the unpinned entry of the same experiment and title; pinned ones stay as history. */
 function addPlots(plots: PlotPayload[], reveal: boolean): void {
+  const before = selected;
+  let changed = false;
   for (const p of plots) {
     const key = keyOf(p);
     const old = entries.findIndex((e) => !e.pinned && keyOf(e) === key);
+    // The same result again (the extension re-sends plots after edits to mark them stale): nothing new.
+    if (old >= 0 && entries[old].createdAt === p.createdAt && !!entries[old].stale === !!p.stale) {
+      if (reveal) selected = entries[old].id;
+      continue;
+    }
+    changed = true;
     const entry: PlotEntry = {
       ...p, id: `${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`,
       name: old >= 0 ? entries[old].name : `${p.experiment}: ${p.title}`, pinned: false,
@@ -48,6 +56,7 @@ function addPlots(plots: PlotPayload[], reveal: boolean): void {
     entries.splice(i >= 0 ? i : entries.length - 1, 1);
   }
   if (!selected && entries.length) selected = entries[0].id;
+  if (!changed && selected === before) return;
   persist();
   void render();
 }
@@ -71,23 +80,33 @@ function renderHistory(): void {
     name.textContent = (e.pinned ? '📌 ' : '') + e.name + (e.stale ? ' (stale)' : '');
     name.title = `${e.uri}\n${new Date(e.createdAt).toLocaleString()}`;
     li.append(name,
-      button(e.pinned ? 'unpin' : 'pin', 'keep this plot when the experiment re-runs', () => { e.pinned = !e.pinned; persist(); renderHistory(); }),
+      button(e.pinned ? 'unpin' : 'pin', 'keep this plot when the experiment re-runs', () => setPinned(e, !e.pinned)),
       button('rename', 'rename this plot', () => startRename(li, e)),
-      button('×', 'delete this plot', () => {
-        entries = entries.filter((x) => x.id !== e.id);
-        if (selected === e.id) selected = entries[0]?.id;
-        persist(); void render();
-      }));
-    li.addEventListener('click', () => { selected = e.id; persist(); void render(); });
+      button('×', 'delete this plot', () => remove(e)));
+    li.addEventListener('click', () => select(e));
     list.append(li);
   }
 }
+
+function setPinned(e: PlotEntry, pinned: boolean): void { e.pinned = pinned; persist(); renderHistory(); }
+
+function rename(e: PlotEntry, name: string): void { if (name.trim()) e.name = name.trim(); persist(); renderHistory(); }
+
+function remove(e: PlotEntry): void {
+  entries = entries.filter((x) => x.id !== e.id);
+  if (selected === e.id) selected = entries[0]?.id;
+  persist(); void render();
+}
+
+function select(e: PlotEntry): void { selected = e.id; persist(); void render(); }
 
 function startRename(li: HTMLLIElement, e: PlotEntry): void {
   const input = document.createElement('input');
   input.value = e.name;
   input.setAttribute('aria-label', 'plot name');
-  const done = (save: boolean) => { if (save && input.value.trim()) e.name = input.value.trim(); persist(); renderHistory(); };
+  // Enter and Escape re-render the list, which blurs the input: only the first of these counts.
+  let finished = false;
+  const done = (save: boolean) => { if (finished) return; finished = true; rename(e, save ? input.value : ''); };
   input.addEventListener('keydown', (ev) => { if (ev.key === 'Enter') done(true); if (ev.key === 'Escape') done(false); });
   input.addEventListener('blur', () => done(true));
   li.replaceChildren(input);
@@ -120,7 +139,7 @@ async function render(): Promise<void> {
 function info(): PlotsPanelInfo {
   const svg = figure.querySelector('svg');
   return {
-    entries: entries.map((e) => ({ id: e.id, name: e.name, pinned: e.pinned, stale: !!e.stale, title: e.title })),
+    entries: entries.map((e) => ({ id: e.id, name: e.name, pinned: e.pinned, stale: !!e.stale, title: e.title, uri: e.uri })),
     selected,
     svgElementCount: svg ? svg.querySelectorAll('*').length : 0,
     markCount: svg ? svg.querySelectorAll('g.mark-symbol path, g.mark-line path, g.mark-rule line, g.mark-rect path, g.mark-point path').length : 0,
@@ -153,9 +172,17 @@ window.addEventListener('message', (ev: MessageEvent<ToPlotsWebview>) => {
   if (m.type === 'plots') addPlots(m.plots, m.reveal);
   else if (m.type === 'restore') {
     // The extension's copy wins only when the webview has none (e.g. a panel opened after a reload).
-    if (!entries.length) { entries = m.entries; selected = m.selected ?? entries[0]?.id; persist(); void render(); }
+    if (!entries.length) { entries = m.entries; selected = entries.some((e) => e.id === m.selected) ? m.selected : entries[0]?.id; persist(); void render(); }
   } else if (m.type === 'query') vscode.postMessage({ type: 'query-result', requestId: m.requestId, info: info() });
   else if (m.type === 'export') void exportAs(m.format);
+  else if (m.type === 'history') {
+    const e = entries.find((x) => x.id === m.id);
+    if (!e) vscode.postMessage({ type: 'error', message: `no plot ${m.id} in the history` });
+    else if (m.action === 'pin' || m.action === 'unpin') setPinned(e, m.action === 'pin');
+    else if (m.action === 'rename') rename(e, m.name ?? '');
+    else if (m.action === 'delete') remove(e);
+    else select(e);
+  }
 });
 
 for (const f of ['svg', 'png', 'csv', 'json'] as const) {

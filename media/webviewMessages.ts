@@ -13,10 +13,12 @@ export type ToPlotsWebview =
   | { type: 'plots'; plots: PlotPayload[]; reveal: boolean }
   | { type: 'restore'; entries: PlotEntry[]; selected?: string }
   | { type: 'query'; requestId: number }
-  | { type: 'export'; format: 'svg' | 'png' | 'csv' | 'json' };
+  | { type: 'export'; format: 'svg' | 'png' | 'csv' | 'json' }
+  /** The history buttons (pin, unpin, rename, delete, select) as a message: commands and tests use it. */
+  | { type: 'history'; id: string; action: 'pin' | 'unpin' | 'rename' | 'delete' | 'select'; name?: string };
 
 export interface PlotsPanelInfo {
-  entries: { id: string; name: string; pinned: boolean; stale: boolean; title: string }[];
+  entries: { id: string; name: string; pinned: boolean; stale: boolean; title: string; uri: string }[];
   selected?: string;
   /** Rendered SVG elements of the selected plot (marks, axes, legends), for integration tests. */
   svgElementCount: number;

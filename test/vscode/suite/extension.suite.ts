@@ -5,34 +5,9 @@ import * as assert from 'node:assert/strict';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { TheoryLabApi } from '../../../client/extension';
+import { eventually, hoverText, openDemo } from './util';
 
 const EXTENSION_ID = 'theorylab.theorylab';
-
-/** Polls `probe` until it returns a value that is not undefined/null, or fails after `ms`. */
-async function eventually<T>(what: string, ms: number, probe: () => Promise<T | undefined | null> | T | undefined | null): Promise<T> {
-  const deadline = Date.now() + ms;
-  let last: unknown;
-  for (;;) {
-    try {
-      const v = await probe();
-      if (v !== undefined && v !== null) return v;
-    } catch (e) { last = e; }
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last ? `: ${last}` : ''}`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
-}
-
-function hoverText(hovers: vscode.Hover[]): string {
-  return hovers.flatMap((h) => h.contents).map((c) => (typeof c === 'string' ? c : c.value)).join('\n');
-}
-
-async function openDemo(): Promise<vscode.TextEditor> {
-  const folder = vscode.workspace.workspaceFolders?.[0];
-  assert.ok(folder, 'a workspace folder (examples/) is open');
-  const uri = vscode.Uri.joinPath(folder.uri, 'demo.tlab');
-  const doc = await vscode.workspace.openTextDocument(uri);
-  return vscode.window.showTextDocument(doc);
-}
 
 export function defineExtensionSuite(): void {
   suite('Theory Lab extension', () => {

@@ -5,12 +5,14 @@
 import * as fs from 'node:fs';
 import Mocha from 'mocha';
 import { defineExtensionSuite } from './extension.suite';
+import { defineResultsSuite } from './results.suite';
 
 export function run(): Promise<void> {
   const mocha = new Mocha({ ui: 'tdd', color: false, timeout: 120_000, reporter: 'spec' });
   // Installs suite()/test()/setup() as globals, as loading a file through mocha would.
   mocha.suite.emit('pre-require', globalThis, 'extension.suite.ts', mocha);
   defineExtensionSuite();
+  defineResultsSuite();
   const results: { title: string; ok: boolean; error?: string }[] = [];
   return new Promise((resolve, reject) => {
     const runner = mocha.run((failures) => {
