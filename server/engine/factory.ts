@@ -70,7 +70,7 @@ class NoCache extends ResultCache {
 
 export function createRunner(opts: RunnerOptions): CachedRunner {
   const inner: SolverRunner = opts.inProcess
-    ? new InProcessRunner({ device: opts.device, allowSoftwareGpu: opts.allowSoftwareGpu })
+    ? new InProcessRunner({ device: opts.device, allowSoftwareGpu: opts.allowSoftwareGpu, memoryLimitMb: opts.memoryLimitMb })
     : new HostRunner({
       device: opts.device, timeoutSeconds: opts.timeoutSeconds, memoryLimitMb: opts.memoryLimitMb,
       graceMs: opts.graceMs, allowSoftwareGpu: opts.allowSoftwareGpu, log: opts.log, onStatus: opts.onStatus,

@@ -2,8 +2,9 @@
 // per solver invocation. `InProcessRunner` runs solvers in the calling process; `HostRunner`
 // (./hostRunner) runs them in a forked solver host with a job queue, limits and restarts, and
 // `createRunner` (./factory) adds the result cache in front of either.
+import os from 'node:os';
 import { CancelledError, Device, Value } from '../solvers/registry';
-import { executeSolve } from './execute';
+import { executeSolve, resolveRequest } from './execute';
 
 export interface SolveRequest {
   solver: string;
@@ -59,6 +60,8 @@ export interface InProcessOptions {
   /** Used when a request names no device. */
   device?: Device;
   allowSoftwareGpu?: boolean;
+  /** Jobs whose `memoryEstimate` exceeds this are refused up front (default: 75% of RAM, as the host). */
+  memoryLimitMb?: number;
 }
 
 export class InProcessRunner implements SolverRunner {
@@ -68,6 +71,8 @@ export class InProcessRunner implements SolverRunner {
     const controller = new AbortController();
     const signal = opts.signal ?? controller.signal;
     if (signal.aborted) throw new CancelledError();
+    // Absurd sizes are refused before anything is allocated (this process has no memory watchdog).
+    resolveRequest(req, (this.opts.memoryLimitMb ?? Math.floor(0.75 * os.totalmem() / 2 ** 20)) * 2 ** 20);
     return executeSolve({ ...req, device: req.device ?? this.opts.device ?? 'cpu' },
       { signal, onProgress: opts.onProgress, allowSoftwareGpu: this.opts.allowSoftwareGpu });
   }

@@ -8,6 +8,7 @@ import { allSolvers, getSolver } from '../../server/solvers/index';
 import { resolveParams, SolverInputError, Value } from '../../server/solvers/registry';
 import { resolveRequest } from '../../server/engine/execute';
 import { HostRunner } from '../../server/engine/hostRunner';
+import { InProcessRunner } from '../../server/engine/runner';
 
 const GB = 1e9;
 
@@ -86,6 +87,16 @@ test('n = 1e12 samples of a solver that allocates them is refused with an estima
   await assert.rejects(r.solve({ solver: 'influence.dual', params: { N: 5000, d_out: 100 } }),
     (e: Error) => e instanceof SolverInputError && /would need about [\d.]+ GiB/.test(e.message));
   assert.equal(r.starts, 0);
+});
+
+test('the in-process runner (theorylab run, cluster tasks) refuses absurd sizes up front too', async () => {
+  const r = new InProcessRunner({ device: 'cpu', memoryLimitMb: 1024 });
+  await assert.rejects(r.solve({ solver: 'influence.dual', params: { N: 5000, d_out: 100 } }),
+    (e: Error) => e instanceof SolverInputError && /would need about [\d.]+ GiB.*limit of 1\.0 GiB/.test(e.message));
+  await assert.rejects(new InProcessRunner().solve({ solver: 'bypevae.pseudocoreset', params: { N: 1e6, D: 2000, M: 10000, samples: 1e7 } }),
+    (e: Error) => e instanceof SolverInputError && /would need about [\d.]+ GiB/.test(e.message));
+  const ok = await r.solve({ solver: 'demo.quadratic', params: { a: 1 } });
+  assert.ok(ok.outputs);
 });
 
 test('negative sizes are refused with the documented range', () => {
