@@ -77,6 +77,19 @@ const capacity: SolverDef = {
     const perMatmul = n * n * d + 2 * n * d * d;
     return p.rule === 'hebbian' ? (T * perMatmul) / 2e8 : (T * 400 * perMatmul) / 2e8;
   },
+  memoryEstimate(p) {
+    const d = p.d as number, n = p.p as number, T = p.trials as number;
+    const K = n * (n - 1);
+    // Pooled score summaries keep three numbers per input and trial (JS arrays: ~16 bytes each).
+    const pooled = 3 * 16 * T * n;
+    if (p.rule === 'hebbian') {
+      const chunk = Math.max(1, Math.min(64, Math.floor(4e6 / (n * n + 2 * n * d))));
+      return 8 * chunk * (2 * n * n + 4 * n * d + d * d) + pooled;
+    }
+    // One instance at a time: ~8 row-length work arrays, a few p×p score matrices, stored decoupled
+    // competitors, and d×d iterates.
+    return 8 * (8 * K + 4 * n * n + (p.model === 'decoupled' ? 2 * K * d : 0) + 12 * d * d + 6 * n * d) + pooled;
+  },
   validate: sizeIssues,
   async run(params, ctx) {
     const issues = sizeIssues(params);

@@ -184,3 +184,13 @@ test('memory.capacity honours cancellation and reports progress', async () => {
   await runner.solve({ solver: 'memory.capacity', params: { d: 4, p: 6, trials: 3 } }, { onProgress: (f) => seen.push(f) });
   assert.deepEqual(seen, [1 / 3, 2 / 3, 1]);
 });
+
+test('memory estimate grows with p and counts the decoupled competitor store', async () => {
+  const { getSolver } = await import('../index');
+  const def = getSolver('memory.capacity')!;
+  const est = (p: number, model: string, rule = 'optimal') => def.memoryEstimate!({ d: 32, p, model, rule, trials: 10, margin: 1e-9, budget_s: 60 });
+  assert.ok(est(100, 'coupled') < est(200, 'coupled'));
+  // decoupled stores p(p−1)·d doubles of competitors on top
+  assert.ok(est(200, 'decoupled') - est(200, 'coupled') >= 8 * 200 * 199 * 32);
+  assert.ok(est(200, 'coupled', 'hebbian') > 0);
+});
