@@ -2,6 +2,7 @@
 // functions, types of expressions, solver calls validated against the registry, constant folding of
 // lets/sweeps/arguments (so out-of-range values and missing grid points are reported before a run),
 // and the symbol table used by navigation, rename, completion and hover.
+import os from 'node:os';
 import type {
   DerivationDecl, ExperimentDecl, ExpectStmt, Expr, Ident, LetStmt, PlotStmt, SolveStmt, Span, TlabFile,
 } from './ast';
@@ -425,14 +426,23 @@ class Checker {
       for (const p of missing) this.diag(st.solver.span, `\`${def.id}\` needs the parameter \`${p.name}\` (${p.doc})`);
       // Cross-parameter rules, when every argument is known (at the first grid point for series).
       const all = [...given.values()].every((g) => g.value !== undefined || !g.spec);
-      if (!missing.length && def.validate && all) {
+      if (!missing.length && (def.validate || def.memoryEstimate) && all) {
         const params: Record<string, Value> = {};
         for (const p of def.params) if (p.default !== undefined) params[p.name] = p.default;
         for (const [k, g] of given) if (g.spec) { const v = firstPoint(g.value!); if (v !== undefined) params[k] = v; }
         try {
-          for (const issue of def.validate(params)) {
+          let refused = false;
+          for (const issue of def.validate?.(params) ?? []) {
             const where = issue.param && given.get(issue.param) ? given.get(issue.param)!.arg.span : st.solver.span;
             this.diag(where, issue.message, issue.severity ?? 'error');
+            refused ||= issue.severity !== 'warning';
+          }
+          // Absurd sizes: the engine refuses a job whose estimate exceeds its memory limit (default 75%
+          // of RAM); say so while editing rather than when it runs.
+          const need = !refused && def.memoryEstimate ? def.memoryEstimate(params) : 0;
+          if (need > 0.75 * os.totalmem()) {
+            this.diag(st.solver.span, `\`${def.id}\` would need about ${(need / 2 ** 30).toFixed(1)} GiB of memory for these parameters, ` +
+              `more than the solver limit of ${(0.75 * os.totalmem() / 2 ** 30).toFixed(1)} GiB (75% of this machine's memory); reduce the sizes`);
           }
         } catch { /* a validate that throws on odd input is reported when it runs */ }
       }

@@ -9,6 +9,7 @@ import { resolveParams, SolverInputError, Value } from '../../server/solvers/reg
 import { resolveRequest } from '../../server/engine/execute';
 import { HostRunner } from '../../server/engine/hostRunner';
 import { InProcessRunner } from '../../server/engine/runner';
+import { checkTlab } from '../../server/tlab/checker';
 
 const GB = 1e9;
 
@@ -97,6 +98,18 @@ test('the in-process runner (theorylab run, cluster tasks) refuses absurd sizes 
     (e: Error) => e instanceof SolverInputError && /would need about [\d.]+ GiB/.test(e.message));
   const ok = await r.solve({ solver: 'demo.quadratic', params: { a: 1 } });
   assert.ok(ok.outputs);
+});
+
+// (terabytes, so that no machine's memory is enough)
+test('the .tlab checker reports absurd sizes while editing, with the estimate, at the solver call', () => {
+  const text = 'experiment big {\n  solve r = influence.dual(N = 5000, d_out = 100)\n  solve s = bypevae.pseudocoreset(N = 1000000, D = 2000, M = 10000, samples = 10000000)\n  solve ok = influence.dual(N = 20)\n}\n';
+  const a = checkTlab(text, { uri: 'file:///ws/big.tlab' });
+  const mem = a.diagnostics.filter((d) => /would need about/.test(d.message));
+  assert.deepEqual(mem.map((d) => text.slice(d.span.start, d.span.end)), ['influence.dual', 'bypevae.pseudocoreset'], JSON.stringify(a.diagnostics));
+  for (const d of mem) {
+    assert.equal(d.severity, 'error');
+    assert.match(d.message, /would need about [\d.]+ GiB of memory .* reduce the sizes/);
+  }
 });
 
 test('negative sizes are refused with the documented range', () => {
