@@ -107,8 +107,8 @@ test('the .tlab checker reports absurd sizes while editing, with the estimate, a
   const mem = a.diagnostics.filter((d) => /would need about/.test(d.message));
   assert.deepEqual(mem.map((d) => text.slice(d.span.start, d.span.end)), ['influence.dual', 'bypevae.pseudocoreset'], JSON.stringify(a.diagnostics));
   for (const d of mem) {
-    assert.equal(d.severity, 'error');
-    assert.match(d.message, /would need about [\d.]+ GiB of memory .* reduce the sizes/);
+    assert.equal(d.severity, 'warning'); // a cluster node may have the memory
+    assert.match(d.message, /would need about [\d.]+ GiB of memory .* refused here; reduce the sizes/);
   }
 });
 
