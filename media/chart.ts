@@ -20,7 +20,8 @@ const el = (tag: string, cls?: string, text?: string) => {
 };
 
 function fmtLogWeight(lw: number): string {
-  return `log w ${lw.toFixed(3)} (p ${Math.exp(lw).toPrecision(3)})`;
+  // -0.0001 would print as "-0.000": a certain node has log w 0.000.
+  return `log w ${(Math.abs(lw) < 5e-4 ? 0 : lw).toFixed(3)} (p ${Math.exp(lw).toPrecision(3)})`;
 }
 
 /** The representative derivation below a node, as an indented tree. */
@@ -47,14 +48,17 @@ function render(): void {
     el('div', 'summary', `best answer: ${chart.best ?? '—'} · CKY-E2 expected: ${expected} · nodes ${chart.stats.nodesWithMerging} with merging, ${chart.stats.nodesWithoutMerging} without`),
     ...chart.diagnostics.map((d) => el('div', 'diagnostic', d)),
   );
-  // The triangle: one row per span length, longest on top; cell (start, end) sits under its tokens.
+  // The triangle (a pyramid): one row per span length, longest on top, the tokens at the bottom. On a
+  // grid of 2n half-columns every cell is one token wide and centred over its span: cell (start, len)
+  // takes half-columns 2·start + len … +1, so the cells of a row never overlap.
   const n = chart.tokens.length;
-  grid.style.gridTemplateColumns = `repeat(${n}, minmax(120px, 1fr))`;
+  grid.style.gridTemplateColumns = `repeat(${2 * n}, minmax(48px, 1fr))`;
   for (let len = n; len >= 1; len--) {
     for (let start = 0; start + len <= n; start++) {
       const cell = chart.cells.find((c) => c.start === start && c.end === start + len);
       const box = el('div', `cell${cell?.nodes.length ? '' : ' empty'}`);
-      box.style.gridColumn = `${start + 1} / span ${len}`;
+      box.style.gridColumn = `${2 * start + len} / span 2`;
+      box.style.gridRow = `${n - len + 1}`;
       box.title = `span [${start}, ${start + len}): ${chart.tokens.slice(start, start + len).join(' ')}`;
       for (const node of cell?.nodes ?? []) {
         const b = el('button', `node${node.id === selected ? ' selected' : ''}${chart.roots.includes(node.id) ? ' root' : ''}`);
@@ -68,7 +72,12 @@ function render(): void {
       grid.append(box);
     }
   }
-  for (let i = 0; i < n; i++) { const t = el('div', 'token', chart.tokens[i]); t.style.gridColumn = `${i + 1}`; grid.append(t); }
+  for (let i = 0; i < n; i++) {
+    const t = el('div', 'token', chart.tokens[i]);
+    t.style.gridColumn = `${2 * i + 1} / span 2`;
+    t.style.gridRow = `${n + 1}`;
+    grid.append(t);
+  }
   const node = selected !== undefined ? byId.get(selected) : undefined;
   if (node) {
     details.append(el('h3', undefined, `${node.category} : ${node.type}`),

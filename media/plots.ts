@@ -114,7 +114,10 @@ function startRename(li: HTMLLIElement, e: PlotEntry): void {
   input.select();
 }
 
+let renderGen = 0;
+
 async function render(): Promise<void> {
+  const gen = ++renderGen;
   renderHistory();
   view?.finalize();
   view = undefined;
@@ -125,14 +128,53 @@ async function render(): Promise<void> {
   caption.textContent = `${e.name} — ${e.uri.split('/').pop()} · ${new Date(e.createdAt).toLocaleTimeString()}${e.stale ? ' · STALE: the inputs changed since this was computed' : ''}`;
   figure.classList.toggle('stale', !!e.stale);
   try {
-    view = await embed(figure, e.spec as never, {
-      renderer: 'svg', actions: false, defaultStyle: false, ast: true, expr: expressionInterpreter,
-      tooltip: { disableDefaultStyle: true }, config: { background: 'transparent' },
-    } as never);
+    // In the panel the figure takes the panel's width and the editor theme's colours; exports use the
+    // spec as the server wrote it (fixed size, light defaults), see exportAs.
+    const spec = { ...(e.spec as Record<string, unknown>), width: 'container', autosize: { type: 'fit-x', contains: 'padding' } };
+    // A fresh host per render: a render that a newer one overtook finalizes its own view only.
+    const host = document.createElement('div');
+    figure.replaceChildren(host);
+    const r = await embed(host, spec as never, embedOptions(themeConfig()) as never);
+    if (gen !== renderGen) { r.finalize(); return; }
+    view = r;
   } catch (err) {
+    if (gen !== renderGen) return;
     renderError = String((err as Error)?.message ?? err);
     figure.textContent = `Could not render this plot: ${renderError}`;
     vscode.postMessage({ type: 'error', message: renderError });
+  }
+}
+
+function embedOptions(config: Record<string, unknown>): Record<string, unknown> {
+  return {
+    renderer: 'svg', actions: false, defaultStyle: false, ast: true, expr: expressionInterpreter,
+    tooltip: { disableDefaultStyle: true }, config,
+  };
+}
+
+/** Vega config in the colours of the current VS Code theme (its CSS variables). */
+function themeConfig(): Record<string, unknown> {
+  const css = getComputedStyle(document.body);
+  const v = (name: string, fallback: string) => css.getPropertyValue(name).trim() || fallback;
+  const fg = v('--vscode-foreground', '#333');
+  const grid = v('--vscode-editorWidget-border', v('--vscode-panel-border', '#8884'));
+  return {
+    background: 'transparent',
+    axis: { labelColor: fg, titleColor: fg, domainColor: fg, tickColor: fg, gridColor: grid, gridOpacity: 0.6 },
+    legend: { labelColor: fg, titleColor: fg },
+    title: { color: fg },
+    view: { stroke: grid },
+  };
+}
+
+/** The figure for export: rendered off-screen from the server's spec on white, whatever the theme. */
+async function exportFigure(e: PlotEntry, format: 'svg' | 'png'): Promise<string> {
+  const host = document.createElement('div');
+  const r = await embed(host, e.spec as never, embedOptions({ background: 'white' }) as never);
+  try {
+    return format === 'svg' ? await r.view.toSVG() : await r.view.toImageURL('png', 2);
+  } finally {
+    r.finalize();
   }
 }
 
@@ -162,8 +204,14 @@ async function exportAs(format: 'svg' | 'png' | 'csv' | 'json'): Promise<void> {
   let data: string;
   if (format === 'csv') data = csv(e.rows);
   else if (format === 'json') data = JSON.stringify({ title: e.title, experiment: e.experiment, uri: e.uri, createdAt: e.createdAt, rows: e.rows }, null, 2);
-  else if (!view) { vscode.postMessage({ type: 'error', message: 'the plot is not rendered' }); return; }
-  else data = format === 'svg' ? await view.view.toSVG() : await view.view.toImageURL('png', 2);
+  else {
+    try {
+      data = await exportFigure(e, format);
+    } catch (err) {
+      vscode.postMessage({ type: 'error', message: `could not export the figure: ${(err as Error)?.message ?? err}` });
+      return;
+    }
+  }
   vscode.postMessage({ type: 'exported', format, name: e.name, data });
 }
 

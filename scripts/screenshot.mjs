@@ -4,11 +4,17 @@
 // the Theory Lab status bar item (the extension is active), hovers the solver id (SCREENSHOT_HOVER=word
 // for another word) and saves test/screenshots/demo-tlab.png.
 //   node scripts/screenshot.mjs [FILE-IN-EXAMPLES] [OUT.png]
+//   node scripts/screenshot.mjs --results   results in the editor: hover-values.png, plot-panel.png,
+//                                           chart-panel.png (scripts/screenshot-results.mjs)
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { chromiumArgs, chromiumPath, root } from './code-server.mjs';
 
+if (process.argv[2] === '--results') {
+  await import('./screenshot-results.mjs'); // exits when done
+  await new Promise(() => {});
+}
 const file = process.argv[2] ?? 'demo.tlab';
 const hoverWord = process.env.SCREENSHOT_HOVER ?? (file === 'demo.tlab' ? 'quadratic' : '');
 const out = path.resolve(process.argv[3] ?? path.join(root, 'test', 'screenshots', `${path.basename(file).replace('.', '-')}.png`));

@@ -1,0 +1,137 @@
+// Screenshots of results in the editor (issue 9, and the G2L2 chart of issue 8), taken in the browser
+// VS Code (code-server, fresh user data) with headless Chromium, the way a user gets there:
+//   test/screenshots/hover-values.png  demo.tlab after "▶ Run" (code lens), hovering `x_min` of the plot
+//   test/screenshots/plot-panel.png    the plots panel opened by the "📈 Plot" code lens
+//   test/screenshots/chart-panel.png   the chart panel of `sentence "how many spheres left of the large cube"`
+//                                      in clevr/spec.clevr (cursor on the line, command palette)
+// Each picture is checked before it is saved: the hover shows computed values, the plot panel's
+// webview has drawn SVG marks, the chart webview has nodes and a derivation tree.
+//   node scripts/screenshot.mjs --results      (or node scripts/screenshot-results.mjs)
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { chromiumArgs, chromiumPath, root, startCodeServer, workbenchUrl } from './code-server.mjs';
+
+const outDir = path.join(root, 'test', 'screenshots');
+const chromium = chromiumPath();
+if (!chromium) { console.error('screenshot: no Chromium (install with: sudo bash scripts/setup-system.sh)'); process.exit(2); }
+if (!fs.existsSync(path.join(root, 'dist', 'client.js'))) { console.error('screenshot: dist/client.js missing: run `npm run build` first'); process.exit(2); }
+
+const log = (m) => console.log(`screenshot: ${m}`);
+const state = fs.mkdtempSync(path.join(os.tmpdir(), 'theorylab-shots-'));
+let server, browser;
+const done = async (code) => {
+  await browser?.close().catch(() => {});
+  server?.stop();
+  fs.rmSync(state, { recursive: true, force: true });
+  process.exit(code);
+};
+setTimeout(() => { console.error('screenshot: timed out'); void done(1); }, 300_000).unref();
+
+/** The first frame (webviews are nested iframes) where `selector` matches, polled until `ms`. */
+async function frameWith(page, selector, ms) {
+  const deadline = Date.now() + ms;
+  while (Date.now() < deadline) {
+    for (const f of page.frames()) {
+      if (await f.$(selector).catch(() => null)) return f;
+    }
+    await page.waitForTimeout(250);
+  }
+  throw new Error(`no webview shows ${selector} within ${ms / 1000} s`);
+}
+
+async function openFromExplorer(page, file) {
+  for (const name of file.split('/')) {
+    const row = page.locator(`.explorer-folders-view .monaco-list-row[aria-label="${name}"], .explorer-folders-view .monaco-list-row:text-is("${name}")`).first();
+    await row.waitFor({ timeout: 60_000 });
+    await row.click();
+  }
+  await page.waitForSelector('.editor-instance .view-lines', { timeout: 30_000 });
+}
+
+async function command(page, title) {
+  await page.keyboard.press('F1');
+  const input = page.locator('.quick-input-widget input');
+  await input.waitFor({ timeout: 10_000 });
+  await input.fill(`>${title}`);
+  await page.locator('.quick-input-list .monaco-list-row').filter({ hasText: title }).first().waitFor({ timeout: 10_000 });
+  await page.keyboard.press('Enter');
+}
+
+try {
+  const workspace = path.join(root, 'examples');
+  server = await startCodeServer({ workspace, stateDir: state, log, settings: { 'workbench.colorTheme': 'Default Dark Modern', 'editor.minimap.enabled': false } });
+  const { chromium: pw } = await import('playwright-core');
+  browser = await pw.launch({ executablePath: chromium, headless: true, args: chromiumArgs });
+  const page = await browser.newPage({ viewport: { width: 1440, height: 820 } });
+  await page.goto(workbenchUrl(server.base, server.port, workspace, { extensionDevelopmentPath: root }));
+  await page.waitForSelector('.monaco-workbench', { timeout: 90_000 });
+  await openFromExplorer(page, 'demo.tlab');
+  await page.waitForFunction(() => [...document.querySelectorAll('.statusbar-item')]
+    .some((e) => /Theory Lab: (cpu|webgpu)/.test(e.textContent ?? '')), null, { timeout: 90_000 });
+
+  // Run through the code lens; the lens then reports the expectations.
+  const lens = (re) => page.locator('.codelens-decoration a').filter({ hasText: re }).first();
+  await lens(/^▶ Run/).waitFor({ timeout: 60_000 });
+  await lens(/^▶ Run/).click();
+  await lens(/✓ 2 passed/).waitFor({ timeout: 60_000 });
+  log('ran quadratic_minimum: the code lens says ✓ 2 passed');
+
+  // (c) hover with computed values: `x_min` in `y = q.x_min` of the plot block (the top-most x_min).
+  const words = page.locator('.editor-instance .view-lines span:text-is("x_min")');
+  await words.first().waitFor({ timeout: 10_000 });
+  const boxes = await Promise.all((await words.all()).map(async (w) => ({ w, box: await w.boundingBox() })));
+  const top = boxes.filter((b) => b.box).sort((a, b) => a.box.y - b.box.y)[0].w;
+  await top.hover();
+  const hover = page.locator('.monaco-hover-content').filter({ hasText: /q\.x_min = \[1, 0\.75/ }).first();
+  await hover.waitFor({ timeout: 20_000 });
+  await page.waitForTimeout(1000); // the hover fades in
+  fs.mkdirSync(outDir, { recursive: true });
+  await page.screenshot({ path: path.join(outDir, 'hover-values.png') });
+  log(`hover-values.png: ${JSON.stringify((await hover.textContent())?.trim().slice(0, 160))}`);
+  await page.mouse.move(5, 400);
+  await page.keyboard.press('Escape');
+
+  // (a) the plots panel from the "📈 Plot" lens, with the side bar closed to give the panels room.
+  await command(page, 'View: Toggle Primary Side Bar Visibility');
+  await lens(/Plot$/).click();
+  const plotFrame = await frameWith(page, '#figure svg g.mark-line path', 60_000);
+  await plotFrame.waitForFunction(() => document.querySelectorAll('#figure svg g.mark-symbol path').length >= 9, null, { timeout: 30_000 });
+  const caption = await plotFrame.$eval('#caption', (e) => e.textContent ?? '');
+  await page.waitForTimeout(1000);
+  await page.screenshot({ path: path.join(outDir, 'plot-panel.png') });
+  log(`plot-panel.png: ${JSON.stringify(caption)}`);
+
+  // (b) the chart panel: cursor on the sentence of spec.clevr, then the command.
+  await command(page, 'View: Toggle Primary Side Bar Visibility');
+  await openFromExplorer(page, 'clevr/spec.clevr');
+  await command(page, 'View: Toggle Primary Side Bar Visibility');
+  await page.locator('.editor-instance .view-lines').first().click();
+  await page.keyboard.press('Control+G');
+  const goto = page.locator('.quick-input-widget input');
+  await goto.waitFor({ timeout: 10_000 });
+  await goto.fill(':44');
+  await page.keyboard.press('Enter');
+  await page.waitForTimeout(500);
+  await command(page, 'Show G2L2 Chart for the Sentence at the Cursor');
+  const chartFrame = await frameWith(page, '#chart .node', 60_000);
+  await chartFrame.waitForSelector('#details pre.tree', { timeout: 30_000 });
+  const header = await chartFrame.$eval('#header', (e) => e.textContent ?? '');
+  if (!/how many spheres left of the large cube/.test(header)) throw new Error(`the chart shows another sentence: ${header}`);
+  await page.waitForTimeout(1000);
+  await page.screenshot({ path: path.join(outDir, 'chart-panel.png') });
+  log(`chart-panel.png: ${JSON.stringify(header.slice(0, 160))}`);
+  log('OK — hover-values.png, plot-panel.png, chart-panel.png');
+  await done(0);
+} catch (e) {
+  console.error(`screenshot: FAILED — ${e?.stack ?? e}`);
+  await page_debug();
+  await done(1);
+}
+
+async function page_debug() {
+  try {
+    const p = browser?.contexts()[0]?.pages()[0];
+    if (p) { await p.screenshot({ path: path.join(os.tmpdir(), 'theorylab-shot-failure.png') }); console.error(`screenshot: the page at the failure: ${path.join(os.tmpdir(), 'theorylab-shot-failure.png')}`); }
+  } catch { /* nothing to add */ }
+}
