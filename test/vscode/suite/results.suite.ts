@@ -149,7 +149,7 @@ export function defineResultsSuite(): void {
       }
     });
 
-    test('the plots panel keeps pinned plots across runs and a closed panel, and exports SVG and CSV into plots/', async () => {
+    test('the plots panel keeps pinned plots across runs and a closed panel, and exports SVG, CSV, PNG and JSON into plots/', async () => {
       const demo = await openDemo();
       const uri = demo.document.uri;
       // Earlier tests ran untitled copies of demo.tlab: their plots are in the history too.
@@ -223,6 +223,19 @@ export function defineResultsSuite(): void {
         // x* = -b / (2a) = -b / 4 is in the data next to its b.
         const numbers = csv.slice(1).map((l) => l.split(',').map(Number));
         assert.ok(numbers.some((row) => row[bCol] === 4 && row.some((v, k) => k !== bCol && v === -1)), csv.join('\n'));
+
+        // And the other two formats: PNG (the figure, rendered at 2×) and JSON (the same rows).
+        const pngUri = vscode.Uri.parse(await vscode.commands.executeCommand<string>('theorylab.test.exportPlot', 'png'));
+        written.push(pngUri);
+        const png = await vscode.workspace.fs.readFile(pngUri);
+        assert.deepEqual([...png.subarray(0, 8)], [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a], 'a PNG signature');
+        assert.ok(png.length > 5000, `a PNG of ${png.length} bytes`);
+        const jsonUri = vscode.Uri.parse(await vscode.commands.executeCommand<string>('theorylab.test.exportPlot', 'json'));
+        written.push(jsonUri);
+        const json = JSON.parse(new TextDecoder().decode(await vscode.workspace.fs.readFile(jsonUri))) as { title: string; experiment: string; rows: Record<string, unknown>[] };
+        assert.equal(json.title, 'minimum vs b');
+        assert.equal(json.experiment, 'quadratic_minimum');
+        assert.equal(json.rows.length, csv.length - 1);
       } finally {
         for (const f of written) await vscode.workspace.fs.delete(f).then(undefined, () => {});
         if (!hadPlotsDir) await vscode.workspace.fs.delete(plotsDir, { recursive: true }).then(undefined, () => {});
