@@ -74,6 +74,27 @@ export function freshResults(s: DocState): Map<string, StoredResult> {
 }
 
 /**
+ * Where a statement of a (possibly stale) run stands in the current text: at the shifted offset when it
+ * is unchanged there, else at the one place in its block where the same statement text still occurs;
+ * undefined when the statement itself was edited (its old result then has no place to show).
+ */
+export function mapStaleSpan(s: DocState, name: string, sp: Span): Span | undefined {
+  const r = s.results.get(name);
+  if (!r) return undefined;
+  const snippet = r.text.slice(sp.start, sp.end);
+  if (!snippet) return undefined;
+  const shift = shiftFor(s, name);
+  const cur = s.analysis.text;
+  if (cur.slice(sp.start + shift, sp.end + shift) === snippet) return { start: sp.start + shift, end: sp.end + shift };
+  const block = s.analysis.parse.file.items.find((i) => (i.kind === 'experiment' || i.kind === 'derivation') && i.name.name === name);
+  if (!block) return undefined;
+  const body = cur.slice(block.span.start, block.span.end);
+  const at = body.indexOf(snippet);
+  if (at < 0 || body.indexOf(snippet, at + 1) >= 0) return undefined;
+  return { start: block.span.start + at, end: block.span.start + at + snippet.length };
+}
+
+/**
  * Maps a span of the run's text to the current text when the block moved but did not change (an edit
  * above it): offsets shift by the difference of the block starts.
  */

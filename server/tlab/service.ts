@@ -13,7 +13,7 @@ import type { Expr, Span, TopLevel } from './ast';
 import { builtinByName, builtins, constants, constantByName } from './builtins';
 import { Analysis, dotted, Ref, spanKey, Sym, TlabDiagnostic, walk } from './checker';
 import { callContext, chainBefore, tokenAt, tokenIndexBefore } from './context';
-import { blockFingerprint, dropState, DocState, freshResults, getState, peekState, shiftFor } from './documents';
+import { blockFingerprint, dropState, DocState, freshResults, getState, mapStaleSpan, peekState, shiftFor } from './documents';
 import { keywordDocs, outputMarkdown, paramDefault, paramKind, paramMarkdown, paramRange, solverMarkdown, solverSignature } from './docs';
 import { formatTlab } from './format';
 import { persistResults } from './persist';
@@ -195,6 +195,18 @@ function diagnostics(doc: TextDocument, ctx: ServerContext): lsp.Diagnostic[] {
       // derivation static issues are already in the analysis
       if (r.kind === 'derivation' && out.some((d) => d.message === i.message)) continue;
       out.push({ range: range(doc, sh(i.span)), severity: i.severity === 'error' ? lsp.DiagnosticSeverity.Error : lsp.DiagnosticSeverity.Warning, source: 'theorylab', code: 'run', message: i.message });
+    }
+  }
+  // Stale results are not silently dropped: a failure of the last run stays visible, greyed and marked,
+  // on statements that are still there, until the block runs again.
+  const fresh = freshResults(s);
+  for (const [name, stored] of s.results) {
+    if (fresh.has(name)) continue;
+    for (const e of [...stored.result.expects, ...stored.result.checks]) {
+      if (e.passed) continue;
+      const sp = mapStaleSpan(s, name, e.span);
+      if (!sp) continue;
+      out.push({ range: range(doc, sp), severity: lsp.DiagnosticSeverity.Information, tags: [lsp.DiagnosticTag.Unnecessary], source: 'theorylab', code: 'stale', message: `stale (the inputs changed since this run; run again): ${e.message}` });
     }
   }
   return out;
@@ -693,29 +705,34 @@ function inlayHints(doc: TextDocument, r: lsp.Range, ctx: ServerContext): lsp.In
   const s = state(doc, ctx);
   const out: lsp.InlayHint[] = [];
   const lo = doc.offsetAt(r.start), hi = doc.offsetAt(r.end);
-  for (const [name, stored] of freshResults(s)) {
+  const fresh = freshResults(s);
+  for (const [name, stored] of s.results) {
+    const stale = !fresh.has(name);
     const shift = shiftFor(s, name);
+    // a stale result shows only on statements that are still there, marked stale
+    const endOf = (sp: Span): number | undefined => (stale ? mapStaleSpan(s, name, sp)?.end : sp.end + shift);
+    const mark = stale ? ' (stale)' : '';
     const res = stored.result;
     for (const d of res.defined) {
-      const end = d.stmtSpan.end + shift;
-      if (end < lo || end > hi) continue;
+      const end = endOf(d.stmtSpan);
+      if (end === undefined || end < lo || end > hi) continue;
       let label: string | undefined;
       if (typeof d.value === 'number' || isStat(d.value)) label = `= ${show(d.value)}`;
       else if (isResult(d.value)) {
         const scalars = Object.entries(d.value.outputs).filter(([, x]) => typeof x === 'number' || isStat(x)).slice(0, 3);
         if (scalars.length) label = scalars.map(([k, x]) => `${k} = ${show(x)}`).join(', ');
       }
-      if (label) out.push({ position: doc.positionAt(end), label: ` ${label}`, kind: lsp.InlayHintKind.Type, paddingLeft: true });
+      if (label) out.push({ position: doc.positionAt(end), label: ` ${label}${mark}`, kind: lsp.InlayHintKind.Type, paddingLeft: true });
     }
     for (const e of res.expects) {
-      const end = e.span.end + shift;
-      if (end < lo || end > hi) continue;
-      out.push({ position: doc.positionAt(end), label: e.passed ? ` ✓ ${e.left ?? ''}` : ' ✗', paddingLeft: true });
+      const end = endOf(e.span);
+      if (end === undefined || end < lo || end > hi) continue;
+      out.push({ position: doc.positionAt(end), label: (e.passed ? ` ✓ ${e.left ?? ''}` : ' ✗') + mark, paddingLeft: true });
     }
     for (const c of res.checks) {
-      const end = c.span.end + shift;
-      if (end < lo || end > hi) continue;
-      out.push({ position: doc.positionAt(end), label: c.passed ? ' ✓' : ' ✗', paddingLeft: true });
+      const end = endOf(c.span);
+      if (end === undefined || end < lo || end > hi) continue;
+      out.push({ position: doc.positionAt(end), label: (c.passed ? ' ✓' : ' ✗') + mark, paddingLeft: true });
     }
   }
   return out;
