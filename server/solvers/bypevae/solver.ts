@@ -58,11 +58,11 @@ export const pseudocoresetSolver: SolverDef = {
   ],
   cost: (p) => ((p.steps as number) * ((p.gradient === 'mc' ? (p.samples as number) : 1) * ((p.N as number) + (p.M as number)) * (p.D as number) + 50 * (p.K as number) ** 3)) / 2e8,
   memoryEstimate: (p) => {
-    // The data X (N × D, ml-matrix rows) and the row copies the gradient takes, A (D × K), the
+    // The data X (N × D, ml-matrix rows), the row copies every gradient takes (and their garbage), A (D × K), the
     // pseudo-points with their Adam state, and the Monte Carlo buffers (M·S log-likelihoods, D·S means).
     const N = p.N as number, D = p.D as number, K = p.K as number, M = p.M as number;
     const S = p.gradient === 'mc' ? (p.samples as number) : 0;
-    return 4 * 2 ** 20 + 8 * (3 * N * D + D * K + 3 * K * K + 6 * (M + M * D) + (M + D + 1) * S);
+    return 4 * 2 ** 20 + 8 * (6 * N * D + D * K + 3 * K * K + 6 * (M + M * D) + (M + D + 1) * S);
   },
   validate(p) {
     if ((p.M as number) > (p.N as number)) return [{ param: 'M', message: `M = ${p.M} pseudo-points exceed the N = ${p.N} data points` }];

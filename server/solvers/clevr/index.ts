@@ -60,8 +60,10 @@ const execute: SolverDef = {
   // per scene), plus the batched soft pass's float32 relation tensors (4 × B × N × N). Scenes given in
   // `source` are parsed text and small.
   memoryEstimate: (p) => {
+    // a random scene has 3..N objects, uniformly: mean count (N + 3)/2, mean square (Σ k²)/(N − 2)
     const N = p.max_objects as number;
-    return 4 * 2 ** 20 + (p.n_scenes as number) * (N * 400 + 4 * N * N * (8 + 4));
+    const meanSq = ((N * (N + 1) * (2 * N + 1)) / 6 - 5) / (N - 2);
+    return 4 * 2 ** 20 + (p.n_scenes as number) * (((N + 3) / 2) * 400 + 4 * meanSq * (8 + 4));
   },
   async run(p, ctx) {
     const { body, type } = parseProgram(p.program as string);
