@@ -20,7 +20,7 @@ import { persistResults } from './persist';
 import * as T from './lexer';
 import { tokEnd } from './parser';
 import { BlockResult, blockPassed, runTlab } from './runner';
-import { isResult, isSeries, isStat, RV, show } from './values';
+import { isResult, isSeries, isStat, RV, SeriesV, show } from './values';
 import { typeText } from './types';
 
 // ---- shared helpers ----------------------------------------------------------------------------------
@@ -91,9 +91,39 @@ function toLspDiagnostic(doc: TextDocument, d: TlabDiagnostic): lsp.Diagnostic {
   };
 }
 
-function valueMarkdown(v: RV): string {
+/** The sweep coordinates of a block's last run: for each swept name, its value at every grid index. */
+export type GridCoords = { name: string; at: Map<number, RV> }[];
+
+function gridCoords(res: BlockResult | undefined, a: Analysis): GridCoords {
+  if (!res) return [];
+  const block = a.parse.file.items.find((i) => i.kind === 'experiment' && i.name.name === res.name);
+  if (!block || block.kind !== 'experiment') return [];
+  const swept = new Set(block.body.filter((st) => st.kind === 'sweep').map((st) => (st as { name: { name: string } }).name.name));
+  return res.defined.filter((d) => swept.has(d.name) && isSeries(d.value))
+    .map((d) => { const sv = d.value as SeriesV; return { name: d.name, at: new Map(sv.idx.map((i, k) => [i, sv.values[k]])) }; });
+}
+
+/** A series as a small table over the sweep coordinates (first and last rows when it is long). */
+function seriesTable(v: SeriesV, coords: GridCoords, columns: { label: string; get(x: RV): RV }[]): string {
+  const cs = coords.filter((c) => v.idx.every((i) => c.at.has(i)));
+  const head = [...cs.map((c) => c.name), ...columns.map((c) => c.label)];
+  const row = (k: number) => `| ${[...cs.map((c) => show(c.at.get(v.idx[k])!)), ...columns.map((c) => show(c.get(v.values[k])))].join(' | ')} |`;
+  const n = v.values.length;
+  const ks = n <= 12 ? [...Array(n).keys()] : [...Array(8).keys(), -1, n - 3, n - 2, n - 1];
+  return [`| ${head.join(' | ')} |`, `|${head.map(() => '---').join('|')}|`,
+    ...ks.map((k) => (k < 0 ? `| ${head.map(() => '…').join(' | ')} |` : row(k))), '', `*(${n} grid points)*`].join('\n');
+}
+
+function valueMarkdown(v: RV, coords: GridCoords = []): string {
   if (isSeries(v) && v.values.length > 1 && v.values.every((x) => typeof x === 'number' || isStat(x))) {
-    return `${show(v, 8)}  \n*(${v.values.length} grid points)*`;
+    return coords.length ? `\n\n${seriesTable(v, coords, [{ label: 'value', get: (x) => x }])}` : `${show(v, 8)}  \n*(${v.values.length} grid points)*`;
+  }
+  if (isSeries(v) && v.values.length && v.values.every(isResult) && coords.length) {
+    const first = v.values[0] as { solver: string; outputs: Record<string, RV> };
+    const outs = Object.keys(first.outputs).filter((k) => typeof first.outputs[k] === 'number' || isStat(first.outputs[k])).slice(0, 4);
+    if (outs.length) {
+      return `${first.solver} at ${v.values.length} grid points:\n\n${seriesTable(v, coords, outs.map((k) => ({ label: k, get: (x) => (x as { outputs: Record<string, RV> }).outputs[k] })))}`;
+    }
   }
   if (isResult(v)) {
     const rows = Object.entries(v.outputs).filter(([, x]) => typeof x === 'number' || isStat(x) || typeof x === 'string').slice(0, 12);
@@ -236,7 +266,7 @@ function hover(doc: TextDocument, pos: lsp.Position, ctx: ServerContext): lsp.Ho
       }
       if (contains(st.name.span, off) && run && !run.stale) {
         const v = run.res.values.get(spanKey({ start: st.name.span.start - run.shift, end: st.name.span.end - run.shift }));
-        if (v !== undefined) { parts.push(`**${st.name.name}** = \n\n${valueMarkdown(v)}`); hrange = st.name.span; }
+        if (v !== undefined) { parts.push(`**${st.name.name}** = \n\n${valueMarkdown(v, gridCoords(run.res, a))}`); hrange = st.name.span; }
       }
     }
     // expectation outcome
@@ -297,7 +327,7 @@ function hover(doc: TextDocument, pos: lsp.Position, ctx: ServerContext): lsp.Ho
       }
       if (best) {
         const v = run.res.values.get(spanKey({ start: best.start - run.shift, end: best.end - run.shift }))!;
-        parts.push(`\`${doc.getText().slice(best.start, best.end)}\` = ${valueMarkdown(v)}${staleNote}`);
+        parts.push(`\`${doc.getText().slice(best.start, best.end)}\` = ${valueMarkdown(v, gridCoords(run.res, a))}${staleNote}`);
         hrange ??= best;
       }
     }

@@ -252,7 +252,8 @@ describe('tlab over LSP', () => {
     assert.match(h.contents.value, /✓ q\.x_min\[a = 2\] == 1\.5: 1\.5 == 1\.5/);
     // the value of a sub-expression once computed
     const hv = await c.at<any>('textDocument/hover', 'run.tlab', { line: 6, character: 12 });
-    assert.match(hv.contents.value, /\[3, 1\.5, 0\.75\]/);
+    // a series shows as a small table over the sweep coordinate
+    assert.match(hv.contents.value, /\| a \| value \|[\s\S]*\| 1 \| 3 \|[\s\S]*\| 2 \| 1\.5 \|[\s\S]*\| 4 \| 0\.75 \|/);
     const plots = await c.request<any[]>('theorylab/plots', { uri, target: 'quad' });
     assert.equal(plots.length, 1);
     assert.equal(plots[0].title, 'minimiser');

@@ -84,11 +84,12 @@ export function defineResultsSuite(): void {
         const h = await hoverAt(demo.document, 'solve q', 'solve '.length);
         return /\*\*q\*\* =/.test(h) ? h : undefined;
       });
-      assert.match(q, /demo\.quadratic results at 9 grid points/);
+      assert.match(q, /demo\.quadratic at 9 grid points/);
+      assert.match(q, /\| b \| x_min \| f_min \|/);
       assert.doesNotMatch(q, /stale/);
       const series = await hoverAt(demo.document, 'q.x_min    label', 3);
       // x* = -b / (2a) with a = 2, over b = -4 … 4.
-      assert.match(series, /`q\.x_min` = \[1, 0\.75, 0\.5, 0\.25, 0, -0\.25/);
+      assert.match(series, /\| b \| value \|[\s\S]*\| -4 \| 1 \|[\s\S]*\| -3 \| 0\.75 \|[\s\S]*\| 4 \| -1 \|/);
       assert.match(series, /9 (grid )?points/);
       const fmin = await hoverAt(demo.document, 'expect q.x_min[b = 4]', 2);
       assert.match(fmin, /✓ .*-1 == -1/);
