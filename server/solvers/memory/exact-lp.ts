@@ -2,6 +2,9 @@
 // g_kᵀ W e_i − t ≥ 0 for every row, −1 ≤ W_ab ≤ 1, 0 ≤ t ≤ 1; storage is feasible iff t* > 1e-9.
 // (t ≥ 0 is harmless: W = 0 attains t = 0.) Only for small d and p — the tableau has p(p−1) + d² rows
 // and the whole point of `decide.ts` is to avoid it — so tests use it to validate the fast method.
+// Known limit: every row has right-hand side 0, so the LP is massively degenerate; at d ≥ 6 with p near
+// the transition the simplex can exhaust its iteration limit (it then throws rather than guess).
+// The tests stay at d ≤ 5, where it always finishes.
 import { solveDenseLp } from '../../numeric/dense-simplex';
 import { constraintDirection, type MemoryInstance } from './instance';
 
