@@ -17,9 +17,25 @@ export class ChartPanel {
   private queries = new Map<number, (i: ChartPanelInfo) => void>();
   private nextQuery = 1;
 
-  constructor(private readonly context: vscode.ExtensionContext, private readonly client: () => LanguageClient | undefined, private readonly output: vscode.OutputChannel) {}
+  /** The sentence shown, so that edits of its file refresh the chart. */
+  private shown: { uri: string; line: number } | undefined;
+  private refreshTimer: NodeJS.Timeout | undefined;
+
+  constructor(private readonly context: vscode.ExtensionContext, private readonly client: () => LanguageClient | undefined, private readonly output: vscode.OutputChannel) {
+    // The chart follows edits of its .clevr file (lexicon, scene, sentence) shortly after typing stops.
+    context.subscriptions.push(vscode.workspace.onDidChangeTextDocument((e) => {
+      if (!this.panel || !this.shown || e.document.uri.toString() !== this.shown.uri) return;
+      clearTimeout(this.refreshTimer);
+      this.refreshTimer = setTimeout(async () => {
+        if (!this.shown) return;
+        const chart = await this.fetch(this.shown.uri, this.shown.line, true);
+        if (chart) this.post({ type: 'chart', chart });
+      }, 500);
+    }));
+  }
 
   async open(uri: string, line: number): Promise<ChartData | undefined> {
+    this.shown = { uri, line };
     const chart = await this.fetch(uri, line);
     if (!this.panel) this.attach(vscode.window.createWebviewPanel(VIEW_TYPE, 'G2L2 Chart', { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true }, webviewOptions(this.context.extensionUri)));
     else this.panel.reveal(undefined, true);
@@ -27,14 +43,15 @@ export class ChartPanel {
     return chart;
   }
 
-  private async fetch(uri: string, line: number): Promise<ChartData | undefined> {
+  private async fetch(uri: string, line: number, quiet = false): Promise<ChartData | undefined> {
     const c = this.client();
     if (!c) return undefined;
     try {
       return (await c.sendRequest(getChart, { uri, line })) as ChartData | undefined ?? undefined;
     } catch (e) {
       this.output.appendLine(`[chart] ${e}`);
-      void vscode.window.showErrorMessage(`Theory Lab: no chart for this sentence (${(e as Error)?.message ?? e})`);
+      // while typing the sentence may not parse for a moment: no pop-up then
+      if (!quiet) void vscode.window.showErrorMessage(`Theory Lab: no chart for this sentence (${(e as Error)?.message ?? e})`);
       return undefined;
     }
   }
@@ -62,6 +79,7 @@ export class ChartPanel {
       for (const q of this.pending.splice(0)) void this.panel?.webview.postMessage(q);
       // After a reload the webview shows its saved chart; refresh it from the current text.
       if (m.uri !== undefined && m.line !== undefined) {
+        this.shown ??= { uri: m.uri, line: m.line };
         const fresh = await this.fetch(m.uri, m.line);
         if (fresh) this.post({ type: 'chart', chart: fresh });
       }
