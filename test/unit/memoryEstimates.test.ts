@@ -32,6 +32,7 @@ const cases: Case[] = [
   { solver: 'influence.primal', ok: {}, absurd: { model: 'random_jacobian', N: 5000, d_out: 100, P: 1e6, method: 'cg' }, grow: ['N', 500] },
   { solver: 'influence.dual', ok: {}, absurd: { N: 5000, d_out: 100 }, grow: ['N', 500] },
   { solver: 'bayeslime.explain', ok: {}, absurd: { d: 200, intervals: 'mc', mc_samples: 2e6, top_features: 15 }, grow: ['max_n_samples', 100000] },
+  { solver: 'memory.capacity', ok: {}, absurd: { rule: 'hebbian', p: 20000, d: 512, trials: 1e6 }, grow: ['trials', 100000] },
   { solver: 'pcn.train', ok: {}, absurd: { patterns: 5000, dim: 4096, width: 4096, layers: 6 }, grow: ['width', 1024] },
   { solver: 'pcn.retrieve', ok: {}, absurd: { patterns: 5000, dim: 4096, width: 4096, layers: 6 }, grow: ['patterns', 1000] },
   { solver: 'bypevae.pseudocoreset', ok: {}, absurd: { N: 1e6, D: 2000, M: 10000, samples: 1e7 }, grow: ['N', 100000] },
@@ -129,7 +130,7 @@ test('every registered solver declares cost, finite and non-negative for its def
 });
 
 test('every solver with size parameters declares memoryEstimate, finite for its defaults', () => {
-  const sized = allSolvers.filter((d) => !d.id.startsWith('demo.') && !['scaling.thresholds', 'g2l2.parse', 'memory.capacity'].includes(d.id));
+  const sized = allSolvers.filter((d) => !d.id.startsWith('demo.') && !['scaling.thresholds', 'g2l2.parse'].includes(d.id));
   for (const def of sized) {
     assert.ok(def.memoryEstimate, `${def.id} declares memoryEstimate`);
     const { params } = resolveParams(def, {});
