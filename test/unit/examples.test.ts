@@ -37,9 +37,9 @@ for (const file of all) {
   });
 }
 
-// Quick to run in full: closed forms, derivations, CLEVR programs and sentences, BayesLIME (a second).
+// Quick to run in full: closed forms, derivations, CLEVR programs and sentences, BayesLIME (a second), associative memory (~15 s).
 // (influence.tlab is quick too but compares timings in one expectation: a benchmark's business.)
-const quick = all.filter((f) => /^(demo|language-tour|bayeslime)\.tlab$|derivations\/|\.clevr$/.test(path.relative(root, f)));
+const quick = all.filter((f) => /^(demo|language-tour|bayeslime|associative-memory)\.tlab$|derivations\/|\.clevr$/.test(path.relative(root, f)));
 for (const file of quick) {
   test(`${path.relative(root, file)} runs and every expectation passes (derivations: the deliberately wrong checks fail)`, async () => {
     const res = file.endsWith('.tlab')
