@@ -210,3 +210,13 @@ export function rowSumSigmoid(x: FArray, rows: number, cols: number, out: FArray
     out[r] = s;
   }
 }
+
+/** Scales each row of a rows × cols matrix to unit Euclidean norm in place (zero rows stay zero). */
+export function normalizeRows(w: FArray, rows: number, cols: number): void {
+  for (let j = 0; j < rows; j++) {
+    let n2 = 0;
+    for (let c = 0; c < cols; c++) n2 += w[j * cols + c] ** 2;
+    const inv = n2 > 0 ? 1 / Math.sqrt(n2) : 0;
+    for (let c = 0; c < cols; c++) w[j * cols + c] *= inv;
+  }
+}

@@ -125,13 +125,7 @@ export class CpuMlpStudent implements MlpStudent {
   }
 
   renormalizeRows(): void {
-    const { d, p, w } = this;
-    for (let j = 0; j < p; j++) {
-      let s = 0;
-      for (let i = 0; i < d; i++) s += w[j * d + i] ** 2;
-      const inv = s > 0 ? 1 / Math.sqrt(s) : 0;
-      for (let i = 0; i < d; i++) w[j * d + i] *= inv;
-    }
+    K.normalizeRows(this.w, this.p, this.d);
   }
 
   async lastLoss(): Promise<number> { return this.loss; }

@@ -3,6 +3,7 @@
 // transposes (the transposed-A kernel reads dH as stored), and the elementwise parts stay in JS over
 // the same memory. Same math and results as CpuMlpStudent (the reference), which remains the fallback.
 import { adam } from './cpuBackend';
+import { normalizeRows } from './cpu';
 import type { MlpStudent, MlpStudentConfig } from './api';
 import type { WasmKernel } from './wasmGemm';
 
@@ -109,13 +110,7 @@ export class WasmMlpStudent implements MlpStudent {
   }
 
   renormalizeRows(): void {
-    const { d, p, w } = this;
-    for (let j = 0; j < p; j++) {
-      let q = 0;
-      for (let i = 0; i < d; i++) q += w[j * d + i] ** 2;
-      const inv = q > 0 ? 1 / Math.sqrt(q) : 0;
-      for (let i = 0; i < d; i++) w[j * d + i] *= inv;
-    }
+    normalizeRows(this.w, this.p, this.d);
   }
 
   async lastLoss(): Promise<number> { return this.loss; }

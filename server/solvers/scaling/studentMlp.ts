@@ -3,6 +3,8 @@
 // optimiser step on a batch, one for the test error, one for the row renormalisation — so the same
 // protocol can later run on the engine's GPU kernels; `cpuStudentKernel` is the typed-array version.
 
+import { normalizeRows } from '../../engine/kernels/cpu';
+
 export interface Activation {
   f: (u: number) => number;
   df: (u: number) => number;
@@ -184,12 +186,6 @@ export const cpuStudentKernel: StudentKernel = {
     return loss / b.rows;
   },
   normaliseRows(s) {
-    const { d, p, W } = s;
-    for (let j = 0; j < p; j++) {
-      let n2 = 0;
-      for (let c = 0; c < d; c++) n2 += W[j * d + c] ** 2;
-      const inv = n2 > 0 ? 1 / Math.sqrt(n2) : 0;
-      for (let c = 0; c < d; c++) W[j * d + c] *= inv;
-    }
+    normalizeRows(s.W, s.p, s.d);
   },
 };
