@@ -1,27 +1,14 @@
 // End-to-end: the spec's derivation examples parse, check and run as written; failures are caught with
 // their worst point; hovers get values at the first point.
 import { test } from 'node:test';
+import fs from 'node:fs';
+import path from 'node:path';
 import assert from 'node:assert/strict';
 import { analyzeDerivation, runDerivation } from './index';
 import { parseDerivations, spanText } from './testing';
 
-const SPEC_EXAMPLES = `derivation pcn_inference "PCN: gradient of the energy w.r.t. a hidden layer" {
-  given x0: vector(6), x1: vector(4), x2: vector(3)
-  given th1: matrix(6, 4), th2: matrix(4, 3)
-  let f(u) = tanh(u)
-  let mu0 = th1 @ f(x1)
-  let mu1 = th2 @ f(x2)
-  let E = 0.5 * sum((x0 - mu0)^2) + 0.5 * sum((x1 - mu1)^2)
-
-  check grad(E, x1) == (x1 - mu1) - f'(x1) * (th1.T @ (x0 - mu0))
-  check grad(E, th2) == -outer(x1 - mu1, f(x2))
-}
-
-derivation woodbury {
-  given A: matrix(5, 5) spd, U: matrix(5, 2), C: matrix(2, 2) spd, V: matrix(2, 5)
-  check inv(A + U @ C @ V) == inv(A) - inv(A) @ U @ inv(inv(C) + V @ inv(A) @ U) @ V @ inv(A) within 1e-9 at 20 points
-}
-`;
+// The spec's two derivation examples, verbatim (shared with the parser tests).
+const SPEC_EXAMPLES = fs.readFileSync(path.resolve(__dirname, '../../test/fixtures/tlab/derivations.tlab'), 'utf8');
 
 test('the spec examples parse, check without diagnostics and pass', () => {
   const { derivations, fileLets, errors } = parseDerivations(SPEC_EXAMPLES);
