@@ -90,16 +90,7 @@ export class CpuMlpStudent implements MlpStudent {
     const a = this.h.subarray(0, rows * p);
     K.matmul(xb, this.w, a, rows, d, p, { transB: true });
     K.unary('tanh', a, a, s);
-    let loss = 0;
-    for (let b = 0; b < rows; b++) {
-      let f = 0;
-      const o = b * p;
-      for (let j = 0; j < p; j++) f += a[o + j] * this.v[j];
-      const res = f - y[offset + b];
-      this.r[b] = res;
-      loss += res * res;
-    }
-    return loss / rows;
+    return readoutResiduals(a, p, this.v, p, y, offset, rows, this.r);
   }
 
   step(offset: number, rows: number): void {
@@ -143,6 +134,23 @@ export class CpuMlpStudent implements MlpStudent {
 }
 
 /** torch.optim.Adam's update (no weight decay, no amsgrad). */
+/**
+ * The student's readout f_b = Σ_j h[b, j] v_j (h rows of stride `stride`), residuals r_b = f_b − y[offset + b],
+ * and the mean squared residual — shared by the typed-array and wasm students.
+ */
+export function readoutResiduals(h: Float32Array, stride: number, v: Float32Array, p: number, y: Float32Array, offset: number, rows: number, r: Float64Array): number {
+  let loss = 0;
+  for (let b = 0; b < rows; b++) {
+    const o = b * stride;
+    let f = 0;
+    for (let j = 0; j < p; j++) f += h[o + j] * v[j];
+    const res = f - y[offset + b];
+    r[b] = res;
+    loss += res * res;
+  }
+  return loss / rows;
+}
+
 export function adam(w: Float32Array, g: Float32Array, m: Float32Array, v: Float32Array, t: number,
   lr: number, b1: number, b2: number, eps: number): void {
   const bc1 = 1 - b1 ** t, bc2 = Math.sqrt(1 - b2 ** t);

@@ -2,7 +2,7 @@
 // in once (setData), H = tanh(s·X Wᵀ) and dW = dHᵀ X run on the SIMD kernel without per-step copies or
 // transposes (the transposed-A kernel reads dH as stored), and the elementwise parts stay in JS over
 // the same memory. Same math and results as CpuMlpStudent (the reference), which remains the fallback.
-import { adam } from './cpuBackend';
+import { adam, readoutResiduals } from './cpuBackend';
 import { normalizeRows } from './cpu';
 import type { MlpStudent, MlpStudentConfig } from './api';
 import type { WasmKernel } from './wasmGemm';
@@ -69,17 +69,7 @@ export class WasmMlpStudent implements MlpStudent {
     this.k.gemmResident(up(rows, 4), pp, dd, xOff + offset * dd * 4, dd, this.wtOff, pp, this.hOff, pp, false);
     this.k.tanhScale(this.hOff, rows * pp, s); // SIMD tanh in wasm (pp is a multiple of 8)
     const h = this.f32(this.hOff, rows * pp);
-    const v = this.v;
-    let loss = 0;
-    for (let b = 0; b < rows; b++) {
-      const o = b * pp;
-      let f = 0;
-      for (let j = 0; j < p; j++) f += h[o + j] * v[j];
-      const res = f - y[offset + b];
-      this.r[b] = res;
-      loss += res * res;
-    }
-    return loss / rows;
+    return readoutResiduals(h, pp, this.v, p, y, offset, rows, this.r);
   }
 
   step(offset: number, rows: number): void {
