@@ -8,20 +8,9 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { LspClient } from './harness';
+import { QUAD as BASE } from './fixtures';
 
-const QUAD = `let c0 = 1
-experiment quad "closed form" {
-  let b = -6
-  sweep a = [1, 2, 4]
-  solve q = demo.quadratic(a = a, b = b, c = c0)
-  expect q.x_min[a = 2] == 1.5
-  expect q.x_min > 1
-  plot "minimiser" {
-    x = a label "a" scale log
-    y = q.x_min label "x*"
-  }
-}
-derivation dd {
+const QUAD = BASE + `derivation dd {
   given x: vector(2)
   let s = sum(x * x)
   check s == x @ x

@@ -5,22 +5,10 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { applyEdits, cursor, LspClient, positionAt, repoRoot, startServer, textOf } from './harness';
+import { QUAD } from './fixtures';
 
 const fixture = (f: string) => fs.readFileSync(path.join(repoRoot, 'test', 'fixtures', 'tlab', f), 'utf8');
 
-const QUAD = `let c0 = 1
-experiment quad "closed form" {
-  let b = -6
-  sweep a = [1, 2, 4]
-  solve q = demo.quadratic(a = a, b = b, c = c0)
-  expect q.x_min[a = 2] == 1.5
-  expect q.x_min > 1
-  plot "minimiser" {
-    x = a label "a" scale log
-    y = q.x_min label "x*"
-  }
-}
-`;
 
 describe('tlab over LSP', () => {
   let c: LspClient;
