@@ -39,7 +39,7 @@ apt_update() {
 }
 
 # --- plain bookworm packages ---------------------------------------------------------------------
-base_pkgs=(chromium ripgrep libkrb5-dev libsecret-1-dev libx11-dev libxkbfile-dev pkg-config g++ make python3 ca-certificates)
+base_pkgs=(chromium ripgrep libopenblas0-pthread python3-numpy libkrb5-dev libsecret-1-dev libx11-dev libxkbfile-dev pkg-config g++ make python3 ca-certificates)
 missing=()
 for p in "${base_pkgs[@]}"; do installed "$p" || missing+=("$p"); done
 if [ "${#missing[@]}" -gt 0 ]; then
