@@ -3,7 +3,7 @@
 // computed from so they can be marked stale the moment that text changes.
 import type { Span } from './ast';
 import { Analysis, checkTlab } from './checker';
-import type { BlockResult } from './runner';
+import type { BlockResult } from './blockRun';
 import { persistedResults } from './persist';
 
 export interface StoredResult {
