@@ -75,7 +75,9 @@ export function readManifest(text: string, file: string, isBuiltin: (id: string)
   } catch (e) {
     const err = e as { line?: number; message?: string };
     const first = (err.message ?? String(e)).split('\n')[0];
-    return { diagnostics: [{ line: Math.max(0, (err.line ?? 1) - 1), message: `not valid TOML: ${first}`, severity: 'error' }] };
+    // an error at the end of the text (an unclosed bracket) is shown on the last written line
+    const lastLine = Math.max(0, text.trimEnd().split(/\r?\n/).length - 1);
+    return { diagnostics: [{ line: Math.min(lastLine, Math.max(0, (err.line ?? 1) - 1)), message: `not valid TOML: ${first}`, severity: 'error' }] };
   }
   const at = keyLines(text);
   const line = (key: string) => at.get(key) ?? at.get(key.replace(/\.[^.]+$/, '')) ?? 0;
