@@ -20,6 +20,10 @@ const builtinCount = allSolvers.length;
 // appended after the built-ins, so every reader of `allSolvers`/`getSolver` sees them too.
 const workspaceById = new Map<string, SolverDef>();
 let workspaceSync: (() => void) | undefined;
+let generation = 0;
+
+/** Bumped whenever the workspace solvers change: analyses of unchanged text are redone. */
+export function solverGeneration(): number { return generation; }
 
 /** Replaces the workspace solvers (ids of built-ins are refused by the caller's validation). */
 export function setWorkspaceSolvers(defs: SolverDef[]): void {
@@ -27,6 +31,7 @@ export function setWorkspaceSolvers(defs: SolverDef[]): void {
   allSolvers.splice(builtinCount, allSolvers.length - builtinCount, ...fresh);
   workspaceById.clear();
   for (const d of fresh) workspaceById.set(d.id, d);
+  generation++;
 }
 
 /** A process that learns workspace solvers from elsewhere (the solver host) refreshes them before lookups. */
