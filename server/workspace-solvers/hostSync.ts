@@ -5,10 +5,15 @@
 import * as fs from 'node:fs';
 import { onWorkspaceLookup } from '../solvers/index';
 import type { WorkspaceSolverDecl } from './manifest';
-import { InterpreterChoice, registerWorkspace } from './registry';
+import { InterpreterChoice, onWorkspaceCrash, registerWorkspace } from './registry';
 
 export const SYNC_FILE_ENV = 'THEORYLAB_WORKSPACE_SOLVERS_FILE';
 export const SYNC_OWNER_ENV = 'THEORYLAB_WORKSPACE_SOLVERS_OWNER';
+
+/** One line of `<sync file>.crashes.jsonl`: the last run of `id` crashed at file:line, or (no file) succeeded. */
+export interface CrashRecord { id: string; file?: string; line?: number; message?: string }
+
+export const crashFileOf = (syncFile: string) => `${syncFile}.crashes.jsonl`;
 
 export interface SyncFile {
   trusted: boolean;
@@ -41,4 +46,13 @@ export function syncFromFile(file: string, log: (l: string) => void = (l) => pro
 
 const file = process.env[SYNC_FILE_ENV];
 // The writer (the language server) registers its solvers directly; only its children follow the file.
-if (file && process.env[SYNC_OWNER_ENV] !== String(process.pid)) onWorkspaceLookup(() => syncFromFile(file));
+if (file && process.env[SYNC_OWNER_ENV] !== String(process.pid)) {
+  onWorkspaceLookup(() => syncFromFile(file));
+  // crashes travel back to the editor, which shows them on the line of the user's file
+  onWorkspaceCrash((decl, crash) => {
+    const rec: CrashRecord = crash?.where
+      ? { id: decl.id, file: crash.where.file, line: crash.where.line, message: crash.message }
+      : { id: decl.id };
+    try { fs.appendFileSync(crashFileOf(file), `${JSON.stringify(rec)}\n`); } catch { /* the editor is gone */ }
+  });
+}

@@ -9,7 +9,7 @@ import * as path from 'node:path';
 import { DidChangeWatchedFilesNotification, DiagnosticSeverity, type Connection, type TextDocuments } from 'vscode-languageserver/node';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { pathToUri, uriToPath } from '../workspaceFiles';
-import { SYNC_FILE_ENV, SYNC_OWNER_ENV, writeSyncFile } from './hostSync';
+import { CrashRecord, crashFileOf, SYNC_FILE_ENV, SYNC_OWNER_ENV, writeSyncFile } from './hostSync';
 import { MANIFEST_SUFFIX } from './manifest';
 import { choosePython, findManifests, InterpreterChoice, loadManifests, readFileOrUndefined, registerWorkspace } from './registry';
 
@@ -82,6 +82,50 @@ export function installWorkspaceSolvers(deps: WorkspaceSolverHookDeps) {
     published = now;
     deps.recheck();
   }
+
+  // Crashes reported by the solver host: a diagnostic on the line of the user's Python/JS file that
+  // raised, kept until that solver next runs to completion.
+  const crashes = new Map<string, CrashRecord>();
+  let crashOffset = 0;
+  const crashUris = new Set<string>();
+  function readCrashes(): void {
+    let text: string;
+    try {
+      const fd = fs.openSync(crashFileOf(syncFile), 'r');
+      try {
+        const size = fs.fstatSync(fd).size;
+        if (size <= crashOffset) return;
+        const buf = Buffer.alloc(size - crashOffset);
+        fs.readSync(fd, buf, 0, buf.length, crashOffset);
+        const end = buf.lastIndexOf(10) + 1;   // whole lines only
+        crashOffset += end;
+        text = buf.subarray(0, end).toString('utf8');
+      } finally { fs.closeSync(fd); }
+    } catch { return; }
+    for (const l of text.split('\n')) {
+      if (!l.trim()) continue;
+      try { const r = JSON.parse(l) as CrashRecord; if (r.file) crashes.set(r.id, r); else crashes.delete(r.id); } catch { /* torn line */ }
+    }
+    const byUri = new Map<string, CrashRecord[]>();
+    for (const r of crashes.values()) { const u = pathToUri(r.file!); byUri.set(u, [...(byUri.get(u) ?? []), r]); }
+    for (const u of crashUris) if (!byUri.has(u)) void connection.sendDiagnostics({ uri: u, diagnostics: [] });
+    crashUris.clear();
+    for (const [uri, recs] of byUri) {
+      crashUris.add(uri);
+      void connection.sendDiagnostics({
+        uri,
+        diagnostics: recs.map((r) => {
+          const line = Math.max(0, (r.line ?? 1) - 1);
+          const width = (readFileOrUndefined(r.file!) ?? '').split(/\r?\n/)[line]?.length ?? 0;
+          return {
+            range: { start: { line, character: 0 }, end: { line, character: width } },
+            severity: DiagnosticSeverity.Error, message: r.message ?? '', source: `theorylab (${r.id})`,
+          };
+        }),
+      });
+    }
+  }
+  fs.watchFile(crashFileOf(syncFile), { interval: 250 }, readCrashes).unref?.();
 
   const schedule = (ms = 100) => { clearTimeout(timer); timer = setTimeout(() => { try { reload(); } catch (e) { connection.console.error(`workspace solvers: ${(e as Error)?.stack ?? e}`); } }, ms); };
 

@@ -8,7 +8,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { getSolver, isBuiltinSolver, setWorkspaceSolvers } from '../solvers/index';
 import type { OutputSpec, SolverDef, Value } from '../solvers/registry';
-import { runChild } from './childRunner';
+import { runChild, WorkspaceSolverCrash } from './childRunner';
 import { ManifestDiagnostic, MANIFEST_SUFFIX, readManifest, WorkspaceSolverDecl } from './manifest';
 
 export interface InterpreterChoice { path: string; why: string }
@@ -105,6 +105,10 @@ function memoryLimitBytes(): number {
   return mb > 0 ? mb * 2 ** 20 : Math.floor(0.75 * os.totalmem());
 }
 
+/** Told about every run's crash (or success, with undefined): the host forwards it to the editor. */
+let crashReporter: ((decl: WorkspaceSolverDecl, crash: WorkspaceSolverCrash | undefined) => void) | undefined;
+export function onWorkspaceCrash(report: typeof crashReporter): void { crashReporter = report; }
+
 /** The registry entry of a declaration: running it starts the child process (never in this process). */
 export function toSolverDef(decl: WorkspaceSolverDecl, rt: WorkspaceRuntime): SolverDef {
   const manifestRel = path.basename(decl.manifest);
@@ -123,10 +127,17 @@ export function toSolverDef(decl: WorkspaceSolverDecl, rt: WorkspaceRuntime): So
     memoryEstimate: decl.memoryMb ? () => decl.memoryMb! * 2 ** 20 : undefined,
     async run(params, ctx) {
       if (!rt.trusted) throw new Error(`\`${decl.id}\` is workspace code: it runs only in a trusted workspace`);
-      const outputs = await runChild({
-        decl, python: rt.python.path, params, seed: ctx.seed, budget: ctx.budget, signal: ctx.signal,
-        progress: (f, m) => ctx.progress(f, m), warn: (m) => ctx.warn(m), log: rt.log, memoryLimitBytes: memoryLimitBytes(),
-      });
+      let outputs: Record<string, Value>;
+      try {
+        outputs = await runChild({
+          decl, python: rt.python.path, params, seed: ctx.seed, budget: ctx.budget, signal: ctx.signal,
+          progress: (f, m) => ctx.progress(f, m), warn: (m) => ctx.warn(m), log: rt.log, memoryLimitBytes: memoryLimitBytes(),
+        });
+      } catch (e) {
+        if (e instanceof WorkspaceSolverCrash) crashReporter?.(decl, e);
+        throw e;
+      }
+      crashReporter?.(decl, undefined);
       return validateOutputs(decl, outputs, (m) => ctx.warn(m));
     },
   };

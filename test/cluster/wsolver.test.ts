@@ -24,7 +24,7 @@ test('a Python workspace solver runs as a Slurm array and matches the local run'
   expect r.y[x = 1] == 2
 }
 `);
-  const env = { ...process.env, THEORYLAB_PYTHON: testPython };
+  const env: NodeJS.ProcessEnv = { ...process.env, THEORYLAB_PYTHON: testPython };
   delete env.THEORYLAB_WORKSPACE;
   const slurm = JSON.parse(execFileSync(process.execPath, [cli, 'run', file, '--json', '--backend', 'slurm', '--time', '00:05:00'], { encoding: 'utf8', env }));
   const local = JSON.parse(execFileSync(process.execPath, [cli, 'run', file, '--json'], { encoding: 'utf8', env }));

@@ -84,6 +84,14 @@ describe('workspace solvers over LSP', () => {
     const crash = d.find((y) => /ZeroDivisionError/.test(y.message))!;
     assert.match(crash.message, /solvers\.py:18, in helper/);
     assert.equal(crash.range.start.line, 5, 'on the call site');
+    // and on the line of the Python file that raised, until the solver next succeeds
+    const py = await diagnosticsOf(c, 'solvers.py', (x) => x.length > 0);
+    assert.equal(py[0].range.start.line, 17);
+    assert.match(py[0].message, /ZeroDivisionError/);
+    await c.change('run.tlab', 'experiment ok {\n  solve r = wstest.ok(x = 3)\n  expect r.y == 6\n}\nexperiment bad {\n  solve q = wstest.crash(x = 2)\n  expect q.y == 0.5\n}\n');
+    const fixed = await c.request<any>('theorylab/run', { uri: c.uri('run.tlab'), target: 'bad' }, 60000);
+    assert.equal(fixed.ok, true, JSON.stringify(fixed));
+    await diagnosticsOf(c, 'solvers.py', (x) => x.length === 0);
   });
 });
 
