@@ -1,9 +1,12 @@
 // Typed-array CPU kernels (Float32Array or Float64Array), the reference twins of the WGSL kernels and
 // the CPU backend's workhorses. Loops are ordered so the innermost one walks memory contiguously, which
 // is what lets V8 keep them tight; matmul is blocked so a k-panel of B stays in cache.
+import { binaryOps, unaryOps, type BinaryOp, type FArray, type ReduceOp, type UnaryOp } from '../../solvers/contract';
+import { normalizeRows } from '../../numeric/rows';
 import { wasmGemm } from './wasmGemm';
 
-export type FArray = Float32Array | Float64Array;
+export { binaryOps, unaryOps, normalizeRows };
+export type { BinaryOp, FArray, ReduceOp, UnaryOp };
 
 export interface MatmulOptions {
   /** A is stored k×m and used transposed. */
@@ -80,10 +83,6 @@ export function matmulNaive(a: ArrayLike<number>, b: ArrayLike<number>, m: numbe
 // ---------------------------------------------------------------------------------------------
 // Elementwise maps. The op set is shared with the WGSL kernels (same names, same codes).
 
-export const unaryOps = ['copy', 'neg', 'exp', 'log', 'tanh', 'relu', 'relu_grad', 'sigmoid', 'square', 'sqrt', 'abs', 'tanh_grad'] as const;
-export type UnaryOp = typeof unaryOps[number];
-export const binaryOps = ['add', 'sub', 'mul', 'div', 'min', 'max'] as const;
-export type BinaryOp = typeof binaryOps[number];
 
 /** tanh that never overflows (exp of a non-positive number only). */
 export function safeTanh(x: number): number {
@@ -106,6 +105,7 @@ export function unaryScalar(op: UnaryOp, x: number): number {
     case 'sqrt': return Math.sqrt(x);
     case 'abs': return Math.abs(x);
     case 'tanh_grad': { const t = safeTanh(x); return 1 - t * t; }
+    case 'one_minus_square': return 1 - x * x;
   }
 }
 
@@ -141,6 +141,19 @@ export function binary(op: BinaryOp, a: FArray, b: FArray, out: FArray): void {
   }
 }
 
+/** out[r, c] = alpha · rs[r] · cs[c] · f(x[r, c]); the hot case f = 1 − x² (tanh backward) has its own loop. */
+export function scaleRowsCols(op: UnaryOp, x: FArray, rs: FArray, cs: FArray, alpha: number, cols: number, out: FArray): void {
+  const rows = x.length / cols;
+  for (let r = 0; r < rows; r++) {
+    const o = r * cols, a = alpha * rs[r];
+    if (op === 'one_minus_square') {
+      for (let c = 0; c < cols; c++) { const v = x[o + c]; out[o + c] = a * cs[c] * (1 - v * v); }
+    } else {
+      for (let c = 0; c < cols; c++) out[o + c] = a * cs[c] * unaryScalar(op, x[o + c]);
+    }
+  }
+}
+
 /** Fused out = alpha·x + beta·y (one pass instead of scale, scale, add). */
 export function axpby(alpha: number, x: FArray, beta: number, y: FArray, out: FArray): void {
   for (let i = 0; i < out.length; i++) out[i] = alpha * x[i] + beta * y[i];
@@ -148,8 +161,6 @@ export function axpby(alpha: number, x: FArray, beta: number, y: FArray, out: FA
 
 // ---------------------------------------------------------------------------------------------
 // Reductions (accumulated in float64 whatever the storage type).
-
-export type ReduceOp = 'sum' | 'max' | 'logsumexp';
 
 export function reduceRange(op: ReduceOp, x: ArrayLike<number>, start: number, end: number): number {
   if (op === 'sum') {
@@ -208,15 +219,5 @@ export function rowSumSigmoid(x: FArray, rows: number, cols: number, out: FArray
     let s = 0;
     for (let j = 0; j < cols; j++) s += unaryScalar('sigmoid', x[r * cols + j]);
     out[r] = s;
-  }
-}
-
-/** Scales each row of a rows × cols matrix to unit Euclidean norm in place (zero rows stay zero). */
-export function normalizeRows(w: FArray, rows: number, cols: number): void {
-  for (let j = 0; j < rows; j++) {
-    let n2 = 0;
-    for (let c = 0; c < cols; c++) n2 += w[j * cols + c] ** 2;
-    const inv = n2 > 0 ? 1 / Math.sqrt(n2) : 0;
-    for (let c = 0; c < cols; c++) w[j * cols + c] *= inv;
   }
 }

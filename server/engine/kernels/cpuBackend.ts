@@ -1,6 +1,6 @@
 // The CPU implementation of KernelApi: float32 tensors in typed arrays, computed with ./cpu (the
 // matmuls go through the WebAssembly SIMD kernel). Also the reference the GPU backend is tested against.
-import type { BackendInfo } from '../../solvers/registry';
+import type { AdamParams, BackendInfo, FArray, HostGemmOptions } from '../../solvers/contract';
 import * as K from './cpu';
 import { newWasmKernel32 } from './wasmGemm';
 import { WasmMlpStudent } from './wasmStudent';
@@ -27,8 +27,13 @@ export class CpuKernels implements KernelApi {
   write(x: Tensor, data: ArrayLike<number>): void { t(x).set(data); }
   async read(x: Tensor): Promise<Float32Array> { return t(x).slice(); }
   free(): void { /* garbage collected */ }
+  view(x: Tensor, rowStart: number, rows: number): Tensor {
+    const row = x.shape.length > 1 ? x.size / x.shape[0] : 1;
+    if (rowStart < 0 || rows < 0 || rowStart + rows > x.shape[0]) throw new Error(`view: rows ${rowStart}..${rowStart + rows} outside [0, ${x.shape[0]})`);
+    return new CpuTensor([rows, ...x.shape.slice(1)], t(x).subarray(rowStart * row, (rowStart + rows) * row));
+  }
 
-  matmul(a: Tensor, b: Tensor, out: Tensor, opts: { transA?: boolean; transB?: boolean } = {}): void {
+  matmul(a: Tensor, b: Tensor, out: Tensor, opts: { transA?: boolean; transB?: boolean; accumulate?: boolean } = {}): void {
     const m = opts.transA ? a.shape[1] : a.shape[0];
     const k = opts.transA ? a.shape[0] : a.shape[1];
     const n = opts.transB ? b.shape[0] : b.shape[1];
@@ -36,12 +41,22 @@ export class CpuKernels implements KernelApi {
     if (k !== kb || out.size !== m * n) throw new Error(`matmul: shapes [${a.shape}]·[${b.shape}] → [${out.shape}] do not fit`);
     K.matmul(t(a), t(b), t(out), m, k, n, opts);
   }
+  gemm<T extends FArray>(a: T, b: T, c: T, m: number, k: number, n: number, opts: HostGemmOptions = {}): T {
+    return K.matmul(a, b, c, m, k, n, opts);
+  }
   unary(op: UnaryOp, x: Tensor, out: Tensor, alpha = 1): void { K.unary(op, t(x), t(out), alpha); }
   binary(op: BinaryOp, a: Tensor, b: Tensor, out: Tensor): void { K.binary(op, t(a), t(b), t(out)); }
   axpby(alpha: number, x: Tensor, beta: number, y: Tensor, out: Tensor): void { K.axpby(alpha, t(x), beta, t(y), t(out)); }
   reduceRows(op: ReduceOp, x: Tensor, out: Tensor): void { K.reduceRows(op, t(x), x.size / cols(x), cols(x), t(out)); }
   async reduce(op: ReduceOp, x: Tensor): Promise<number> { return K.reduce(op, t(x)); }
   softmaxRows(x: Tensor, out: Tensor): void { K.softmaxRows(t(x), x.size / cols(x), cols(x), t(out)); }
+  scaleRowsCols(op: UnaryOp, x: Tensor, rowScale: Tensor, colScale: Tensor, alpha: number, out: Tensor): void {
+    K.scaleRowsCols(op, t(x), t(rowScale), t(colScale), alpha, cols(x), t(out));
+  }
+  adam(param: Tensor, grad: Tensor, m: Tensor, v: Tensor, step: number, o: AdamParams): void {
+    adam(t(param), t(grad), t(m), t(v), step, o.lr, o.beta1, o.beta2, o.eps);
+  }
+  normalizeRows(x: Tensor): void { K.normalizeRows(t(x), x.size / cols(x), cols(x)); }
   batchedMatvec(o: Tensor, r: Tensor, out: Tensor): void { K.batchedMatvec(t(o), t(r), o.size / cols(o), cols(o), t(out)); }
 
   /** The wasm-resident student when WebAssembly SIMD is available (each with its own memory), else the JS one. */

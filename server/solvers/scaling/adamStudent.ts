@@ -5,15 +5,14 @@
 // row has |cosine| > 0.7 with them.
 import { Rng } from '../../numeric/rng';
 import { compileScalarExpr, ExprError } from '../../numeric/scalarExpr';
-import { SolverDef, SolverInputError, SolverContext, Value } from '../registry';
+import { SolverDef, SolverInputError, SolverContext, Value } from '../contract';
 import { activationModel } from './activation';
 import { prepareReadouts, readoutSquares, ReadoutProfile, solveBayesOptimal } from './bayesOptimal';
 import { scalarChannel } from './channel';
 import { cpuStudentKernel, newStudent, StudentKernel, TORCH_ADAM, Activation } from './studentMlp';
 import { orthonormalRows, sampleData, Teacher } from './teacher';
 import { runAdamSeedOnKernels, scaledTanh } from './kernelStudent';
-import { getKernels } from '../../engine/kernels/index';
-import type { KernelApi } from '../../engine/kernels/api';
+import type { KernelApi } from '../contract';
 import { activationParam, validateAlphaOrN } from './theorySolvers';
 
 /** Largest n·d held in memory (float32 inputs: 2.4 GB; the paper's largest run, α = 70 at d = 200, is 5.6e8). */
@@ -228,9 +227,9 @@ export const adamStudent: SolverDef = {
     const c = p.implementation === 'js' ? null : scaledTanh(source);
     let kernels: KernelApi | null = null;
     if (c !== null) {
-      const choice = await getKernels(ctx.device);
-      if (choice.warning) ctx.warn(choice.warning);
-      kernels = choice.kernels;
+      // the job's kernels, so the solver's `backend` output and the job's reported backend agree
+      kernels = ctx.kernels ?? null;
+      if (!kernels) ctx.warn('no compute kernels in this context; the typed-array student is used');
     } else if (ctx.device === 'gpu') {
       ctx.warn(`the GPU student kernel covers tanh(c·x) only; \`${source}\` runs on the CPU`);
     }

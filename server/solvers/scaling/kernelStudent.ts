@@ -2,7 +2,7 @@
 // engine's student kernel implements f(x) = tanh(c·x Wᵀ)·v, so this path is taken for activations of
 // that form; any other activation runs on the typed-array student of studentMlp.ts. Same random draws
 // as the typed-array path (data, then initialisation), float32 arithmetic.
-import type { KernelApi } from '../../engine/kernels/api';
+import type { KernelApi } from '../contract';
 import { parseScalarExpr, ExprNode } from '../../numeric/scalarExpr';
 import type { Rng } from '../../numeric/rng';
 import type { AdamRunConfig, AdamSeedResult } from './adamStudent';
