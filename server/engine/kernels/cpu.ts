@@ -1,8 +1,10 @@
 // Typed-array CPU kernels (Float32Array or Float64Array), the reference twins of the WGSL kernels and
-// the CPU backend's workhorses. Loops are ordered so the innermost one walks memory contiguously, which
+// the CPU backend's workhorses; matmul goes to the system BLAS (./blas) when there is one. Loops are
+// ordered so the innermost one walks memory contiguously, which
 // is what lets V8 keep them tight; matmul is blocked so a k-panel of B stays in cache.
 import { binaryOps, unaryOps, type BinaryOp, type FArray, type ReduceOp, type UnaryOp } from '../../solvers/contract';
 import { normalizeRows } from '../../numeric/rows';
+import { blasGemm } from './blas';
 import { wasmGemm } from './wasmGemm';
 
 export { binaryOps, unaryOps, normalizeRows };
@@ -15,8 +17,10 @@ export interface MatmulOptions {
   transB?: boolean;
   /** C += A·B instead of C = A·B. */
   accumulate?: boolean;
-  /** Skip the WebAssembly SIMD path (used by tests to compare both). */
+  /** Skip the BLAS and WebAssembly SIMD paths (used by tests to compare with the plain loops). */
   noWasm?: boolean;
+  /** Skip the system BLAS only (tests compare it with the wasm kernel). */
+  noBlas?: boolean;
 }
 
 /** Row-major transpose of an r×c matrix into `out` (c×r). */
@@ -34,10 +38,13 @@ export function transpose<T extends FArray>(x: T, r: number, c: number, out?: T)
 }
 
 /**
- * C (m×n) = op(A) (m×k) · op(B) (k×n), row-major. Uses the WebAssembly SIMD kernel when it is
- * available and the product is large enough to pay for copying into wasm memory.
+ * C (m×n) = op(A) (m×k) · op(B) (k×n), row-major. Uses the system BLAS when one was found (./blas),
+ * else the WebAssembly SIMD kernel when the product is large enough to pay for copying into wasm memory.
  */
 export function matmul<T extends FArray>(a: T, b: T, c: T, m: number, k: number, n: number, opts: MatmulOptions = {}): T {
+  // The system BLAS takes the transposes as flags and the typed arrays by address: no copies at all.
+  // Tiny products stay in JS, where the FFI call would cost more than the arithmetic.
+  if (!opts.noWasm && !opts.noBlas && m * n * k >= 4096 && blasGemm(a, b, c, m, k, n, !!opts.transA, !!opts.transB, !!opts.accumulate)) return c;
   const A = opts.transA ? transpose(a, k, m) : a;
   const Bm = opts.transB ? transpose(b, n, k) : b;
   if (!opts.noWasm && m * n * k >= 32768) {

@@ -1,8 +1,9 @@
 // The CPU implementation of KernelApi: float32 tensors in typed arrays, computed with ./cpu (the
-// matmuls go through the WebAssembly SIMD kernel). Also the reference the GPU backend is tested against.
+// matmuls go through the system BLAS, else the WebAssembly SIMD kernel). Also the reference the GPU backend is tested against.
 import type { AdamParams, BackendInfo, FArray, HostGemmOptions } from '../../solvers/contract';
 import * as K from './cpu';
-import { newWasmKernel32 } from './wasmGemm';
+import { systemBlas } from './blas';
+import { newWasmKernel32, wantHelper } from './wasmGemm';
 import { WasmMlpStudent } from './wasmStudent';
 import {
   BinaryOp, KernelApi, MlpStudent, MlpStudentConfig, PcnConfig, PcnNet, ReduceOp, sizeOf, Tensor, UnaryOp,
@@ -16,8 +17,16 @@ class CpuTensor implements Tensor {
 const t = (x: Tensor): Float32Array => (x as CpuTensor).data;
 const cols = (x: Tensor): number => x.shape[x.shape.length - 1];
 
+/** 'cpu:openblas-0.3.21 (2 threads)', or 'cpu:wasm-simd (2 threads)' when no BLAS was found. */
+export function cpuBackendName(): string {
+  const blas = systemBlas();
+  if (blas) return `cpu:${blas.name} (${blas.threads} thread${blas.threads === 1 ? '' : 's'})`;
+  const threads = wantHelper() ? 2 : 1;
+  return `cpu:wasm-simd (${threads} thread${threads === 1 ? '' : 's'})`;
+}
+
 export class CpuKernels implements KernelApi {
-  readonly backend: BackendInfo = { name: 'cpu', kind: 'cpu' };
+  readonly backend: BackendInfo = { name: cpuBackendName(), kind: 'cpu' };
 
   tensor(data: ArrayLike<number>, shape: number[]): Tensor {
     if (sizeOf(shape) !== data.length) throw new Error(`tensor: ${data.length} values for shape [${shape}]`);
