@@ -10,7 +10,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { Rng } from '../server/numeric/rng';
 import { CpuKernels } from '../server/engine/kernels/cpuBackend';
-import type { KernelApi } from '../server/engine/kernels/api';
+import type { KernelApi } from '../server/solvers/contract';
+import { StudentModel } from '../server/solvers/scaling/studentModel';
 import { fmtSeconds, mdTable, pyTimeit, runPython, timeit } from '../scripts/bench-harness';
 import { gpuForBench } from './engine-gpu';
 
@@ -21,7 +22,7 @@ const lr = 0.003, CHECK_STEPS = 3;
 const threads = os.cpus().length >= 2 && process.env.THEORYLAB_THREADS !== '1' ? 2 : 1;
 
 async function oursStep(k: KernelApi, x: Float32Array, y: Float32Array, w: Float32Array, v: Float32Array): Promise<{ t: number; losses: number[] }> {
-  const s = k.mlpStudent({ d, p, maxRows: rows, lr });
+  const s = new StudentModel(k, { d, p, maxRows: rows, lr });
   s.setData(x, y, rows);
   s.setWeights(w, v);
   const losses: number[] = [];

@@ -207,47 +207,11 @@ export interface KernelApi {
   /** Soft CLEVR relate: out[b, j] = Σ_i o[b, i] · r[b, i, j]; o is B×N, r is B×N×N. */
   batchedMatvec(o: Tensor, r: Tensor, out: Tensor): void;
 
-  /** Deprecated (a model, not a primitive): the Adam student now lives in server/solvers/scaling/. */
-  mlpStudent(cfg: MlpStudentConfig): MlpStudent;
   /** Deprecated (a model, not a primitive): PCN moves to server/solvers/pcn/ on the primitives above. */
   pcn(cfg: PcnConfig): PcnNet;
 
   /** Resolves when every enqueued op has finished. */
   sync(): Promise<void>;
-  dispose(): void;
-}
-
-export interface MlpStudentConfig {
-  /** Input dimension. */
-  d: number;
-  /** Student width. */
-  p: number;
-  /** Largest number of rows one step or evaluation uses. */
-  maxRows: number;
-  lr: number;
-  beta1?: number;   // 0.9 (torch default)
-  beta2?: number;   // 0.999
-  eps?: number;     // 1e-8
-  /** Activation is tanh(scale·h); 2 for the paper's student. */
-  scale?: number;
-}
-
-/**
- * f(x) = tanh(scale · x Wᵀ) · v, loss = mean over the batch of (f − y)² (no ½), Adam on W and v.
- */
-export interface MlpStudent {
-  /** The training set, n rows of d (row-major), uploaded once. */
-  setData(x: Float32Array, y: Float32Array, n: number): void;
-  setWeights(w: Float32Array, v: Float32Array): void;
-  /** One Adam step on rows [offset, offset + rows) of the training set; resets nothing. */
-  step(offset: number, rows: number): void;
-  /** Scales each row of W to unit norm (done after every epoch in the protocol). */
-  renormalizeRows(): void;
-  /** Loss of the most recent step, measured before its update. */
-  lastLoss(): Promise<number>;
-  /** MSE on another set (e.g. the noiseless test points), without touching the training set. */
-  evaluate(x: Float32Array, y: Float32Array, n: number): Promise<number>;
-  weights(): Promise<{ w: Float32Array; v: Float32Array }>;
   dispose(): void;
 }
 

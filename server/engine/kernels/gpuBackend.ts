@@ -7,7 +7,7 @@
 // on the CPU.
 import type { AdamParams, BackendInfo, FArray, HostGemmOptions } from '../../solvers/contract';
 import {
-  BinaryOp, DeviceLostError, KernelApi, MlpStudent, MlpStudentConfig, PcnConfig, PcnNet, ReduceOp, sizeOf, Tensor, UnaryOp,
+  BinaryOp, DeviceLostError, KernelApi, PcnConfig, PcnNet, ReduceOp, sizeOf, Tensor, UnaryOp,
 } from './api';
 import { matmul as hostMatmul } from './cpu';
 import { binaryOpCode, kernels, reduceOpCode, unaryOpCode } from './wgsl';
@@ -69,7 +69,9 @@ export async function createGpuKernels(choice: GpuAdapterChoice): Promise<{ kern
       maxStorageBuffersPerShaderStage: Math.min(lim.maxStorageBuffersPerShaderStage, 10),
     },
   });
-  return { kernels: new GpuKernels(gpu, device, `webgpu:${adapterName(info)}`, isSoftwareAdapter(info as never)) };
+  const software = isSoftwareAdapter(info as never);
+  // a software adapter is named as such, so a user who asked for `gpu` sees it is not a GPU
+  return { kernels: new GpuKernels(gpu, device, `webgpu:${adapterName(info)}${software ? ' (software)' : ''}`, software) };
 }
 
 export class GpuKernels implements KernelApi {
@@ -359,7 +361,6 @@ export class GpuKernels implements KernelApi {
     this.dispatch('batchedMatvec', [whole(o), whole(r), g(out)], new Uint32Array([batch, n, 0, 0]).buffer, this.flatGroups(batch * n));
   }
 
-  mlpStudent(cfg: MlpStudentConfig): MlpStudent { return new GpuMlpStudent(this, cfg); }
   pcn(cfg: PcnConfig): PcnNet { return new GpuPcn(this, cfg); }
 
   async sync(): Promise<void> {
@@ -375,102 +376,6 @@ export class GpuKernels implements KernelApi {
 }
 
 const g = (t: Tensor): GPUBuffer => (t as GpuTensor).buffer;
-
-class GpuMlpStudent implements MlpStudent {
-  private readonly d: number; private readonly p: number; private readonly maxRows: number; private readonly s: number;
-  private readonly lr: number; private readonly b1: number; private readonly b2: number; private readonly eps: number;
-  private x: GPUBuffer | undefined; private y: GPUBuffer | undefined; private n = 0; private cap = 0;
-  private evalX: GPUBuffer | undefined; private evalY: GPUBuffer | undefined; private evalCap = 0;
-  private readonly w: GPUBuffer; private readonly v: GPUBuffer;
-  private readonly mw: GPUBuffer; private readonly vw: GPUBuffer; private readonly mv: GPUBuffer; private readonly vv: GPUBuffer;
-  private readonly a: GPUBuffer; private readonly dh: GPUBuffer; private readonly r: GPUBuffer; private readonly sq: GPUBuffer;
-  private readonly gw: GPUBuffer; private readonly gv: GPUBuffer; private readonly loss: GPUBuffer;
-  private t = 0;
-  private lastRows = 1;
-
-  constructor(private readonly k: GpuKernels, cfg: MlpStudentConfig) {
-    const { d, p, maxRows } = cfg;
-    this.d = d; this.p = p; this.maxRows = maxRows; this.s = cfg.scale ?? 2;
-    this.lr = cfg.lr; this.b1 = cfg.beta1 ?? 0.9; this.b2 = cfg.beta2 ?? 0.999; this.eps = cfg.eps ?? 1e-8;
-    const f = (n: number) => k.createBuffer(n * 4);
-    this.w = f(p * d); this.v = f(p); this.mw = f(p * d); this.vw = f(p * d); this.mv = f(p); this.vv = f(p);
-    this.a = f(maxRows * p); this.dh = f(maxRows * p); this.r = f(maxRows); this.sq = f(maxRows);
-    this.gw = f(p * d); this.gv = f(p); this.loss = f(4);
-  }
-
-  setData(x: Float32Array, y: Float32Array, n: number): void {
-    if (n > this.cap) {
-      this.x?.destroy(); this.y?.destroy();
-      this.x = this.k.createBuffer(n * this.d * 4); this.y = this.k.createBuffer(n * 4); this.cap = n;
-    }
-    this.k.upload(this.x!, x.subarray(0, n * this.d)); this.k.upload(this.y!, y.subarray(0, n)); this.n = n;
-  }
-  setWeights(w: Float32Array, v: Float32Array): void {
-    const { k, p, d } = this;
-    k.upload(this.w, w); k.upload(this.v, v);
-    const zw = new Float32Array(p * d), zv = new Float32Array(p);
-    k.upload(this.mw, zw); k.upload(this.vw, zw); k.upload(this.mv, zv); k.upload(this.vv, zv);
-    this.t = 0;
-  }
-
-  private forward(x: GPUBuffer, y: GPUBuffer, offset: number, rows: number): void {
-    const { k, p, d } = this;
-    k.matmulRaw(x, this.w, this.a, { M: rows, N: p, K: d, offA: offset * d, transB: true, tanhAlpha: this.s });
-    k.dispatch('mlpResidual', [this.a, this.v, y, this.r, this.sq], new Uint32Array([rows, p, offset, 0]).buffer, k.flatGroups(rows));
-    k.reduceRowsRaw('sum', this.sq, this.loss, 1, rows);
-  }
-
-  step(offset: number, rows: number): void {
-    if (!this.x || !this.y || offset + rows > this.n) throw new Error(`student step: rows ${offset}..${offset + rows} beyond the ${this.n} of the data`);
-    if (rows > this.maxRows) throw new Error(`student step: ${rows} rows > maxRows ${this.maxRows}`);
-    const { k, p, d } = this;
-    k.beginBatch();
-    this.forward(this.x, this.y, offset, rows);
-    this.lastRows = rows;
-    const pd = new ArrayBuffer(16);
-    new Uint32Array(pd).set([rows * p, p]); new Float32Array(pd)[2] = this.s;
-    k.dispatch('mlpDh', [this.a, this.v, this.r, this.dh], pd, k.flatGroups(rows * p));
-    k.dispatch('colDot', [this.a, this.r, this.gv], new Uint32Array([rows, p, 0, 0]).buffer, k.rowGroups(p));
-    k.matmulRaw(this.dh, this.x, this.gw, { M: p, N: d, K: rows, transA: true, offB: offset * d });
-    this.t++;
-    const stepSize = this.lr / (1 - this.b1 ** this.t), bc2 = Math.sqrt(1 - this.b2 ** this.t);
-    for (const [w, gr, m, v, n] of [[this.w, this.gw, this.mw, this.vw, p * d], [this.v, this.gv, this.mv, this.vv, p]] as const) {
-      const pa = new ArrayBuffer(32);
-      new Uint32Array(pa)[0] = n;
-      new Float32Array(pa).set([stepSize, bc2, this.b1, this.b2, this.eps], 1);
-      k.dispatch('adam', [w, gr, m, v], pa, k.flatGroups(n));
-    }
-    k.endBatch();
-  }
-
-  renormalizeRows(): void {
-    this.k.dispatch('renormRows', [this.w], new Uint32Array([this.p, this.d, 0, 0]).buffer, this.k.rowGroups(this.p));
-  }
-  async lastLoss(): Promise<number> { return (await this.k.download(this.loss, 1))[0] / this.lastRows; }
-  async evaluate(x: Float32Array, y: Float32Array, n: number): Promise<number> {
-    const { k, d } = this;
-    if (n > this.evalCap) {
-      this.evalX?.destroy(); this.evalY?.destroy();
-      this.evalX = k.createBuffer(n * d * 4); this.evalY = k.createBuffer(n * 4); this.evalCap = n;
-    }
-    k.upload(this.evalX!, x.subarray(0, n * d)); k.upload(this.evalY!, y.subarray(0, n));
-    let total = 0;
-    for (let o = 0; o < n; o += this.maxRows) {
-      const rows = Math.min(this.maxRows, n - o);
-      this.forward(this.evalX!, this.evalY!, o, rows);
-      total += (await k.download(this.loss, 1))[0];
-    }
-    return total / n;
-  }
-  async weights(): Promise<{ w: Float32Array; v: Float32Array }> {
-    return { w: await this.k.download(this.w, this.p * this.d), v: await this.k.download(this.v, this.p) };
-  }
-  dispose(): void {
-    for (const b of [this.w, this.v, this.mw, this.vw, this.mv, this.vv, this.a, this.dh, this.r, this.sq, this.gw, this.gv, this.loss, this.x, this.y, this.evalX, this.evalY]) {
-      if (b) { this.k.forget(b); b.destroy(); }
-    }
-  }
-}
 
 class GpuPcn implements PcnNet {
   private readonly L: number;

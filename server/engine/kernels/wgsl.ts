@@ -316,68 +316,6 @@ fn main(${flatArgs}) {
 }`,
   },
 
-  // Student: residual per row, r_b = 2(f_b − y_b)/rows with f = A v; sq_b = (f_b − y_b)².
-  mlpResidual: {
-    writes: [3, 4],
-    code: `
-struct P { rows: u32, p: u32, off: u32, pad: u32 }
-@group(0) @binding(0) var<storage, read> A: array<f32>;
-@group(0) @binding(1) var<storage, read> v: array<f32>;
-@group(0) @binding(2) var<storage, read> y: array<f32>;
-@group(0) @binding(3) var<storage, read_write> r: array<f32>;
-@group(0) @binding(4) var<storage, read_write> sq: array<f32>;
-@group(0) @binding(5) var<uniform> p: P;
-@compute @workgroup_size(256)
-fn main(${flatArgs}) {
-  ${flat}
-  if (i >= p.rows) { return; }
-  var f = 0.0;
-  for (var j = 0u; j < p.p; j++) { f = f + A[i * p.p + j] * v[j]; }
-  let res = f - y[p.off + i];
-  r[i] = res * 2.0 / f32(p.rows);
-  sq[i] = res * res;
-}`,
-  },
-
-  // dH = r_b · v_j · s · (1 − A²)
-  mlpDh: {
-    writes: [3],
-    code: `
-struct P { n: u32, p: u32, s: f32, pad: u32 }
-@group(0) @binding(0) var<storage, read> A: array<f32>;
-@group(0) @binding(1) var<storage, read> v: array<f32>;
-@group(0) @binding(2) var<storage, read> r: array<f32>;
-@group(0) @binding(3) var<storage, read_write> dh: array<f32>;
-@group(0) @binding(4) var<uniform> p: P;
-@compute @workgroup_size(256)
-fn main(${flatArgs}) {
-  ${flat}
-  if (i >= p.n) { return; }
-  let a = A[i];
-  dh[i] = r[i / p.p] * v[i % p.p] * p.s * (1.0 - a * a);
-}`,
-  },
-
-  // gv_j = Σ_b A[b, j] r_b: one workgroup per column j.
-  colDot: {
-    writes: [2],
-    code: treeReduce + `
-struct P { rows: u32, p: u32, pad0: u32, pad1: u32 }
-@group(0) @binding(0) var<storage, read> A: array<f32>;
-@group(0) @binding(1) var<storage, read> r: array<f32>;
-@group(0) @binding(2) var<storage, read_write> out: array<f32>;
-@group(0) @binding(3) var<uniform> p: P;
-@compute @workgroup_size(256)
-fn main(${rowArgs}) {
-  let j = wg.x + wg.y * nwg.x;
-  if (j >= p.p) { return; }
-  var s = 0.0;
-  for (var b = lid.x; b < p.rows; b += 256u) { s = s + A[b * p.p + j] * r[b]; }
-  let tot = tree(lid.x, s, false);
-  if (lid.x == 0u) { out[j] = tot; }
-}`,
-  },
-
   // torch.optim.Adam without weight decay; stepSize = lr / (1 − β1^t), bc2 = √(1 − β2^t).
   adam: {
     writes: [0, 2, 3],
