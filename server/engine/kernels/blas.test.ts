@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { Rng } from '../../numeric/rng';
-import { blasGemm, blasUnavailableReason, systemBlas } from './blas';
+import { blasGemm, blasUnavailableReason, setBlasThreads, systemBlas } from './blas';
 import { CpuKernels } from './cpuBackend';
 import * as K from './cpu';
 
@@ -66,4 +66,14 @@ test('THEORYLAB_KERNELS=wasm forces the wasm kernels: backend name and a product
   const r = JSON.parse(out.trim().split('\n').pop()!);
   assert.match(r.name, /^cpu:wasm-simd \(\d threads?\)$/);
   assert.ok(r.err < 1e-4, `wasm product error ${r.err}`);
+});
+
+test('BLAS threads can be lowered to share the cores and are never set above them', (t) => {
+  const blas = systemBlas();
+  if (!blas || !/openblas|mkl|blis/.test(blas.name)) { t.skip('no BLAS with a thread setter'); return; }
+  const before = blas.threads;
+  assert.equal(setBlasThreads(1), 1);
+  assert.equal(systemBlas()!.threads, 1);
+  assert.ok(setBlasThreads(10_000) <= require('node:os').availableParallelism());
+  setBlasThreads(before);
 });

@@ -123,3 +123,19 @@ export function blasGemm(a: FArray, b: FArray, c: FArray, m: number, k: number, 
     a, lda, b, ldb, accumulate ? 1 : 0, c, n);
   return true;
 }
+
+/**
+ * Lowers (or raises, up to the cores) the BLAS thread count, e.g. when a host runs several computing
+ * workers at once and their BLAS threads together must stay within the cores. Returns the count set.
+ */
+export function setBlasThreads(n: number): number {
+  const blas = systemBlas();
+  if (!blas) return 0;
+  const target = Math.max(1, Math.min(Math.floor(n), availableParallelism()));
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const lib = (require('koffi') as typeof import('koffi')).load(blas.path);
+  for (const sig of ['void openblas_set_num_threads(int n)', 'void MKL_Set_Num_Threads(int n)', 'void bli_thread_set_num_threads(long n)']) {
+    try { lib.func(sig)(target); blas.threads = target; return target; } catch { /* not this library's setter */ }
+  }
+  return blas.threads;
+}
