@@ -17,9 +17,9 @@ const common = {
   minify: production,
   absWorkingDir: root,
   logLevel: 'warning',
-  // vscode is provided by the extension host; webgpu carries a native addon (dawn.node)
+  // vscode is provided by the extension host; webgpu (dawn.node) and koffi (system BLAS FFI) carry native addons
   // that must be loaded from node_modules at run time, never bundled.
-  external: ['vscode', 'webgpu'],
+  external: ['vscode', 'webgpu', 'koffi'],
 };
 
 const builds = [

@@ -39,7 +39,7 @@ test("device 'auto': the host's adapter probe is reported before any job, and th
   const inner = (r as unknown as { inner?: unknown }).inner;
   assert.ok(inner);
   while (!f.statuses.length) await new Promise((res) => setTimeout(res, 20)); // the probe's answer
-  assert.match(f.statuses[0].backend, /^(cpu|webgpu:.+)$/);
+  assert.match(f.statuses[0].backend, /^(cpu(:.+)?|webgpu:.+)$/);
   assert.equal(f.statuses[0].runningJobs, 0);
   const res = await r.solve({ solver: 'demo.quadratic', params: { a: 2, b: 4 } });
   assert.deepEqual(res.outputs, { x_min: -1, f_min: -2 });

@@ -1,132 +1,15 @@
 // The solver registry: the single source of truth for every solver's parameters (types, defaults,
 // ranges, units, docs) and outputs. The .tlab checker, completion, hover, the engine and the CLI all
-// read these declarations; nothing else may restate a parameter list.
+// read these declarations; nothing else may restate a parameter list. The declarations' types are in
+// ./contract.ts; this file adds the parameter resolution shared by the checker and the engine.
 
-import type { KernelApi } from '../engine/kernels/api';
+import type { ParamIssue, ParamSpec, SolverDef, Value } from './contract';
 
-/** A value that flows between the runner, the engine and solvers (JSON-serialisable). */
-export type Value = number | boolean | string | null | Value[] | { [key: string]: Value };
-
-export type ParamKind =
-  | 'number'   // any finite float
-  | 'integer'  // finite integer
-  | 'boolean'
-  | 'string'
-  | 'enum'     // one of `values` (written as a bare word or a string in .tlab)
-  | 'vector'   // list of numbers
-  | 'expr';    // an expression in a variable, passed as source text (e.g. an activation `tanh(2*x)`)
-
-export interface ParamSpec {
-  name: string;
-  kind: ParamKind;
-  doc: string;
-  /** Used when the caller omits the parameter. A parameter with neither default nor `optional` is required. */
-  default?: Value;
-  /** May be omitted without a default (e.g. one of two alternatives such as `alpha` or `n`). */
-  optional?: boolean;
-  /** Documented range, inclusive unless the `exclusive*` flag is set. */
-  min?: number;
-  max?: number;
-  exclusiveMin?: boolean;
-  exclusiveMax?: boolean;
-  unit?: string;
-  /** Allowed words for kind 'enum'. */
-  values?: string[];
-}
-
-export type OutputKind =
-  | 'number'
-  | 'integer'
-  | 'boolean'
-  | 'string'
-  | 'vector'   // number[]
-  | 'matrix'   // number[][]
-  | 'stat'     // { mean, std, n } over seeds of a stochastic solver
-  | 'trace'    // number[] indexed by iteration (energy, KL…)
-  | 'object';  // anything else JSON-shaped (documented in `doc`)
-
-export interface OutputSpec {
-  name: string;
-  kind: OutputKind;
-  doc: string;
-  unit?: string;
-}
-
-export type Device = 'auto' | 'cpu' | 'gpu';
-
-/** Compute backend handed to solvers by the engine (CPU kernels, or WebGPU when available). */
-export interface BackendInfo {
-  /** 'cpu' or 'webgpu:<adapter name>' — reported by the CLI and the status bar. */
-  name: string;
-  kind: 'cpu' | 'webgpu';
-}
-
-export interface SolverContext {
-  /** Seed for every random draw: a solver must be deterministic for a given seed. */
-  seed: number;
-  device: Device;
-  backend: BackendInfo;
-  /**
-   * 'full' runs the documented budget; 'test' lets simulations shrink epochs/trials so test suites
-   * stay fast (the spec allows simulations to run with a smaller budget in tests).
-   */
-  budget: 'full' | 'test';
-  /** Report progress in [0, 1]; cheap to call often. */
-  progress(fraction: number, message?: string): void;
-  /** Throws CancelledError when the job was cancelled; call it inside long loops. */
-  checkCancelled(): void;
-  signal: AbortSignal;
-  /** Non-fatal remarks shown to the user next to the result (e.g. "linear part removed"). */
-  warn(message: string): void;
-  /**
-   * Compute kernels of the selected backend (CPU typed arrays or WebGPU), set by the engine; see
-   * server/engine/kernels/api.ts. Solvers that do not use it stay on their own CPU code.
-   */
-  kernels?: KernelApi;
-}
-
-export interface SolverDef {
-  id: string;                 // e.g. 'scaling.bayes_optimal'
-  title: string;              // one line
-  doc: string;                // markdown, shown in hover and docs/solvers.md
-  paper: string;              // citation of the paper it implements
-  mathSpec: string;           // file under shared/math/ (e.g. 'scaling-laws.md')
-  version: string;            // bump when results change: part of the cache key
-  stochastic?: boolean;       // written with `simulate`; outputs carry mean/std over seeds
-  params: ParamSpec[];
-  outputs: OutputSpec[];
-  /** Rough CPU seconds for these (already defaulted) parameters; drives live auto-run. */
-  cost?(params: Record<string, Value>): number;
-  /**
-   * Bytes the solver would need for these (already defaulted) parameters; the engine refuses a job
-   * whose estimate exceeds its memory limit before starting it.
-   */
-  memoryEstimate?(params: Record<string, Value>): number;
-  /** Checks that involve several parameters; return messages (empty when fine). */
-  validate?(params: Record<string, Value>): ParamIssue[];
-  run(params: Record<string, Value>, ctx: SolverContext): Promise<Record<string, Value>>;
-}
-
-export interface ParamIssue {
-  /** Parameter the issue is about (for placing the diagnostic), or undefined for the whole call. */
-  param?: string;
-  message: string;
-  severity?: 'error' | 'warning';
-}
-
-export class SolverInputError extends Error {
-  constructor(message: string, public readonly param?: string) {
-    super(message);
-    this.name = 'SolverInputError';
-  }
-}
-
-export class CancelledError extends Error {
-  constructor(message = 'cancelled') {
-    super(message);
-    this.name = 'CancelledError';
-  }
-}
+// The types live in the dependency-free contract; re-exported here so existing imports keep working.
+export type {
+  BackendInfo, Device, OutputKind, OutputSpec, ParamIssue, ParamKind, ParamSpec, SolverContext, SolverDef, Value,
+} from './contract';
+export { CancelledError, SolverInputError } from './contract';
 
 // ---------------------------------------------------------------------------------------------
 // Parameter resolution, shared by the static checker (values known at check time) and the engine.

@@ -22,15 +22,27 @@ test('the solver host runs ctx.kernels on the WebGPU adapter (lavapipe, allowed 
   } finally { r.dispose(); }
 });
 
-test('auto never picks a software adapter; gpu without a usable adapter falls back with a warning', async () => {
+test('auto never picks a software adapter; an explicit gpu uses it and says it is software', async () => {
   resetGpu();
   const auto = await new InProcessRunner({ device: 'auto' }).solve({ solver: 'test.kernels', params: { n: 8 } });
-  assert.equal(auto.backend, 'cpu');
+  assert.match(auto.backend, /^cpu:/);
   assert.equal(auto.outputs.sum, 512);
   assert.deepEqual(auto.warnings, []);
   const forced = await new InProcessRunner({ device: 'gpu' }).solve({ solver: 'test.kernels', params: { n: 8 } });
-  assert.equal(forced.backend, 'cpu');
-  assert.ok(forced.warnings.some((w) => /GPU requested but not available \(only a software adapter/.test(w)), forced.warnings.join('; '));
+  assert.match(forced.backend, /^webgpu:.*\(software\)$/);
+  assert.equal(forced.outputs.sum, 512);
+  assert.deepEqual(forced.warnings, []);
+});
+
+test('scaling.adam_student on an explicit gpu trains on the WebGPU adapter: job and solver report the same backend', async () => {
+  resetGpu();
+  const params = { d: 16, k: 8, n: 600, width: 6, epochs: 5, seeds: 1, n_test: 200 };
+  const res = await new InProcessRunner({ device: 'gpu' }).solve({ solver: 'scaling.adam_student', params, seed: 3 });
+  assert.match(res.backend, /^webgpu:/);
+  assert.equal((res.outputs as { backend: string }).backend, res.backend);
+  const cpu = await new InProcessRunner({ device: 'cpu' }).solve({ solver: 'scaling.adam_student', params, seed: 3 });
+  const a = (res.outputs as any).test_mse.mean, b = (cpu.outputs as any).test_mse.mean;
+  assert.ok(Math.abs(a / b - 1) < 1e-3, `gpu ${a} vs cpu ${b}`);
 });
 
 test('a device loss during a job reruns it on the CPU with a warning', async () => {
@@ -38,7 +50,7 @@ test('a device loss during a job reruns it on the CPU with a warning', async () 
   const r = new InProcessRunner({ device: 'gpu', allowSoftwareGpu: true });
   const res = await r.solve({ solver: 'test.kernels', params: { n: 16, loseDevice: true } });
   assert.equal(res.outputs.sum, 16 ** 3);
-  assert.equal(res.backend, 'cpu');
+  assert.match(res.backend, /^cpu:/);
   assert.ok(res.warnings.some((w) => /GPU device lost.*rerun on the CPU/.test(w)), res.warnings.join('; '));
   // the next job opens a fresh device
   const next = await r.solve({ solver: 'test.kernels', params: { n: 16 } });

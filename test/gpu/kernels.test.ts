@@ -121,3 +121,39 @@ test('split-K matmul (long K, few output tiles; forced and automatic) with accum
     for (const t of [A, B, C]) k.free(t);
   }
 });
+
+test('row views (matmul operands, binary operands, write/read), accumulate, scaleRowsCols, adam, normalizeRows match the CPU', async () => {
+  const rng = new Rng(31);
+  const rows = 90, d = 37, p = 11, start = 23, take = 41;
+  const x = randn(rng, rows * d), w = randn(rng, p * d), y = randn(rng, rows), f = randn(rng, take);
+  const outs: Float32Array[][] = [];
+  for (const k of [await gpu(), cpu] as KernelApi[]) {
+    const X = k.tensor(x, [rows, d]), W = k.tensor(w, [p, d]), Y = k.tensor(y, [rows, 1]), F = k.tensor(f, [take, 1]);
+    const H = k.zeros([take, p]), R = k.zeros([take, 1]), G = k.zeros([p, d]), S = k.zeros([take, p]);
+    const Xv = k.view(X, start, take);
+    k.matmul(Xv, W, H, { transB: true });                      // A is a view past row 0
+    k.binary('sub', F, k.view(Y, start, take), R);             // b is a view past row 0
+    k.unary('tanh', H, H, 0.5);
+    k.scaleRowsCols('one_minus_square', H, R, k.tensor(randn(new Rng(5), p), [p, 1]), 0.3, S);
+    k.matmul(S, Xv, G, { transA: true });                      // B is a view past row 0
+    k.matmul(S, Xv, G, { transA: true, accumulate: true });
+    const M = k.zeros([p, d]), V = k.zeros([p, d]), Wc = k.tensor(w, [p, d]);
+    for (let t = 1; t <= 3; t++) k.adam(Wc, G, M, V, t, { lr: 0.01, beta1: 0.9, beta2: 0.999, eps: 1e-8 });
+    k.normalizeRows(Wc);
+    k.write(k.view(X, 5, 2), new Float32Array(2 * d).fill(7));
+    outs.push([await k.read(H), await k.read(R), await k.read(S), await k.read(G), await k.read(Wc), await k.read(k.view(X, 4, 4))]);
+  }
+  const names = ['H', 'R', 'S', 'G', 'adam+normalize', 'written view'];
+  outs[0].forEach((g, i) => assert.ok(relErr(g, outs[1][i]) < TOL, `${names[i]}: ${relErr(g, outs[1][i])}`));
+  assert.equal(outs[0][5][d], 7);
+  const gk = await gpu();
+  assert.throws(() => gk.unary('tanh', gk.view(gk.zeros([4, 2]), 1, 2), gk.zeros([2, 2])), /row view/);
+});
+
+test('host gemm on a GPU backend computes on the CPU (float64 stays float64)', async () => {
+  const k = await gpu();
+  const a = Float64Array.from([1, 2, 3, 4, 5, 6]), b = Float64Array.from([1, 0, 0, 1, 1, 1e-12]);
+  const c = k.gemm(a, b, new Float64Array(4), 2, 3, 2);
+  [4, 2 + 3e-12, 10, 5 + 6e-12].forEach((want, i) => assert.ok(Math.abs(c[i] - want) < 1e-15 * 16, `c[${i}] = ${c[i]}`));
+  assert.ok(c[1] - 2 > 2e-12, 'the 1e-12 term survives: the product was not rounded to float32');
+});

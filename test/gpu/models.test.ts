@@ -1,9 +1,11 @@
-// The fused model kernels (Adam student step, PCN inference step) against their CPU twins.
+// The models on the GPU against their CPU twins: the Adam student (written once on the kernel
+// primitives, server/solvers/scaling/studentModel.ts) and the PCN inference step.
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { Rng } from '../../server/numeric/rng';
 import { CpuKernels } from '../../server/engine/kernels/cpuBackend';
 import type { KernelApi } from '../../server/engine/kernels/api';
+import { StudentModel } from '../../server/solvers/scaling/studentModel';
 import { gpu, randn, relErr, TOL } from './helpers';
 
 const cpu = new CpuKernels();
@@ -17,7 +19,7 @@ test('Adam student: 3 steps on different row blocks, renormalisation, evaluation
   const xt = randn(rng, 150 * d), yt = randn(rng, 150);
   const out: { w: Float32Array; v: Float32Array; losses: number[]; test: number }[] = [];
   for (const k of [await gpu(), cpu] as KernelApi[]) {
-    const s = k.mlpStudent({ d, p, maxRows: rows, lr: 0.003 });
+    const s = new StudentModel(k, { d, p, maxRows: rows, lr: 0.003 });
     s.setData(x, y, n);
     s.setWeights(w, v);
     const losses: number[] = [];

@@ -14,7 +14,7 @@ function relErr(a: ArrayLike<number>, b: ArrayLike<number>): number {
   return Math.sqrt(e / Math.max(s, 1e-300));
 }
 
-test('matmul (JS and wasm SIMD, f32 and f64, odd sizes, transposes, accumulate) matches the naive triple loop', () => {
+test('matmul (system BLAS, wasm SIMD and JS, f32 and f64, odd sizes, transposes, accumulate) matches the naive triple loop', () => {
   const rng = new Rng(1);
   // [64, 300, 256]: B rows 1 KiB apart, so the packed-panel path runs
   for (const [m, k, n] of [[1, 1, 1], [5, 7, 3], [37, 53, 29], [130, 300, 70], [64, 257, 96], [64, 300, 256]]) {
@@ -22,17 +22,19 @@ test('matmul (JS and wasm SIMD, f32 and f64, odd sizes, transposes, accumulate) 
       const a = rand(rng, m * k, C), b = rand(rng, k * n, C);
       const ref = K.matmulNaive(a, b, m, k, n);
       const tol = C === Float32Array ? 1e-6 : 1e-13;
-      for (const noWasm of [false, true]) {
+      // default (BLAS when found), wasm (BLAS skipped), plain JS
+      for (const path of [{}, { noBlas: true }, { noWasm: true }]) {
+        const { noWasm, noBlas } = path as { noWasm?: boolean; noBlas?: boolean };
         const c = new C(m * n);
-        K.matmul(a, b, c, m, k, n, { noWasm });
-        assert.ok(relErr(c, ref) < tol, `${m}x${k}x${n} ${C.name} wasm=${!noWasm}`);
+        K.matmul(a, b, c, m, k, n, { noWasm, noBlas });
+        assert.ok(relErr(c, ref) < tol, `${m}x${k}x${n} ${C.name} ${JSON.stringify(path)}`);
         // transposed storage gives the same product
         const at = K.transpose(a, m, k), bt = K.transpose(b, k, n);
         const c2 = new C(m * n);
-        K.matmul(at, bt, c2, m, k, n, { transA: true, transB: true, noWasm });
+        K.matmul(at, bt, c2, m, k, n, { transA: true, transB: true, noWasm, noBlas });
         assert.ok(relErr(c2, ref) < tol);
         // accumulate adds onto what is there
-        K.matmul(a, b, c2, m, k, n, { accumulate: true, noWasm });
+        K.matmul(a, b, c2, m, k, n, { accumulate: true, noWasm, noBlas });
         assert.ok(relErr(c2, ref.map((x) => 2 * x)) < tol);
       }
     }

@@ -1,9 +1,14 @@
 // Typed-array CPU kernels (Float32Array or Float64Array), the reference twins of the WGSL kernels and
-// the CPU backend's workhorses. Loops are ordered so the innermost one walks memory contiguously, which
+// the CPU backend's workhorses; matmul goes to the system BLAS (./blas) when there is one. Loops are
+// ordered so the innermost one walks memory contiguously, which
 // is what lets V8 keep them tight; matmul is blocked so a k-panel of B stays in cache.
+import { binaryOps, unaryOps, type BinaryOp, type FArray, type ReduceOp, type UnaryOp } from '../../solvers/contract';
+import { normalizeRows } from '../../numeric/rows';
+import { blasGemm } from './blas';
 import { wasmGemm } from './wasmGemm';
 
-export type FArray = Float32Array | Float64Array;
+export { binaryOps, unaryOps, normalizeRows };
+export type { BinaryOp, FArray, ReduceOp, UnaryOp };
 
 export interface MatmulOptions {
   /** A is stored k×m and used transposed. */
@@ -12,8 +17,10 @@ export interface MatmulOptions {
   transB?: boolean;
   /** C += A·B instead of C = A·B. */
   accumulate?: boolean;
-  /** Skip the WebAssembly SIMD path (used by tests to compare both). */
+  /** Skip the BLAS and WebAssembly SIMD paths (used by tests to compare with the plain loops). */
   noWasm?: boolean;
+  /** Skip the system BLAS only (tests compare it with the wasm kernel). */
+  noBlas?: boolean;
 }
 
 /** Row-major transpose of an r×c matrix into `out` (c×r). */
@@ -31,10 +38,13 @@ export function transpose<T extends FArray>(x: T, r: number, c: number, out?: T)
 }
 
 /**
- * C (m×n) = op(A) (m×k) · op(B) (k×n), row-major. Uses the WebAssembly SIMD kernel when it is
- * available and the product is large enough to pay for copying into wasm memory.
+ * C (m×n) = op(A) (m×k) · op(B) (k×n), row-major. Uses the system BLAS when one was found (./blas),
+ * else the WebAssembly SIMD kernel when the product is large enough to pay for copying into wasm memory.
  */
 export function matmul<T extends FArray>(a: T, b: T, c: T, m: number, k: number, n: number, opts: MatmulOptions = {}): T {
+  // The system BLAS takes the transposes as flags and the typed arrays by address: no copies at all.
+  // Tiny products stay in JS, where the FFI call would cost more than the arithmetic.
+  if (!opts.noWasm && !opts.noBlas && m * n * k >= 4096 && blasGemm(a, b, c, m, k, n, !!opts.transA, !!opts.transB, !!opts.accumulate)) return c;
   const A = opts.transA ? transpose(a, k, m) : a;
   const Bm = opts.transB ? transpose(b, n, k) : b;
   if (!opts.noWasm && m * n * k >= 32768) {
@@ -80,10 +90,6 @@ export function matmulNaive(a: ArrayLike<number>, b: ArrayLike<number>, m: numbe
 // ---------------------------------------------------------------------------------------------
 // Elementwise maps. The op set is shared with the WGSL kernels (same names, same codes).
 
-export const unaryOps = ['copy', 'neg', 'exp', 'log', 'tanh', 'relu', 'relu_grad', 'sigmoid', 'square', 'sqrt', 'abs', 'tanh_grad'] as const;
-export type UnaryOp = typeof unaryOps[number];
-export const binaryOps = ['add', 'sub', 'mul', 'div', 'min', 'max'] as const;
-export type BinaryOp = typeof binaryOps[number];
 
 /** tanh that never overflows (exp of a non-positive number only). */
 export function safeTanh(x: number): number {
@@ -106,6 +112,7 @@ export function unaryScalar(op: UnaryOp, x: number): number {
     case 'sqrt': return Math.sqrt(x);
     case 'abs': return Math.abs(x);
     case 'tanh_grad': { const t = safeTanh(x); return 1 - t * t; }
+    case 'one_minus_square': return 1 - x * x;
   }
 }
 
@@ -141,6 +148,19 @@ export function binary(op: BinaryOp, a: FArray, b: FArray, out: FArray): void {
   }
 }
 
+/** out[r, c] = alpha · rs[r] · cs[c] · f(x[r, c]); the hot case f = 1 − x² (tanh backward) has its own loop. */
+export function scaleRowsCols(op: UnaryOp, x: FArray, rs: FArray, cs: FArray, alpha: number, cols: number, out: FArray): void {
+  const rows = x.length / cols;
+  for (let r = 0; r < rows; r++) {
+    const o = r * cols, a = alpha * rs[r];
+    if (op === 'one_minus_square') {
+      for (let c = 0; c < cols; c++) { const v = x[o + c]; out[o + c] = a * cs[c] * (1 - v * v); }
+    } else {
+      for (let c = 0; c < cols; c++) out[o + c] = a * cs[c] * unaryScalar(op, x[o + c]);
+    }
+  }
+}
+
 /** Fused out = alpha·x + beta·y (one pass instead of scale, scale, add). */
 export function axpby(alpha: number, x: FArray, beta: number, y: FArray, out: FArray): void {
   for (let i = 0; i < out.length; i++) out[i] = alpha * x[i] + beta * y[i];
@@ -148,8 +168,6 @@ export function axpby(alpha: number, x: FArray, beta: number, y: FArray, out: FA
 
 // ---------------------------------------------------------------------------------------------
 // Reductions (accumulated in float64 whatever the storage type).
-
-export type ReduceOp = 'sum' | 'max' | 'logsumexp';
 
 export function reduceRange(op: ReduceOp, x: ArrayLike<number>, start: number, end: number): number {
   if (op === 'sum') {
@@ -208,15 +226,5 @@ export function rowSumSigmoid(x: FArray, rows: number, cols: number, out: FArray
     let s = 0;
     for (let j = 0; j < cols; j++) s += unaryScalar('sigmoid', x[r * cols + j]);
     out[r] = s;
-  }
-}
-
-/** Scales each row of a rows × cols matrix to unit Euclidean norm in place (zero rows stay zero). */
-export function normalizeRows(w: FArray, rows: number, cols: number): void {
-  for (let j = 0; j < rows; j++) {
-    let n2 = 0;
-    for (let c = 0; c < cols; c++) n2 += w[j * cols + c] ** 2;
-    const inv = n2 > 0 ? 1 / Math.sqrt(n2) : 0;
-    for (let c = 0; c < cols; c++) w[j * cols + c] *= inv;
   }
 }

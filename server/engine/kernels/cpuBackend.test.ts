@@ -1,64 +1,58 @@
-// The CPU backend's model kernels against direct loops: the student gradient by finite differences
-// of the loss, one Adam step against torch's formula, and the PCN step against pcn.md Eq. 3 written out.
+// The CPU backend's primitives against direct loops (row views, scaled rows/columns, Adam against
+// torch's formula, row normalisation) and the PCN step against pcn.md Eq. 3 written out.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Rng } from '../../numeric/rng';
-import { CpuKernels, CpuMlpStudent } from './cpuBackend';
+import { CpuKernels } from './cpuBackend';
 
 function randn(rng: Rng, n: number, s = 1) { return Float32Array.from({ length: n }, () => s * rng.normal()); }
 
-function studentLoss(x: ArrayLike<number>, y: ArrayLike<number>, w: ArrayLike<number>, v: ArrayLike<number>, n: number, d: number, p: number): number {
-  let loss = 0;
-  for (let b = 0; b < n; b++) {
-    let f = 0;
-    for (let j = 0; j < p; j++) {
-      let h = 0;
-      for (let i = 0; i < d; i++) h += x[b * d + i] * w[j * d + i];
-      f += Math.tanh(2 * h) * v[j];
+test('row views share storage; matmul on views; scaleRowsCols; adam; normalizeRows match their loops', async () => {
+  const k = new CpuKernels();
+  const rng = new Rng(11);
+  const x = k.tensor(randn(rng, 6 * 4), [6, 4]);
+  const xs = await k.read(x);
+  const v = k.view(x, 2, 3);
+  assert.deepEqual(v.shape, [3, 4]);
+  assert.deepEqual(Array.from(await k.read(v)), Array.from(xs.subarray(8, 20)));
+  const w = k.tensor(randn(rng, 4 * 2), [4, 2]), out = k.zeros([3, 2]);
+  k.matmul(v, w, out);
+  const wv = await k.read(w), o = await k.read(out);
+  for (let i = 0; i < 3; i++) for (let j = 0; j < 2; j++) {
+    let s = 0;
+    for (let q = 0; q < 4; q++) s += xs[(i + 2) * 4 + q] * wv[q * 2 + j];
+    assert.ok(Math.abs(o[i * 2 + j] - s) < 1e-5);
+  }
+  k.write(k.view(x, 5, 1), [1, 2, 3, 4]);
+  assert.deepEqual(Array.from((await k.read(x)).subarray(20)), [1, 2, 3, 4]);
+  assert.throws(() => k.view(x, 4, 3), /outside/);
+  // out[r, c] = alpha · rs[r] · cs[c] · (1 − x²)
+  const rs = k.tensor([2, -1, 0.5], [3, 1]), cs = k.tensor([1, 3, -2, 0.25], [4, 1]), so = k.zeros([3, 4]);
+  k.scaleRowsCols('one_minus_square', v, rs, cs, 0.7, so);
+  const sv = await k.read(so);
+  for (let r = 0; r < 3; r++) for (let c = 0; c < 4; c++) {
+    const xv = xs[(r + 2) * 4 + c];
+    assert.ok(Math.abs(sv[r * 4 + c] - 0.7 * [2, -1, 0.5][r] * [1, 3, -2, 0.25][c] * (1 - xv * xv)) < 1e-5);
+  }
+  // Adam (torch): two steps from zero moments
+  const prm = k.tensor([1, -2], [2]), g = k.tensor([0.5, -3], [2]), m = k.zeros([2]), s2 = k.zeros([2]);
+  const opt = { lr: 0.1, beta1: 0.9, beta2: 0.999, eps: 1e-8 };
+  k.adam(prm, g, m, s2, 1, opt);
+  k.adam(prm, g, m, s2, 2, opt);
+  const want = [1, -2].map((p0, i) => {
+    const gi = [0.5, -3][i];
+    let pp = p0, mm = 0, vv = 0;
+    for (let t = 1; t <= 2; t++) {
+      mm = 0.9 * mm + 0.1 * gi; vv = 0.999 * vv + 0.001 * gi * gi;
+      pp -= 0.1 * (mm / (1 - 0.9 ** t)) / (Math.sqrt(vv / (1 - 0.999 ** t)) + 1e-8);
     }
-    loss += (f - y[b]) ** 2;
-  }
-  return loss / n;
-}
-
-test('student: loss and first Adam step match the definition (the first step moves every weight by ≈ lr·sign(grad))', async () => {
-  const rng = new Rng(5);
-  const d = 8, p = 5, n = 20, lr = 1e-3;
-  const x = randn(rng, n * d), y = randn(rng, n);
-  const w = randn(rng, p * d, 0.3), v = randn(rng, p, 0.5);
-  const s = new CpuMlpStudent({ d, p, maxRows: n, lr });
-  s.setData(x, y, n);
-  s.setWeights(w, v);
-  s.step(0, n);
-  const want = studentLoss(x, y, w, v, n, d, p);
-  assert.ok(Math.abs((await s.lastLoss()) - want) < 1e-5 * want);
-  // gradient sign by central differences (float64), compared with the direction Adam moved
-  const { w: w1 } = await s.weights();
-  let checked = 0;
-  for (let i = 0; i < p * d; i += 3) {
-    const h = 1e-4;
-    const wp = Float64Array.from(w), wm = Float64Array.from(w);
-    wp[i] += h; wm[i] -= h;
-    const g = (studentLoss(x, y, wp, v, n, d, p) - studentLoss(x, y, wm, v, n, d, p)) / (2 * h);
-    if (Math.abs(g) < 1e-3) continue;
-    const moved = w1[i] - w[i];
-    assert.ok(Math.abs(moved + lr * Math.sign(g)) < 1e-6, `w[${i}] moved ${moved}, grad ${g}`);
-    checked++;
-  }
-  assert.ok(checked > 10);
-});
-
-test('student: renormalizeRows gives unit rows', async () => {
-  const rng = new Rng(6);
-  const s = new CpuMlpStudent({ d: 7, p: 3, maxRows: 1, lr: 0.1 });
-  s.setWeights(randn(rng, 21, 3), randn(rng, 3));
-  s.renormalizeRows();
-  const { w } = await s.weights();
-  for (let j = 0; j < 3; j++) {
-    let q = 0;
-    for (let i = 0; i < 7; i++) q += w[j * 7 + i] ** 2;
-    assert.ok(Math.abs(q - 1) < 1e-6);
-  }
+    return pp;
+  });
+  const got = await k.read(prm);
+  want.forEach((wv2, i) => assert.ok(Math.abs(got[i] - wv2) < 1e-6, `adam[${i}] ${got[i]} vs ${wv2}`));
+  const nr = k.tensor([3, 4, 0, 0, 1, 0], [3, 2]);
+  k.normalizeRows(nr);
+  assert.deepEqual(Array.from(await k.read(nr)).map((q) => Math.round(q * 1e6) / 1e6), [0.6, 0.8, 0, 0, 1, 0]);
 });
 
 test('PCN step equals pcn.md Eq. 3 written as loops (2 layers, tanh)', async () => {
@@ -83,26 +77,4 @@ test('PCN step equals pcn.md Eq. 3 written as loops (2 layers, tanh)', async () 
   }
   const e = await net.energy();
   assert.ok(Number.isFinite(e) && e > 0);
-});
-
-test('the wasm-resident student (odd sizes: d and p not multiples of 8) follows the JS reference step for step', async () => {
-  const { WasmMlpStudent } = await import('./wasmStudent');
-  const { newWasmKernel32 } = await import('./wasmGemm');
-  const rng = new Rng(8);
-  const d = 13, p = 6, n = 50, rows = 17;
-  const x = randn(rng, n * d), y = randn(rng, n), xt = randn(rng, 30 * d), yt = randn(rng, 30);
-  const w = randn(rng, p * d, 0.3), v = randn(rng, p, 0.5);
-  const ref = new CpuMlpStudent({ d, p, maxRows: rows, lr: 0.01 });
-  const fast = new WasmMlpStudent(newWasmKernel32()!, { d, p, maxRows: rows, lr: 0.01 });
-  for (const s of [ref, fast]) { s.setData(x, y, n); s.setWeights(w, v); }
-  for (let step = 0; step < 4; step++) {
-    for (const s of [ref, fast]) s.step(step * 11, rows);
-    assert.ok(Math.abs((await fast.lastLoss()) - (await ref.lastLoss())) < 1e-5 * (await ref.lastLoss()));
-  }
-  for (const s of [ref, fast]) s.renormalizeRows();
-  const [a, b] = [await ref.weights(), await fast.weights()];
-  for (let i = 0; i < a.w.length; i++) assert.ok(Math.abs(a.w[i] - b.w[i]) < 1e-5, `w[${i}]`);
-  for (let i = 0; i < a.v.length; i++) assert.ok(Math.abs(a.v[i] - b.v[i]) < 1e-5);
-  const [ea, eb] = [await ref.evaluate(xt, yt, 30), await fast.evaluate(xt, yt, 30)];
-  assert.ok(Math.abs(ea - eb) < 1e-5 * ea);
 });

@@ -1,11 +1,11 @@
 // The CPU implementation of KernelApi: float32 tensors in typed arrays, computed with ./cpu (the
-// matmuls go through the WebAssembly SIMD kernel). Also the reference the GPU backend is tested against.
-import type { BackendInfo } from '../../solvers/registry';
+// matmuls go through the system BLAS, else the WebAssembly SIMD kernel). Also the reference the GPU backend is tested against.
+import type { AdamParams, BackendInfo, FArray, HostGemmOptions } from '../../solvers/contract';
 import * as K from './cpu';
-import { newWasmKernel32 } from './wasmGemm';
-import { WasmMlpStudent } from './wasmStudent';
+import { systemBlas } from './blas';
+import { wantHelper } from './wasmGemm';
 import {
-  BinaryOp, KernelApi, MlpStudent, MlpStudentConfig, PcnConfig, PcnNet, ReduceOp, sizeOf, Tensor, UnaryOp,
+  BinaryOp, KernelApi, PcnConfig, PcnNet, ReduceOp, sizeOf, Tensor, UnaryOp,
 } from './api';
 
 class CpuTensor implements Tensor {
@@ -16,8 +16,16 @@ class CpuTensor implements Tensor {
 const t = (x: Tensor): Float32Array => (x as CpuTensor).data;
 const cols = (x: Tensor): number => x.shape[x.shape.length - 1];
 
+/** 'cpu:openblas-0.3.21 (2 threads)', or 'cpu:wasm-simd (2 threads)' when no BLAS was found. */
+export function cpuBackendName(): string {
+  const blas = systemBlas();
+  if (blas) return `cpu:${blas.name} (${blas.threads} thread${blas.threads === 1 ? '' : 's'})`;
+  const threads = wantHelper() ? 2 : 1;
+  return `cpu:wasm-simd (${threads} thread${threads === 1 ? '' : 's'})`;
+}
+
 export class CpuKernels implements KernelApi {
-  readonly backend: BackendInfo = { name: 'cpu', kind: 'cpu' };
+  readonly backend: BackendInfo = { name: cpuBackendName(), kind: 'cpu' };
 
   tensor(data: ArrayLike<number>, shape: number[]): Tensor {
     if (sizeOf(shape) !== data.length) throw new Error(`tensor: ${data.length} values for shape [${shape}]`);
@@ -27,8 +35,13 @@ export class CpuKernels implements KernelApi {
   write(x: Tensor, data: ArrayLike<number>): void { t(x).set(data); }
   async read(x: Tensor): Promise<Float32Array> { return t(x).slice(); }
   free(): void { /* garbage collected */ }
+  view(x: Tensor, rowStart: number, rows: number): Tensor {
+    const row = x.shape.length > 1 ? x.size / x.shape[0] : 1;
+    if (rowStart < 0 || rows < 0 || rowStart + rows > x.shape[0]) throw new Error(`view: rows ${rowStart}..${rowStart + rows} outside [0, ${x.shape[0]})`);
+    return new CpuTensor([rows, ...x.shape.slice(1)], t(x).subarray(rowStart * row, (rowStart + rows) * row));
+  }
 
-  matmul(a: Tensor, b: Tensor, out: Tensor, opts: { transA?: boolean; transB?: boolean } = {}): void {
+  matmul(a: Tensor, b: Tensor, out: Tensor, opts: { transA?: boolean; transB?: boolean; accumulate?: boolean } = {}): void {
     const m = opts.transA ? a.shape[1] : a.shape[0];
     const k = opts.transA ? a.shape[0] : a.shape[1];
     const n = opts.transB ? b.shape[0] : b.shape[1];
@@ -36,121 +49,30 @@ export class CpuKernels implements KernelApi {
     if (k !== kb || out.size !== m * n) throw new Error(`matmul: shapes [${a.shape}]·[${b.shape}] → [${out.shape}] do not fit`);
     K.matmul(t(a), t(b), t(out), m, k, n, opts);
   }
+  gemm<T extends FArray>(a: T, b: T, c: T, m: number, k: number, n: number, opts: HostGemmOptions = {}): T {
+    return K.matmul(a, b, c, m, k, n, opts);
+  }
   unary(op: UnaryOp, x: Tensor, out: Tensor, alpha = 1): void { K.unary(op, t(x), t(out), alpha); }
   binary(op: BinaryOp, a: Tensor, b: Tensor, out: Tensor): void { K.binary(op, t(a), t(b), t(out)); }
   axpby(alpha: number, x: Tensor, beta: number, y: Tensor, out: Tensor): void { K.axpby(alpha, t(x), beta, t(y), t(out)); }
   reduceRows(op: ReduceOp, x: Tensor, out: Tensor): void { K.reduceRows(op, t(x), x.size / cols(x), cols(x), t(out)); }
   async reduce(op: ReduceOp, x: Tensor): Promise<number> { return K.reduce(op, t(x)); }
   softmaxRows(x: Tensor, out: Tensor): void { K.softmaxRows(t(x), x.size / cols(x), cols(x), t(out)); }
+  scaleRowsCols(op: UnaryOp, x: Tensor, rowScale: Tensor, colScale: Tensor, alpha: number, out: Tensor): void {
+    K.scaleRowsCols(op, t(x), t(rowScale), t(colScale), alpha, cols(x), t(out));
+  }
+  adam(param: Tensor, grad: Tensor, m: Tensor, v: Tensor, step: number, o: AdamParams): void {
+    adam(t(param), t(grad), t(m), t(v), step, o.lr, o.beta1, o.beta2, o.eps);
+  }
+  normalizeRows(x: Tensor): void { K.normalizeRows(t(x), x.size / cols(x), cols(x)); }
   batchedMatvec(o: Tensor, r: Tensor, out: Tensor): void { K.batchedMatvec(t(o), t(r), o.size / cols(o), cols(o), t(out)); }
 
-  /** The wasm-resident student when WebAssembly SIMD is available (each with its own memory), else the JS one. */
-  mlpStudent(cfg: MlpStudentConfig): MlpStudent {
-    const k = newWasmKernel32();
-    return k ? new WasmMlpStudent(k, cfg) : new CpuMlpStudent(cfg);
-  }
   pcn(cfg: PcnConfig): PcnNet { return new CpuPcn(cfg); }
   async sync(): Promise<void> { /* synchronous backend */ }
   dispose(): void { /* nothing held */ }
 }
 
-/** Adam state and the student's forward/backward in float32 buffers allocated once. */
-export class CpuMlpStudent implements MlpStudent {
-  private readonly d: number; private readonly p: number; private readonly s: number;
-  private readonly lr: number; private readonly b1: number; private readonly b2: number; private readonly eps: number;
-  private x: Float32Array = new Float32Array(0); private y: Float32Array = new Float32Array(0); private n = 0;
-  readonly w: Float32Array; readonly v: Float32Array;
-  private readonly mw: Float32Array; private readonly vw: Float32Array; private readonly mv: Float32Array; private readonly vv: Float32Array;
-  private readonly h: Float32Array; private readonly dh: Float32Array; private readonly gw: Float32Array; private readonly gv: Float32Array;
-  private readonly r: Float64Array;
-  private t = 0;
-  private loss = NaN;
-
-  constructor(cfg: MlpStudentConfig) {
-    const { d, p, maxRows } = cfg;
-    this.d = d; this.p = p; this.s = cfg.scale ?? 2;
-    this.lr = cfg.lr; this.b1 = cfg.beta1 ?? 0.9; this.b2 = cfg.beta2 ?? 0.999; this.eps = cfg.eps ?? 1e-8;
-    this.w = new Float32Array(p * d); this.v = new Float32Array(p);
-    this.mw = new Float32Array(p * d); this.vw = new Float32Array(p * d); this.mv = new Float32Array(p); this.vv = new Float32Array(p);
-    this.h = new Float32Array(maxRows * p); this.dh = new Float32Array(maxRows * p);
-    this.gw = new Float32Array(p * d); this.gv = new Float32Array(p);
-    this.r = new Float64Array(maxRows);
-  }
-
-  setData(x: Float32Array, y: Float32Array, n: number): void { this.x = x; this.y = y; this.n = n; }
-  setWeights(w: Float32Array, v: Float32Array): void {
-    this.w.set(w); this.v.set(v);
-    this.mw.fill(0); this.vw.fill(0); this.mv.fill(0); this.vv.fill(0); this.t = 0;
-  }
-
-  /** A = tanh(s·X Wᵀ) into this.h; returns the per-row residual f − y in this.r; the MSE. */
-  private forward(x: Float32Array, y: Float32Array, offset: number, rows: number): number {
-    const { d, p, s } = this;
-    const xb = x.subarray(offset * d, (offset + rows) * d);
-    const a = this.h.subarray(0, rows * p);
-    K.matmul(xb, this.w, a, rows, d, p, { transB: true });
-    K.unary('tanh', a, a, s);
-    return readoutResiduals(a, p, this.v, p, y, offset, rows, this.r);
-  }
-
-  step(offset: number, rows: number): void {
-    if (offset + rows > this.n) throw new Error(`student step: rows ${offset}..${offset + rows} beyond the ${this.n} of the data`);
-    const { d, p, s } = this;
-    this.loss = this.forward(this.x, this.y, offset, rows);
-    const a = this.h, dh = this.dh, gv = this.gv, v = this.v;
-    gv.fill(0);
-    const scale = 2 / rows;
-    for (let b = 0; b < rows; b++) {
-      const rb = this.r[b] * scale;
-      const o = b * p;
-      for (let j = 0; j < p; j++) {
-        const aj = a[o + j];
-        gv[j] += aj * rb;
-        dh[o + j] = rb * v[j] * s * (1 - aj * aj);
-      }
-    }
-    K.matmul(dh.subarray(0, rows * p), this.x.subarray(offset * d, (offset + rows) * d), this.gw, p, rows, d, { transA: true });
-    this.t++;
-    adam(this.w, this.gw, this.mw, this.vw, this.t, this.lr, this.b1, this.b2, this.eps);
-    adam(this.v, this.gv, this.mv, this.vv, this.t, this.lr, this.b1, this.b2, this.eps);
-  }
-
-  renormalizeRows(): void {
-    K.normalizeRows(this.w, this.p, this.d);
-  }
-
-  async lastLoss(): Promise<number> { return this.loss; }
-  async evaluate(x: Float32Array, y: Float32Array, n: number): Promise<number> {
-    let total = 0;
-    const chunk = this.h.length / this.p;
-    for (let o = 0; o < n; o += chunk) {
-      const rows = Math.min(chunk, n - o);
-      total += this.forward(x, y, o, rows) * rows;
-    }
-    return total / n;
-  }
-  async weights(): Promise<{ w: Float32Array; v: Float32Array }> { return { w: this.w.slice(), v: this.v.slice() }; }
-  dispose(): void { /* garbage collected */ }
-}
-
-/** torch.optim.Adam's update (no weight decay, no amsgrad). */
-/**
- * The student's readout f_b = Σ_j h[b, j] v_j (h rows of stride `stride`), residuals r_b = f_b − y[offset + b],
- * and the mean squared residual — shared by the typed-array and wasm students.
- */
-export function readoutResiduals(h: Float32Array, stride: number, v: Float32Array, p: number, y: Float32Array, offset: number, rows: number, r: Float64Array): number {
-  let loss = 0;
-  for (let b = 0; b < rows; b++) {
-    const o = b * stride;
-    let f = 0;
-    for (let j = 0; j < p; j++) f += h[o + j] * v[j];
-    const res = f - y[offset + b];
-    r[b] = res;
-    loss += res * res;
-  }
-  return loss / rows;
-}
-
+/** torch.optim.Adam's update (no weight decay, no amsgrad), in place. */
 export function adam(w: Float32Array, g: Float32Array, m: Float32Array, v: Float32Array, t: number,
   lr: number, b1: number, b2: number, eps: number): void {
   const bc1 = 1 - b1 ** t, bc2 = Math.sqrt(1 - b2 ** t);

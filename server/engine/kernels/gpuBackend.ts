@@ -5,10 +5,11 @@
 // Pipelines, uniform buffers and bind groups are created once and reused, so training loops allocate
 // nothing per step. After a device loss every call throws DeviceLostError and the engine reruns the job
 // on the CPU.
-import type { BackendInfo } from '../../solvers/registry';
+import type { AdamParams, BackendInfo, FArray, HostGemmOptions } from '../../solvers/contract';
 import {
-  BinaryOp, DeviceLostError, KernelApi, MlpStudent, MlpStudentConfig, PcnConfig, PcnNet, ReduceOp, sizeOf, Tensor, UnaryOp,
+  BinaryOp, DeviceLostError, KernelApi, PcnConfig, PcnNet, ReduceOp, sizeOf, Tensor, UnaryOp,
 } from './api';
+import { matmul as hostMatmul } from './cpu';
 import { binaryOpCode, kernels, reduceOpCode, unaryOpCode } from './wgsl';
 
 const STORAGE = 0x80, COPY_SRC = 0x04, COPY_DST = 0x08, UNIFORM = 0x40, MAP_READ = 0x01;
@@ -16,7 +17,15 @@ const MAP_MODE_READ = 0x01;
 
 class GpuTensor implements Tensor {
   readonly size: number;
-  constructor(readonly shape: readonly number[], readonly buffer: GPUBuffer, readonly id: number) { this.size = sizeOf(shape); }
+  /** `offset`: first element inside `buffer` (a row view); 0 for a tensor that owns its buffer. */
+  constructor(readonly shape: readonly number[], readonly buffer: GPUBuffer, readonly id: number, readonly offset = 0) { this.size = sizeOf(shape); }
+}
+
+/** The buffer of a tensor that must start at element 0 (every op except matmul and binary). */
+function whole(t: Tensor): GPUBuffer {
+  const x = t as GpuTensor;
+  if (x.offset !== 0) throw new Error('this GPU kernel takes no row view past row 0 (only matmul and binary do)');
+  return x.buffer;
 }
 
 export interface GpuAdapterChoice {
@@ -60,7 +69,9 @@ export async function createGpuKernels(choice: GpuAdapterChoice): Promise<{ kern
       maxStorageBuffersPerShaderStage: Math.min(lim.maxStorageBuffersPerShaderStage, 10),
     },
   });
-  return { kernels: new GpuKernels(gpu, device, `webgpu:${adapterName(info)}`, isSoftwareAdapter(info as never)) };
+  const software = isSoftwareAdapter(info as never);
+  // a software adapter is named as such, so a user who asked for `gpu` sees it is not a GPU
+  return { kernels: new GpuKernels(gpu, device, `webgpu:${adapterName(info)}${software ? ' (software)' : ''}`, software) };
 }
 
 export class GpuKernels implements KernelApi {
@@ -135,8 +146,14 @@ export class GpuKernels implements KernelApi {
     const buf = this.createBuffer(sizeOf(shape) * 4);
     return new GpuTensor([...shape], buf, this.bufferIds.get(buf)!);
   }
-  write(t: Tensor, data: ArrayLike<number>): void { this.upload(g(t), data); }
-  read(t: Tensor): Promise<Float32Array> { return this.download(g(t), t.size); }
+  write(t: Tensor, data: ArrayLike<number>): void { this.upload(g(t), data, (t as GpuTensor).offset); }
+  read(t: Tensor): Promise<Float32Array> { return this.download(g(t), t.size, (t as GpuTensor).offset); }
+  view(t: Tensor, rowStart: number, rows: number): Tensor {
+    const x = t as GpuTensor;
+    const row = t.shape.length > 1 ? t.size / t.shape[0] : 1;
+    if (rowStart < 0 || rows < 0 || rowStart + rows > t.shape[0]) throw new Error(`view: rows ${rowStart}..${rowStart + rows} outside [0, ${t.shape[0]})`);
+    return new GpuTensor([rows, ...t.shape.slice(1)], x.buffer, x.id, x.offset + rowStart * row);
+  }
   free(t: Tensor): void { this.forget(g(t)); g(t).destroy(); }
   forget(buf: GPUBuffer): void {
     const id = this.bufferIds.get(buf);
@@ -270,13 +287,20 @@ export class GpuKernels implements KernelApi {
     this.splitPart = this.createBuffer(bytes);
     return this.splitPart;
   }
-  matmul(a: Tensor, b: Tensor, out: Tensor, opts: { transA?: boolean; transB?: boolean } = {}): void {
+  matmul(a: Tensor, b: Tensor, out: Tensor, opts: { transA?: boolean; transB?: boolean; accumulate?: boolean } = {}): void {
     const M = opts.transA ? a.shape[1] : a.shape[0];
     const K = opts.transA ? a.shape[0] : a.shape[1];
     const N = opts.transB ? b.shape[0] : b.shape[1];
     const kb = opts.transB ? b.shape[1] : b.shape[0];
     if (K !== kb || out.size !== M * N) throw new Error(`matmul: shapes [${a.shape}]·[${b.shape}] → [${out.shape}] do not fit`);
-    this.matmulRaw(g(a), g(b), g(out), { M, N, K, transA: opts.transA, transB: opts.transB });
+    this.matmulRaw(g(a), g(b), whole(out), {
+      M, N, K, transA: opts.transA, transB: opts.transB, accumulate: opts.accumulate,
+      offA: (a as GpuTensor).offset, offB: (b as GpuTensor).offset,
+    });
+  }
+  /** Host arrays stay on the host: the CPU kernels (BLAS) compute them. */
+  gemm<T extends FArray>(a: T, b: T, c: T, m: number, k: number, n: number, opts: HostGemmOptions = {}): T {
+    return hostMatmul(a, b, c, m, k, n, opts);
   }
   unaryRaw(op: UnaryOp, x: GPUBuffer, out: GPUBuffer, n: number, alpha = 1): void {
     const p = new ArrayBuffer(16);
@@ -284,40 +308,59 @@ export class GpuKernels implements KernelApi {
     new Float32Array(p)[2] = alpha;
     this.dispatch('unary', [x, out], p, this.flatGroups(n));
   }
-  unary(op: UnaryOp, x: Tensor, out: Tensor, alpha = 1): void { this.unaryRaw(op, g(x), g(out), x.size, alpha); }
+  unary(op: UnaryOp, x: Tensor, out: Tensor, alpha = 1): void { this.unaryRaw(op, whole(x), whole(out), x.size, alpha); }
   binaryRaw(op: BinaryOp, a: GPUBuffer, b: GPUBuffer, out: GPUBuffer, n: number): void {
     this.dispatch('binary', [a, b, out], new Uint32Array([n, binaryOpCode[op], 0, 0]).buffer, this.flatGroups(n));
   }
-  binary(op: BinaryOp, a: Tensor, b: Tensor, out: Tensor): void { this.binaryRaw(op, g(a), g(b), g(out), out.size); }
+  binary(op: BinaryOp, a: Tensor, b: Tensor, out: Tensor): void {
+    const p = new Uint32Array([out.size, binaryOpCode[op], (a as GpuTensor).offset, (b as GpuTensor).offset]);
+    this.dispatch('binary', [g(a), g(b), whole(out)], p.buffer, this.flatGroups(out.size));
+  }
+  scaleRowsCols(op: UnaryOp, x: Tensor, rowScale: Tensor, colScale: Tensor, alpha: number, out: Tensor): void {
+    const cols = x.shape[x.shape.length - 1];
+    const p = new ArrayBuffer(16);
+    new Uint32Array(p).set([x.size, cols, unaryOpCode[op]]);
+    new Float32Array(p)[3] = alpha;
+    this.dispatch('scaleRowsCols', [whole(x), whole(rowScale), whole(colScale), whole(out)], p, this.flatGroups(x.size));
+  }
+  adam(param: Tensor, grad: Tensor, m: Tensor, v: Tensor, step: number, o: AdamParams): void {
+    const pa = new ArrayBuffer(32);
+    new Uint32Array(pa)[0] = param.size;
+    new Float32Array(pa).set([o.lr / (1 - o.beta1 ** step), Math.sqrt(1 - o.beta2 ** step), o.beta1, o.beta2, o.eps], 1);
+    this.dispatch('adam', [whole(param), whole(grad), whole(m), whole(v)], pa, this.flatGroups(param.size));
+  }
+  normalizeRows(x: Tensor): void {
+    const cols = x.shape[x.shape.length - 1], rows = x.size / cols;
+    this.dispatch('renormRows', [whole(x)], new Uint32Array([rows, cols, 0, 0]).buffer, this.rowGroups(rows));
+  }
   axpby(alpha: number, x: Tensor, beta: number, y: Tensor, out: Tensor): void {
     const p = new ArrayBuffer(16);
     new Uint32Array(p)[0] = out.size;
     new Float32Array(p).set([alpha, beta], 1);
-    this.dispatch('axpby', [g(x), g(y), g(out)], p, this.flatGroups(out.size));
+    this.dispatch('axpby', [whole(x), whole(y), g(out)], p, this.flatGroups(out.size));
   }
   reduceRowsRaw(op: ReduceOp | 'sumsq', x: GPUBuffer, out: GPUBuffer, rows: number, cols: number, outOffset = 0): void {
     this.dispatch('reduceRows', [x, out], new Uint32Array([rows, cols, reduceOpCode[op], outOffset]).buffer, this.rowGroups(rows));
   }
   reduceRows(op: ReduceOp, x: Tensor, out: Tensor): void {
     const cols = x.shape[x.shape.length - 1];
-    this.reduceRowsRaw(op, g(x), g(out), x.size / cols, cols);
+    this.reduceRowsRaw(op, whole(x), g(out), x.size / cols, cols);
   }
   private reduceOut: GPUBuffer | undefined;
   async reduce(op: ReduceOp, x: Tensor): Promise<number> {
     this.reduceOut ??= this.createBuffer(16);
-    this.reduceRowsRaw(op, g(x), this.reduceOut, 1, x.size);
+    this.reduceRowsRaw(op, whole(x), this.reduceOut, 1, x.size);
     return (await this.download(this.reduceOut, 1))[0];
   }
   softmaxRows(x: Tensor, out: Tensor): void {
     const cols = x.shape[x.shape.length - 1], rows = x.size / cols;
-    this.dispatch('softmaxRows', [g(x), g(out)], new Uint32Array([rows, cols, 0, 0]).buffer, this.rowGroups(rows));
+    this.dispatch('softmaxRows', [whole(x), g(out)], new Uint32Array([rows, cols, 0, 0]).buffer, this.rowGroups(rows));
   }
   batchedMatvec(o: Tensor, r: Tensor, out: Tensor): void {
     const n = o.shape[o.shape.length - 1], batch = o.size / n;
-    this.dispatch('batchedMatvec', [g(o), g(r), g(out)], new Uint32Array([batch, n, 0, 0]).buffer, this.flatGroups(batch * n));
+    this.dispatch('batchedMatvec', [whole(o), whole(r), g(out)], new Uint32Array([batch, n, 0, 0]).buffer, this.flatGroups(batch * n));
   }
 
-  mlpStudent(cfg: MlpStudentConfig): MlpStudent { return new GpuMlpStudent(this, cfg); }
   pcn(cfg: PcnConfig): PcnNet { return new GpuPcn(this, cfg); }
 
   async sync(): Promise<void> {
@@ -333,102 +376,6 @@ export class GpuKernels implements KernelApi {
 }
 
 const g = (t: Tensor): GPUBuffer => (t as GpuTensor).buffer;
-
-class GpuMlpStudent implements MlpStudent {
-  private readonly d: number; private readonly p: number; private readonly maxRows: number; private readonly s: number;
-  private readonly lr: number; private readonly b1: number; private readonly b2: number; private readonly eps: number;
-  private x: GPUBuffer | undefined; private y: GPUBuffer | undefined; private n = 0; private cap = 0;
-  private evalX: GPUBuffer | undefined; private evalY: GPUBuffer | undefined; private evalCap = 0;
-  private readonly w: GPUBuffer; private readonly v: GPUBuffer;
-  private readonly mw: GPUBuffer; private readonly vw: GPUBuffer; private readonly mv: GPUBuffer; private readonly vv: GPUBuffer;
-  private readonly a: GPUBuffer; private readonly dh: GPUBuffer; private readonly r: GPUBuffer; private readonly sq: GPUBuffer;
-  private readonly gw: GPUBuffer; private readonly gv: GPUBuffer; private readonly loss: GPUBuffer;
-  private t = 0;
-  private lastRows = 1;
-
-  constructor(private readonly k: GpuKernels, cfg: MlpStudentConfig) {
-    const { d, p, maxRows } = cfg;
-    this.d = d; this.p = p; this.maxRows = maxRows; this.s = cfg.scale ?? 2;
-    this.lr = cfg.lr; this.b1 = cfg.beta1 ?? 0.9; this.b2 = cfg.beta2 ?? 0.999; this.eps = cfg.eps ?? 1e-8;
-    const f = (n: number) => k.createBuffer(n * 4);
-    this.w = f(p * d); this.v = f(p); this.mw = f(p * d); this.vw = f(p * d); this.mv = f(p); this.vv = f(p);
-    this.a = f(maxRows * p); this.dh = f(maxRows * p); this.r = f(maxRows); this.sq = f(maxRows);
-    this.gw = f(p * d); this.gv = f(p); this.loss = f(4);
-  }
-
-  setData(x: Float32Array, y: Float32Array, n: number): void {
-    if (n > this.cap) {
-      this.x?.destroy(); this.y?.destroy();
-      this.x = this.k.createBuffer(n * this.d * 4); this.y = this.k.createBuffer(n * 4); this.cap = n;
-    }
-    this.k.upload(this.x!, x.subarray(0, n * this.d)); this.k.upload(this.y!, y.subarray(0, n)); this.n = n;
-  }
-  setWeights(w: Float32Array, v: Float32Array): void {
-    const { k, p, d } = this;
-    k.upload(this.w, w); k.upload(this.v, v);
-    const zw = new Float32Array(p * d), zv = new Float32Array(p);
-    k.upload(this.mw, zw); k.upload(this.vw, zw); k.upload(this.mv, zv); k.upload(this.vv, zv);
-    this.t = 0;
-  }
-
-  private forward(x: GPUBuffer, y: GPUBuffer, offset: number, rows: number): void {
-    const { k, p, d } = this;
-    k.matmulRaw(x, this.w, this.a, { M: rows, N: p, K: d, offA: offset * d, transB: true, tanhAlpha: this.s });
-    k.dispatch('mlpResidual', [this.a, this.v, y, this.r, this.sq], new Uint32Array([rows, p, offset, 0]).buffer, k.flatGroups(rows));
-    k.reduceRowsRaw('sum', this.sq, this.loss, 1, rows);
-  }
-
-  step(offset: number, rows: number): void {
-    if (!this.x || !this.y || offset + rows > this.n) throw new Error(`student step: rows ${offset}..${offset + rows} beyond the ${this.n} of the data`);
-    if (rows > this.maxRows) throw new Error(`student step: ${rows} rows > maxRows ${this.maxRows}`);
-    const { k, p, d } = this;
-    k.beginBatch();
-    this.forward(this.x, this.y, offset, rows);
-    this.lastRows = rows;
-    const pd = new ArrayBuffer(16);
-    new Uint32Array(pd).set([rows * p, p]); new Float32Array(pd)[2] = this.s;
-    k.dispatch('mlpDh', [this.a, this.v, this.r, this.dh], pd, k.flatGroups(rows * p));
-    k.dispatch('colDot', [this.a, this.r, this.gv], new Uint32Array([rows, p, 0, 0]).buffer, k.rowGroups(p));
-    k.matmulRaw(this.dh, this.x, this.gw, { M: p, N: d, K: rows, transA: true, offB: offset * d });
-    this.t++;
-    const stepSize = this.lr / (1 - this.b1 ** this.t), bc2 = Math.sqrt(1 - this.b2 ** this.t);
-    for (const [w, gr, m, v, n] of [[this.w, this.gw, this.mw, this.vw, p * d], [this.v, this.gv, this.mv, this.vv, p]] as const) {
-      const pa = new ArrayBuffer(32);
-      new Uint32Array(pa)[0] = n;
-      new Float32Array(pa).set([stepSize, bc2, this.b1, this.b2, this.eps], 1);
-      k.dispatch('adam', [w, gr, m, v], pa, k.flatGroups(n));
-    }
-    k.endBatch();
-  }
-
-  renormalizeRows(): void {
-    this.k.dispatch('renormRows', [this.w], new Uint32Array([this.p, this.d, 0, 0]).buffer, this.k.rowGroups(this.p));
-  }
-  async lastLoss(): Promise<number> { return (await this.k.download(this.loss, 1))[0] / this.lastRows; }
-  async evaluate(x: Float32Array, y: Float32Array, n: number): Promise<number> {
-    const { k, d } = this;
-    if (n > this.evalCap) {
-      this.evalX?.destroy(); this.evalY?.destroy();
-      this.evalX = k.createBuffer(n * d * 4); this.evalY = k.createBuffer(n * 4); this.evalCap = n;
-    }
-    k.upload(this.evalX!, x.subarray(0, n * d)); k.upload(this.evalY!, y.subarray(0, n));
-    let total = 0;
-    for (let o = 0; o < n; o += this.maxRows) {
-      const rows = Math.min(this.maxRows, n - o);
-      this.forward(this.evalX!, this.evalY!, o, rows);
-      total += (await k.download(this.loss, 1))[0];
-    }
-    return total / n;
-  }
-  async weights(): Promise<{ w: Float32Array; v: Float32Array }> {
-    return { w: await this.k.download(this.w, this.p * this.d), v: await this.k.download(this.v, this.p) };
-  }
-  dispose(): void {
-    for (const b of [this.w, this.v, this.mw, this.vw, this.mv, this.vv, this.a, this.dh, this.r, this.sq, this.gw, this.gv, this.loss, this.x, this.y, this.evalX, this.evalY]) {
-      if (b) { this.k.forget(b); b.destroy(); }
-    }
-  }
-}
 
 class GpuPcn implements PcnNet {
   private readonly L: number;

@@ -1,8 +1,9 @@
 // Picks the compute backend for `theorylab.device`: 'cpu' always gives the CPU kernels; 'gpu' and
-// 'auto' open a WebGPU device. `auto` accepts only hardware adapters (lavapipe and other software
-// rasterisers are slower than the CPU kernels) and quietly uses the CPU otherwise; `gpu` falls back to
-// the CPU with a warning. Tests ask for software adapters explicitly with `allowSoftware`.
-import type { Device } from '../../solvers/registry';
+// 'auto' open a WebGPU device. An explicit `gpu` uses whatever adapter there is, software (lavapipe)
+// or not, and the backend name says which; only when there is none does it fall back to the CPU, with
+// a warning that says why. `auto` accepts only hardware adapters (software rasterisers are slower than
+// the CPU kernels) and quietly uses the CPU otherwise, unless `allowSoftware` is given.
+import type { Device } from '../../solvers/contract';
 import type { KernelApi } from './api';
 import { CpuKernels } from './cpuBackend';
 
@@ -25,7 +26,7 @@ export function cpuKernels(): CpuKernels {
 /** Opens (once per process and choice) the kernels for a device setting. */
 export async function getKernels(device: Device, opts: { allowSoftware?: boolean; retried?: boolean } = {}): Promise<KernelChoice> {
   if (device === 'cpu') return { kernels: cpuKernels() };
-  const allowSoftware = opts.allowSoftware ?? false;
+  const allowSoftware = device === 'gpu' || (opts.allowSoftware ?? false);
   const key = String(allowSoftware);
   let pending = gpuCache.get(key);
   if (!pending) {

@@ -257,7 +257,7 @@ class Helper {
 const stopOnCollect = new FinalizationRegistry<Helper>((h) => h.stop());
 
 /** Threads for matmuls: 2 when the machine has ≥ 2 cores (THEORYLAB_THREADS=1 turns the helper off). */
-function wantHelper(): boolean {
+export function wantHelper(): boolean {
   return os.cpus().length >= 2 && process.env.THEORYLAB_THREADS !== '1';
 }
 

@@ -40,7 +40,7 @@ fn tree(t: u32, v: f32, isMax: bool) -> f32 {
 `;
 
 export const unaryOpCode: Record<string, number> = {
-  copy: 0, neg: 1, exp: 2, log: 3, tanh: 4, relu: 5, relu_grad: 6, sigmoid: 7, square: 8, sqrt: 9, abs: 10, tanh_grad: 11,
+  copy: 0, neg: 1, exp: 2, log: 3, tanh: 4, relu: 5, relu_grad: 6, sigmoid: 7, square: 8, sqrt: 9, abs: 10, tanh_grad: 11, one_minus_square: 12,
 };
 export const binaryOpCode: Record<string, number> = { add: 0, sub: 1, mul: 2, div: 3, min: 4, max: 5 };
 export const reduceOpCode: Record<string, number> = { sum: 0, max: 1, logsumexp: 2, sumsq: 3 };
@@ -60,6 +60,7 @@ fn apply_unary(op: u32, v: f32) -> f32 {
     case 9u: { return sqrt(v); }
     case 10u: { return abs(v); }
     case 11u: { let t = tanh_safe(v); return 1.0 - t * t; }
+    case 12u: { return 1.0 - v * v; }
     default: { return v; }
   }
 }
@@ -90,7 +91,7 @@ fn main(${flatArgs}) {
   binary: {
     writes: [2],
     code: `
-struct P { n: u32, op: u32, pad0: u32, pad1: u32 }
+struct P { n: u32, op: u32, offA: u32, offB: u32 }
 @group(0) @binding(0) var<storage, read> a: array<f32>;
 @group(0) @binding(1) var<storage, read> b: array<f32>;
 @group(0) @binding(2) var<storage, read_write> out: array<f32>;
@@ -99,7 +100,7 @@ struct P { n: u32, op: u32, pad0: u32, pad1: u32 }
 fn main(${flatArgs}) {
   ${flat}
   if (i >= p.n) { return; }
-  let u = a[i]; let v = b[i];
+  let u = a[p.offA + i]; let v = b[p.offB + i];
   var r: f32;
   switch p.op {
     case 0u: { r = u + v; }
@@ -297,65 +298,21 @@ fn main(${flatArgs}) {
 }`,
   },
 
-  // Student: residual per row, r_b = 2(f_b − y_b)/rows with f = A v; sq_b = (f_b − y_b)².
-  mlpResidual: {
-    writes: [3, 4],
-    code: `
-struct P { rows: u32, p: u32, off: u32, pad: u32 }
-@group(0) @binding(0) var<storage, read> A: array<f32>;
-@group(0) @binding(1) var<storage, read> v: array<f32>;
-@group(0) @binding(2) var<storage, read> y: array<f32>;
-@group(0) @binding(3) var<storage, read_write> r: array<f32>;
-@group(0) @binding(4) var<storage, read_write> sq: array<f32>;
-@group(0) @binding(5) var<uniform> p: P;
-@compute @workgroup_size(256)
-fn main(${flatArgs}) {
-  ${flat}
-  if (i >= p.rows) { return; }
-  var f = 0.0;
-  for (var j = 0u; j < p.p; j++) { f = f + A[i * p.p + j] * v[j]; }
-  let res = f - y[p.off + i];
-  r[i] = res * 2.0 / f32(p.rows);
-  sq[i] = res * res;
-}`,
-  },
-
-  // dH = r_b · v_j · s · (1 − A²)
-  mlpDh: {
+  // out[r, c] = alpha · rs[r] · cs[c] · f(x[r, c]) (e.g. the tanh backward pass of a dense layer).
+  scaleRowsCols: {
     writes: [3],
-    code: `
-struct P { n: u32, p: u32, s: f32, pad: u32 }
-@group(0) @binding(0) var<storage, read> A: array<f32>;
-@group(0) @binding(1) var<storage, read> v: array<f32>;
-@group(0) @binding(2) var<storage, read> r: array<f32>;
-@group(0) @binding(3) var<storage, read_write> dh: array<f32>;
+    code: common + applyUnary + `
+struct P { n: u32, cols: u32, op: u32, alpha: f32 }
+@group(0) @binding(0) var<storage, read> x: array<f32>;
+@group(0) @binding(1) var<storage, read> rs: array<f32>;
+@group(0) @binding(2) var<storage, read> cs: array<f32>;
+@group(0) @binding(3) var<storage, read_write> out: array<f32>;
 @group(0) @binding(4) var<uniform> p: P;
 @compute @workgroup_size(256)
 fn main(${flatArgs}) {
   ${flat}
   if (i >= p.n) { return; }
-  let a = A[i];
-  dh[i] = r[i / p.p] * v[i % p.p] * p.s * (1.0 - a * a);
-}`,
-  },
-
-  // gv_j = Σ_b A[b, j] r_b: one workgroup per column j.
-  colDot: {
-    writes: [2],
-    code: treeReduce + `
-struct P { rows: u32, p: u32, pad0: u32, pad1: u32 }
-@group(0) @binding(0) var<storage, read> A: array<f32>;
-@group(0) @binding(1) var<storage, read> r: array<f32>;
-@group(0) @binding(2) var<storage, read_write> out: array<f32>;
-@group(0) @binding(3) var<uniform> p: P;
-@compute @workgroup_size(256)
-fn main(${rowArgs}) {
-  let j = wg.x + wg.y * nwg.x;
-  if (j >= p.p) { return; }
-  var s = 0.0;
-  for (var b = lid.x; b < p.rows; b += 256u) { s = s + A[b * p.p + j] * r[b]; }
-  let tot = tree(lid.x, s, false);
-  if (lid.x == 0u) { out[j] = tot; }
+  out[i] = p.alpha * rs[i / p.cols] * cs[i % p.cols] * apply_unary(p.op, x[i]);
 }`,
   },
 

@@ -1,6 +1,7 @@
 // Registry entry of the associative-memory paper: `memory.capacity` (math spec
 // shared/math/associative-memory.md; see README.md in this folder for the method).
-import { SolverInputError, type ParamIssue, type SolverDef, type Value } from '../registry';
+import { SolverInputError, type ParamIssue, type SolverDef, type Value } from '../contract';
+import { withKernels } from './bmm';
 import { runCapacity, type Rule, type Summary } from './capacity';
 import type { MemoryModel } from './instance';
 
@@ -108,11 +109,11 @@ const capacity: SolverDef = {
       const cap = rule === 'hebbian' ? Math.max(400, Math.floor(1e9 / (p * p * d + 2 * p * d * d))) : 12;
       if (trials > cap) { ctx.warn(`test budget: ${trials} trials reduced to ${cap}`); trials = cap; }
     }
-    const r = runCapacity({
+    const r = withKernels(ctx.kernels, () => runCapacity({
       d, p, rule, model, threshold: margin, trials, seed: ctx.seed,
       budgetMs: (params.budget_s as number) * 1000,
       checkCancelled: () => ctx.checkCancelled(), progress: (f, m) => ctx.progress(f, m),
-    });
+    }));
     if (r.undecided > 0) ctx.warn(`${r.undecided} of ${trials} trials undecided within budget_s (neither certificate found)`);
     const q = (s: Summary) => [num(s.q05), num(s.q50), num(s.q95)];
     return {

@@ -5,15 +5,14 @@
 // row has |cosine| > 0.7 with them.
 import { Rng } from '../../numeric/rng';
 import { compileScalarExpr, ExprError } from '../../numeric/scalarExpr';
-import { SolverDef, SolverInputError, SolverContext, Value } from '../registry';
+import { SolverDef, SolverInputError, SolverContext, Value } from '../contract';
 import { activationModel } from './activation';
 import { prepareReadouts, readoutSquares, ReadoutProfile, solveBayesOptimal } from './bayesOptimal';
 import { scalarChannel } from './channel';
 import { cpuStudentKernel, newStudent, StudentKernel, TORCH_ADAM, Activation } from './studentMlp';
 import { orthonormalRows, sampleData, Teacher } from './teacher';
 import { runAdamSeedOnKernels, scaledTanh } from './kernelStudent';
-import { getKernels } from '../../engine/kernels/index';
-import type { KernelApi } from '../../engine/kernels/api';
+import type { KernelApi } from '../contract';
 import { activationParam, validateAlphaOrN } from './theorySolvers';
 
 /** Largest n·d held in memory (float32 inputs: 2.4 GB; the paper's largest run, α = 70 at d = 200, is 5.6e8). */
@@ -144,10 +143,10 @@ export const adamStudent: SolverDef = {
     'rows of W renormalised to unit norm after every epoch. Reports the noiseless test MSE over `n_test` fresh points (mean, std over ' +
     '`seeds`; each seed redraws the data and the initialisation), the number of teacher features with max |cos| > 0.7, and ε^BO of the ' +
     'same teacher. The paper uses 10,000 epochs; on a CPU use fewer (the cost grows as seeds·epochs·n·d·width). ' +
-    `Under the test budget epochs ≤ 20, n_test ≤ 2000, seeds ≤ 2 and n ≤ ${TEST_BUDGET_MAX_N} (a smoke run). Activations tanh(c·x) train on the engine's student kernel ` +
-    '(WebGPU when the device setting allows, else wasm-SIMD CPU, float32); other activations on a float64 typed-array student.',
+    `Under the test budget epochs ≤ 20, n_test ≤ 2000, seeds ≤ 2 and n ≤ ${TEST_BUDGET_MAX_N} (a smoke run). ` +
+    'Activations tanh(c·x) train on the job\'s kernels (the system BLAS on the CPU, WebGPU when the device setting allows; float32); other activations on a float64 typed-array student.',
   paper: 'J. Barbier and M.-T. Nguyen, arXiv:2605.10395 (2026), Fig. 1 (Adam runs)',
-  mathSpec: 'scaling-laws.md', version: '1', stochastic: true,
+  mathSpec: 'scaling-laws.md', version: '2', stochastic: true,
   params: [
     { name: 'd', kind: 'integer', default: 200, min: 2, max: 4096, doc: 'input dimension' },
     { name: 'k', kind: 'integer', default: 100, min: 1, max: 4096, doc: 'teacher width (k ≤ d: orthonormal rows)' },
@@ -163,7 +162,7 @@ export const adamStudent: SolverDef = {
     { name: 'n_test', kind: 'integer', default: 10000, min: 1, max: 1e7, doc: 'noiseless test points' },
     { name: 'v_init', kind: 'enum', default: 'inv_sqrt_width', values: ['inv_sqrt_width', 'zero'], doc: 'second-layer initialisation: p^{−1/2} (k_c-width runs) or 0 (width sweeps)' },
     { name: 'renormalise', kind: 'boolean', default: true, doc: 'renormalise the rows of W to unit norm after every epoch' },
-    { name: 'implementation', kind: 'enum', default: 'auto', values: ['auto', 'js'], doc: "auto: the engine's student kernel (CPU SIMD or GPU per the device setting) when the activation is tanh(c·x), else the typed-array student; js: always the typed-array student (float64)" },
+    { name: 'implementation', kind: 'enum', default: 'auto', values: ['auto', 'js'], doc: "auto: the kernel student (the job's backend: BLAS CPU or GPU per the device setting) when the activation is tanh(c·x), else the typed-array student; js: always the typed-array student (float64)" },
     activationParam,
     { name: 'readouts', kind: 'enum', default: 'power', values: ['power', 'dense', 'exp2'], doc: 'teacher readout profile (as in scaling.bayes_optimal)' },
   ],
@@ -176,7 +175,7 @@ export const adamStudent: SolverDef = {
     { name: 'ratio_to_bo', kind: 'number', doc: 'test_mse.mean / eps_bo' },
     { name: 'max_overlaps', kind: 'vector', doc: 'per teacher feature i: max_j |w_j·w0_i|, mean over seeds' },
     { name: 'loss_trace', kind: 'trace', doc: 'training MSE of an epoch (mean over its batches, each measured before its step; mean over seeds) at ≤ 200 evenly spaced epochs and the last' },
-    { name: 'backend', kind: 'string', doc: "where the student was trained: the engine kernels ('cpu' wasm-SIMD, 'webgpu:…') for tanh(c·x), else 'cpu-js'" },
+    { name: 'backend', kind: 'string', doc: "where the student was trained: the job's kernels ('cpu:openblas-… (n threads)', 'cpu:wasm-simd …', 'webgpu:…') for tanh(c·x), else 'cpu-js'; equals the job's reported backend" },
     { name: 'epochs_run', kind: 'integer', doc: 'epochs actually run (smaller under the test budget)' },
     { name: 'n', kind: 'integer', doc: 'training samples used (capped under the test budget)' },
   ],
@@ -223,14 +222,14 @@ export const adamStudent: SolverDef = {
       vInit: p.v_init as 'zero' | 'inv_sqrt_width', renormalise: p.renormalise as boolean,
     };
     const teacher = makeTeacher(d, k, v2, Rng.derive(ctx.seed, 0));
-    // The engine's student kernel (wasm-SIMD CPU or WebGPU) covers tanh(c·x); other activations, or
+    // The kernel student (studentModel.ts on the job's kernels) covers tanh(c·x); other activations, or
     // implementation = js, use the typed-array student.
     const c = p.implementation === 'js' ? null : scaledTanh(source);
     let kernels: KernelApi | null = null;
     if (c !== null) {
-      const choice = await getKernels(ctx.device);
-      if (choice.warning) ctx.warn(choice.warning);
-      kernels = choice.kernels;
+      // the job's kernels, so the solver's `backend` output and the job's reported backend agree
+      kernels = ctx.kernels ?? null;
+      if (!kernels) ctx.warn('no compute kernels in this context; the typed-array student is used');
     } else if (ctx.device === 'gpu') {
       ctx.warn(`the GPU student kernel covers tanh(c·x) only; \`${source}\` runs on the CPU`);
     }

@@ -1,13 +1,14 @@
-// The Adam protocol on the engine's kernel API (CPU wasm-SIMD kernels, or WebGPU when available). The
-// engine's student kernel implements f(x) = tanh(c·x Wᵀ)·v, so this path is taken for activations of
-// that form; any other activation runs on the typed-array student of studentMlp.ts. Same random draws
-// as the typed-array path (data, then initialisation), float32 arithmetic.
-import type { KernelApi } from '../../engine/kernels/api';
+// The Adam protocol on the job's kernels (the system BLAS on the CPU, or WebGPU) through the one
+// student model of ./studentModel.ts, f(x) = tanh(c·x Wᵀ)·v; this path is taken for activations of
+// that form, any other activation runs on the float64 typed-array student of studentMlp.ts. Same
+// random draws as the typed-array path (data, then initialisation), float32 arithmetic.
+import type { KernelApi } from '../contract';
 import { parseScalarExpr, ExprNode } from '../../numeric/scalarExpr';
 import type { Rng } from '../../numeric/rng';
 import type { AdamRunConfig, AdamSeedResult } from './adamStudent';
 import { initialStudent, featureOverlaps } from './adamStudent';
 import { sampleData, Teacher } from './teacher';
+import { StudentModel } from './studentModel';
 
 /** c when `source` is tanh(c·x) (also tanh(x), tanh(x·c), tanh(x/c)); null otherwise. */
 export function scaledTanh(source: string): number | null {
@@ -31,7 +32,7 @@ export async function runAdamSeedOnKernels(cfg: AdamRunConfig, teacher: Teacher,
   const bounds = Array.from({ length: batches + 1 }, (_, b) => Math.round((b * n) / batches));
   let maxRows = 1;
   for (let b = 0; b < batches; b++) maxRows = Math.max(maxRows, bounds[b + 1] - bounds[b]);
-  const student = kernels.mlpStudent({ d, p, maxRows: Math.max(maxRows, Math.min(cfg.nTest, 65536)), lr: cfg.lr, scale });
+  const student = new StudentModel(kernels, { d, p, maxRows: Math.max(maxRows, Math.min(cfg.nTest, 65536)), lr: cfg.lr, scale });
   try {
     student.setData(train.X, Float32Array.from(train.y), n);
     student.setWeights(Float32Array.from(W), Float32Array.from(v));

@@ -3,7 +3,7 @@
 // optimiser step on a batch, one for the test error, one for the row renormalisation — so the same
 // protocol can later run on the engine's GPU kernels; `cpuStudentKernel` is the typed-array version.
 
-import { normalizeRows } from '../../engine/kernels/cpu';
+import { normalizeRows } from '../../numeric/rows';
 
 export interface Activation {
   f: (u: number) => number;
