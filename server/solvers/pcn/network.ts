@@ -189,6 +189,11 @@ export interface InferenceTrace {
   energy: number[];
   /** γ used at each step 1..T */
   gamma: number[];
+  /**
+   * Times the 0.9 rule fired: once per step t = 1..T with E_t ≥ E_{t−1}. A firing after step T
+   * shrinks no recorded γ (none follows), so this is counted here, not derived from `gamma`.
+   */
+  decays: number;
 }
 
 /**
@@ -199,7 +204,7 @@ export interface InferenceTrace {
 export function infer(net: PcnNetwork, st: PcnState, opts: InferenceOptions): InferenceTrace {
   let gamma = opts.gamma;
   let ePrev = computeErrors(net, st);
-  const trace: InferenceTrace = { energy: [ePrev], gamma: [] };
+  const trace: InferenceTrace = { energy: [ePrev], gamma: [], decays: 0 };
   for (let t = 1; t <= opts.steps; t++) {
     opts.onStep?.(t);
     valueGradients(net, st);
@@ -214,7 +219,7 @@ export function infer(net: PcnNetwork, st: PcnState, opts: InferenceOptions): In
     trace.gamma.push(gamma);
     const e = computeErrors(net, st);
     trace.energy.push(e);
-    if (e >= ePrev) gamma *= 0.9;
+    if (e >= ePrev) { gamma *= 0.9; trace.decays++; }
     ePrev = e;
   }
   return trace;

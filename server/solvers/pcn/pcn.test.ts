@@ -127,3 +127,14 @@ test('pcn.train and pcn.retrieve through the runner: deterministic, validated, d
   await assert.rejects(runner.solve({ solver: 'pcn.retrieve', params: { mode: 'complete', visible: 1.5 } }), /visible/);
   await assert.rejects(runner.solve({ solver: 'pcn.train', params: { activation: 'relux' } }), /did you mean 'relu'/);
 });
+
+test('issue 22: gamma_decays counts a firing of the 0.9 rule at the last step T (reproducer: 9 decays, the last at t = T = 40)', async () => {
+  const runner = new InProcessRunner();
+  const params = { patterns: 5, dim: 32, width: 48, gamma: 1.0, T: 40, epochs: 10, alpha: 0.0001, retrieval_steps: 50 };
+  const o = (await runner.solve({ solver: 'pcn.train', params, seed: 1 })).outputs;
+  const E = o.inference_energy as number[];
+  const rises: number[] = [];
+  for (let t = 1; t < E.length; t++) if (E[t] >= E[t - 1]) rises.push(t);
+  assert.deepEqual(rises, [3, 5, 12, 22, 24, 28, 30, 34, 40]);
+  assert.equal(o.gamma_decays, rises.length);
+});

@@ -102,12 +102,6 @@ function thin(trace: number[], max = 400): number[] {
   return out;
 }
 
-function countDecays(gammas: number[]): number {
-  let c = 0;
-  for (let i = 1; i < gammas.length; i++) if (gammas[i] < gammas[i - 1]) c++;
-  return c;
-}
-
 export const pcnTrain: SolverDef = {
   id: 'pcn.train',
   title: 'Train a predictive-coding network as an associative memory (inference learning)',
@@ -129,7 +123,7 @@ export const pcnTrain: SolverDef = {
     { name: 'energy_per_pixel', kind: 'number', doc: 'final energy per pixel' },
     { name: 'inference_energy', kind: 'trace', doc: 'E_0 … E_T within the first training inference phase' },
     { name: 'inference_monotone', kind: 'boolean', doc: 'E_t ≤ E_{t−1} at every step of the first and last inference phases except those where the 0.9 rule fired (and E_T ≤ E_0)' },
-    { name: 'gamma_decays', kind: 'integer', doc: 'times the 0.9 rule fired in the first inference phase' },
+    { name: 'gamma_decays', kind: 'integer', doc: 'times the 0.9 rule fired in the first inference phase: the steps t = 1..T whose energy E_t did not fall below E_{t−1}, the last step T included' },
     { name: 'epochs_run', kind: 'integer', doc: 'epochs actually trained' },
     { name: 'fixed_point_mse', kind: 'number', doc: 'max over stored patterns of MSE(F(s), s): one application of the retrieval map' },
   ],
@@ -152,7 +146,7 @@ export const pcnTrain: SolverDef = {
       energy_per_pixel: t.result.energyPerPixel[t.result.energyPerPixel.length - 1],
       inference_energy: first.energy,
       inference_monotone: monotone,
-      gamma_decays: countDecays(first.gamma),
+      gamma_decays: first.decays,
       epochs_run: t.result.epochs,
       fixed_point_mse: Math.max(...patternMse(recalled, t.data, t.N)),
     };
