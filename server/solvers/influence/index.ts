@@ -34,7 +34,7 @@ const commonParams: ParamSpec[] = [
   { name: 'forget_fraction', kind: 'number', default: 0.2, min: 0, max: 1, exclusiveMin: true, exclusiveMax: true, doc: 'fraction of training points removed (seeded, per class for softmax_ce) when `forget` is not given' },
   { name: 'data', kind: 'string', default: 'synthetic', doc: "'synthetic' (seeded Gaussian inputs, random linear teacher) or a workspace-relative CSV path: numeric columns, last d_out columns the targets (rls) or last column the class (softmax_ce)" },
   { name: 'noise', kind: 'number', default: 0.1, min: 0, max: 100, doc: 'label noise of synthetic data (target noise for rls, score noise for classes)' },
-  { name: 'method', kind: 'enum', values: ['auto', 'direct', 'cg'], default: 'auto', doc: 'direct (Cholesky/LU) or conjugate gradients; auto = direct when the system has ≤ 2000 unknowns' },
+  { name: 'method', kind: 'enum', values: ['auto', 'direct', 'cg'], default: 'auto', doc: 'direct (Cholesky/LU; the dual\'s D6 through a pivoted Cholesky of K_rr, any rank) or conjugate gradients; auto = direct when the system has ≤ 2000 unknowns, and for the dual also when K_rr is rank deficient (P < N_r·d_out) and N_r²·d_out²·P ≤ 2e10' },
   { name: 'tol', kind: 'number', default: 1e-8, min: 0, exclusiveMin: true, max: 0.1, doc: 'CG relative residual tolerance' },
   { name: 'max_iter', kind: 'integer', default: 500, min: 1, max: 100000, doc: 'CG iteration limit' },
   { name: 'retrain', kind: 'boolean', default: true, doc: 'also retrain on the retain set exactly and report the error of the one-step estimate' },
@@ -330,7 +330,12 @@ const dual: SolverDef = {
   async run(p, ctx) {
     const pr = prepare(p, ctx);
     ctx.progress(0.3, 'trained θ*');
-    let method = resolveMethod(p, pr.retain.length * pr.prob.dOut);
+    const mr = pr.retain.length * pr.prob.dOut;
+    let method = resolveMethod(p, mr);
+    // A rank-deficient K_rr (P < N_r·d_out) has rank ≤ P, so the direct range-space (D6) solve costs
+    // ~m_r²·P: keep it beyond the 2000-unknown limit while that stays affordable, since CG on (D6)
+    // cannot meet C1 there (issue 22).
+    if (p.method === 'auto' && p.system === 'd6' && p.kernel === 'materialized' && pr.prob.P < mr && mr * mr * pr.prob.P <= 2e10) method = 'direct';
     if (p.kernel === 'matrix_free') method = 'cg';
     if (p.method === 'auto' && p.system === 'd7' && pr.prob.loss.name !== 'rls') method = 'direct';
     const m = pr.prob.N * pr.prob.dOut;

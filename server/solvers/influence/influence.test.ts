@@ -277,3 +277,12 @@ test('issue 22: dloss is the first-order estimate; dloss_retrained is the exact 
   assert.deepEqual(off.dloss_retrained, []);
   assert.equal(off.dloss_retrained_mean, -1);
 });
+
+test('issue 22: beyond 2000 unknowns a rank-deficient K_rr still gets the direct range-space solve by default (C1 holds)', async () => {
+  const runner = new InProcessRunner();
+  const params = { model: 'linear', N: 1050, d: 5, d_out: 2, N_test: 4, lambda: 1e-3, forget_fraction: 0.02 };
+  const r = await runner.solve({ solver: 'influence.dual', params, seed: 1 });
+  assert.equal(r.outputs.iterations, 0); // direct, not CG
+  assert.ok((r.outputs.retrain_rel_change_error as number) <= 1e-10, `${r.outputs.retrain_rel_change_error}`);
+  assert.ok(r.warnings.some((w) => /rank 10 < N_r·d_out = 2058/.test(w)), JSON.stringify(r.warnings));
+});
