@@ -210,9 +210,12 @@ test('(B6) an informative Scaled-Inv-χ²(n₀, σ₀²) prior: dof n₀ + N and
   const flat = fitBlr(Z8, Y8, PI8, 2);
   const fit = fitBlr(Z8, Y8, PI8, 2, true, { dof: 4, scale: 0.1 });
   assert.equal(fit.dof, 12);
-  close(fit.s2, (4 * 0.1 + 8 * 0.0560662) / 12, 1e-7, 's2 with prior');
+  close(fit.s2Post, (4 * 0.1 + 8 * 0.0560662) / 12, 1e-7, 's2 posterior scale with prior');
+  // issue 22: the (B5) s² stays the data's value under a prior, and PTG (B10) uses it
+  close(fit.s2, 0.0560662, 1e-5, 'B5 s2 with prior');
+  close(ptgCount(fit, 0.1), 114.87, 1e-2, 'PTG(0.1) with prior');
   const hw = halfWidthsAnalytic(fit);
-  close(hw[1], studentTQuantile(0.975, 12) * Math.sqrt(fit.s2 * fit.V.data[4]), 1e-12, 'half-width');
+  close(hw[1], studentTQuantile(0.975, 12) * Math.sqrt(fit.s2Post * fit.V.data[4]), 1e-12, 'half-width');
   assert.deepEqual(Array.from(fit.phi), Array.from(flat.phi)); // φ̂ does not depend on the σ² prior
   // MC draws use the same posterior: they agree with the analytic t half-widths
   const mc = halfWidthsMc(fit, 100000, new Rng(5));
@@ -229,4 +232,20 @@ test('(C6) local Lipschitz ratio: for a linear black box it is ‖w ⊙ δ‖/�
   const off = (await runner.solve({ solver: 'bayeslime.explain', params, seed: 2 })).outputs;
   assert.equal(off.lipschitz, -1);
   assert.deepEqual(off.phi, o.phi); // the neighbours do not disturb the main explanation
+});
+
+test('issue 22: with prior_dof > 0, s2 (B5) and s2_posterior (B6) are reported apart; PTG counts from the B5 value', async () => {
+  const runner = new InProcessRunner();
+  const base = { sampling: 'ptg', cred_width: 0.02, ptg_init: 200, ptg_rule: 'paper' };
+  const flat = (await runner.solve({ solver: 'bayeslime.explain', params: base, seed: 3 })).outputs;
+  const pri = (await runner.solve({ solver: 'bayeslime.explain', params: { ...base, prior_dof: 50, prior_scale: 0.05 }, seed: 3 })).outputs;
+  assert.equal(flat.s2, flat.s2_posterior);
+  const n = pri.n_used as number;
+  // the posterior scale is the dof-weighted mean of the prior scale and the data's s²
+  close(pri.s2_posterior as number, (50 * 0.05 + n * (pri.s2 as number)) / (50 + n), 1e-12, 's2_posterior');
+  assert.ok(Math.abs((pri.s2 as number) - (pri.s2_posterior as number)) > 1e-6);
+  // the σ² prior changes neither φ̂ nor B5's s², so the same seed gives the same PTG count with and without it
+  assert.equal(pri.ptg, flat.ptg);
+  assert.equal(pri.s2, flat.s2);
+  assert.deepEqual(pri.phi, flat.phi);
 });

@@ -16,8 +16,13 @@ export interface BlrFit {
   V: Dense;
   /** Lower Cholesky factor of V_φ (for MC draws). */
   cholV: Dense;
-  /** Posterior scale of σ² (B5, or B6's general-prior form). */
+  /** The data's s² of (B5): weighted residuals plus φ̂ᵀφ̂, over N. What PTG (B10) uses. */
   s2: number;
+  /**
+   * Scale of the σ² posterior (B6): (n₀σ₀² + N s²)/(n₀ + N); equal to s2 unless prior_dof > 0. What the
+   * intervals (B7, B9) and the predictive (B8) use.
+   */
+  s2Post: number;
   /** Degrees of freedom of the σ² posterior: N, or n₀ + N with an informative prior. */
   dof: number;
   /** Mean proximity weight π̄. */
@@ -78,16 +83,17 @@ export function fitBlr(
   if (l2) for (let i = 0; i < k; i++) pp += phi[i] * phi[i];
   // (B6) with a Scaled-Inv-χ²(n₀, σ₀²) prior: dof n₀ + N, scale (n₀σ₀² + N s²)/(n₀ + N); n₀ = 0 by default.
   const dof = prior.dof + n;
-  const s2 = (prior.dof * prior.scale + rss + pp) / dof;
+  const s2 = (rss + pp) / n;
+  const s2Post = (prior.dof * prior.scale + n * s2) / dof;
   const cholV = choleskyInPlace(dense(k, k, V.data.slice()));
-  return { d, n, phi, V, cholV, s2, dof, piMean: piSum / n, priorTerm: pp, precision, moment, yPy, l2 };
+  return { d, n, phi, V, cholV, s2, s2Post, dof, piMean: piSum / n, priorTerm: pp, precision, moment, yPy, l2 };
 }
 
 /** (B9) analytic half-widths t_{ν, 1−a/2} √(s² V_jj), ν = N (+ n₀), for every coefficient (intercept first). */
 export function halfWidthsAnalytic(fit: BlrFit, level = 0.95): Float64Array {
   const t = studentTQuantile(1 - (1 - level) / 2, fit.dof);
   const k = fit.d + 1;
-  return Float64Array.from({ length: k }, (_, j) => t * Math.sqrt(fit.s2 * fit.V.data[j * k + j]));
+  return Float64Array.from({ length: k }, (_, j) => t * Math.sqrt(fit.s2Post * fit.V.data[j * k + j]));
 }
 
 /**
@@ -100,7 +106,7 @@ export function halfWidthsMc(fit: BlrFit, samples: number, rng: Rng, level = 0.9
   const dev: Float64Array[] = Array.from({ length: k }, () => new Float64Array(samples));
   const e = new Float64Array(k);
   for (let s = 0; s < samples; s++) {
-    const sigma = Math.sqrt(sampleScaledInvChi2(rng, fit.dof, fit.s2));
+    const sigma = Math.sqrt(sampleScaledInvChi2(rng, fit.dof, fit.s2Post));
     for (let i = 0; i < k; i++) e[i] = rng.normal();
     for (let i = 0; i < k; i++) {
       let v = 0;
@@ -136,15 +142,20 @@ export function predictive(fit: BlrFit, z: ArrayLike<number>, zOffset = 0): { me
     for (let j = 0; j < k; j++) vi += fit.V.data[i * k + j] * zt[j];
     q += zt[i] * vi;
   }
-  return { mean, scale: Math.sqrt(fit.s2 * (1 + q)) };
+  return { mean, scale: Math.sqrt(fit.s2Post * (1 + q)) };
 }
 
-/** (B10) perturbations-to-go for a desired half-width W: 4 s² z² / (π̄ W²), with z = 1.96. */
+/**
+ * (B10) perturbations-to-go for a desired half-width W: 4 s² z² / (π̄ W²), with z = 1.96 and s² the
+ * data's (B5) value, not the posterior scale: B10 is defined with B5's s², and an informative σ² prior
+ * weighs n₀/(n₀ + S) at the seed's S perturbations but only n₀/(n₀ + G) at the G that PTG predicts, so
+ * the seed's posterior scale would carry the prior into a count where it has faded.
+ */
 export function ptgCount(fit: BlrFit, halfWidth: number, z = Z975): number {
   return (4 * fit.s2 * z * z) / (fit.piMean * halfWidth * halfWidth);
 }
 
-/** Inverse of (B10): the half-width PTG predicts after N perturbations, 1.96 √(4 s² / (π̄ N)). */
+/** Inverse of (B10): the half-width PTG predicts after N perturbations, 1.96 √(4 s² / (π̄ N)), s² from B5. */
 export function ptgHalfWidth(fit: BlrFit, n: number, z = Z975): number {
   return z * Math.sqrt((4 * fit.s2) / (fit.piMean * n));
 }

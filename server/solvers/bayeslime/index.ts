@@ -93,7 +93,8 @@ const explain: SolverDef = {
     { name: 'phi_lower', kind: 'vector', doc: 'φ̂ − half-width per feature' },
     { name: 'phi_upper', kind: 'vector', doc: 'φ̂ + half-width per feature' },
     { name: 'intercept', kind: 'number', doc: 'posterior mean intercept φ̂_0' },
-    { name: 's2', kind: 'number', doc: 'posterior scale s² of σ² (B5)' },
+    { name: 's2', kind: 'number', doc: 's² of B5: (weighted residual sum of squares + φ̂ᵀφ̂)/N, from the data alone; PTG (B10) uses this one' },
+    { name: 's2_posterior', kind: 'number', doc: 'scale of the σ² posterior (B6), (n₀σ₀² + N s²)/(n₀ + N): equals s2 when prior_dof = 0; the credible intervals and the predictive scale use this one' },
     { name: 'ci_median', kind: 'number', doc: 'median credible half-width over the explained features' },
     { name: 'ci_max', kind: 'number', doc: 'largest credible half-width over the explained features' },
     { name: 'predicted_halfwidth', kind: 'number', doc: 'median half-width that the PTG rule predicts at n_used, from a seed fit on the first ptg_init perturbations (−1 when n_used < ptg_init or in focused mode)' },
@@ -203,7 +204,7 @@ const explain: SolverDef = {
     else hw = featureHalfWidths(fit, level);
     const phi = new Array<number>(dAll).fill(0), ci = new Array<number>(dAll).fill(0);
     features.forEach((f, j) => { phi[f] = fit.phi[j + 1]; ci[f] = hw[j]; });
-    for (const v of [...phi, ...ci, fit.s2]) {
+    for (const v of [...phi, ...ci, fit.s2, fit.s2Post]) {
       if (!Number.isFinite(v)) throw new SolverInputError('the surrogate fit produced non-finite values (check the black box outputs)', 'black_box');
     }
     // (C6) local Lipschitz ratio: explain `stability_neighbours` points drawn uniformly from the ball of
@@ -241,6 +242,7 @@ const explain: SolverDef = {
       phi_upper: phi.map((v, j) => v + ci[j]),
       intercept: fit.phi[0],
       s2: fit.s2,
+      s2_posterior: fit.s2Post,
       ci_median: median(hw),
       ci_max: Math.max(...hw),
       predicted_halfwidth: predicted,

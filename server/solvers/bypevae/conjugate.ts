@@ -2,7 +2,8 @@
 // Both the full-data posterior and the weighted pseudocoreset posterior are Gaussian, so the KL
 // objective (G2), its exact gradients (G4, G5) and the Monte Carlo estimator (A1, exact samples) can
 // be compared directly.
-import { CholeskyDecomposition, Matrix } from 'ml-matrix';
+import { Matrix } from 'ml-matrix';
+import { choleskyInPlace, choleskyInverse, choleskySolve, dense, NotPositiveDefiniteError } from '../../numeric/linalg';
 import { Rng } from '../../numeric/rng';
 
 export interface ConjugateModel {
@@ -16,7 +17,11 @@ export interface Pseudocoreset {
   w: number[];      // M non-negative weights
 }
 
-export interface GaussianPosterior { mean: Matrix /* K × 1 */; cov: Matrix; precision: Matrix; logdetPrecision: number }
+export interface GaussianPosterior {
+  mean: Matrix /* K × 1 */; cov: Matrix; precision: Matrix; logdetPrecision: number;
+  /** Lower Cholesky factor L of the precision (row-major K×K): z = m + L⁻ᵀe samples the posterior. */
+  cholPrecision: Float64Array;
+}
 
 /** (G1): posterior of z given points Y (rows) with weights c: Λ = I + (Σc)/s² AᵀA, m = Λ⁻¹ Aᵀ(Σ c_n y_n)/s². */
 export function posterior(model: ConjugateModel, Y: Matrix, c: number[]): GaussianPosterior {
@@ -28,15 +33,22 @@ export function posterior(model: ConjugateModel, Y: Matrix, c: number[]): Gaussi
   const weighted = new Matrix(1, Y.columns);
   for (let n = 0; n < Y.rows; n++) for (let j = 0; j < Y.columns; j++) weighted.set(0, j, weighted.get(0, j) + c[n] * Y.get(n, j));
   const rhs = A.transpose().mmul(weighted.transpose()).div(s2);
-  const chol = new CholeskyDecomposition(precision);
-  if (!chol.isPositiveDefinite()) throw new Error('posterior precision is not positive definite');
-  const mean = chol.solve(rhs);
-  const raw = chol.solve(Matrix.eye(K));
-  const cov = raw.clone().add(raw.transpose()).div(2); // exact symmetry for the sampler's Cholesky
-  const L = chol.lowerTriangularMatrix;
+  // one Cholesky of the K×K precision (the project's linalg), reused for the mean, the covariance and log det
+  let L;
+  try {
+    L = choleskyInPlace(dense(K, K, Float64Array.from(precision.to1DArray())));
+  } catch (e) {
+    if (e instanceof NotPositiveDefiniteError) throw new Error('posterior precision is not positive definite');
+    throw e;
+  }
+  const mean = Matrix.columnVector(Array.from(choleskySolve(L, rhs.to1DArray())));
+  const raw = choleskyInverse(L);
+  const cov = new Matrix(K, K);
+  // exact symmetry for the sampler's Cholesky
+  for (let i = 0; i < K; i++) for (let j = 0; j < K; j++) cov.set(i, j, 0.5 * (raw.data[i * K + j] + raw.data[j * K + i]));
   let logdet = 0;
-  for (let i = 0; i < K; i++) logdet += 2 * Math.log(L.get(i, i));
-  return { mean, cov, precision, logdetPrecision: logdet };
+  for (let i = 0; i < K; i++) logdet += 2 * Math.log(L.data[i * K + i]);
+  return { mean, cov, precision, logdetPrecision: logdet, cholPrecision: L.data };
 }
 
 /** (G2): KL(π_{U,w} ‖ π_X) between the two Gaussian posteriors. */
@@ -96,7 +108,8 @@ export function mcGradient(model: ConjugateModel, pc: Pseudocoreset, S: number, 
   const { A, s2, X } = model;
   const N = X.rows, M = pc.U.rows, D = A.rows, K = A.columns;
   const pw = posterior(model, pc.U, pc.w);
-  const cholS = new CholeskyDecomposition(pw.cov).lowerTriangularMatrix;
+  // the precision's factor from `posterior` serves the sampler too: Λ = L Lᵀ ⇒ L⁻ᵀe ~ N(0, Λ⁻¹)
+  const Lp = pw.cholPrecision;
   const B = batch && batch < N ? batch : N;
   const rows: number[] = [];
   if (B < N) { const idx = Array.from({ length: N }, (_, i) => i); rng.shuffle(idx); rows.push(...idx.slice(0, B)); }
@@ -110,7 +123,9 @@ export function mcGradient(model: ConjugateModel, pc: Pseudocoreset, S: number, 
   const Urows = Array.from({ length: M }, (_, k) => pc.U.getRow(k));
   for (let s = 0; s < S; s++) {
     for (let i = 0; i < K; i++) e[i] = rng.normal();
-    for (let i = 0; i < K; i++) { let acc = pw.mean.get(i, 0); for (let j = 0; j <= i; j++) acc += cholS.get(i, j) * e[j]; z[i] = acc; }
+    // back substitution Lᵀ u = e, then z = m + u
+    for (let i = K - 1; i >= 0; i--) { let acc = e[i]; for (let j = i + 1; j < K; j++) acc -= Lp[j * K + i] * z[j]; z[i] = acc / Lp[i * K + i]; }
+    for (let i = 0; i < K; i++) z[i] += pw.mean.get(i, 0);
     for (let j = 0; j < D; j++) { let acc = 0; for (let i = 0; i < K; i++) acc += A.get(j, i) * z[i]; Az[j] = acc; AzAll[j * S + s] = acc; }
     let data = 0;
     for (const y of Xrows) data += logLik(y, Az);

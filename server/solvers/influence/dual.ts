@@ -11,6 +11,7 @@ import {
 import { SolverInputError } from '../registry';
 import { pick, rowsOf } from './fit';
 import { applyBlocks, stackedGrads, stackedHessians } from './losses';
+import { solveD6OnRange } from './rangeSolve';
 import { lossChange, StepOptions, TestEffects, trainOutputs } from './primal';
 import type { InfluenceProblem } from './problem';
 
@@ -35,6 +36,8 @@ export interface DualResult {
   secondsKernel: number;
   secondsSolve: number;
   effects: TestEffects;
+  /** Rank of K_rr found by the direct (D6) solve, and its refinement steps (absent otherwise). */
+  rankNote?: { rank: number; refinements: number };
 }
 
 /** A linear map on the retain rows, with a materialised matrix when one exists. */
@@ -128,7 +131,17 @@ export function dualStep(prob: InfluenceProblem, theta: Float64Array, forget: nu
   if (method === 'cg' && !symmetric) {
     throw new SolverInputError('system d7 is not symmetric for softmax_ce, so CG does not apply: use system = d6 or method = direct', 'system');
   }
-  if (method === 'direct') {
+  let rankNote: { rank: number; refinements: number } | undefined;
+  if (method === 'direct' && opts.system === 'd6' && ops.Krr_ && opts.damping === 0) {
+    // (D6) through a pivoted Cholesky of K_rr: any rank, conditioned like K rather than K²
+    const rs = solveD6OnRange(ops.Krr_, HF, dOut, lambda, Nr / N, rhs, apply, prob.P);
+    daR = rs.x; relResidual = rs.relResidual;
+    rankNote = { rank: rs.rank, refinements: rs.refinements };
+    if (rs.rank < mr) {
+      opts.warn?.(`K_rr has rank ${rs.rank} < N_r·d_out = ${mr} (P = ${prob.P}): (D6) solved on the range of K_rr ` +
+        `(pivoted Cholesky, ${rs.refinements} refinement step${rs.refinements === 1 ? '' : 's'}, relative residual ${rs.relResidual.toExponential(1)}). Δθ is unique; Δα_r is the range-space solution.`);
+    }
+  } else if (method === 'direct') {
     if (!materialise) throw new SolverInputError('a direct solve needs the materialised kernel: use kernel = materialized or method = cg', 'method');
     const A = materialise();
     if (opts.damping > 0) addDiagonal(A, opts.damping);
@@ -147,6 +160,10 @@ export function dualStep(prob: InfluenceProblem, theta: Float64Array, forget: nu
     const damped = opts.damping > 0 ? (v: Float64Array) => { const o = apply(v); for (let i = 0; i < mr; i++) o[i] += opts.damping * v[i]; return o; } : apply;
     const cg = conjugateGradient(damped, rhs, { tol: opts.tol, maxIter: opts.maxIter });
     daR = cg.x; iterations = cg.iterations; relResidual = cg.relResidual; converged = cg.converged;
+    if (opts.system === 'd6' && opts.tol > 1e-12) {
+      opts.warn?.(`CG on (D6), whose matrix has K_rr's condition number squared, stopped at relative residual ${cg.relResidual.toExponential(1)}: ` +
+        'the error in Δθ can be cond(K_rr) times larger. For C1-level accuracy (1e-10) use method = direct, system = d7, or tol ≤ 1e-13.');
+    }
   }
   const dalpha = new Float64Array(m);
   rowsR.forEach((r, k) => { dalpha[r] = daR![k]; });
@@ -167,7 +184,7 @@ export function dualStep(prob: InfluenceProblem, theta: Float64Array, forget: nu
   }
   const effects = { doutput, dloss: lossChange(prob, theta, doutput, reg) };
   return {
-    dtheta, dalpha, alphaStar, iterations, relResidual, converged,
+    dtheta, dalpha, alphaStar, iterations, relResidual, converged, rankNote,
     secondsKernel: (t1 - t0) / 1000, secondsSolve: (t2 - t1) / 1000, effects,
   };
 }

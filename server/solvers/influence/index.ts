@@ -1,7 +1,7 @@
 // Registry entries of the influence solvers (math: shared/math/influence.md). Both build the same
 // linearised problem, train θ* to its exact optimum, then time only the influence step itself.
 import * as fs from 'node:fs';
-import { Dense, norm2, relDiff } from '../../numeric/linalg';
+import { Dense, dot, matVec, norm2, relDiff } from '../../numeric/linalg';
 import { Rng } from '../../numeric/rng';
 import { ParamSpec, OutputSpec, SolverContext, SolverDef, SolverInputError, Value, ParamIssue } from '../registry';
 import { chooseForget, parseCsv, resolveDataPath, syntheticData, takeRows } from './data';
@@ -34,7 +34,7 @@ const commonParams: ParamSpec[] = [
   { name: 'forget_fraction', kind: 'number', default: 0.2, min: 0, max: 1, exclusiveMin: true, exclusiveMax: true, doc: 'fraction of training points removed (seeded, per class for softmax_ce) when `forget` is not given' },
   { name: 'data', kind: 'string', default: 'synthetic', doc: "'synthetic' (seeded Gaussian inputs, random linear teacher) or a workspace-relative CSV path: numeric columns, last d_out columns the targets (rls) or last column the class (softmax_ce)" },
   { name: 'noise', kind: 'number', default: 0.1, min: 0, max: 100, doc: 'label noise of synthetic data (target noise for rls, score noise for classes)' },
-  { name: 'method', kind: 'enum', values: ['auto', 'direct', 'cg'], default: 'auto', doc: 'direct (Cholesky/LU) or conjugate gradients; auto = direct when the system has ≤ 2000 unknowns' },
+  { name: 'method', kind: 'enum', values: ['auto', 'direct', 'cg'], default: 'auto', doc: 'direct (Cholesky/LU; the dual\'s D6 through a pivoted Cholesky of K_rr, any rank) or conjugate gradients; auto = direct when the system has ≤ 2000 unknowns, and for the dual also when K_rr is rank deficient (P < N_r·d_out) and N_r²·d_out²·P ≤ 2e10' },
   { name: 'tol', kind: 'number', default: 1e-8, min: 0, exclusiveMin: true, max: 0.1, doc: 'CG relative residual tolerance' },
   { name: 'max_iter', kind: 'integer', default: 500, min: 1, max: 100000, doc: 'CG iteration limit' },
   { name: 'retrain', kind: 'boolean', default: true, doc: 'also retrain on the retain set exactly and report the error of the one-step estimate' },
@@ -43,12 +43,14 @@ const commonParams: ParamSpec[] = [
 const commonOutputs: OutputSpec[] = [
   { name: 'dtheta', kind: 'vector', doc: 'parameter change Δθ = θ_u − θ* (length P)' },
   { name: 'doutput', kind: 'matrix', doc: 'output change on the test points, N_test × d_out' },
-  { name: 'dloss', kind: 'vector', doc: 'loss change per test point, including the regulariser term' },
+  { name: 'dloss', kind: 'vector', doc: 'first-order estimate (P4 / D10) of the loss change per test point, g_tᵀΔf_t plus the regulariser term: a linearisation, not the change after retraining (it can differ from it by 5–100 %, see dloss_retrained)' },
+  { name: 'dloss_retrained', kind: 'vector', doc: 'exact loss change per test point after retraining on the retain set, ℓ(f_t(θ_r*)) − ℓ(f_t(θ*)) plus the regulariser change (empty when retrain = false)' },
+  { name: 'dloss_retrained_mean', kind: 'number', doc: 'mean of dloss_retrained over the test points (−1 when retrain = false)' },
   { name: 'seconds', kind: 'number', unit: 's', doc: 'wall time of the influence step (θ* training and retraining excluded)' },
   { name: 'seconds_step', kind: 'number', unit: 's', doc: 'the same as `seconds` (the CLI\'s JSON replaces `seconds` by the whole call\'s time)' },
   { name: 'dtheta_norm', kind: 'number', doc: '‖Δθ‖' },
   { name: 'doutput_mean_abs', kind: 'number', doc: 'mean |Δf| over test points and outputs (a scalar to plot)' },
-  { name: 'dloss_mean', kind: 'number', doc: 'mean loss change over the test points' },
+  { name: 'dloss_mean', kind: 'number', doc: 'mean of the first-order loss-change estimate dloss over the test points' },
   { name: 'retrain_error', kind: 'number', doc: '‖θ_u − θ_r*‖/‖θ_r*‖ against exact retraining of the linearised model (NaN-free: −1 when retrain = false)' },
   { name: 'retrain_rel_change_error', kind: 'number', doc: '‖θ_u − θ_r*‖/‖θ_r* − θ*‖: error relative to the true change (−1 when retrain = false)' },
   { name: 'doutput_error', kind: 'number', doc: 'relative error of the test output change against retraining (−1 when retrain = false)' },
@@ -172,8 +174,10 @@ function finish(pr: Prepared, p: Record<string, Value>, dtheta: Float64Array, do
     if (v.some((x) => !Number.isFinite(x))) throw new SolverInputError('the influence step produced non-finite values: increase lambda', 'lambda');
   }
   let retrainError = -1, changeError = -1, doutError = -1;
+  let dlossRetrained: number[] = [];
   if (p.retrain) {
     const { thetaR, doutExact: exact } = pr.retrain();
+    dlossRetrained = Array.from(retrainedLossChange(prob, theta, thetaR, exact));
     const full = (t: Float64Array) => t.map((v, j) => v + prob.thetaP[j]);
     const thetaU = theta.map((v, j) => v + dtheta[j]);
     const diff = thetaU.map((v, j) => v - thetaR[j]);
@@ -192,6 +196,8 @@ function finish(pr: Prepared, p: Record<string, Value>, dtheta: Float64Array, do
     dtheta_norm: norm2(dtheta),
     doutput_mean_abs: absSum / doutput.length,
     dloss_mean: dloss.reduce((a, b) => a + b, 0) / dloss.length,
+    dloss_retrained: dlossRetrained,
+    dloss_retrained_mean: dlossRetrained.length ? dlossRetrained.reduce((a, b) => a + b, 0) / dlossRetrained.length : -1,
     retrain_error: retrainError,
     retrain_rel_change_error: changeError,
     doutput_error: doutError,
@@ -201,6 +207,22 @@ function finish(pr: Prepared, p: Record<string, Value>, dtheta: Float64Array, do
     train_grad_norm: pr.trainGrad,
     ...extra,
   };
+}
+
+/**
+ * The exact per-test-point loss change of retraining, ℓ_t(θ_r*) − ℓ_t(θ*) with the regulariser
+ * (λ/2)‖θ − θ_p‖² inside each per-point loss (the convention of dloss), from the test outputs at θ*
+ * and the retrained output change. θ and θ_r are given relative to θ_p.
+ */
+function retrainedLossChange(prob: InfluenceProblem, theta: Float64Array, thetaR: Float64Array, doutExact: Float64Array): Float64Array {
+  const { dOut, nTest, loss, lambda } = prob;
+  const Ft = matVec(prob.Jt, theta);
+  for (let i = 0; i < Ft.length; i++) Ft[i] += prob.f0t[i];
+  const FtR = Ft.map((v, i) => v + doutExact[i]);
+  const reg = 0.5 * lambda * (dot(thetaR, thetaR) - dot(theta, theta));
+  const out = new Float64Array(nTest);
+  for (let t = 0; t < nTest; t++) out[t] = loss.value(FtR, prob.Yt, t * dOut, dOut) - loss.value(Ft, prob.Yt, t * dOut, dOut) + reg;
+  return out;
 }
 
 function costOf(p: Record<string, Value>): number {
@@ -308,7 +330,12 @@ const dual: SolverDef = {
   async run(p, ctx) {
     const pr = prepare(p, ctx);
     ctx.progress(0.3, 'trained θ*');
-    let method = resolveMethod(p, pr.retain.length * pr.prob.dOut);
+    const mr = pr.retain.length * pr.prob.dOut;
+    let method = resolveMethod(p, mr);
+    // A rank-deficient K_rr (P < N_r·d_out) has rank ≤ P, so the direct range-space (D6) solve costs
+    // ~m_r²·P: keep it beyond the 2000-unknown limit while that stays affordable, since CG on (D6)
+    // cannot meet C1 there (issue 22).
+    if (p.method === 'auto' && p.system === 'd6' && p.kernel === 'materialized' && pr.prob.P < mr && mr * mr * pr.prob.P <= 2e10) method = 'direct';
     if (p.kernel === 'matrix_free') method = 'cg';
     if (p.method === 'auto' && p.system === 'd7' && pr.prob.loss.name !== 'rls') method = 'direct';
     const m = pr.prob.N * pr.prob.dOut;

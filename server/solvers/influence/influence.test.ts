@@ -220,3 +220,69 @@ test('a Gram matrix from the kernel API (float32, as on the GPU) gives the dual 
   const e = relDiff(dev.dtheta, ref.dtheta);
   assert.ok(e < 1e-4 && e > 0, `float32 Gram: ${e}`);
 });
+
+test('issue 22: the default dual (D6, direct) meets C1 whatever the rank of K_rr (ridge, N = 40, d_out = 2, N_test = 6, λ = 1e-3)', async () => {
+  const runner = new InProcessRunner();
+  // P = d·d_out: 6 and 60 < N_r·d_out = 72 (singular K_rr; before the fix d = 30 gave 2e-6 relative to the
+  // true change, from CG at tol 1e-8 on the K²-conditioned system), 72 (square, full rank), 100 (full rank)
+  for (const d of [3, 30, 36, 50]) {
+    const params = { model: 'linear', N: 40, d, d_out: 2, N_test: 6, lambda: 1e-3, forget: [1, 2, 3, 39] };
+    const r = await runner.solve({ solver: 'influence.dual', params, seed: 1 });
+    const p = await runner.solve({ solver: 'influence.primal', params, seed: 1 });
+    const o = r.outputs;
+    assert.ok((o.retrain_error as number) <= 1e-10, `d = ${d}: ${o.retrain_error}`);
+    assert.ok((o.retrain_rel_change_error as number) <= 1e-10, `d = ${d}: change error ${o.retrain_rel_change_error}`);
+    assert.ok(relDiff(o.dtheta as number[], p.outputs.dtheta as number[]) <= 1e-10, `d = ${d}: dual vs primal`);
+    const warned = r.warnings.some((w) => /rank \d+ < N_r·d_out = 72/.test(w));
+    assert.equal(warned, 2 * d < 72, `d = ${d}: warnings ${JSON.stringify(r.warnings)}`);
+  }
+});
+
+test('range-space D6 on a rank-deficient random Jacobian (P = 10, N_r·d_out = 27) with CE: equals D7 and the primal', () => {
+  const prob = referenceProblem(31, 12, 10, 3, 4, 0.01);
+  const ce = { ...prob, loss: softmaxCe, Y: Float64Array.from({ length: 36 }, (_, i) => (i % 3 === (Math.floor(i / 3) % 3) ? 1 : 0)) };
+  const forget = [0, 7, 11], retain = split(12, forget);
+  const theta = fitLinearised(ce, split(12, [])).theta;
+  const base = { method: 'direct' as const, tol: 1e-8, maxIter: 500, kernel: 'materialized' as const, damping: 0 };
+  const warnings: string[] = [];
+  const d6 = dualStep(ce, theta, forget, retain, { ...base, system: 'd6', warn: (w) => warnings.push(w) });
+  const d7 = dualStep(ce, theta, forget, retain, { ...base, system: 'd7' });
+  const pr = primalStep(ce, theta, forget, retain, { method: 'direct', tol: 1e-8, maxIter: 500 });
+  assert.equal(d6.rankNote?.rank, 10);
+  assert.ok(relDiff(d6.dtheta, pr.dtheta) <= 1e-10, `D6 vs primal ${relDiff(d6.dtheta, pr.dtheta)}`);
+  assert.ok(relDiff(d7.dtheta, pr.dtheta) <= 1e-10);
+  assert.match(warnings.join(' '), /rank 10 < N_r·d_out = 27/);
+});
+
+test('issue 22: dloss is the first-order estimate; dloss_retrained is the exact change (rls: they differ by the quadratic terms)', async () => {
+  const runner = new InProcessRunner();
+  const params = { model: 'linear', N: 20, d: 5, d_out: 2, N_test: 5, lambda: 0.05, forget: [0, 3, 4, 9, 17] };
+  for (const solver of ['influence.primal', 'influence.dual']) {
+    const o = (await runner.solve({ solver, params, seed: 4 })).outputs;
+    const dl = o.dloss as number[], ex = o.dloss_retrained as number[];
+    const df = o.doutput as number[][], dth = o.dtheta as number[];
+    assert.equal(ex.length, 5);
+    // the step is exact here (C1), so ℓ(f + Δf) − ℓ(f) = gᵀΔf + ‖Δf‖²/(2 d_out) and the regulariser adds (λ/2)‖Δθ‖²
+    const reg = 0.5 * 0.05 * dth.reduce((a, v) => a + v * v, 0);
+    let gap = 0;
+    for (let t = 0; t < 5; t++) {
+      const quad = df[t].reduce((a, v) => a + v * v, 0) / 4;
+      assert.ok(Math.abs(ex[t] - (dl[t] + quad + reg)) <= 1e-12, `${solver} t = ${t}: ${ex[t]} vs ${dl[t] + quad + reg}`);
+      gap = Math.max(gap, Math.abs(ex[t] - dl[t]));
+    }
+    assert.ok(gap > 1e-6, 'the first-order estimate is not the retrained change');
+    assert.ok(Math.abs((o.dloss_retrained_mean as number) - ex.reduce((a, b) => a + b, 0) / 5) < 1e-15);
+  }
+  const off = (await runner.solve({ solver: 'influence.primal', params: { ...params, retrain: false }, seed: 4 })).outputs;
+  assert.deepEqual(off.dloss_retrained, []);
+  assert.equal(off.dloss_retrained_mean, -1);
+});
+
+test('issue 22: beyond 2000 unknowns a rank-deficient K_rr still gets the direct range-space solve by default (C1 holds)', async () => {
+  const runner = new InProcessRunner();
+  const params = { model: 'linear', N: 1050, d: 5, d_out: 2, N_test: 4, lambda: 1e-3, forget_fraction: 0.02 };
+  const r = await runner.solve({ solver: 'influence.dual', params, seed: 1 });
+  assert.equal(r.outputs.iterations, 0); // direct, not CG
+  assert.ok((r.outputs.retrain_rel_change_error as number) <= 1e-10, `${r.outputs.retrain_rel_change_error}`);
+  assert.ok(r.warnings.some((w) => /rank 10 < N_r·d_out = 2058/.test(w)), JSON.stringify(r.warnings));
+});

@@ -23,14 +23,14 @@ async function topDownInit(net: PcnNetwork, pn: PcnNet, batch: number): Promise<
 async function inferOnDevice(pn: PcnNet, steps: number, gamma0: number, onStep?: (t: number) => void): Promise<InferenceTrace> {
   let gamma = gamma0;
   let ePrev = await pn.energy();
-  const trace: InferenceTrace = { energy: [ePrev], gamma: [] };
+  const trace: InferenceTrace = { energy: [ePrev], gamma: [], decays: 0 };
   for (let t = 1; t <= steps; t++) {
     onStep?.(t);
     pn.step(gamma);
     trace.gamma.push(gamma);
     const e = await pn.energy();
     trace.energy.push(e);
-    if (e >= ePrev) gamma *= 0.9;
+    if (e >= ePrev) { gamma *= 0.9; trace.decays++; }
     ePrev = e;
   }
   return trace;
@@ -45,7 +45,7 @@ export async function trainMemoryOnKernels(k: KernelApi, net: PcnNetwork, data: 
   const x0 = Float32Array.from(data);
   const perPixel = N * net.sizes[0];
   const energyPerPixel: number[] = [];
-  let first: InferenceTrace | undefined, last: InferenceTrace = { energy: [], gamma: [] };
+  let first: InferenceTrace | undefined, last: InferenceTrace = { energy: [], gamma: [], decays: 0 };
   let epoch = 0;
   try {
     while (epoch < opts.maxEpochs) {

@@ -29,7 +29,7 @@ export function trainMemory(net: PcnNetwork, data: Float64Array, N: number, opts
   const grads = net.theta.map((t) => new Float64Array(t.length));
   const perPixel = N * net.sizes[0];
   const energyPerPixel: number[] = [];
-  let lastInference: InferenceTrace = { energy: [], gamma: [] };
+  let lastInference: InferenceTrace = { energy: [], gamma: [], decays: 0 };
   let firstInference: InferenceTrace | undefined;
   let epoch = 0;
   while (epoch < opts.maxEpochs) {

@@ -4,6 +4,7 @@
 // (x[l][s * n^l + i]), so every product below is a dense loop over contiguous rows.
 import { Rng } from '../../numeric/rng';
 import { Activation, ActivationName, activations } from './activation';
+import { gemmAB, gemmABt } from './gemm64';
 
 export interface PcnShape {
   /** n^0 (data) … n^L (top memory layer) */
@@ -75,29 +76,11 @@ export function applyActivation(net: PcnNetwork, x: Float64Array, out: Float64Ar
   }
 }
 
-/** μ^l = θ^{l+1} f(x^{l+1}) for one layer l (P1); also refreshes f(x^{l+1}). */
+/** μ^l = θ^{l+1} f(x^{l+1}) for one layer l (P1), as one GEMM over the batch; also refreshes f(x^{l+1}). */
 export function predictLayer(net: PcnNetwork, st: PcnState, l: number): void {
-  const B = st.batch, nl = net.sizes[l], nu = net.sizes[l + 1];
-  const th = net.theta[l + 1], fu = st.fx[l + 1], mu = st.mu[l];
-  applyActivation(net, st.x[l + 1], fu);
-  const nu4 = nu - (nu % 4);
-  for (let s = 0; s < B; s++) {
-    const fo = s * nu, mo = s * nl;
-    for (let i = 0; i < nl; i++) {
-      // four partial sums: independent chains the CPU can overlap
-      let a0 = 0, a1 = 0, a2 = 0, a3 = 0;
-      const to = i * nu;
-      let j = 0;
-      for (; j < nu4; j += 4) {
-        a0 += th[to + j] * fu[fo + j];
-        a1 += th[to + j + 1] * fu[fo + j + 1];
-        a2 += th[to + j + 2] * fu[fo + j + 2];
-        a3 += th[to + j + 3] * fu[fo + j + 3];
-      }
-      for (; j < nu; j++) a0 += th[to + j] * fu[fo + j];
-      mu[mo + i] = (a0 + a1) + (a2 + a3);
-    }
-  }
+  applyActivation(net, st.x[l + 1], st.fx[l + 1]);
+  // μ (B × n^l) = f(x^{l+1}) (B × n^{l+1}) · θ^{l+1}ᵀ, θ^{l+1} stored n^l × n^{l+1}
+  gemmABt(st.fx[l + 1], net.theta[l + 1], st.mu[l], st.batch, net.sizes[l + 1], net.sizes[l]);
 }
 
 /** Recomputes every prediction and error (P1, P2) and returns the energy E (P3), summed over the batch. */
@@ -124,17 +107,8 @@ export function valueGradients(net: PcnNetwork, st: PcnState): void {
   for (let l = 1; l <= net.L; l++) {
     const nl = net.sizes[l], nd = net.sizes[l - 1];
     const g = st.grad[l], th = net.theta[l], ed = st.eps[l - 1], x = st.x[l];
-    g.fill(0);
-    // back-projection (θ^l)ᵀ ε^{l−1}, accumulated row by row of θ^l (contiguous)
-    for (let s = 0; s < B; s++) {
-      const go = s * nl, eo = s * nd;
-      for (let k = 0; k < nd; k++) {
-        const e = ed[eo + k];
-        if (e === 0) continue;
-        const to = k * nl;
-        for (let i = 0; i < nl; i++) g[go + i] += e * th[to + i];
-      }
-    }
+    // back-projection ε^{l−1} θ^l (B × n^{l−1} · n^{l−1} × n^l) as one GEMM over the batch
+    gemmAB(ed, th, g, B, nd, nl);
     const own = l < net.L ? st.eps[l] : undefined;
     if (net.shape.activation === 'relu') {
       // f'(x) is 0 or 1: no call per element
@@ -189,6 +163,11 @@ export interface InferenceTrace {
   energy: number[];
   /** γ used at each step 1..T */
   gamma: number[];
+  /**
+   * Times the 0.9 rule fired: once per step t = 1..T with E_t ≥ E_{t−1}. A firing after step T
+   * shrinks no recorded γ (none follows), so this is counted here, not derived from `gamma`.
+   */
+  decays: number;
 }
 
 /**
@@ -199,7 +178,7 @@ export interface InferenceTrace {
 export function infer(net: PcnNetwork, st: PcnState, opts: InferenceOptions): InferenceTrace {
   let gamma = opts.gamma;
   let ePrev = computeErrors(net, st);
-  const trace: InferenceTrace = { energy: [ePrev], gamma: [] };
+  const trace: InferenceTrace = { energy: [ePrev], gamma: [], decays: 0 };
   for (let t = 1; t <= opts.steps; t++) {
     opts.onStep?.(t);
     valueGradients(net, st);
@@ -214,7 +193,7 @@ export function infer(net: PcnNetwork, st: PcnState, opts: InferenceOptions): In
     trace.gamma.push(gamma);
     const e = computeErrors(net, st);
     trace.energy.push(e);
-    if (e >= ePrev) gamma *= 0.9;
+    if (e >= ePrev) { gamma *= 0.9; trace.decays++; }
     ePrev = e;
   }
   return trace;

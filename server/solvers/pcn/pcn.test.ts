@@ -127,3 +127,44 @@ test('pcn.train and pcn.retrieve through the runner: deterministic, validated, d
   await assert.rejects(runner.solve({ solver: 'pcn.retrieve', params: { mode: 'complete', visible: 1.5 } }), /visible/);
   await assert.rejects(runner.solve({ solver: 'pcn.train', params: { activation: 'relux' } }), /did you mean 'relu'/);
 });
+
+test('issue 22: gamma_decays counts a firing of the 0.9 rule at the last step T (reproducer: 9 decays, the last at t = T = 40)', async () => {
+  const runner = new InProcessRunner();
+  for (const precision of ['float64', 'float32']) {
+    const params = { patterns: 5, dim: 32, width: 48, gamma: 1.0, T: 40, epochs: 10, alpha: 0.0001, retrieval_steps: 50, precision };
+    const o = (await runner.solve({ solver: 'pcn.train', params, seed: 1 })).outputs;
+    const E = o.inference_energy as number[];
+    const rises: number[] = [];
+    for (let t = 1; t < E.length; t++) if (E[t] >= E[t - 1]) rises.push(t);
+    assert.deepEqual(rises, [3, 5, 12, 22, 24, 28, 30, 34, 40], precision);
+    assert.equal(o.gamma_decays, rises.length, precision);
+  }
+});
+
+test('float32 (engine GEMMs) and float64 (blocked GEMMs here) training agree: energies to 1e-4 relative, same retrieval', async () => {
+  const runner = new InProcessRunner();
+  const base = { dim: 32, width: 64, patterns: 5, alpha: 2e-3, epochs: 60, retrieval_steps: 50 };
+  const a = (await runner.solve({ solver: 'pcn.train', params: { ...base, precision: 'float32' }, seed: 2 })).outputs;
+  const b = (await runner.solve({ solver: 'pcn.train', params: { ...base, precision: 'float64' }, seed: 2 })).outputs;
+  const Ea = a.inference_energy as number[], Eb = b.inference_energy as number[];
+  for (let t = 0; t < Eb.length; t++) assert.ok(Math.abs(Ea[t] - Eb[t]) <= 1e-4 * Eb[t], `step ${t}: ${Ea[t]} vs ${Eb[t]}`);
+  const ea = a.energy as number[], eb = b.energy as number[];
+  assert.ok(Math.abs(ea[ea.length - 1] - eb[eb.length - 1]) <= 1e-2 * eb[eb.length - 1], `final energy ${ea[ea.length - 1]} vs ${eb[eb.length - 1]}`);
+  assert.ok(Math.abs((a.fixed_point_mse as number) - (b.fixed_point_mse as number)) <= 1e-3 * (b.fixed_point_mse as number));
+});
+
+test('pcn.retrieve exposes the stored, corrupted and retrieved patterns as matrices (rows and first-pattern images)', async () => {
+  const runner = new InProcessRunner();
+  const params = { dim: 24, width: 32, patterns: 3, alpha: 2e-3, epochs: 30, retrieval_steps: 20, mode: 'complete', visible: 0.5 };
+  const o = (await runner.solve({ solver: 'pcn.retrieve', params, seed: 1 })).outputs;
+  const stored = o.stored as number[][], corrupted = o.corrupted as number[][], retrieved = o.retrieved as number[][];
+  assert.equal(stored.length, 3);
+  assert.ok(stored.every((r) => r.length === 24 && r.every((v) => v === 0 || v === 1)));
+  // completion: the first half observed, the rest starts at 0
+  for (let s = 0; s < 3; s++) for (let i = 0; i < 24; i++) assert.equal(corrupted[s][i], i < 12 ? stored[s][i] : 0);
+  assert.equal(retrieved.length, 3);
+  const img = o.stored_image as number[][];
+  assert.deepEqual([img.length, img[0].length], [4, 6]);
+  assert.deepEqual(img.flat(), stored[0]);
+  assert.deepEqual((o.retrieved_image as number[][]).flat(), retrieved[0]);
+});

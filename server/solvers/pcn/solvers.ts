@@ -24,6 +24,11 @@ const trainingParams: ParamSpec[] = [
   { name: 'T', kind: 'integer', default: 32, min: 1, max: 10000, doc: 'inference steps per training batch' },
   { name: 'epochs', kind: 'integer', default: 5000, min: 1, max: 1e6, doc: 'maximum training epochs (full batch); training stops earlier when the energy per pixel is below `tolerance`' },
   { name: 'tolerance', kind: 'number', default: 1e-6, min: 0, doc: 'stop when E / (N n⁰) falls below this' },
+  { name: 'precision', kind: 'enum', values: ['float64', 'float32'], default: 'float64',
+    doc: 'float64: batched float64 GEMMs in this folder (register-blocked), every activation; ' +
+      'float32: inference steps as batched GEMMs on the engine kernels (CPU wasm SIMD, or WebGPU with device = gpu), relu/tanh only, ' +
+      'weight update still float64; energies agree with float64 to ~1e-6 relative (tested to 1e-4) and C3 holds (pcn.md asks float64 only for the C1 gradient check). ' +
+      'On a WebGPU device (device = gpu) the steps always run in float32.' },
 ];
 
 interface Trained { net: PcnNetwork; data: Float64Array; N: number; n0: number; side?: number; result: TrainResult; kernels?: KernelApi }
@@ -57,18 +62,21 @@ function pcnMemory(p: Record<string, Value>, retrieve = false): number {
 }
 
 /**
- * The WebGPU kernels when the user's device choice gave a GPU backend (batched inference steps on the
- * device, float32); otherwise undefined and the float64 CPU path runs. relu and tanh only.
+ * The engine kernels for the float32 path (precision = float32, relu or tanh): WebGPU when the device
+ * choice gave one, else the CPU backend's SIMD GEMMs. Undefined: the float64 path in this folder runs.
  */
-function gpuKernels(p: Record<string, Value>, ctx: SolverContext): KernelApi | undefined {
-  if (ctx.device === 'cpu' || (p.activation !== 'relu' && p.activation !== 'tanh')) return undefined;
+function float32Kernels(p: Record<string, Value>, ctx: SolverContext): KernelApi | undefined {
+  if (p.activation !== 'relu' && p.activation !== 'tanh') return undefined;
   const k = ctx.kernels;
-  return k && k.backend.kind === 'webgpu' ? k : undefined;
+  if (!k) return undefined;
+  // a WebGPU backend (device = gpu/auto found one) runs in float32: there is no float64 on the device
+  if (k.backend.kind === 'webgpu') return k;
+  return p.precision === 'float32' ? k : undefined;
 }
 
 async function trainOrReuse(p: Record<string, Value>, ctx: SolverContext): Promise<Trained> {
   const epochs = epochBudget(p, ctx);
-  const kernels = gpuKernels(p, ctx);
+  const kernels = float32Kernels(p, ctx);
   const key = JSON.stringify([trainingParams.map((q) => p[q.name]), epochs, ctx.seed, kernels ? kernels.backend.name : 'cpu']);
   const hit = cache.get(key);
   if (hit) return hit;
@@ -102,10 +110,16 @@ function thin(trace: number[], max = 400): number[] {
   return out;
 }
 
-function countDecays(gammas: number[]): number {
-  let c = 0;
-  for (let i = 1; i < gammas.length; i++) if (gammas[i] < gammas[i - 1]) c++;
-  return c;
+/** N × n matrix of a sample-major batch, rounded to 4 decimals (plot data, not a checkpoint). */
+function asRows(a: Float64Array, N: number, n: number): number[][] {
+  return Array.from({ length: N }, (_, s) => Array.from(a.subarray(s * n, (s + 1) * n), (v) => Math.round(v * 1e4) / 1e4));
+}
+
+/** The first pattern as an image: side × side, or the most nearly square factorisation of n⁰. */
+function asImage(a: Float64Array, n0: number, side?: number): number[][] {
+  let r = side ?? Math.floor(Math.sqrt(n0));
+  while (n0 % r !== 0) r--;
+  return asRows(a.subarray(0, n0), r, n0 / r);
 }
 
 export const pcnTrain: SolverDef = {
@@ -129,7 +143,7 @@ export const pcnTrain: SolverDef = {
     { name: 'energy_per_pixel', kind: 'number', doc: 'final energy per pixel' },
     { name: 'inference_energy', kind: 'trace', doc: 'E_0 … E_T within the first training inference phase' },
     { name: 'inference_monotone', kind: 'boolean', doc: 'E_t ≤ E_{t−1} at every step of the first and last inference phases except those where the 0.9 rule fired (and E_T ≤ E_0)' },
-    { name: 'gamma_decays', kind: 'integer', doc: 'times the 0.9 rule fired in the first inference phase' },
+    { name: 'gamma_decays', kind: 'integer', doc: 'times the 0.9 rule fired in the first inference phase: the steps t = 1..T whose energy E_t did not fall below E_{t−1}, the last step T included' },
     { name: 'epochs_run', kind: 'integer', doc: 'epochs actually trained' },
     { name: 'fixed_point_mse', kind: 'number', doc: 'max over stored patterns of MSE(F(s), s): one application of the retrieval map' },
   ],
@@ -152,7 +166,7 @@ export const pcnTrain: SolverDef = {
       energy_per_pixel: t.result.energyPerPixel[t.result.energyPerPixel.length - 1],
       inference_energy: first.energy,
       inference_monotone: monotone,
-      gamma_decays: countDecays(first.gamma),
+      gamma_decays: first.decays,
       epochs_run: t.result.epochs,
       fixed_point_mse: Math.max(...patternMse(recalled, t.data, t.N)),
     };
@@ -187,6 +201,12 @@ export const pcnRetrieve: SolverDef = {
     { name: 'mse', kind: 'vector', doc: 'MSE of each stored pattern after retrieval' },
     { name: 'energy_per_pixel', kind: 'number', doc: 'training energy per pixel at the end of training' },
     { name: 'examples', kind: 'object', doc: '{ side, original, corrupted, retrieved }: up to 4 patterns as pixel arrays (images when data = shapes)' },
+    { name: 'stored', kind: 'matrix', doc: 'the stored patterns, one per row (N × n⁰), as a heatmap' },
+    { name: 'corrupted', kind: 'matrix', doc: 'the corrupted inputs (noisy, or with the unobserved pixels at 0), one per row (N × n⁰)' },
+    { name: 'retrieved', kind: 'matrix', doc: 'the retrieved patterns, one per row (N × n⁰)' },
+    { name: 'stored_image', kind: 'matrix', doc: 'the first stored pattern as an image: side × side for data = shapes, else the most nearly square rows × cols with rows·cols = n⁰' },
+    { name: 'corrupted_image', kind: 'matrix', doc: 'the first corrupted input, shaped as stored_image' },
+    { name: 'retrieved_image', kind: 'matrix', doc: 'the first retrieved pattern, shaped as stored_image' },
   ],
   cost: (p) => estimateSeconds(p) * 1.2,
   memoryEstimate: (p) => pcnMemory(p, true),
@@ -230,6 +250,8 @@ export const pcnRetrieve: SolverDef = {
       mse,
       energy_per_pixel: t.result.energyPerPixel[t.result.energyPerPixel.length - 1],
       examples: { side: t.side ?? null, original: rows(t.data), corrupted: rows(corrupted), retrieved: rows(retrieved) },
+      stored: asRows(t.data, N, n0), corrupted: asRows(corrupted, N, n0), retrieved: asRows(retrieved, N, n0),
+      stored_image: asImage(t.data, n0, t.side), corrupted_image: asImage(corrupted, n0, t.side), retrieved_image: asImage(retrieved, n0, t.side),
     };
   },
 };
