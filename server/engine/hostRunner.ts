@@ -131,7 +131,7 @@ export class HostRunner implements SolverRunner {
       execArgv: [...execArgv, `--max-old-space-size=${mem}`],
       serialization: 'advanced',
       stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
-      env: { ...process.env, THEORYLAB_ALLOW_SOFTWARE_GPU: this.opts.allowSoftwareGpu ? '1' : '0' },
+      env: { ...process.env, THEORYLAB_ALLOW_SOFTWARE_GPU: this.opts.allowSoftwareGpu ? '1' : '0', THEORYLAB_HEAP_MB: String(mem) },
     });
     this.starts++;
     const log = this.opts.log ?? ((l: string) => process.stderr.write(`[solver host] ${l}\n`));
@@ -194,9 +194,9 @@ export class HostRunner implements SolverRunner {
     if (this.running !== job || job.endReason) return;
     job.endReason = reason;
     const child = this.child;
+    // The host's main thread is never blocked by the solver (it runs on a worker thread), so the
+    // message arrives and reaches even a synchronous loop through ctx.checkCancelled.
     child?.send({ type: 'cancel', id: job.id } satisfies ToHost);
-    // A solver in a synchronous loop never sees the IPC message; its ctx.checkCancelled polls this file.
-    if (child?.pid) { try { fs.writeFileSync(cancelFile(child.pid), String(job.id)); } catch { /* IPC still tries */ } }
     job.timers.push(setTimeout(() => {
       if (this.running === job && this.child === child) child?.kill('SIGKILL');
     }, this.opts.graceMs ?? 2000));
@@ -221,7 +221,6 @@ export class HostRunner implements SolverRunner {
   }
 
   private onExit(child: ChildProcess, code: number | null, signal: NodeJS.Signals | null): void {
-    if (child.pid) { try { fs.unlinkSync(cancelFile(child.pid)); } catch { /* none */ } }
     if (child !== this.child) return;
     this.child = undefined;
     this.childReady = false;
@@ -248,11 +247,6 @@ export class HostRunner implements SolverRunner {
 
 /** Dawn's start-up notices about limits it lowered: harmless, printed by every device creation. */
 const QUIET = /artificially reduced from/;
-
-/** The file through which a cancel reaches a solver that never yields to the event loop. */
-export function cancelFile(pid: number): string {
-  return path.join(os.tmpdir(), `theorylab-host-${pid}.cancel`);
-}
 
 function toError(e: HostError): Error {
   if (e.name === 'CancelledError') return new CancelledError(e.message);
