@@ -17,7 +17,7 @@ export type FromHost =
   | { type: 'progress'; id: number; fraction: number; message?: string }
   | { type: 'result'; id: number; result: SolveResult }
   | { type: 'error'; id: number; error: HostError }
-  | { type: 'backend'; id: number; name: string; warning?: string };
+  | { type: 'backend'; id: number; name: string; warning?: string; reason?: string };
 
 /** Int32 slots of the cancel buffer shared by the host's two threads (slot 0: id of the job to cancel). */
 export const CANCEL_SLOTS = 1;

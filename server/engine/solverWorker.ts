@@ -43,13 +43,25 @@ export function startWorker(): void {
     }
   }
 
+  /** The backend a device setting gets here, and why the CPU when a GPU was asked for (the run log says it). */
+  async function probe(device: 'auto' | 'cpu' | 'gpu'): Promise<{ name: string; warning?: string; reason?: string }> {
+    const c = await getKernels(device, { allowSoftware: allowSoftwareGpu });
+    const name = c.kernels.backend.name;
+    if (device === 'cpu') return { name, reason: 'theorylab.device is cpu' };
+    if (name !== 'cpu') return { name, warning: c.warning, reason: `${device} found ${name}` };
+    // `auto` falls back quietly; the same probe as `gpu` (cached, no second device) gives the cause
+    const why = c.warning ?? (await getKernels('gpu', { allowSoftware: allowSoftwareGpu })).warning;
+    const cause = /\((.*)\)/.exec(why ?? '')?.[1] ?? 'no usable GPU adapter';
+    return { name, warning: c.warning, reason: `${device === 'gpu' ? 'GPU' : 'auto'} requested, ${cause}; CPU used` };
+  }
+
   port.on('message', (m: ToHost) => {
     if (m.type === 'run') void run(m.id, m.req);
     else if (m.type === 'cancel') jobs.get(m.id)?.abort();
     else if (m.type === 'probe') {
-      void getKernels(m.device, { allowSoftware: allowSoftwareGpu }).then(
-        (c) => send({ type: 'backend', id: m.id, name: c.kernels.backend.name, warning: c.warning }),
-        (e) => send({ type: 'backend', id: m.id, name: 'cpu', warning: String(e) }));
+      void probe(m.device).then(
+        (b) => send({ type: 'backend', id: m.id, ...b }),
+        (e) => send({ type: 'backend', id: m.id, name: 'cpu', warning: String(e), reason: String(e) }));
     }
   });
   send({ type: 'ready', pid: process.pid });

@@ -6,10 +6,11 @@
 //
 // Also here: the server's quiescence (rust-analyzer's `serverStatus.quiescent`): results may still
 // change while an auto-run is scheduled, a block runs (automatic or requested) or a solver job runs.
-// LiveStatus merges the solver runner's own status messages into one `theorylab/serverStatus` stream.
+// LiveStatus (server/engine/lsp/liveStatus.ts) merges the runner's status with these into one `theorylab/serverStatus` stream.
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { ServerContext } from '../languageService';
-import { RunResult, serverStatus, ServerStatusParams } from '../protocol';
+import { LiveStatus } from '../engine/lsp/liveStatus';
+import type { RunResult } from '../protocol';
 import { getSolver } from '../solvers/index';
 import { resolveParams, type Value } from '../solvers/registry';
 import type { DerivationDecl, ExperimentDecl } from './ast';
@@ -123,71 +124,8 @@ export function readMaxSeconds(settings: unknown): number | undefined {
 
 // ---- quiescence -------------------------------------------------------------------------------------
 
-/** One `theorylab/serverStatus` stream: the solver runner's jobs plus block runs and scheduled auto-runs. */
-export class LiveStatus {
-  private backend = 'cpu';
-  private runnerJobs = 0;
-  private runnerMessage: string | undefined;
-  private blockRuns = 0;
-  private scheduled = 0;
-  private last = '';
-
-  constructor(private readonly send: (p: ServerStatusParams) => void) {}
-
-  current(): ServerStatusParams {
-    const busy = this.runnerJobs > 0 || this.blockRuns > 0;
-    return {
-      state: busy ? 'busy' : 'ready', backend: this.backend, runningJobs: Math.max(this.runnerJobs, this.blockRuns),
-      ...(this.runnerMessage ? { message: this.runnerMessage } : {}),
-      quiescent: !busy && this.scheduled === 0,
-    };
-  }
-
-  /** Sends the status if it differs from the last one sent (`force`: always). */
-  publish(force = false): void {
-    const p = this.current();
-    const key = JSON.stringify(p);
-    if (!force && key === this.last) return;
-    this.last = key;
-    this.send(p);
-  }
-
-  /** A status message of the solver runner (server/engine/lspRunner.ts), merged in. */
-  fromRunner(p: ServerStatusParams): void {
-    if (p.backend) this.backend = p.backend;
-    this.runnerJobs = p.runningJobs ?? 0;
-    this.runnerMessage = p.message;
-    this.publish();
-  }
-
-  /** Counts a block run (requested or automatic) while `f` runs. */
-  async track<T>(f: () => Promise<T>): Promise<T> {
-    this.blockRuns++;
-    this.publish();
-    try { return await f(); } finally { this.blockRuns--; this.publish(); }
-  }
-
-  scheduledDelta(d: number): void { this.scheduled = Math.max(0, this.scheduled + d); this.publish(); }
-}
-
-/**
- * The connection as the solver runner should see it: its `theorylab/serverStatus` messages go through
- * LiveStatus (which adds block runs and quiescence) instead of straight to the client.
- */
-export function routeRunnerStatus<C extends object>(connection: C, live: LiveStatus): C {
-  return new Proxy(connection, {
-    get(target, key) {
-      if (key === 'sendNotification') {
-        return (type: unknown, params?: unknown) => {
-          const method = typeof type === 'string' ? type : (type as { method?: string } | undefined)?.method;
-          if (method === serverStatus.method) { live.fromRunner(params as ServerStatusParams); return Promise.resolve(); }
-          return (target as { sendNotification(t: unknown, p?: unknown): unknown }).sendNotification(type, params);
-        };
-      }
-      return Reflect.get(target, key);
-    },
-  });
-}
+// LiveStatus (the one serverStatus stream) lives with the engine's LSP adapter: server/engine/lsp/.
+export { LiveStatus };
 
 // ---- the auto-runner --------------------------------------------------------------------------------
 

@@ -10,7 +10,7 @@ import * as path from 'node:path';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { ServerContext } from '../../server/languageService';
 import type { ServerStatusParams } from '../../server/protocol';
-import { AutoRunner, estimateBlockCost, LiveStatus, readMaxSeconds, routeRunnerStatus } from '../../server/tlab/autoRun';
+import { AutoRunner, estimateBlockCost, LiveStatus, readMaxSeconds } from '../../server/tlab/autoRun';
 import { checkTlab } from '../../server/tlab/checker';
 import { LspClient, repoRoot, startServer } from './harness';
 
@@ -193,7 +193,6 @@ describe('autoRun internals', () => {
   test('LiveStatus merges runner jobs, block runs and scheduled runs into quiescent', async () => {
     const sent: ServerStatusParams[] = [];
     const live = new LiveStatus((p) => sent.push(p));
-    const conn = routeRunnerStatus({ sendNotification: (_t: unknown, _p: unknown) => { throw new Error('must not reach the client directly'); } }, live);
     live.publish(true);
     assert.deepEqual(sent.at(-1), { state: 'ready', backend: 'cpu', runningJobs: 0, quiescent: true });
     live.scheduledDelta(+1);
@@ -203,9 +202,9 @@ describe('autoRun internals', () => {
     let release!: () => void;
     const run = live.track(() => new Promise<void>((r) => { release = r; }));
     assert.deepEqual(sent.at(-1), { state: 'busy', backend: 'cpu', runningJobs: 1, quiescent: false });
-    await conn.sendNotification({ method: 'theorylab/serverStatus' }, { state: 'busy', backend: 'webgpu:test', runningJobs: 2 });
+    live.fromRunner({ state: 'busy', backend: 'webgpu:test', runningJobs: 2 }); // LspRunner's onStatus
     assert.deepEqual(sent.at(-1), { state: 'busy', backend: 'webgpu:test', runningJobs: 2, quiescent: false });
-    await conn.sendNotification({ method: 'theorylab/serverStatus' }, { state: 'ready', backend: 'webgpu:test', runningJobs: 0 });
+    live.fromRunner({ state: 'ready', backend: 'webgpu:test', runningJobs: 0 });
     assert.equal(sent.at(-1)!.quiescent, false); // the block still runs
     release();
     await run;
