@@ -74,8 +74,15 @@ export class LspRunner implements SolverRunner {
     }
   }
 
-  private async runner(): Promise<CachedRunner> {
+  /** The runner for the current settings; `reserve` counts a job on it in the same tick (so it is not retired under the job). */
+  private async runner(reserve = false): Promise<CachedRunner> {
     const s = await this.readSettings();
+    const r = this.pick(s);
+    if (reserve) this.inFlight.set(r, (this.inFlight.get(r) ?? 0) + 1);
+    return r;
+  }
+
+  private pick(s: EngineSettings): CachedRunner {
     if (this.inner && this.settings && s.device === this.settings.device && s.timeoutSeconds === this.settings.timeoutSeconds) return this.inner;
     // Settings changed: a new host for new jobs; jobs already running finish in the old one, which is
     // disposed with its last job (or now, when it has none), so no idle host is left behind.
@@ -128,8 +135,7 @@ export class LspRunner implements SolverRunner {
 
   async solve(req: SolveRequest, opts: SolveOptions = {}): Promise<SolveResult> {
     if (this.disposed) throw new Error('the solver runner was disposed');
-    const inner = await this.runner();
-    this.inFlight.set(inner, (this.inFlight.get(inner) ?? 0) + 1);
+    const inner = await this.runner(true);
     const controller = new AbortController();
     const outer = opts.signal;
     const onOuter = () => controller.abort();
