@@ -11,8 +11,8 @@
 // that is null, a plot without a title, a non-string message) is dropped with a log line, so only
 // well-formed results reach hovers, lenses, diagnostics and plots; the block then simply shows "not run".
 //
-// File format 2: one header line `{"format":2,"uri":…,"sha256":…}` (SHA-256 of the rest), then the
-// results as JSON. Format 1 files (one JSON object, no checksum) are still read, with the same checks.
+// File format 2: one JSON object whose last member, `"sha256"`, is the SHA-256 of the object's text
+// without it. Format 1 files (no checksum) are still read, with the same checks.
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -159,17 +159,15 @@ function fromSaved(uri: string, f: SavedFile, log: (m: string) => void): Map<str
 
 const sha256 = (t: string) => createHash('sha256').update(t).digest('hex');
 
-/** The JSON body of a saved file: after the header line, checked against its SHA-256 (format 2); the whole text (format 1). */
-function checkedBody(text: string, uri: string): string {
-  if (!text.startsWith('{"format":2,')) return text;
-  const nl = text.indexOf('\n');
-  if (nl < 0) throw new Error('the file ends inside its header');
-  const header = JSON.parse(text.slice(0, nl)) as { sha256?: unknown; uri?: unknown };
-  if (typeof header.uri !== 'string') throw new Error('its header names no document');
-  const body = text.slice(nl + 1);
-  if (header.uri !== uri) throw new Error('it belongs to another document');
-  if (header.sha256 !== sha256(body)) throw new Error('its checksum does not match its contents');
-  return body;
+/** The text of a saved file, checked against its trailing `"sha256"` member (format 2 files must have one). */
+function checkedText(text: string): string {
+  const m = /,"sha256":"([0-9a-f]{64})"\}\s*$/.exec(text);
+  if (!m) {
+    if (/^\{"format":2,/.test(text)) throw new Error('it has no checksum');
+    return text; // format 1
+  }
+  if (sha256(`${text.slice(0, m.index)}}`) !== m[1]) throw new Error('its checksum does not match its contents');
+  return text;
 }
 
 export class BlockResultStore {
@@ -193,8 +191,8 @@ export class BlockResultStore {
     const file = this.fileFor(uri);
     let text: string;
     try {
-      const body = JSON.stringify(toSaved(uri, results), encode);
-      text = `${JSON.stringify({ format: FORMAT, uri, sha256: sha256(body) })}\n${body}`;
+      const core = JSON.stringify(toSaved(uri, results), encode);
+      text = `${core.slice(0, -1)},"sha256":"${sha256(core)}"}`;
     } catch (e) {
       this.log(`could not serialise the results of ${uri}: ${(e as Error).message}`);
       return false;
@@ -226,7 +224,7 @@ export class BlockResultStore {
       return undefined;
     }
     try {
-      return fromSaved(uri, JSON.parse(checkedBody(text, uri), decode) as SavedFile, (m) => this.log(m));
+      return fromSaved(uri, JSON.parse(checkedText(text), decode) as SavedFile, (m) => this.log(m));
     } catch (e) {
       this.log(`ignored the saved results in ${file} (${(e as Error).message})`);
       return undefined;
