@@ -74,7 +74,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Theory
   registerChartPanel(context, output, () => client);
 
   const start = async () => {
-    const c = new LanguageClient('theorylab', 'Theory Lab', serverOptions, clientOptions);
+    const c = new TheoryLabClient('theorylab', 'Theory Lab', serverOptions, clientOptions);
     c.onNotification(serverStatus, showStatus);
     listenForPlots(c, plots);
     c.onDidChangeState((e) => {
@@ -136,4 +136,15 @@ export async function activate(context: vscode.ExtensionContext): Promise<Theory
 export async function deactivate(): Promise<void> {
   await client?.stop();
   client = undefined;
+}
+
+/**
+ * The language client, except that a server which exits with code 0 (every restart and window reload:
+ * `shutdown` + `exit`) is logged as information: vscode-languageclient reports any exit as an error.
+ */
+class TheoryLabClient extends LanguageClient {
+  override error(message: string, data?: unknown, showNotification?: boolean | 'force'): void {
+    if (/^Server process exited with code 0\.?$/.test(message)) { this.info('the language server exited normally (code 0)'); return; }
+    super.error(message, data, showNotification);
+  }
 }

@@ -9,7 +9,8 @@ import { InProcessRunner, SolverRunner } from './engine/runner';
 import { LanguageFeatures, semanticTokenModifiers, semanticTokenTypes, ServerContext } from './languageService';
 import { cancelTarget, getPlots, plotUpdated, runTarget, serverStatus } from '../protocol';
 import * as tlab from './tlab/service';
-import { AutoRunner, LiveStatus, routeRunnerStatus } from './tlab/autoRun';
+import { AutoRunner } from './tlab/autoRun';
+import { LiveStatus } from './engine/lsp/liveStatus';
 import { CodeLensRefreshRequest } from 'vscode-languageserver/node';
 import { readWorkspaceFile, uriToPath } from './workspaceFiles';
 import { languages } from './languages';
@@ -27,7 +28,9 @@ let roots: string[] = [];
 let trusted = true;
 // One serverStatus stream (solver jobs + block runs + scheduled auto-runs, with `quiescent`): server/tlab/autoRun.ts
 const live = new LiveStatus((p) => void connection.sendNotification(serverStatus, p));
-const runner: SolverRunner = (require('./engine/lspRunner') as typeof import('./engine/lspRunner')).createLspRunner(routeRunnerStatus(connection, live), () => roots); // solver host + cache + progress (server/engine/lspRunner.ts)
+// solver host + cache + progress + run log (server/engine/lsp/); its status merges into `live`
+const runner: SolverRunner = (require('./engine/lsp/lspRunner') as typeof import('./engine/lsp/lspRunner'))
+  .createLspRunner(connection, () => roots, { onStatus: (p) => live.fromRunner(p) });
 
 const ctx: ServerContext = {
   runner,
@@ -72,7 +75,7 @@ connection.onInitialize((params): InitializeResult => {
   const storageDir = (opts as { storageDir?: unknown } | undefined)?.storageDir;
   configurePersistence({
     dir: typeof storageDir === 'string' && storageDir ? path.join(storageDir, 'tlab-results')
-      : path.join((require('./engine/lspRunner') as typeof import('./engine/lspRunner')).workspaceCacheDir(roots[0]), 'blocks'),
+      : path.join((require('./engine/lsp/lspRunner') as typeof import('./engine/lsp/lspRunner')).workspaceCacheDir(roots[0]), 'blocks'),
     log: (m) => connection.console.log(m),
   });
   return {

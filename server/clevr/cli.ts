@@ -1,5 +1,6 @@
 // `theorylab check` / `theorylab run` on .clevr files (called by the CLI's generic commands): file
 // reads go through the workspace sandbox rooted at the file's folder and the current directory.
+import { readSourceText } from '../cli/readSource';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { readWorkspaceFile, pathToUri } from '../workspaceFiles';
@@ -12,7 +13,7 @@ export interface CliDiagnostic { line: number; column: number; endLine: number; 
 function load(file: string): { text?: string; analysis?: Analysis; error?: string } {
   const abs = path.resolve(file);
   let text: string;
-  try { text = fs.readFileSync(abs, 'utf8'); } catch (e) { return { error: `cannot read ${file}: ${(e as Error).message}` }; }
+  try { text = readSourceText(abs); } catch (e) { return { error: `cannot read ${file}: ${(e as Error).message}` }; }
   const roots = [path.dirname(abs), process.cwd()];
   const uri = pathToUri(abs);
   return { text, analysis: analyse(text, (rel) => readWorkspaceFile(uri, rel, roots)) };

@@ -7,17 +7,18 @@ import path from 'node:path';
 import { getSolver, solverIds } from '../solvers/index';
 import { didYouMean, Value } from '../solvers/registry';
 import { createRunner } from '../engine/factory';
-import { CliCommand, option, parseArgs, parseCliValue } from './args';
+import { parseSeconds } from '../engine/limits';
+import { CliCommand, option, parseArgs, parseParams } from './args';
 
 export const solveCommand: CliCommand = {
   name: 'solve',
-  usage: 'solve <id> --param name=value ... [--device cpu|gpu|auto] [--json]',
+  usage: 'solve <id> --param name=value ... [--seed N] [--device cpu|gpu|auto] [--timeout S] [--memory MIB] [--no-cache] [--in-process] [--json]',
   summary: 'run one solver and print its outputs',
   help: 'Options: --param name=value (repeatable), --seed N, --device cpu|gpu|auto (default auto: a hardware GPU when present),\n' +
     '--timeout SECONDS (default 0 = none), --memory MIB (solver host limit, default 75% of RAM), --no-cache, --in-process, --json.\n' +
     'Results are cached in .theorylab/cache (key: solver id, version, parameters, seed).',
   async run(args) {
-    const p = parseArgs(args, ['json', 'no-cache', 'in-process']);
+    const p = parseArgs(args, ['json', 'no-cache', 'in-process'], ['param', 'seed', 'device', 'timeout', 'memory']);
     const id = p.positionals[0];
     if (!id) throw new Error(`which solver? one of: ${solverIds().join(', ')}`);
     const def = getSolver(id);
@@ -25,17 +26,18 @@ export const solveCommand: CliCommand = {
       const s = didYouMean(id, solverIds());
       throw new Error(`unknown solver '${id}'${s ? ` — did you mean '${s}'?` : ''}`);
     }
-    const params: Record<string, Value> = {};
-    for (const kv of p.options.get('param') ?? []) {
-      const eq = kv.indexOf('=');
-      if (eq <= 0) throw new Error(`--param expects name=value, got '${kv}'`);
-      params[kv.slice(0, eq)] = parseCliValue(kv.slice(eq + 1)) as Value;
-    }
+    const names = def.params.map((d) => d.name);
+    const params = { ...parseParams(p.options.get('param') ?? [], id, names, (n) => didYouMean(n, names)) } as Record<string, Value>;
     const device = (option(p, 'device') ?? 'auto') as 'cpu' | 'gpu' | 'auto';
     if (!['cpu', 'gpu', 'auto'].includes(device)) throw new Error(`--device must be cpu, gpu or auto`);
-    const seed = option(p, 'seed') !== undefined ? Number(option(p, 'seed')) : 0;
-    const timeoutSeconds = option(p, 'timeout') !== undefined ? Number(option(p, 'timeout')) : 0;
-    const memoryLimitMb = option(p, 'memory') !== undefined ? Number(option(p, 'memory')) : undefined;
+    const seedText = option(p, 'seed');
+    const seed = seedText !== undefined ? Number(seedText) : 0;
+    if (!Number.isSafeInteger(seed)) throw new Error(`--seed expects an integer, got '${seedText}'`);
+    const timeoutText = option(p, 'timeout');
+    const timeoutSeconds = timeoutText !== undefined ? parseSeconds(timeoutText, '--timeout') : 0;
+    const memoryText = option(p, 'memory');
+    const memoryLimitMb = memoryText !== undefined ? Number(memoryText) : undefined;
+    if (memoryLimitMb !== undefined && !(memoryLimitMb > 0)) throw new Error(`--memory expects a number of MiB > 0, got '${memoryText}'`);
     const runner = createRunner({
       device, timeoutSeconds, memoryLimitMb,
       inProcess: p.flags.has('in-process'),

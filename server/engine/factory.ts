@@ -1,9 +1,9 @@
 // createRunner: the one way callers get a SolverRunner. It puts the result cache in front of either
 // the solver host (default) or the in-process runner (`inProcess`, for tests and tiny tools).
-import type { Device } from '../solvers/registry';
+import type { Device, OutputSpec } from '../solvers/registry';
 import { cacheKey, ResultCache } from './cache';
 import { resolveRequest } from './execute';
-import { HostRunner, HostRunnerOptions } from './hostRunner';
+import { BackendInfo, HostRunner, HostRunnerOptions } from './hostRunner';
 import { InProcessRunner, LastResult, SolveOptions, SolveRequest, SolveResult, SolverRunner } from './runner';
 
 export interface RunnerOptions {
@@ -26,29 +26,36 @@ export interface RunnerOptions {
 export class CachedRunner implements SolverRunner {
   constructor(readonly inner: SolverRunner, readonly cache: ResultCache, private readonly log?: (m: string) => void) {}
 
-  private key(req: SolveRequest): { key: string; solver: string; version: string } {
+  private key(req: SolveRequest): { key: string; solver: string; version: string; outputs: readonly OutputSpec[] } {
     const { def, params } = resolveRequest(req);
-    return { key: cacheKey({ solver: def.id, version: def.version, params, seed: req.seed ?? 0, budget: req.budget ?? 'full' }), solver: def.id, version: def.version };
+    return {
+      key: cacheKey({ solver: def.id, version: def.version, params, seed: req.seed ?? 0, budget: req.budget ?? 'full' }),
+      solver: def.id, version: def.version, outputs: def.outputs,
+    };
   }
 
   async peek(req: SolveRequest): Promise<SolveResult | undefined> {
-    try { return this.cache.get(this.key(req).key); } catch { return undefined; }
+    try { const k = this.key(req); return this.cache.get(k.key, this.log, k.outputs); } catch { return undefined; }
   }
 
   async solve(req: SolveRequest, opts: SolveOptions = {}): Promise<SolveResult> {
     const k = this.key(req); // throws SolverInputError on bad input, before any work
     const notes: string[] = [];
-    const hit = this.cache.get(k.key, (m) => { notes.push(m); this.log?.(m); });
+    const hit = this.cache.get(k.key, (m) => { notes.push(m); this.log?.(m); }, k.outputs);
     if (hit) { if (opts.tag) this.cache.setTag(opts.tag, k.key); return hit; }
+    opts.onStart?.();
     const result = await this.inner.solve(req, opts);
-    this.cache.set(k.key, result, k);
-    if (opts.tag) this.cache.setTag(opts.tag, k.key);
+    const refused = this.cache.set(k.key, result, { solver: k.solver, version: k.version }, k.outputs);
+    if (refused) this.log?.(`\`${k.solver}\` returned outputs that do not match its declaration (${refused}); the result was not cached`);
+    else if (opts.tag) this.cache.setTag(opts.tag, k.key);
     return notes.length ? { ...result, warnings: [...result.warnings, ...notes] } : result;
   }
 
   async lastResult(tag: string, req?: SolveRequest): Promise<LastResult | undefined> {
     const key = this.cache.getTag(tag);
-    const result = key ? this.cache.get(key) : undefined;
+    let outputs: readonly OutputSpec[] | undefined;
+    if (req) { try { outputs = this.key(req).outputs; } catch { /* checked below as stale */ } }
+    const result = key ? this.cache.get(key, this.log, outputs) : undefined;
     if (!key || !result) return undefined;
     let stale = false;
     if (req) { try { stale = this.key(req).key !== key; } catch { stale = true; } }
@@ -59,12 +66,18 @@ export class CachedRunner implements SolverRunner {
     return this.inner.backendName?.() ?? Promise.resolve('cpu');
   }
 
+  /** The backend and why it was chosen (the host runner knows; an in-process runner reports its name). */
+  async backendInfo(): Promise<BackendInfo> {
+    const inner = this.inner as { backendInfo?(): Promise<BackendInfo> };
+    return inner.backendInfo ? inner.backendInfo() : { name: await this.backendName() };
+  }
+
   dispose(): void { this.inner.dispose?.(); }
 }
 
 class NoCache extends ResultCache {
   override get(): undefined { return undefined; }
-  override set(): void { /* off */ }
+  override set(): undefined { return undefined; /* off */ }
   override setTag(): void { /* off */ }
 }
 

@@ -123,3 +123,23 @@ test('NaN and Inf in outputs survive the IPC and are reported as a warning namin
   assert.ok(Number.isNaN((res.outputs.v as number[])[1]));
   assert.ok(res.warnings.some((w) => /non-finite.*v\[1\].*s\.mean/.test(w)), res.warnings.join('; '));
 });
+
+test('a time limit beyond a 32-bit timer (2147484 s) does not fail the job at once', async () => {
+  const r = host({ timeoutSeconds: 2147484 });
+  assert.equal((await r.solve({ solver: 'test.spin', params: { ms: 300 } })).outputs.done, 300);
+  assert.equal((await r.solve({ solver: 'test.spin', params: { ms: 50 }, timeoutMs: 3e12 })).outputs.done, 50);
+});
+
+test('a cancel reaches a synchronous loop on the host\'s worker thread at once (shared memory)', async () => {
+  const r = host();
+  await r.solve({ solver: 'demo.quadratic', params: {} });
+  const pid = r.hostPid;
+  const ac = new AbortController();
+  const p = r.solve({ solver: 'test.spin', params: { ms: 20000, tag: 'sync' } }, { signal: ac.signal });
+  await new Promise((res) => setTimeout(res, 500));
+  const t0 = Date.now();
+  ac.abort();
+  await assert.rejects(p, CancelledError);
+  assert.ok(Date.now() - t0 < 2500, 'stopped cooperatively, before the grace period');
+  assert.equal(r.hostPid, pid, 'the host was not killed');
+});

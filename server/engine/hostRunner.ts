@@ -7,11 +7,11 @@
 // running, with a message naming it; queued jobs continue in a fresh host.
 import { ChildProcess, fork } from 'node:child_process';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { CancelledError, Device, SolverInputError } from '../solvers/registry';
 import { formatBytes, resolveRequest } from './execute';
 import type { FromHost, HostError, ToHost } from './hostProtocol';
+import { jobLimitMs, memoryLimitMb, timerMs } from './limits';
 import type { SolveOptions, SolveRequest, SolveResult, SolverRunner } from './runner';
 
 export interface HostRunnerOptions {
@@ -34,6 +34,13 @@ export interface HostRunnerOptions {
   log?(line: string): void;
   /** Called whenever the number of running/queued jobs changes. */
   onStatus?(s: { running: number; queued: number }): void;
+}
+
+export interface BackendInfo {
+  /** 'cpu' or 'webgpu:<adapter>' */
+  name: string;
+  /** Why this backend, e.g. "auto requested, only a software adapter is present (llvmpipe); CPU used". */
+  reason?: string;
 }
 
 export class TimeoutError extends Error {
@@ -70,13 +77,13 @@ export class HostRunner implements SolverRunner {
   private nextId = 1;
   private seq = 0;
   private disposed = false;
-  private readonly probes = new Map<number, (name: string) => void>();
+  private readonly probes = new Map<number, (b: BackendInfo) => void>();
   /** How many host processes were started (tests check restarts). */
   starts = 0;
 
   constructor(private readonly opts: HostRunnerOptions = {}) {}
 
-  get memoryLimitBytes(): number { return (this.opts.memoryLimitMb ?? Math.floor(0.75 * os.totalmem() / 2 ** 20)) * 2 ** 20; }
+  get memoryLimitBytes(): number { return memoryLimitMb(this.opts.memoryLimitMb) * 2 ** 20; }
   get hostPid(): number | undefined { return this.child?.pid; }
 
   solve(req: SolveRequest, opts: SolveOptions = {}): Promise<SolveResult> {
@@ -101,7 +108,13 @@ export class HostRunner implements SolverRunner {
   }
 
   /** What `device` resolves to inside the host ('cpu' or 'webgpu:<adapter>'). */
-  backendName(device: Device = this.opts.device ?? 'auto'): Promise<string> {
+  async backendName(device: Device = this.opts.device ?? 'auto'): Promise<string> {
+    return (await this.backendInfo(device)).name;
+  }
+
+  /** The backend `device` resolves to inside the host, and why (for the run log). */
+  backendInfo(device: Device = this.opts.device ?? 'auto'): Promise<BackendInfo> {
+    if (this.disposed) return Promise.resolve({ name: 'cpu', reason: 'the solver runner was disposed' });
     const child = this.ensureChild();
     const id = this.nextId++;
     return new Promise((resolve) => {
@@ -125,13 +138,13 @@ export class HostRunner implements SolverRunner {
   private ensureChild(): ChildProcess {
     if (this.child) return this.child;
     const { script, execArgv, cwd } = hostEntry();
-    const mem = this.opts.heapLimitMb ?? Math.min(4096, Math.floor(this.memoryLimitBytes / 2 ** 20));
+    const mem = Math.min(this.opts.heapLimitMb !== undefined ? memoryLimitMb(this.opts.heapLimitMb) : 4096, Math.floor(this.memoryLimitBytes / 2 ** 20));
     const child = fork(script, [], {
       cwd,
       execArgv: [...execArgv, `--max-old-space-size=${mem}`],
       serialization: 'advanced',
       stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
-      env: { ...process.env, THEORYLAB_ALLOW_SOFTWARE_GPU: this.opts.allowSoftwareGpu ? '1' : '0' },
+      env: { ...process.env, THEORYLAB_ALLOW_SOFTWARE_GPU: this.opts.allowSoftwareGpu ? '1' : '0', THEORYLAB_HEAP_MB: String(mem) },
     });
     this.starts++;
     const log = this.opts.log ?? ((l: string) => process.stderr.write(`[solver host] ${l}\n`));
@@ -164,7 +177,8 @@ export class HostRunner implements SolverRunner {
   }
 
   private startLimits(job: Job, child: ChildProcess): void {
-    const limitMs = job.req.timeoutMs ?? (this.opts.timeoutSeconds ? this.opts.timeoutSeconds * 1000 : 0);
+    // clamped: a limit beyond 2^31-1 ms would overflow Node's timer and fail the job at once
+    const limitMs = job.req.timeoutMs !== undefined ? timerMs(job.req.timeoutMs) : jobLimitMs(this.opts.timeoutSeconds);
     if (limitMs > 0) {
       job.timers.push(setTimeout(() => this.cancel(job,
         new TimeoutError(`\`${job.req.solver}\` timed out after ${+(limitMs / 1000).toFixed(3)} s (theorylab.solver.timeoutSeconds)`)), limitMs));
@@ -194,16 +208,16 @@ export class HostRunner implements SolverRunner {
     if (this.running !== job || job.endReason) return;
     job.endReason = reason;
     const child = this.child;
+    // The host's main thread is never blocked by the solver (it runs on a worker thread), so the
+    // message arrives and reaches even a synchronous loop through ctx.checkCancelled.
     child?.send({ type: 'cancel', id: job.id } satisfies ToHost);
-    // A solver in a synchronous loop never sees the IPC message; its ctx.checkCancelled polls this file.
-    if (child?.pid) { try { fs.writeFileSync(cancelFile(child.pid), String(job.id)); } catch { /* IPC still tries */ } }
     job.timers.push(setTimeout(() => {
       if (this.running === job && this.child === child) child?.kill('SIGKILL');
-    }, this.opts.graceMs ?? 2000));
+    }, timerMs(this.opts.graceMs, 2000)));
   }
 
   private onMessage(child: ChildProcess, m: FromHost): void {
-    if (m.type === 'backend') { this.probes.get(m.id)?.(m.name); this.probes.delete(m.id); return; }
+    if (m.type === 'backend') { this.probes.get(m.id)?.({ name: m.name, reason: m.reason }); this.probes.delete(m.id); return; }
     const job = this.running;
     if (m.type === 'ready') {
       if (child !== this.child) return;
@@ -221,11 +235,10 @@ export class HostRunner implements SolverRunner {
   }
 
   private onExit(child: ChildProcess, code: number | null, signal: NodeJS.Signals | null): void {
-    if (child.pid) { try { fs.unlinkSync(cancelFile(child.pid)); } catch { /* none */ } }
     if (child !== this.child) return;
     this.child = undefined;
     this.childReady = false;
-    for (const [id, r] of this.probes) { r('cpu'); this.probes.delete(id); }
+    for (const [id, r] of this.probes) { r({ name: 'cpu', reason: 'the solver host exited before answering' }); this.probes.delete(id); }
     const job = this.running;
     if (job) {
       this.running = undefined;
@@ -248,11 +261,6 @@ export class HostRunner implements SolverRunner {
 
 /** Dawn's start-up notices about limits it lowered: harmless, printed by every device creation. */
 const QUIET = /artificially reduced from/;
-
-/** The file through which a cancel reaches a solver that never yields to the event loop. */
-export function cancelFile(pid: number): string {
-  return path.join(os.tmpdir(), `theorylab-host-${pid}.cancel`);
-}
 
 function toError(e: HostError): Error {
   if (e.name === 'CancelledError') return new CancelledError(e.message);

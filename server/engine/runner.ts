@@ -2,9 +2,9 @@
 // per solver invocation. `InProcessRunner` runs solvers in the calling process; `HostRunner`
 // (./hostRunner) runs them in a forked solver host with a job queue, limits and restarts, and
 // `createRunner` (./factory) adds the result cache in front of either.
-import os from 'node:os';
 import { CancelledError, Device, Value } from '../solvers/registry';
 import { executeSolve, resolveRequest } from './execute';
+import { memoryLimitMb } from './limits';
 
 export interface SolveRequest {
   solver: string;
@@ -35,6 +35,8 @@ export interface SolveOptions {
    * the inputs changed since.
    */
   tag?: string;
+  /** Called when the job is computed rather than served from the cache (the run log's "run …" line). */
+  onStart?(): void;
 }
 
 export interface LastResult {
@@ -72,7 +74,7 @@ export class InProcessRunner implements SolverRunner {
     const signal = opts.signal ?? controller.signal;
     if (signal.aborted) throw new CancelledError();
     // Absurd sizes are refused before anything is allocated (this process has no memory watchdog).
-    resolveRequest(req, (this.opts.memoryLimitMb ?? Math.floor(0.75 * os.totalmem() / 2 ** 20)) * 2 ** 20);
+    resolveRequest(req, memoryLimitMb(this.opts.memoryLimitMb) * 2 ** 20);
     return executeSolve({ ...req, device: req.device ?? this.opts.device ?? 'cpu' },
       { signal, onProgress: opts.onProgress, allowSoftwareGpu: this.opts.allowSoftwareGpu });
   }

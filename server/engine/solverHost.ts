@@ -1,68 +1,91 @@
-// Entry of the solver host process, forked by HostRunner (the language server and the CLI): receives
-// jobs over IPC, runs them with executeSolve, streams progress, and answers with the result or the
-// error. Cancellation is cooperative (the solver's next ctx.checkCancelled throws); the parent kills
-// this process if a cancelled job does not stop within its grace period.
-import fs from 'node:fs';
-import { CancelledError, SolverInputError } from '../solvers/registry';
-import { executeSolve } from './execute';
-import { getKernels } from './kernels/index';
-import { cancelFile } from './hostRunner';
-import type { FromHost, ToHost } from './hostProtocol';
+// Entry of the solver host process, forked by HostRunner (the language server and the CLI). Its main
+// thread only relays: jobs arrive over IPC and run on one worker thread (solverWorker.ts), so the main
+// thread's event loop stays free while a solver spins in a synchronous loop. That is what lets the host
+// notice its parent's death (IPC disconnect, or the parent pid changing) and die within a second,
+// whatever the solver computes, and lets a cancel reach the solver through shared memory at once.
+import { isMainThread, Worker } from 'node:worker_threads';
+import { CANCEL_SLOTS, FromHost, ToHost } from './hostProtocol';
 
-const allowSoftwareGpu = process.env.THEORYLAB_ALLOW_SOFTWARE_GPU === '1';
-const jobs = new Map<number, AbortController>();
-
-function send(m: FromHost): void {
-  process.send?.(m);
+if (!isMainThread) {
+  // The same bundle (dist/solverHost.js) is the worker's entry too.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  (require('./solverWorker') as typeof import('./solverWorker')).startWorker();
+} else if (process.send) {
+  startHost();
 }
 
-async function run(id: number, req: Extract<ToHost, { type: 'run' }>['req']): Promise<void> {
-  const controller = new AbortController();
-  jobs.set(id, controller);
-  let lastSent = 0;
-  let lastPoll = Date.now();
-  const file = cancelFile(process.pid);
-  try {
-    const result = await executeSolve(req, {
-      signal: controller.signal,
-      allowSoftwareGpu,
-      // Polled from ctx.checkCancelled at most every 20 ms: the parent writes the job id there when
-      // the IPC cancel cannot get through a synchronous loop.
-      onCheck: () => {
-        const now = Date.now();
-        if (now - lastPoll < 20) return;
-        lastPoll = now;
-        try { if (fs.readFileSync(file, 'utf8') === String(id)) controller.abort(); } catch { /* no file */ }
-      },
-      onProgress: (fraction, message) => {
-        // at most ~20 messages a second, but always the final one
-        const now = Date.now();
-        if (now - lastSent < 50 && fraction < 1) return;
-        lastSent = now;
-        send({ type: 'progress', id, fraction, message });
-      },
+function startHost(): void {
+  const heapMb = Number(process.env.THEORYLAB_HEAP_MB) || undefined;
+  // Slot 0: the id of the job to cancel (the worker polls it from ctx.checkCancelled).
+  const cancel = new Int32Array(new SharedArrayBuffer(4 * CANCEL_SLOTS));
+  let worker: Worker | undefined;
+  let runningId: number | undefined;
+  let exiting = false;
+  let announced = false;
+
+  const send = (m: FromHost, then?: () => void) => {
+    try { process.send?.(m, undefined, undefined, then); } catch { then?.(); }
+  };
+  const die = (code: number) => {
+    if (exiting) return;
+    exiting = true;
+    process.exit(code);
+  };
+  // The parent is gone: SIGKILL of itself, so a worker stuck in native code (a BLAS call) cannot
+  // hold an orderly exit back.
+  const orphaned = () => process.kill(process.pid, 'SIGKILL');
+
+  const spawnWorker = (): Worker => {
+    const underTsx = __filename.endsWith('.ts');
+    const w = underTsx
+      // tsx's hooks do not reach a worker by themselves: load them, then this file
+      ? new Worker(`require('tsx/cjs'); require(${JSON.stringify(__filename)});`, {
+        eval: true, workerData: { cancel }, resourceLimits: heapMb ? { maxOldGenerationSizeMb: heapMb } : undefined,
+      })
+      : new Worker(__filename, { workerData: { cancel }, resourceLimits: heapMb ? { maxOldGenerationSizeMb: heapMb } : undefined });
+    w.on('message', (m: FromHost) => {
+      // The host is ready once its worker is: the worker's start-up (loading the solvers) must not
+      // count against the first job's time limit.
+      if (m.type === 'ready') { if (!announced) { announced = true; send({ type: 'ready', pid: process.pid }); } return; }
+      if ((m.type === 'result' || m.type === 'error') && m.id === runningId) runningId = undefined;
+      send(m);
     });
-    send({ type: 'result', id, result });
-  } catch (e) {
-    const err = e as Error;
-    const name = e instanceof CancelledError ? 'CancelledError' : e instanceof SolverInputError ? 'SolverInputError' : err?.name ?? 'Error';
-    send({ type: 'error', id, error: { name, message: err?.message ?? String(e), param: (e as SolverInputError).param } });
-  } finally {
-    jobs.delete(id);
-  }
-}
+    let heapError = false;
+    w.on('error', (e: Error & { code?: string }) => {
+      heapError = e.code === 'ERR_WORKER_OUT_OF_MEMORY';
+      if (runningId !== undefined) {
+        const id = runningId;
+        runningId = undefined;
+        const message = heapError
+          ? `the solver ran out of its JavaScript heap (${heapMb ?? 'default'} MiB); the solver host was restarted`
+          : `the solver failed outside its own error handling: ${e.message}`;
+        // The host restarts after the answer is out, so no state of the failed solver lingers.
+        send({ type: 'error', id, error: { name: 'Error', message } }, () => die(1));
+      }
+    });
+    w.on('exit', (code) => {
+      if (worker === w) worker = undefined;
+      // A solver that ended its thread (process.exit in a solver) crashes the host as before: the
+      // parent reports the job as crashed with this exit code and restarts the host.
+      if (!heapError) die(code);
+    });
+    return w;
+  };
 
-if (process.send) {
   process.on('message', (m: ToHost) => {
-    if (m.type === 'run') void run(m.id, m.req);
-    else if (m.type === 'cancel') jobs.get(m.id)?.abort();
-    else if (m.type === 'probe') {
-      void getKernels(m.device, { allowSoftware: allowSoftwareGpu }).then(
-        (c) => send({ type: 'backend', id: m.id, name: c.kernels.backend.name, warning: c.warning }),
-        (e) => send({ type: 'backend', id: m.id, name: 'cpu', warning: String(e) }));
+    if (m.type === 'cancel') {
+      Atomics.store(cancel, 0, m.id);
+      worker?.postMessage(m);
+      return;
     }
+    if (m.type === 'run') runningId = m.id;
+    worker ??= spawnWorker();
+    worker.postMessage(m);
   });
-  // The parent going away (a crashed language server) must not leave an orphan computing.
-  process.on('disconnect', () => process.exit(0));
-  send({ type: 'ready', pid: process.pid });
+
+  // The parent going away (a killed or exited language server) must not leave an orphan computing.
+  process.on('disconnect', orphaned);
+  const parent = process.ppid;
+  setInterval(() => { if (process.ppid !== parent) orphaned(); }, 200).unref();
+  worker = spawnWorker();
 }

@@ -6,16 +6,17 @@
 //
 // Also here: the server's quiescence (rust-analyzer's `serverStatus.quiescent`): results may still
 // change while an auto-run is scheduled, a block runs (automatic or requested) or a solver job runs.
-// LiveStatus merges the solver runner's own status messages into one `theorylab/serverStatus` stream.
+// LiveStatus (server/engine/lsp/liveStatus.ts) merges the runner's status with these into one `theorylab/serverStatus` stream.
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { ServerContext } from '../languageService';
-import { RunResult, serverStatus, ServerStatusParams } from '../../protocol';
+import { LiveStatus } from '../engine/lsp/liveStatus';
+import type { RunResult } from '../../protocol';
 import { getSolver } from '../solvers/index';
-import { resolveParams } from '../solvers/registry';
+import { resolveParams, type Value } from '../solvers/registry';
 import type { DerivationDecl, ExperimentDecl } from './ast';
 import { Analysis, spanKey } from './checker';
 import { blockFingerprint, getState } from './documents';
-import { lowerSolveArgs, pointParams, toParamValue } from './solveArgs';
+import { isSeries, isStat, RV } from './values';
 
 export const DEFAULT_MAX_SECONDS = 1;
 export const DEFAULT_DELAY_MS = 300;
@@ -29,6 +30,13 @@ export interface BlockCost {
   calls: number;
   /** why the estimate is Infinity, when it is */
   unknown?: string;
+}
+
+function toValue(v: RV): Value | undefined {
+  if (v === null || typeof v === 'number' || typeof v === 'boolean' || typeof v === 'string') return v;
+  if (isStat(v)) return v.mean;
+  if (Array.isArray(v)) { const xs = v.map(toValue); return xs.every((x) => x !== undefined) ? (xs as Value[]) : undefined; }
+  return undefined;
 }
 
 /**
@@ -49,21 +57,36 @@ export function estimateBlockCost(a: Analysis, name: string): BlockCost {
     if (st.kind !== 'solve') continue;
     const def = getSolver(st.solver.name);
     if (!def) continue; // an unknown solver fails at once
-    // An argument the checker could not fold is unknown; a bare word for an enum parameter is the word.
-    const lowered = lowerSolveArgs(st, def, a.text, {
-      isBound: (n) => a.staticValues.has(spanKey(st.args.find((x) => x.value.kind === 'name' && x.value.name === n)?.value.span ?? { start: -1, end: -1 })),
-      value: (arg) => a.staticValues.get(spanKey(arg.value.span)),
-      skipUnknownParams: true,
-    });
-    const unknown = lowered.unknown;
+    const fixed: Record<string, Value> = {};
+    const varying: { name: string; idx: number[]; values: RV[] }[] = [];
+    const unknown: string[] = [];
+    for (const arg of st.args) {
+      const spec = arg.name ? def.params.find((p) => p.name === arg.name) : undefined;
+      if (!arg.name || !spec) continue;
+      if (spec.kind === 'expr') { fixed[arg.name] = arg.value.kind === 'str' ? arg.value.value : a.text.slice(arg.value.span.start, arg.value.span.end); continue; }
+      const v = a.staticValues.get(spanKey(arg.value.span));
+      if (v === undefined) {
+        if (spec.kind === 'enum' && arg.value.kind === 'name') fixed[arg.name] = arg.value.name;
+        else unknown.push(arg.name);
+        continue;
+      }
+      if (isSeries(v)) { varying.push({ name: arg.name, idx: v.idx, values: v.values }); continue; }
+      const jv = toValue(v);
+      if (jv === undefined) unknown.push(arg.name); else fixed[arg.name] = jv;
+    }
     if (unknown.length && def.stochastic) {
       return { seconds: Infinity, calls, unknown: `\`${st.name.name}\`: ${unknown.map((u) => `\`${u}\``).join(', ')} only known after a run` };
     }
     // Distinct parameter sets over the grid points the varying arguments share (the runner runs each once).
-    const sets = pointParams(lowered, (v) => toParamValue(v));
-    if (!sets) return { seconds: Infinity, calls, unknown: `\`${st.name.name}\`: an argument is not a plain value` };
+    let idx = varying.length ? varying[0].idx : [0];
+    for (const s of varying.slice(1)) { const set = new Set(s.idx); idx = idx.filter((i) => set.has(i)); }
+    const pos = varying.map((s) => new Map(s.idx.map((i, k) => [i, k])));
     const seen = new Set<string>();
-    for (const { params: given } of sets) {
+    for (const p of idx) {
+      const given: Record<string, Value> = { ...fixed };
+      let ok = true;
+      varying.forEach((s, j) => { const x = toValue(s.values[pos[j].get(p)!]); if (x === undefined) ok = false; else given[s.name] = x; });
+      if (!ok) return { seconds: Infinity, calls, unknown: `\`${st.name.name}\`: an argument is not a plain value` };
       const key = JSON.stringify(given);
       if (seen.has(key)) continue;
       seen.add(key);
@@ -101,71 +124,8 @@ export function readMaxSeconds(settings: unknown): number | undefined {
 
 // ---- quiescence -------------------------------------------------------------------------------------
 
-/** One `theorylab/serverStatus` stream: the solver runner's jobs plus block runs and scheduled auto-runs. */
-export class LiveStatus {
-  private backend = 'cpu';
-  private runnerJobs = 0;
-  private runnerMessage: string | undefined;
-  private blockRuns = 0;
-  private scheduled = 0;
-  private last = '';
-
-  constructor(private readonly send: (p: ServerStatusParams) => void) {}
-
-  current(): ServerStatusParams {
-    const busy = this.runnerJobs > 0 || this.blockRuns > 0;
-    return {
-      state: busy ? 'busy' : 'ready', backend: this.backend, runningJobs: Math.max(this.runnerJobs, this.blockRuns),
-      ...(this.runnerMessage ? { message: this.runnerMessage } : {}),
-      quiescent: !busy && this.scheduled === 0,
-    };
-  }
-
-  /** Sends the status if it differs from the last one sent (`force`: always). */
-  publish(force = false): void {
-    const p = this.current();
-    const key = JSON.stringify(p);
-    if (!force && key === this.last) return;
-    this.last = key;
-    this.send(p);
-  }
-
-  /** A status message of the solver runner (server/engine/lspRunner.ts), merged in. */
-  fromRunner(p: ServerStatusParams): void {
-    if (p.backend) this.backend = p.backend;
-    this.runnerJobs = p.runningJobs ?? 0;
-    this.runnerMessage = p.message;
-    this.publish();
-  }
-
-  /** Counts a block run (requested or automatic) while `f` runs. */
-  async track<T>(f: () => Promise<T>): Promise<T> {
-    this.blockRuns++;
-    this.publish();
-    try { return await f(); } finally { this.blockRuns--; this.publish(); }
-  }
-
-  scheduledDelta(d: number): void { this.scheduled = Math.max(0, this.scheduled + d); this.publish(); }
-}
-
-/**
- * The connection as the solver runner should see it: its `theorylab/serverStatus` messages go through
- * LiveStatus (which adds block runs and quiescence) instead of straight to the client.
- */
-export function routeRunnerStatus<C extends object>(connection: C, live: LiveStatus): C {
-  return new Proxy(connection, {
-    get(target, key) {
-      if (key === 'sendNotification') {
-        return (type: unknown, params?: unknown) => {
-          const method = typeof type === 'string' ? type : (type as { method?: string } | undefined)?.method;
-          if (method === serverStatus.method) { live.fromRunner(params as ServerStatusParams); return Promise.resolve(); }
-          return (target as { sendNotification(t: unknown, p?: unknown): unknown }).sendNotification(type, params);
-        };
-      }
-      return Reflect.get(target, key);
-    },
-  });
-}
+// LiveStatus (the one serverStatus stream) lives with the engine's LSP adapter: server/engine/lsp/.
+export { LiveStatus };
 
 // ---- the auto-runner --------------------------------------------------------------------------------
 

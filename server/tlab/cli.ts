@@ -1,6 +1,7 @@
 // `theorylab check` / `theorylab run` on .tlab files: diagnostics in the CLI JSON shape of product.md §3,
 // and a run report (expects, checks, plots) with the exit codes 0 / 1 / 2. Imports are read through the
 // workspace sandbox rooted at the current directory (or the file's folder when it lies outside).
+import { readSourceText } from '../cli/readSource';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { renderPlotSvg } from '../plots/renderSvg';
@@ -32,7 +33,7 @@ export function toCliDiagnostic(idx: LineIndex, span: Span, severity: CliDiagnos
 
 export function analyzeTlabFile(file: string): { text: string; analysis: Analysis } {
   const abs = path.resolve(file);
-  const text = fs.readFileSync(abs, 'utf8');
+  const text = readSourceText(abs); // without a BOM, as the editor reads it
   const rel = path.relative(process.cwd(), abs);
   const roots = !rel.startsWith('..') && !path.isAbsolute(rel) ? [process.cwd()] : [path.dirname(abs)];
   const uri = pathToUri(abs);
@@ -77,7 +78,8 @@ export async function runTlabFile(file: string, opts: TlabCliRunOptions): Promis
       return { line: line(e.span), passed: e.passed, message: e.message, left: e.left ?? null, right: e.right ?? null, ...(e.error ? { error: true } : {}) };
     });
     const checks = b.checks.map((c) => {
-      lines.push(`  ${c.passed ? '✓' : c.inconclusive ? '?' : '✗'} line ${line(c.span)}: ${c.message}`);
+      // the check's message may start with its own mark ("✓ 10 points…"); the line has one already
+      lines.push(`  ${c.passed ? '✓' : c.inconclusive ? '?' : '✗'} line ${line(c.span)}: ${c.message.replace(/^[✓✗?]\s*/, '')}`);
       if (!c.passed) { if (c.inconclusive) broken = true; else failed = true; }
       return { line: line(c.span), passed: c.passed, message: c.message, worstRelError: Number.isFinite(c.worstRelError) ? c.worstRelError : null, points: c.points, ...(c.inconclusive ? { inconclusive: true } : {}) };
     });

@@ -130,7 +130,8 @@ test('a corrupt, truncated, foreign or unreadable file is ignored with a log lin
   const good = fs.readFileSync(file, 'utf8');
 
   for (const bad of ['{not json', good.slice(0, good.length / 2), JSON.stringify({ format: 99 }),
-    good.replace(URI, 'file:///ws/elsewhere.tlab'), JSON.stringify({ ...JSON.parse(good), blocks: [{ name: 'quad', fingerprint: 'x', text: 0, result: { kind: 'experiment' } }] })]) {
+    good.replace(URI, 'file:///ws/elsewhere.tlab'), JSON.stringify({ ...JSON.parse(good), blocks: [{ name: 'quad', fingerprint: 'x', text: 0, result: { kind: 'experiment' } }] }),
+    good.replace('"passed":false', '"passed":true')]) { // the checksum catches an edit that keeps the shape
     fs.writeFileSync(file, bad);
     logs.length = 0;
     assert.equal(store.load(URI), undefined, bad.slice(0, 40));
@@ -149,4 +150,47 @@ test('a corrupt, truncated, foreign or unreadable file is ignored with a log lin
   logs.length = 0;
   assert.equal(store.load('file:///ws/never.tlab'), undefined);
   assert.deepEqual(logs, []);
+});
+
+test('a block with any malformed part is dropped (the rest of the file loads); nothing malformed reaches the client', () => {
+  const logs: string[] = [];
+  const store = new BlockResultStore(tmpDir(), { log: (m) => logs.push(m) });
+  const file = store.fileFor(URI);
+  const cases: [string, (r: any) => void][] = [
+    ['expects: [null]', (r) => { r.expects = [null]; }],
+    ['plots: [{}, null]', (r) => { r.plots = [{}, null]; }],
+    ['a non-string message', (r) => { r.expects[0].message = 42; }],
+    ['an issue of unknown severity', (r) => { r.issues[0].severity = 'fatal'; }],
+    ['rows that are not objects', (r) => { r.plots[0].rows = [1, 2]; }],
+    ['a defined name without a span', (r) => { delete r.defined[0].stmtSpan; }],
+    ['seconds as a string', (r) => { r.seconds = '0.25'; }],
+  ];
+  for (const [what, corrupt] of cases) {
+    store.save(URI, new Map([['quad', stored(experiment())], ['other', stored(experiment({ name: 'other' }))]]));
+    const text = fs.readFileSync(file, 'utf8');
+    const saved = JSON.parse(text);
+    delete saved.sha256;
+    corrupt(saved.blocks[0].result);
+    saved.format = 1; // a file without a checksum: only the shape checks can catch it
+    fs.writeFileSync(file, JSON.stringify(saved));
+    logs.length = 0;
+    const loaded = store.load(URI);
+    assert.ok(loaded, what);
+    assert.deepEqual([...loaded.keys()], ['other'], `${what}: the malformed block is dropped, the other stays`);
+    assert.match(logs.join('\n'), /dropped the saved results of block "quad"/, what);
+    const other = loaded.get('other')!.result;
+    assert.ok(other.expects.every((e) => typeof e.message === 'string' && typeof e.passed === 'boolean'));
+    assert.ok(other.plots.every((p) => typeof p.title === 'string'));
+  }
+});
+
+test('orphan .tmp files of interrupted writes are removed when the store opens, so the size limit holds', () => {
+  const dir = tmpDir();
+  fs.mkdirSync(dir, { recursive: true });
+  const orphan = path.join(dir, `${'a'.repeat(32)}.json.999999999.k3j2.tmp`); // no such pid
+  fs.writeFileSync(orphan, 'x'.repeat(4096));
+  const logs: string[] = [];
+  new BlockResultStore(dir, { log: (m) => logs.push(m) });
+  assert.equal(fs.existsSync(orphan), false);
+  assert.match(logs.join('\n'), /removed 1 temporary file of interrupted writes/);
 });

@@ -5,16 +5,23 @@
 //
 // One JSON file per document URI (named by a hash of the URI) in the server's storage directory
 // (workspace storage from the client, else the user cache). Written atomically (temporary file +
-// rename); the directory is kept under a size limit by deleting the least recently written files.
-// A file that cannot be read or does not have the expected shape is ignored with a log line.
+// rename); the directory is kept under a size limit by deleting the least recently written files, and
+// temporary files of writes a crash interrupted are removed when the store opens. Nothing read back is
+// trusted: a file whose checksum does not match, or a block with any malformed part (an expectation
+// that is null, a plot without a title, a non-string message) is dropped with a log line, so only
+// well-formed results reach hovers, lenses, diagnostics and plots; the block then simply shows "not run".
+//
+// File format 2: one JSON object whose last member, `"sha256"`, is the SHA-256 of the object's text
+// without it. Format 1 files (no checksum) are still read, with the same checks.
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import { removeOrphanTemps } from '../engine/cache';
 import type { StoredResult } from './documents';
 import type { BlockResult } from './blockRun';
 import type { RV } from './values';
 
-const FORMAT = 1;
+const FORMAT = 2;
 export const DEFAULT_MAX_BYTES = 50 * 1024 * 1024;
 /** Derivation hover values are tabulated at save time for blocks up to this many characters. */
 const MAX_DERIVATION_PROBE = 20_000;
@@ -102,9 +109,34 @@ function toSaved(uri: string, results: Map<string, StoredResult>): SavedFile {
 }
 
 const isSpan = (s: unknown): boolean => !!s && typeof (s as { start?: unknown }).start === 'number' && typeof (s as { end?: unknown }).end === 'number';
+const isObj = (v: unknown): v is Record<string, unknown> => !!v && typeof v === 'object' && !Array.isArray(v);
+const optional = (v: unknown, t: 'string' | 'boolean' | 'number') => v === undefined || typeof v === t;
 
-function fromSaved(uri: string, f: SavedFile): Map<string, StoredResult> {
-  if (!f || typeof f !== 'object' || f.format !== FORMAT) throw new Error(`unexpected format ${String((f as SavedFile | undefined)?.format)}`);
+/** Why one element of a saved block is malformed (`what[i]: …`), or undefined when every element is fine. */
+function blockProblem(r: SavedBlock['result']): string | undefined {
+  const each = <T>(what: string, list: T[], bad: (x: T) => string | false): string | undefined => {
+    for (let i = 0; i < list.length; i++) { const p = bad(list[i]); if (p) return `${what}[${i}]: ${p}`; }
+    return undefined;
+  };
+  return each('expects', r.expects as unknown[], (e) => !isObj(e) ? 'not an object' : !isSpan(e.span) ? 'no span'
+      : typeof e.passed !== 'boolean' ? 'passed is not a boolean' : typeof e.message !== 'string' ? 'message is not a string'
+        : !optional(e.left, 'string') || !optional(e.right, 'string') || !optional(e.error, 'boolean') ? 'malformed values' : false)
+    ?? each('checks', r.checks as unknown[], (c) => !isObj(c) ? 'not an object' : !isSpan(c.span) ? 'no span'
+      : typeof c.passed !== 'boolean' ? 'passed is not a boolean' : typeof c.message !== 'string' ? 'message is not a string'
+        : typeof c.points !== 'number' || typeof c.worstRelError !== 'number' || !optional(c.inconclusive, 'boolean') ? 'malformed counts' : false)
+    ?? each('plots', r.plots as unknown[], (p) => !isObj(p) ? 'not an object'
+      : typeof p.title !== 'string' || typeof p.uri !== 'string' || typeof p.experiment !== 'string' || typeof p.createdAt !== 'string' ? 'missing title, uri, experiment or date'
+        : !isObj(p.spec) ? 'no spec' : !Array.isArray(p.rows) || !p.rows.every(isObj) ? 'rows are not objects' : false)
+    ?? each('issues', r.issues as unknown[], (i) => !isObj(i) ? 'not an object' : !isSpan(i.span) ? 'no span'
+      : typeof i.message !== 'string' ? 'message is not a string' : i.severity !== 'error' && i.severity !== 'warning' ? 'unknown severity' : false)
+    ?? each('defined', r.defined as unknown[], (d) => !isObj(d) ? 'not an object'
+      : typeof d.name !== 'string' || !isSpan(d.span) || !isSpan(d.stmtSpan) || !('value' in d) ? 'malformed name' : false)
+    ?? each('values', r.values as unknown[], (v) => !Array.isArray(v) || v.length !== 2 || typeof v[0] !== 'string' ? 'not a [span, value] pair' : false)
+    ?? (typeof r.seconds !== 'number' || typeof r.name !== 'string' || !optional(r.cancelled, 'boolean') ? 'malformed name, seconds or cancelled' : undefined);
+}
+
+function fromSaved(uri: string, f: SavedFile, log: (m: string) => void): Map<string, StoredResult> {
+  if (!f || typeof f !== 'object' || (f.format !== FORMAT && f.format !== 1)) throw new Error(`unexpected format ${String((f as SavedFile | undefined)?.format)}`);
   if (f.uri !== uri) throw new Error('it belongs to another document');
   if (!Array.isArray(f.texts) || !Array.isArray(f.blocks)) throw new Error('missing texts or blocks');
   const out = new Map<string, StoredResult>();
@@ -115,6 +147,8 @@ function fromSaved(uri: string, f: SavedFile): Map<string, StoredResult> {
       || ![r.expects, r.checks, r.plots, r.issues, r.values, r.defined].every(Array.isArray)) {
       throw new Error(`block ${JSON.stringify(b?.name)} has an unexpected shape`);
     }
+    const problem = blockProblem(r);
+    if (problem) { log(`dropped the saved results of block ${JSON.stringify(b.name)} of ${uri}: ${problem}`); continue; }
     const { values, derivationValues, ...rest } = r;
     const result: BlockResult = { ...rest, values: new Map(values) };
     if (Array.isArray(derivationValues)) result.derivationValueAt = lookupTable(derivationValues.filter((e) => isSpan(e?.span) && typeof e.text === 'string'));
@@ -123,11 +157,27 @@ function fromSaved(uri: string, f: SavedFile): Map<string, StoredResult> {
   return out;
 }
 
+const sha256 = (t: string) => createHash('sha256').update(t).digest('hex');
+
+/** The text of a saved file, checked against its trailing `"sha256"` member (format 2 files must have one). */
+function checkedText(text: string): string {
+  const m = /,"sha256":"([0-9a-f]{64})"\}\s*$/.exec(text);
+  if (!m) {
+    if (/^\{"format":2,/.test(text)) throw new Error('it has no checksum');
+    return text; // format 1
+  }
+  if (sha256(`${text.slice(0, m.index)}}`) !== m[1]) throw new Error('its checksum does not match its contents');
+  return text;
+}
+
 export class BlockResultStore {
   readonly maxBytes: number;
 
   constructor(readonly dir: string, private readonly opts: Omit<PersistOptions, 'dir'> = {}) {
     this.maxBytes = opts.maxBytes ?? DEFAULT_MAX_BYTES;
+    // a crash between write and rename leaves a .tmp file the size limit would never count
+    const removed = removeOrphanTemps(dir);
+    if (removed) this.log(`removed ${removed} temporary file${removed > 1 ? 's' : ''} of interrupted writes in ${dir}`);
   }
 
   private log(m: string): void { this.opts.log?.(`[results] ${m}`); }
@@ -140,7 +190,10 @@ export class BlockResultStore {
   save(uri: string, results: Map<string, StoredResult>): boolean {
     const file = this.fileFor(uri);
     let text: string;
-    try { text = JSON.stringify(toSaved(uri, results), encode); } catch (e) {
+    try {
+      const core = JSON.stringify(toSaved(uri, results), encode);
+      text = `${core.slice(0, -1)},"sha256":"${sha256(core)}"}`;
+    } catch (e) {
       this.log(`could not serialise the results of ${uri}: ${(e as Error).message}`);
       return false;
     }
@@ -171,7 +224,7 @@ export class BlockResultStore {
       return undefined;
     }
     try {
-      return fromSaved(uri, JSON.parse(text, decode) as SavedFile);
+      return fromSaved(uri, JSON.parse(checkedText(text), decode) as SavedFile, (m) => this.log(m));
     } catch (e) {
       this.log(`ignored the saved results in ${file} (${(e as Error).message})`);
       return undefined;

@@ -6,13 +6,13 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { CancelledError } from '../solvers/registry';
-import { registerExtraSolvers } from './execute';
+import { CancelledError } from '../../solvers/registry';
+import { registerExtraSolvers } from '../execute';
 import { LspRunner, workspaceCacheDir } from './lspRunner';
-import { solvers as testSolvers } from './testSolvers';
+import { solvers as testSolvers } from '../testSolvers';
 
 registerExtraSolvers(testSolvers);
-process.env.THEORYLAB_EXTRA_SOLVERS = path.join(__dirname, 'testSolvers.ts');
+process.env.THEORYLAB_EXTRA_SOLVERS = path.join(__dirname, '..', 'testSolvers.ts');
 process.env.XDG_CACHE_HOME = fs.mkdtempSync(path.join(os.tmpdir(), 'tlab-lsp-cache-'));
 
 function fakeConnection(settings: unknown) {
