@@ -1,6 +1,6 @@
 // The language server's runner: createRunner's host runner + cache, configured from the client's
-// `theorylab` settings (device, solver.timeoutSeconds, read with workspace/configuration on the first
-// job and again when they change), reporting every job longer than half a second as LSP work-done
+// `theorylab` settings (device, solver.timeoutSeconds: given by the server's settings object,
+// server/settings.ts; without one read with workspace/configuration before each job), reporting every job longer than half a second as LSP work-done
 // progress (cancellable from the notification) and the compute backend through theorylab/serverStatus.
 import { createHash } from 'node:crypto';
 import os from 'node:os';
@@ -11,7 +11,7 @@ import type { Device } from '../solvers/registry';
 import { CachedRunner, createRunner } from './factory';
 import type { LastResult, SolveOptions, SolveRequest, SolveResult, SolverRunner } from './runner';
 
-interface EngineSettings { device: Device; timeoutSeconds: number }
+export interface EngineSettings { device: Device; timeoutSeconds: number }
 
 const DEFAULTS: EngineSettings = { device: 'auto', timeoutSeconds: 300 };
 
@@ -28,9 +28,11 @@ export class LspRunner implements SolverRunner {
   private running = 0;
   private backend = 'cpu';
 
-  constructor(private readonly connection: Connection, private readonly roots: () => string[]) {}
+  constructor(private readonly connection: Connection, private readonly roots: () => string[],
+    private readonly given?: () => EngineSettings) {}
 
   private async readSettings(): Promise<EngineSettings> {
+    if (this.given) return this.given();
     try {
       const conf = await Promise.race([
         this.connection.workspace.getConfiguration('theorylab') as Promise<Record<string, unknown> | null>,
@@ -128,6 +130,6 @@ export class LspRunner implements SolverRunner {
   dispose(): void { this.inner?.dispose(); }
 }
 
-export function createLspRunner(connection: Connection, roots: () => string[]): LspRunner {
-  return new LspRunner(connection, roots);
+export function createLspRunner(connection: Connection, roots: () => string[], settings?: () => EngineSettings): LspRunner {
+  return new LspRunner(connection, roots, settings);
 }
