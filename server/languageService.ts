@@ -10,8 +10,19 @@ import { DEFAULT_SETTINGS, type TheoryLabSettings } from './settings';
 
 /** Shared semantic-token legend (both languages use the same one; the client learns it at init). */
 export const semanticTokenTypes = [
-  'keyword', 'variable', 'function', 'parameter', 'property', 'number', 'string', 'operator',
-  'type', 'enumMember', 'namespace', 'comment', 'macro',
+  'keyword',
+  'variable',
+  'function',
+  'parameter',
+  'property',
+  'number',
+  'string',
+  'operator',
+  'type',
+  'enumMember',
+  'namespace',
+  'comment',
+  'macro',
 ] as const;
 export const semanticTokenModifiers = ['declaration', 'readonly', 'defaultLibrary', 'modification'] as const;
 
@@ -58,7 +69,11 @@ export interface LanguageFeatures {
   languageId: string;
   diagnostics(doc: TextDocument, ctx: ServerContext): lsp.Diagnostic[] | Promise<lsp.Diagnostic[]>;
   hover?(doc: TextDocument, pos: lsp.Position, ctx: ServerContext): lsp.Hover | null | Promise<lsp.Hover | null>;
-  completion?(doc: TextDocument, pos: lsp.Position, ctx: ServerContext): lsp.CompletionItem[] | Promise<lsp.CompletionItem[]>;
+  completion?(
+    doc: TextDocument,
+    pos: lsp.Position,
+    ctx: ServerContext,
+  ): lsp.CompletionItem[] | Promise<lsp.CompletionItem[]>;
   signatureHelp?(doc: TextDocument, pos: lsp.Position, ctx: ServerContext): lsp.SignatureHelp | null;
   semanticTokens?(doc: TextDocument, ctx: ServerContext): lsp.SemanticTokens;
   documentSymbols?(doc: TextDocument, ctx: ServerContext): lsp.DocumentSymbol[];
@@ -68,7 +83,12 @@ export interface LanguageFeatures {
   prepareRename?(doc: TextDocument, pos: lsp.Position, ctx: ServerContext): lsp.Range | null;
   rename?(doc: TextDocument, pos: lsp.Position, newName: string, ctx: ServerContext): lsp.WorkspaceEdit | null;
   formatting?(doc: TextDocument, options: lsp.FormattingOptions, ctx: ServerContext): lsp.TextEdit[];
-  codeActions?(doc: TextDocument, range: lsp.Range, diagnostics: lsp.Diagnostic[], ctx: ServerContext): lsp.CodeAction[];
+  codeActions?(
+    doc: TextDocument,
+    range: lsp.Range,
+    diagnostics: lsp.Diagnostic[],
+    ctx: ServerContext,
+  ): lsp.CodeAction[];
   codeLenses?(doc: TextDocument, ctx: ServerContext): lsp.CodeLens[];
   inlayHints?(doc: TextDocument, range: lsp.Range, ctx: ServerContext): lsp.InlayHint[];
   /** Called when the document closes, to drop caches. */

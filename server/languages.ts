@@ -16,16 +16,27 @@ async function runOnCluster(d: TextDocument, target: string | undefined, ctx: Se
   const progress = await ctx.createProgress();
   progress.begin(`Theory Lab: ${target ?? 'file'} on Slurm`, 0, 'submitting', true);
   const controller = new AbortController();
-  progress.token.onCancellationRequested(() => { tlab.cancelTarget(d.uri, target); controller.abort(); });
+  progress.token.onCancellationRequested(() => {
+    tlab.cancelTarget(d.uri, target);
+    controller.abort();
+  });
   const slurm = new SlurmRunner({
     ...slurmOptionsFromSettings(ctx.settings().cluster, ctx.workspaceRoots()[0]),
     onStatus: (st) => {
       const total = st.pending + st.running + st.done + st.failed;
-      progress.report(total ? Math.round((100 * st.done) / total) : 0, `${st.pending} pending, ${st.running} running, ${st.done} done, ${st.failed} failed`);
+      progress.report(
+        total ? Math.round((100 * st.done) / total) : 0,
+        `${st.pending} pending, ${st.running} running, ${st.done} done, ${st.failed} failed`,
+      );
     },
   });
   try {
-    const r = await tlab.runTarget(d, target, { ...ctx, runner: slurm }, { onPlot: (plot) => ctx.sendPlot(plot), signal: controller.signal });
+    const r = await tlab.runTarget(
+      d,
+      target,
+      { ...ctx, runner: slurm },
+      { onPlot: (plot) => ctx.sendPlot(plot), signal: controller.signal },
+    );
     const failures = slurm.failures.map((f) => `task ${f.jobId}_${f.taskId}: ${f.message} (log ${f.log})`);
     return failures.length ? { ok: false, message: `${r.message}; failed Slurm tasks: ${failures.join('; ')}` } : r;
   } finally {
@@ -36,8 +47,10 @@ async function runOnCluster(d: TextDocument, target: string | undefined, ctx: Se
 
 const tlabLanguage: LanguageFeatures = {
   ...tlab.tlabFeatures,
-  run: (doc, p, ctx) => (p.backend === 'slurm' ? runOnCluster(doc, p.target, ctx)
-    : tlab.runTarget(doc, p.target, ctx, { onPlot: (plot) => ctx.sendPlot(plot), seed: p.seed })),
+  run: (doc, p, ctx) =>
+    p.backend === 'slurm'
+      ? runOnCluster(doc, p.target, ctx)
+      : tlab.runTarget(doc, p.target, ctx, { onPlot: (plot) => ctx.sendPlot(plot), seed: p.seed }),
   cancel: (uri, target) => tlab.cancelTarget(uri, target),
   plots: (uri, target) => tlab.plotsFor(uri, target),
 };

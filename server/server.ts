@@ -5,15 +5,34 @@
 import * as path from 'node:path';
 import type * as lsp from 'vscode-languageserver';
 import {
-  CodeLensRefreshRequest, createConnection, type Diagnostic, DiagnosticSeverity, type InitializeResult,
-  ProposedFeatures, TextDocuments, TextDocumentSyncKind,
+  CodeLensRefreshRequest,
+  createConnection,
+  type Diagnostic,
+  DiagnosticSeverity,
+  type InitializeResult,
+  ProposedFeatures,
+  TextDocuments,
+  TextDocumentSyncKind,
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { cancelTarget, getChartData, getPlots, plotUpdated, type RunResult, runTarget, serverStatus } from '../protocol';
+import {
+  cancelTarget,
+  getChartData,
+  getPlots,
+  plotUpdated,
+  type RunResult,
+  runTarget,
+  serverStatus,
+} from '../protocol';
 import { configureCluster } from './cluster/settings';
 import { createLspRunner, workspaceCacheDir } from './engine/lspRunner';
 import type { SolverRunner } from './engine/runner';
-import { type LanguageFeatures, type ServerContext, semanticTokenModifiers, semanticTokenTypes } from './languageService';
+import {
+  type LanguageFeatures,
+  type ServerContext,
+  semanticTokenModifiers,
+  semanticTokenTypes,
+} from './languageService';
 import { languages } from './languages';
 import { SettingsStore } from './settings';
 import { AutoRunner, LiveStatus, routeRunnerStatus } from './tlab/autoRun';
@@ -28,7 +47,8 @@ let roots: string[] = [];
 let trusted = false;
 let canPullConfiguration = false;
 
-const UNTRUSTED_RUN = 'this workspace is not trusted: Theory Lab runs no solver, eval or derivation check in it ' +
+const UNTRUSTED_RUN =
+  'this workspace is not trusted: Theory Lab runs no solver, eval or derivation check in it ' +
   '(trust the workspace to run; checking, hovers and completion keep working)';
 const INTERNAL_ERROR: RunResult = { ok: false, message: 'internal error (see the output channel)' };
 
@@ -44,10 +64,14 @@ const settings = new SettingsStore({
 // One serverStatus stream (solver jobs + block runs + scheduled auto-runs, with `quiescent`): server/tlab/autoRun.ts
 const live = new LiveStatus((p) => void connection.sendNotification(serverStatus, p));
 // solver host + cache + progress (server/engine/lspRunner.ts), configured from the settings object
-const runner: SolverRunner = createLspRunner(routeRunnerStatus(connection, live), () => roots, () => {
-  const s = settings.current();
-  return { device: s.device, timeoutSeconds: s.solverTimeoutSeconds };
-});
+const runner: SolverRunner = createLspRunner(
+  routeRunnerStatus(connection, live),
+  () => roots,
+  () => {
+    const s = settings.current();
+    return { device: s.device, timeoutSeconds: s.solverTimeoutSeconds };
+  },
+);
 
 const ctx: ServerContext = {
   runner,
@@ -69,14 +93,19 @@ const ctx: ServerContext = {
 
 function featuresFor(doc: TextDocument | undefined): LanguageFeatures | undefined {
   if (!doc) return undefined;
-  return languages.find((l) => l.languageId === doc.languageId)
-    ?? languages.find((l) => doc.uri.endsWith(`.${l.languageId}`));
+  return (
+    languages.find((l) => l.languageId === doc.languageId) ??
+    languages.find((l) => doc.uri.endsWith(`.${l.languageId}`))
+  );
 }
-const featuresForUri = (uri: string) => featuresFor(documents.get(uri)) ?? languages.find((l) => uri.endsWith(`.${l.languageId}`));
+const featuresForUri = (uri: string) =>
+  featuresFor(documents.get(uri)) ?? languages.find((l) => uri.endsWith(`.${l.languageId}`));
 
 /** Runs a feature and turns an exception into a log line: a bug in one feature never kills the server. */
 async function guarded<T>(what: string, fallback: T, f: () => T | Promise<T>): Promise<T> {
-  try { return await f(); } catch (e) {
+  try {
+    return await f();
+  } catch (e) {
     connection.console.error(`${what} failed: ${(e as Error)?.stack ?? e}`);
     return fallback;
   }
@@ -92,8 +121,10 @@ connection.onInitialize((params): InitializeResult => {
   // Last block results of each document, shown at once on reopen (server/tlab/persist.ts): in the
   // client's workspace storage, else next to the solver result cache in the user cache.
   configurePersistence({
-    dir: typeof opts.storageDir === 'string' && opts.storageDir ? path.join(opts.storageDir, 'tlab-results')
-      : path.join(workspaceCacheDir(roots[0]), 'blocks'),
+    dir:
+      typeof opts.storageDir === 'string' && opts.storageDir
+        ? path.join(opts.storageDir, 'tlab-results')
+        : path.join(workspaceCacheDir(roots[0]), 'blocks'),
     log: (m) => connection.console.log(m),
   });
   return {
@@ -102,7 +133,10 @@ connection.onInitialize((params): InitializeResult => {
       hoverProvider: true,
       completionProvider: { triggerCharacters: ['.', '(', ',', ' ', '"'] },
       signatureHelpProvider: { triggerCharacters: ['(', ','] },
-      semanticTokensProvider: { legend: { tokenTypes: [...semanticTokenTypes], tokenModifiers: [...semanticTokenModifiers] }, full: true },
+      semanticTokensProvider: {
+        legend: { tokenTypes: [...semanticTokenTypes], tokenModifiers: [...semanticTokenModifiers] },
+        full: true,
+      },
       documentSymbolProvider: true,
       foldingRangeProvider: true,
       definitionProvider: true,
@@ -129,17 +163,31 @@ connection.onInitialized(() => {
 const pending = new Map<string, NodeJS.Timeout>();
 function scheduleDiagnostics(uri: string, delayMs = 150): void {
   clearTimeout(pending.get(uri));
-  pending.set(uri, setTimeout(() => { pending.delete(uri); void publishDiagnostics(uri); }, delayMs));
+  pending.set(
+    uri,
+    setTimeout(() => {
+      pending.delete(uri);
+      void publishDiagnostics(uri);
+    }, delayMs),
+  );
 }
 async function publishDiagnostics(uri: string): Promise<void> {
   const doc = documents.get(uri);
   const lang = featuresFor(doc);
   if (!doc || !lang) return;
   const version = doc.version;
-  const diagnostics = await guarded<Diagnostic[]>('diagnostics', [
-    { range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, severity: DiagnosticSeverity.Error,
-      message: 'Theory Lab: internal error while checking this file (see the output channel)', source: 'theorylab' },
-  ], () => lang.diagnostics(doc, ctx));
+  const diagnostics = await guarded<Diagnostic[]>(
+    'diagnostics',
+    [
+      {
+        range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
+        severity: DiagnosticSeverity.Error,
+        message: 'Theory Lab: internal error while checking this file (see the output channel)',
+        source: 'theorylab',
+      },
+    ],
+    () => lang.diagnostics(doc, ctx),
+  );
   if (documents.get(uri)?.version !== version) return; // a newer edit will publish its own
   connection.sendDiagnostics({ uri, version, diagnostics });
 }
@@ -149,12 +197,16 @@ documents.onDidChangeContent((e) => scheduleDiagnostics(e.document.uri));
 // Live theory: cheap blocks whose text changed re-run ~300 ms after typing stops (server/tlab/autoRun.ts);
 // AutoRunner itself never runs in an untrusted workspace (ctx.trusted()).
 const autoRun = new AutoRunner({
-  ctx, live, document: (u) => documents.get(u),
+  ctx,
+  live,
+  document: (u) => documents.get(u),
   run: (d, target, signal) => tlab.runTarget(d, target, ctx, { onPlot: (plot) => ctx.sendPlot(plot), signal }),
 });
 documents.onDidChangeContent((e) => autoRun.changed(e.document));
 connection.onDidChangeConfiguration((p) => {
-  void settings.refresh(p.settings).finally(() => void connection.sendRequest(CodeLensRefreshRequest.type).catch(() => {}));
+  void settings
+    .refresh(p.settings)
+    .finally(() => void connection.sendRequest(CodeLensRefreshRequest.type).catch(() => {}));
 });
 documents.onDidClose((e) => {
   autoRun.closed(e.document.uri);
@@ -164,49 +216,114 @@ documents.onDidClose((e) => {
 
 // ---- the request table: one row per document request, dispatched to the document's language ----
 type Result<R> = R | undefined | Promise<R | undefined>;
-interface Row { name: string; register(): void }
+interface Row {
+  name: string;
+  register(): void;
+}
 /** A row: how to register the handler, what to answer without a language or on error, and the call. */
-function row<P extends { textDocument: { uri: string } }, R>(name: string,
-  register: (handler: (p: P) => Promise<R>) => unknown, fallback: R,
-  call: (f: LanguageFeatures, d: TextDocument, p: P) => Result<R>): Row {
+function row<P extends { textDocument: { uri: string } }, R>(
+  name: string,
+  register: (handler: (p: P) => Promise<R>) => unknown,
+  fallback: R,
+  call: (f: LanguageFeatures, d: TextDocument, p: P) => Result<R>,
+): Row {
   return {
     name,
-    register: () => register((p) => guarded(name, fallback, async () => {
-      const d = documents.get(p.textDocument.uri);
-      const f = featuresFor(d);
-      return (f && d ? await call(f, d, p) : undefined) ?? fallback;
-    })),
+    register: () =>
+      register((p) =>
+        guarded(name, fallback, async () => {
+          const d = documents.get(p.textDocument.uri);
+          const f = featuresFor(d);
+          return (f && d ? await call(f, d, p) : undefined) ?? fallback;
+        }),
+      ),
   };
 }
 const table: Row[] = [
-  row<lsp.HoverParams, lsp.Hover | null>('hover', (h) => connection.onHover(h), null,
-    (f, d, p) => f.hover?.(d, p.position, ctx)),
-  row<lsp.CompletionParams, lsp.CompletionItem[]>('completion', (h) => connection.onCompletion(h), [],
-    (f, d, p) => f.completion?.(d, p.position, ctx)),
-  row<lsp.SignatureHelpParams, lsp.SignatureHelp | null>('signatureHelp', (h) => connection.onSignatureHelp(h), null,
-    (f, d, p) => f.signatureHelp?.(d, p.position, ctx)),
-  row<lsp.SemanticTokensParams, lsp.SemanticTokens>('semanticTokens', (h) => connection.languages.semanticTokens.on(h), { data: [] },
-    (f, d) => f.semanticTokens?.(d, ctx)),
-  row<lsp.DocumentSymbolParams, lsp.DocumentSymbol[]>('documentSymbol', (h) => connection.onDocumentSymbol(h), [],
-    (f, d) => f.documentSymbols?.(d, ctx)),
-  row<lsp.FoldingRangeParams, lsp.FoldingRange[]>('foldingRanges', (h) => connection.onFoldingRanges(h), [],
-    (f, d) => f.foldingRanges?.(d, ctx)),
-  row<lsp.DefinitionParams, lsp.Location[] | null>('definition', (h) => connection.onDefinition(h), null,
-    (f, d, p) => f.definition?.(d, p.position, ctx)),
-  row<lsp.ReferenceParams, lsp.Location[]>('references', (h) => connection.onReferences(h), [],
-    (f, d, p) => f.references?.(d, p.position, p.context.includeDeclaration, ctx)),
-  row<lsp.PrepareRenameParams, lsp.Range | null>('prepareRename', (h) => connection.onPrepareRename(h), null,
-    (f, d, p) => f.prepareRename?.(d, p.position, ctx)),
-  row<lsp.RenameParams, lsp.WorkspaceEdit | null>('rename', (h) => connection.onRenameRequest(h), null,
-    (f, d, p) => f.rename?.(d, p.position, p.newName, ctx)),
-  row<lsp.DocumentFormattingParams, lsp.TextEdit[]>('formatting', (h) => connection.onDocumentFormatting(h), [],
-    (f, d, p) => f.formatting?.(d, p.options, ctx)),
-  row<lsp.CodeActionParams, lsp.CodeAction[]>('codeAction', (h) => connection.onCodeAction(h), [],
-    (f, d, p) => f.codeActions?.(d, p.range, p.context.diagnostics, ctx)),
-  row<lsp.CodeLensParams, lsp.CodeLens[]>('codeLens', (h) => connection.onCodeLens(h), [],
-    (f, d) => f.codeLenses?.(d, ctx)),
-  row<lsp.InlayHintParams, lsp.InlayHint[]>('inlayHint', (h) => connection.languages.inlayHint.on(h), [],
-    (f, d, p) => f.inlayHints?.(d, p.range, ctx)),
+  row<lsp.HoverParams, lsp.Hover | null>(
+    'hover',
+    (h) => connection.onHover(h),
+    null,
+    (f, d, p) => f.hover?.(d, p.position, ctx),
+  ),
+  row<lsp.CompletionParams, lsp.CompletionItem[]>(
+    'completion',
+    (h) => connection.onCompletion(h),
+    [],
+    (f, d, p) => f.completion?.(d, p.position, ctx),
+  ),
+  row<lsp.SignatureHelpParams, lsp.SignatureHelp | null>(
+    'signatureHelp',
+    (h) => connection.onSignatureHelp(h),
+    null,
+    (f, d, p) => f.signatureHelp?.(d, p.position, ctx),
+  ),
+  row<lsp.SemanticTokensParams, lsp.SemanticTokens>(
+    'semanticTokens',
+    (h) => connection.languages.semanticTokens.on(h),
+    { data: [] },
+    (f, d) => f.semanticTokens?.(d, ctx),
+  ),
+  row<lsp.DocumentSymbolParams, lsp.DocumentSymbol[]>(
+    'documentSymbol',
+    (h) => connection.onDocumentSymbol(h),
+    [],
+    (f, d) => f.documentSymbols?.(d, ctx),
+  ),
+  row<lsp.FoldingRangeParams, lsp.FoldingRange[]>(
+    'foldingRanges',
+    (h) => connection.onFoldingRanges(h),
+    [],
+    (f, d) => f.foldingRanges?.(d, ctx),
+  ),
+  row<lsp.DefinitionParams, lsp.Location[] | null>(
+    'definition',
+    (h) => connection.onDefinition(h),
+    null,
+    (f, d, p) => f.definition?.(d, p.position, ctx),
+  ),
+  row<lsp.ReferenceParams, lsp.Location[]>(
+    'references',
+    (h) => connection.onReferences(h),
+    [],
+    (f, d, p) => f.references?.(d, p.position, p.context.includeDeclaration, ctx),
+  ),
+  row<lsp.PrepareRenameParams, lsp.Range | null>(
+    'prepareRename',
+    (h) => connection.onPrepareRename(h),
+    null,
+    (f, d, p) => f.prepareRename?.(d, p.position, ctx),
+  ),
+  row<lsp.RenameParams, lsp.WorkspaceEdit | null>(
+    'rename',
+    (h) => connection.onRenameRequest(h),
+    null,
+    (f, d, p) => f.rename?.(d, p.position, p.newName, ctx),
+  ),
+  row<lsp.DocumentFormattingParams, lsp.TextEdit[]>(
+    'formatting',
+    (h) => connection.onDocumentFormatting(h),
+    [],
+    (f, d, p) => f.formatting?.(d, p.options, ctx),
+  ),
+  row<lsp.CodeActionParams, lsp.CodeAction[]>(
+    'codeAction',
+    (h) => connection.onCodeAction(h),
+    [],
+    (f, d, p) => f.codeActions?.(d, p.range, p.context.diagnostics, ctx),
+  ),
+  row<lsp.CodeLensParams, lsp.CodeLens[]>(
+    'codeLens',
+    (h) => connection.onCodeLens(h),
+    [],
+    (f, d) => f.codeLenses?.(d, ctx),
+  ),
+  row<lsp.InlayHintParams, lsp.InlayHint[]>(
+    'inlayHint',
+    (h) => connection.languages.inlayHint.on(h),
+    [],
+    (f, d, p) => f.inlayHints?.(d, p.range, ctx),
+  ),
 ];
 for (const r of table) r.register();
 
@@ -219,8 +336,12 @@ connection.onRequest(runTarget, async (p) => {
   if (!trusted) return { ok: false, message: UNTRUSTED_RUN };
   return guarded('run', INTERNAL_ERROR, () => live.track(async () => f.run!(d, p, ctx)));
 });
-connection.onRequest(cancelTarget, (p) => { featuresForUri(p.uri)?.cancel?.(p.uri, p.target); });
-connection.onRequest(getPlots, (p) => guarded('plots', [], () => featuresForUri(p.uri)?.plots?.(p.uri, p.target) ?? []));
+connection.onRequest(cancelTarget, (p) => {
+  featuresForUri(p.uri)?.cancel?.(p.uri, p.target);
+});
+connection.onRequest(getPlots, (p) =>
+  guarded('plots', [], () => featuresForUri(p.uri)?.plots?.(p.uri, p.target) ?? []),
+);
 connection.onRequest(getChartData, (p) => guarded('chart', null, () => featuresForUri(p.uri)?.chart?.(p, ctx) ?? null));
 
 process.on('uncaughtException', (e) => connection.console.error(`uncaught: ${e?.stack ?? e}`));

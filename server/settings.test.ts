@@ -3,20 +3,43 @@
 // workspace/configuration when it can and falls back to the pushed section.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { DEFAULT_SETTINGS, MAX_TIMEOUT_SECONDS, MAX_TIMER_MS, parseSettings, SettingsStore, type TheoryLabSettings } from './settings';
+import {
+  DEFAULT_SETTINGS,
+  MAX_TIMEOUT_SECONDS,
+  MAX_TIMER_MS,
+  parseSettings,
+  SettingsStore,
+  type TheoryLabSettings,
+} from './settings';
 
 test('the section, the didChangeConfiguration wrapper and the flat keys give the same settings', () => {
-  const section = { device: 'cpu', solver: { timeoutSeconds: 42 }, autoRun: { maxSeconds: 0 }, inlayHints: { enabled: false },
-    cluster: { backend: 'slurm', partition: ' gpu ', arrayLimit: 4, preamble: ['module load x', 3] } };
+  const section = {
+    device: 'cpu',
+    solver: { timeoutSeconds: 42 },
+    autoRun: { maxSeconds: 0 },
+    inlayHints: { enabled: false },
+    cluster: { backend: 'slurm', partition: ' gpu ', arrayLimit: 4, preamble: ['module load x', 3] },
+  };
   const a = parseSettings(section);
   assert.deepEqual(a.problems, []);
   assert.equal(a.settings.device, 'cpu');
   assert.equal(a.settings.solverTimeoutSeconds, 42);
   assert.equal(a.settings.autoRunMaxSeconds, 0);
   assert.equal(a.settings.inlayHintsEnabled, false);
-  assert.deepEqual(a.settings.cluster, { backend: 'slurm', partition: 'gpu', arrayLimit: 4, preamble: ['module load x'] });
+  assert.deepEqual(a.settings.cluster, {
+    backend: 'slurm',
+    partition: 'gpu',
+    arrayLimit: 4,
+    preamble: ['module load x'],
+  });
   assert.deepEqual(parseSettings({ theorylab: section }).settings, a.settings);
-  const flat = parseSettings({ device: 'cpu', solverTimeoutSeconds: 42, autoRunMaxSeconds: 0, inlayHintsEnabled: false, cluster: section.cluster });
+  const flat = parseSettings({
+    device: 'cpu',
+    solverTimeoutSeconds: 42,
+    autoRunMaxSeconds: 0,
+    inlayHintsEnabled: false,
+    cluster: section.cluster,
+  });
   assert.deepEqual(flat.settings, a.settings);
 });
 
@@ -41,8 +64,13 @@ test('a time limit beyond a 32-bit timer is clamped (2147484 s would fire after 
 });
 
 test('wrong types fall back to the default with a named problem', () => {
-  const r = parseSettings({ device: 'tpu', solver: { timeoutSeconds: '10' }, autoRun: { maxSeconds: Number.NaN },
-    inlayHints: { enabled: 'yes' }, cluster: { backend: 'pbs', gpusPerTask: 1.5, arrayLimit: -1, account: 3 } });
+  const r = parseSettings({
+    device: 'tpu',
+    solver: { timeoutSeconds: '10' },
+    autoRun: { maxSeconds: Number.NaN },
+    inlayHints: { enabled: 'yes' },
+    cluster: { backend: 'pbs', gpusPerTask: 1.5, arrayLimit: -1, account: 3 },
+  });
   assert.deepEqual(r.settings.device, 'auto');
   assert.equal(r.settings.solverTimeoutSeconds, 300);
   assert.equal(r.settings.autoRunMaxSeconds, 1);
@@ -52,15 +80,27 @@ test('wrong types fall back to the default with a named problem', () => {
   assert.equal(r.settings.cluster.arrayLimit, undefined); // clamped to 0 = not set
   assert.equal(r.settings.cluster.account, undefined);
   const names = r.problems.map((p) => p.split(':')[0]);
-  assert.deepEqual(names, ['theorylab.device', 'theorylab.inlayHints.enabled', 'theorylab.cluster.backend', 'theorylab.cluster.account',
-    'theorylab.cluster.gpusPerTask', 'theorylab.cluster.arrayLimit', 'theorylab.solver.timeoutSeconds', 'theorylab.autoRun.maxSeconds']);
+  assert.deepEqual(names, [
+    'theorylab.device',
+    'theorylab.inlayHints.enabled',
+    'theorylab.cluster.backend',
+    'theorylab.cluster.account',
+    'theorylab.cluster.gpusPerTask',
+    'theorylab.cluster.arrayLimit',
+    'theorylab.solver.timeoutSeconds',
+    'theorylab.autoRun.maxSeconds',
+  ]);
 });
 
 test('the store pulls the section when it can, else keeps the pushed one; each problem is logged once', async () => {
   const applied: TheoryLabSettings[] = [];
   const logs: string[] = [];
   let answer: unknown = { device: 'gpu' };
-  const store = new SettingsStore({ pull: async () => answer, apply: (s) => applied.push(s), log: (m) => logs.push(m) });
+  const store = new SettingsStore({
+    pull: async () => answer,
+    apply: (s) => applied.push(s),
+    log: (m) => logs.push(m),
+  });
   store.set({ device: 'cpu', solverTimeoutSeconds: 9e9 });
   assert.equal(store.current().device, 'cpu');
   assert.equal(store.current().solverTimeoutSeconds, MAX_TIMEOUT_SECONDS);

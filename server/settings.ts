@@ -66,7 +66,9 @@ export function parseSettings(raw: unknown): ParsedSettings {
   const number = (name: string, v: unknown, def: number, min: number, max: number, integer = false): number => {
     if (v === undefined || v === null) return def;
     if (typeof v !== 'number' || !Number.isFinite(v) || (integer && !Number.isInteger(v))) {
-      problems.push(`theorylab.${name}: ${JSON.stringify(v)} is not ${integer ? 'an integer' : 'a number'}; using ${def}`);
+      problems.push(
+        `theorylab.${name}: ${JSON.stringify(v)} is not ${integer ? 'an integer' : 'a number'}; using ${def}`,
+      );
       return def;
     }
     if (v < min || v > max) {
@@ -78,7 +80,10 @@ export function parseSettings(raw: unknown): ParsedSettings {
   };
   const text = (name: string, v: unknown): string | undefined => {
     if (v === undefined || v === null) return undefined;
-    if (typeof v !== 'string') { problems.push(`theorylab.${name}: ${JSON.stringify(v)} is not a string; ignored`); return undefined; }
+    if (typeof v !== 'string') {
+      problems.push(`theorylab.${name}: ${JSON.stringify(v)} is not a string; ignored`);
+      return undefined;
+    }
     return v.trim() || undefined;
   };
 
@@ -91,19 +96,22 @@ export function parseSettings(raw: unknown): ParsedSettings {
   const inlay = nested('inlayHints', 'enabled', 'inlayHintsEnabled');
   let inlayHintsEnabled = DEFAULT_SETTINGS.inlayHintsEnabled;
   if (typeof inlay === 'boolean') inlayHintsEnabled = inlay;
-  else if (inlay !== undefined && inlay !== null) problems.push(`theorylab.inlayHints.enabled: ${JSON.stringify(inlay)} is not a boolean; using true`);
+  else if (inlay !== undefined && inlay !== null)
+    problems.push(`theorylab.inlayHints.enabled: ${JSON.stringify(inlay)} is not a boolean; using true`);
 
   const c = isObject(s.cluster) ? s.cluster : {};
   let backend: ClusterSettings['backend'] = 'local';
   if (c.backend === 'slurm' || c.backend === 'local') backend = c.backend;
-  else if (c.backend !== undefined && c.backend !== null) problems.push(`theorylab.cluster.backend: ${JSON.stringify(c.backend)} is not local or slurm; using local`);
+  else if (c.backend !== undefined && c.backend !== null)
+    problems.push(`theorylab.cluster.backend: ${JSON.stringify(c.backend)} is not local or slurm; using local`);
   const positive = (name: string, v: unknown, max: number) => {
     const n = number(`cluster.${name}`, v, 0, 0, max, true);
     return n > 0 ? n : undefined; // 0 means "not set" for both
   };
   let preamble: string[] | undefined;
   if (Array.isArray(c.preamble)) preamble = c.preamble.filter((l): l is string => typeof l === 'string');
-  else if (c.preamble !== undefined && c.preamble !== null) problems.push('theorylab.cluster.preamble: not a list of strings; ignored');
+  else if (c.preamble !== undefined && c.preamble !== null)
+    problems.push('theorylab.cluster.preamble: not a list of strings; ignored');
   const cluster: ClusterSettings = {
     backend,
     partition: text('cluster.partition', c.partition),
@@ -121,10 +129,20 @@ export function parseSettings(raw: unknown): ParsedSettings {
   return {
     settings: {
       device,
-      solverTimeoutSeconds: number('solver.timeoutSeconds', nested('solver', 'timeoutSeconds', 'solverTimeoutSeconds'),
-        DEFAULT_SETTINGS.solverTimeoutSeconds, 1, MAX_TIMEOUT_SECONDS),
-      autoRunMaxSeconds: number('autoRun.maxSeconds', nested('autoRun', 'maxSeconds', 'autoRunMaxSeconds'),
-        DEFAULT_SETTINGS.autoRunMaxSeconds, 0, MAX_TIMEOUT_SECONDS),
+      solverTimeoutSeconds: number(
+        'solver.timeoutSeconds',
+        nested('solver', 'timeoutSeconds', 'solverTimeoutSeconds'),
+        DEFAULT_SETTINGS.solverTimeoutSeconds,
+        1,
+        MAX_TIMEOUT_SECONDS,
+      ),
+      autoRunMaxSeconds: number(
+        'autoRun.maxSeconds',
+        nested('autoRun', 'maxSeconds', 'autoRunMaxSeconds'),
+        DEFAULT_SETTINGS.autoRunMaxSeconds,
+        0,
+        MAX_TIMEOUT_SECONDS,
+      ),
       inlayHintsEnabled,
       cluster,
     },
@@ -150,13 +168,19 @@ export class SettingsStore {
 
   constructor(private readonly source: SettingsSource) {}
 
-  current(): TheoryLabSettings { return this.value; }
+  current(): TheoryLabSettings {
+    return this.value;
+  }
 
   /** Applies a section the client sent (initializationOptions.settings, a pushed change). */
   set(raw: unknown): void {
     const { settings, problems } = parseSettings(raw);
     // each problem once per session, not once per re-read
-    for (const p of problems) if (!this.reported.has(p)) { this.reported.add(p); this.source.log(`settings: ${p}`); }
+    for (const p of problems)
+      if (!this.reported.has(p)) {
+        this.reported.add(p);
+        this.source.log(`settings: ${p}`);
+      }
     this.value = settings;
     this.source.apply(settings);
   }
@@ -172,9 +196,14 @@ export class SettingsStore {
           this.source.pull(),
           new Promise<undefined>((r) => setTimeout(() => r(undefined), PULL_TIMEOUT_MS).unref()),
         ]);
-        if (isObject(pulled)) { this.set(pulled); return; }
+        if (isObject(pulled)) {
+          this.set(pulled);
+          return;
+        }
       } catch (e) {
-        this.source.log(`settings: workspace/configuration failed (${(e as Error)?.message ?? e}); using the pushed settings`);
+        this.source.log(
+          `settings: workspace/configuration failed (${(e as Error)?.message ?? e}); using the pushed settings`,
+        );
       }
     }
     if (isObject(pushed)) this.set(pushed);

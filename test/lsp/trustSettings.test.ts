@@ -30,7 +30,9 @@ function cachedJobs(dir: string): { solver: string; backend: string }[] {
         try {
           const j = JSON.parse(fs.readFileSync(p, 'utf8'));
           if (j?.result?.backend) out.push({ solver: String(j.solver ?? j.key), backend: j.result.backend });
-        } catch { /* a tag file or a partial write */ }
+        } catch {
+          /* a tag file or a partial write */
+        }
       }
     }
   };
@@ -40,7 +42,9 @@ function cachedJobs(dir: string): { solver: string; backend: string }[] {
 
 describe('a workspace the client did not call trusted', () => {
   let c: LspClient;
-  before(async () => { c = await startServer({}, { settings: { autoRun: { maxSeconds: 5 } } }); });
+  before(async () => {
+    c = await startServer({}, { settings: { autoRun: { maxSeconds: 5 } } });
+  });
   after(() => c.shutdown());
 
   test('an explicit theorylab/run runs nothing and says why', async () => {
@@ -66,8 +70,10 @@ describe('a workspace the client did not call trusted', () => {
     assert.equal(notRun.length, 1, JSON.stringify(diags));
     assert.equal(notRun[0].range.start.line, 5);
     assert.equal(diags.filter((d) => d.severity === 1).length, 0, 'the file itself is fine');
-    const hints = await c.request<{ label: string }[]>('textDocument/inlayHint',
-      { textDocument: { uri: c.uri('s.clevr') }, range: { start: { line: 0, character: 0 }, end: { line: 7, character: 0 } } });
+    const hints = await c.request<{ label: string }[]>('textDocument/inlayHint', {
+      textDocument: { uri: c.uri('s.clevr') },
+      range: { start: { line: 0, character: 0 }, end: { line: 7, character: 0 } },
+    });
     assert.deepEqual(hints, [], 'no answer was computed');
     const r = await c.request(runTarget, { uri: c.uri('s.clevr') });
     assert.equal(r.ok, false);
@@ -85,16 +91,22 @@ describe('a trusted workspace', () => {
   });
   after(async () => {
     await c.shutdown();
-    if (saved === undefined) delete process.env.XDG_CACHE_HOME; else process.env.XDG_CACHE_HOME = saved;
+    if (saved === undefined) delete process.env.XDG_CACHE_HOME;
+    else process.env.XDG_CACHE_HOME = saved;
     fs.rmSync(cacheHome, { recursive: true, force: true });
   });
 
   test('.clevr evals run on open', async () => {
     const diags = await c.open('s.clevr', CLEVR, 'clevr');
     assert.ok(!diags.some((d) => /not run/.test(d.message)), JSON.stringify(diags));
-    const hints = await c.request<{ label: string }[]>('textDocument/inlayHint',
-      { textDocument: { uri: c.uri('s.clevr') }, range: { start: { line: 0, character: 0 }, end: { line: 7, character: 0 } } });
-    assert.deepEqual(hints.map((h) => h.label), [' → red']);
+    const hints = await c.request<{ label: string }[]>('textDocument/inlayHint', {
+      textDocument: { uri: c.uri('s.clevr') },
+      range: { start: { line: 0, character: 0 }, end: { line: 7, character: 0 } },
+    });
+    assert.deepEqual(
+      hints.map((h) => h.label),
+      [' → red'],
+    );
   });
 
   // On a machine whose `auto` finds a hardware GPU this fails unless the setting reaches the run; the
@@ -107,10 +119,16 @@ describe('a trusted workspace', () => {
     const jobs = cachedJobs(cacheHome);
     assert.ok(jobs.length >= 3, `one cached job per sweep point: ${JSON.stringify(jobs)}`);
     assert.deepEqual([...new Set(jobs.map((j) => j.backend))], ['cpu']);
-    c.notify('workspace/didChangeConfiguration', { settings: { theorylab: { device: 'tpu', solver: { timeoutSeconds: 2147484 } } } });
+    c.notify('workspace/didChangeConfiguration', {
+      settings: { theorylab: { device: 'tpu', solver: { timeoutSeconds: 2147484 } } },
+    });
     await new Promise((res) => setTimeout(res, 300));
-    const logged = () => c.notifications.filter((n) => n.method === 'window/logMessage').map((n) => String(n.params.message));
-    assert.ok(logged().some((m) => m === 'settings: theorylab.device: "tpu" is not auto, cpu or gpu; using auto'), logged().join('\n'));
+    const logged = () =>
+      c.notifications.filter((n) => n.method === 'window/logMessage').map((n) => String(n.params.message));
+    assert.ok(
+      logged().some((m) => m === 'settings: theorylab.device: "tpu" is not auto, cpu or gpu; using auto'),
+      logged().join('\n'),
+    );
     assert.ok(logged().some((m) => /timeoutSeconds: 2147484 is outside \[1, 2147483\]; using 2147483/.test(m)));
   });
 });
