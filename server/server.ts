@@ -38,6 +38,7 @@ import { SettingsStore } from './settings';
 import { AutoRunner, LiveStatus, routeRunnerStatus } from './tlab/autoRun';
 import { configurePersistence } from './tlab/persist';
 import * as tlab from './tlab/service';
+import { installWorkspaceSolvers } from './workspace-solvers/lsp';
 import { readWorkspaceFile, uriToPath } from './workspaceFiles';
 
 const connection = createConnection(ProposedFeatures.all);
@@ -57,6 +58,7 @@ const settings = new SettingsStore({
   apply: (s) => {
     autoRun.configure({ autoRunMaxSeconds: s.autoRunMaxSeconds });
     configureCluster({ cluster: s.cluster });
+    workspaceSolvers.configure({ python: s.python });
   },
   log: (m) => connection.console.warn(m),
 });
@@ -90,6 +92,17 @@ const ctx: ServerContext = {
   log: (m) => connection.console.log(m),
   clusterEnabled: () => settings.current().cluster.backend === 'slurm',
 };
+
+// `*.solver.toml` declarations: diagnostics on the manifest, registry merge, sync to the solver host
+const workspaceSolvers = installWorkspaceSolvers({
+  connection,
+  documents,
+  roots: () => roots,
+  trusted: () => trusted,
+  recheck: () => {
+    for (const d of documents.all()) scheduleDiagnostics(d.uri, 0);
+  },
+});
 
 function featuresFor(doc: TextDocument | undefined): LanguageFeatures | undefined {
   if (!doc) return undefined;
@@ -153,6 +166,7 @@ connection.onInitialize((params): InitializeResult => {
 
 connection.onInitialized(() => {
   live.publish(true); // ready, quiescent
+  workspaceSolvers.start();
   void settings.refresh().finally(() => {
     // the real compute backend in the status bar before the first job (server/engine/lspRunner.ts)
     void (runner as { announceBackend?(): Promise<void> }).announceBackend?.().catch(() => {});

@@ -33,6 +33,9 @@ test('the section, the didChangeConfiguration wrapper and the flat keys give the
     preamble: ['module load x'],
   });
   assert.deepEqual(parseSettings({ theorylab: section }).settings, a.settings);
+  assert.equal(a.settings.python, undefined);
+  assert.equal(parseSettings({ python: ' /opt/py/bin/python3 ' }).settings.python, '/opt/py/bin/python3');
+  assert.equal(parseSettings({ python: '' }).settings.python, undefined);
   const flat = parseSettings({
     device: 'cpu',
     solverTimeoutSeconds: 42,

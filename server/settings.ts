@@ -18,6 +18,8 @@ export interface TheoryLabSettings {
   inlayHintsEnabled: boolean;
   /** theorylab.cluster.* */
   cluster: ClusterSettings;
+  /** theorylab.python: the interpreter of workspace solvers; undefined = the workspace's .venv, else python3. */
+  python?: string;
 }
 
 /** Node's timers hold a signed 32-bit millisecond count; a longer delay fires after 1 ms. */
@@ -126,8 +128,11 @@ export function parseSettings(raw: unknown): ParsedSettings {
   // unset keys are absent, not undefined: equal settings compare equal however they were written
   for (const k of Object.keys(cluster) as (keyof ClusterSettings)[]) if (cluster[k] === undefined) delete cluster[k];
 
+  const python = text('python', s.python);
+
   return {
     settings: {
+      ...(python ? { python } : {}),
       device,
       solverTimeoutSeconds: number(
         'solver.timeoutSeconds',
