@@ -57,7 +57,7 @@ function resolve(from: string, spec: string): string | undefined {
 }
 
 /** Static imports, re-exports, `import()` and `require()` of a file, with their line numbers. */
-export function importsOf(file: string, text: string): Import[] {
+function importsOf(file: string, text: string): Import[] {
   const out: Import[] = [];
   const re = /(?:\bfrom\s*|\bimport\s*\(\s*|\brequire\s*\(\s*|^\s*import\s+)(['"])([^'"\n]+)\1/gm;
   for (let m = re.exec(text); m; m = re.exec(text)) {
