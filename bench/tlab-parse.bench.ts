@@ -8,7 +8,7 @@ import { TextDocument } from 'vscode-languageserver-textdocument';
 import { clearParseCache, parseTlab } from '../server/tlab/parser';
 import { checkTlab } from '../server/tlab/checker';
 import { tlabFeatures } from '../server/tlab/service';
-import type { ServerContext } from '../server/languageService';
+import { clientlessContext, type ServerContext } from '../server/languageService';
 import { InProcessRunner } from '../server/engine/runner';
 import { Rng } from '../server/numeric/rng';
 
@@ -52,6 +52,7 @@ function time<T>(f: () => T): { ms: number; cpu: number; value: T } {
 }
 
 const ctx: ServerContext = {
+  ...clientlessContext(),
   runner: new InProcessRunner(), workspaceRoots: () => [], trusted: () => true, refresh: () => {}, log: () => {},
   readWorkspaceFile: () => { throw new Error('no workspace'); },
 };

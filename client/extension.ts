@@ -20,16 +20,12 @@ export interface TheoryLabApi {
 let client: LanguageClient | undefined;
 let lastStatus: ServerStatusParams | undefined;
 
-function settings(): Record<string, unknown> {
-  const c = vscode.workspace.getConfiguration('theorylab');
-  return {
-    device: c.get('device', 'auto'),
-    solverTimeoutSeconds: c.get('solver.timeoutSeconds', 300),
-    autoRunMaxSeconds: c.get('autoRun.maxSeconds', 1),
-    inlayHintsEnabled: c.get('inlayHints.enabled', true),
-    cluster: c.get('cluster', {}),
-    python: c.get('python', ''),  // workspace solvers' interpreter (server/workspace-solvers/lsp.ts)
-  };
+/**
+ * The whole `theorylab` section, as workspace/configuration would return it: the server validates it
+ * (server/settings.ts, the one place that knows setting names) and re-reads it on every change.
+ */
+function settings(): unknown {
+  return vscode.workspace.getConfiguration().get('theorylab') ?? {};
 }
 
 export async function activate(context: vscode.ExtensionContext): Promise<TheoryLabApi> {
@@ -60,7 +56,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<Theory
     outputChannel: output,
     // Settings travel at start-up and again (workspace/didChangeConfiguration) whenever they change.
     synchronize: { configurationSection: 'theorylab' },
-    // storageDir: where the server keeps each file's last results, shown at once on reopen (server/tlab/persist.ts)
+    // storageDir: where the server keeps each file's last results, shown at once on reopen (server/tlab/persist.ts).
+    // `trusted` must be sent: the server treats a workspace as untrusted unless told otherwise.
     initializationOptions: () => ({ trusted: vscode.workspace.isTrusted, settings: settings(), storageDir: context.storageUri?.fsPath }),
     middleware: {
       // `theorylab.inlayHints.enabled` is applied on this side: the server always computes them.

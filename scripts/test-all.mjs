@@ -3,6 +3,7 @@
 //   lsp    — test/lsp/**/*.test.ts: the real server process spoken to over stdio
 //   vscode — one mocha suite inside a real extension host (scripts/test-vscode.mjs)
 //   gpu    — test/gpu/**/*.test.ts: WebGPU kernels against their CPU twins (lavapipe here)
+//   lint   — scripts/lint.mjs: tsc --noEmit per tsconfig (client, server, webviews, all) and Biome
 // `node scripts/test-all.mjs unit lsp` runs only the named tiers. A tier whose system dependency is
 // missing prints a loud SKIPPED line with the install command; under CI=true that is a failure.
 import { spawnSync } from 'node:child_process';
@@ -12,7 +13,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const all = ['unit', 'lsp', 'vscode', 'gpu', 'cluster'];
+const all = ['lint', 'unit', 'lsp', 'vscode', 'gpu', 'cluster'];
 const wanted = process.argv.slice(2).filter((a) => all.includes(a));
 const tiers = wanted.length ? wanted : all;
 const ci = process.env.CI === 'true';
@@ -118,6 +119,10 @@ for (const tier of tiers) {
     }
   }
   if (tier === 'cluster') results.cluster = clusterTier();
+  if (tier === 'lint') {
+    const r = spawnSync(process.execPath, ['scripts/lint.mjs'], { cwd: root, stdio: 'inherit' });
+    results.lint = { passed: r.status === 0 ? 1 : 0, failed: r.status === 0 ? 0 : 1 };
+  }
   seconds[tier] = (Date.now() - t0) / 1000;
 }
 

@@ -64,6 +64,11 @@ export interface Analysis {
 
 export interface AnalyseOptions {
   runSentences?: boolean;
+  /**
+   * false: `eval` statements and the default-scene runs of programs are checked but not executed (an
+   * untrusted workspace); each eval gets an info diagnostic saying so. Default true.
+   */
+  runEvals?: boolean;
   k?: number;
   /** Time for enumerating the derivations of one sentence (CKY-E2 always completes). */
   sentenceBudgetMs?: number;
@@ -175,13 +180,17 @@ export function analyse(text: string, read: FileReader, opts: AnalyseOptions = {
     return undefined;
   };
 
+  const runEvals = opts.runEvals !== false;
   for (const s of file.statements) {
-    if (s.kind === 'eval') runEval(s);
-    else if (s.kind === 'sentence') runSentence(s);
+    if (s.kind === 'eval') {
+      if (runEvals) runEval(s);
+      else diagnostics.push({ span: s.target.span, severity: 'info', message: 'not run: the workspace is not trusted (trust it to run evals)' });
+    } else if (s.kind === 'sentence') runSentence(s);
   }
 
   // Programs without an eval run on the default scene, so hovers and runtime problems still show.
   for (const [name, p] of a.programs) {
+    if (!runEvals) break;
     if (a.programScene.has(name) || !p.ok || !a.defaultScene || !p.decl.body) continue;
     const symTrace = new Map<Expr, Val<SymValue>>();
     const softTrace = new Map<Expr, Val<SoftValue>>();

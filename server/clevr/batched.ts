@@ -9,7 +9,7 @@ import { ExecError } from './evaluate';
 import { FUNCTIONS } from './functions';
 import type { Scene } from './scene';
 import { TAU } from './soft';
-import { Attribute, ATTRIBUTES, canonicalConcept, CONCEPT_INDEX, CONCEPTS, isAttribute, isRelation, Relation, RELATIONS, VALUES } from './vocab';
+import { Attribute, ATTRIBUTES, canonicalConcept, CONCEPT_INDEX, CONCEPTS, isAttribute, isRelation, Relation, VALUES } from './vocab';
 
 const PAD = -1e4;
 

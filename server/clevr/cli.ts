@@ -1,7 +1,6 @@
 // `theorylab check` / `theorylab run` on .clevr files (called by the CLI's generic commands): file
 // reads go through the workspace sandbox rooted at the file's folder and the current directory.
 import { readSourceText } from '../cli/readSource';
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { readWorkspaceFile, pathToUri } from '../workspaceFiles';
 import { analyse, Analysis, Diag } from './analysis';

@@ -35,7 +35,7 @@ const questionsText = fs.readFileSync(path.join(EXAMPLES, 'data', 'questions.jso
 
 test('mutated .clevr sources never crash analysis or editor features', () => {
   const rng = new Rng(5);
-  const ctx = { readWorkspaceFile: (_f: string, rel: string) => { throw new Error(`file not found: '${rel}'`); } } as unknown as ServerContext;
+  const ctx = { trusted: () => true, readWorkspaceFile: (_f: string, rel: string) => { throw new Error(`file not found: '${rel}'`); } } as unknown as ServerContext;
   for (let k = 0; k < 50; k++) {
     const text = mutate(rng, SPEC_SOURCE, 1 + rng.int(6));
     const a = analyseText(text, { 'data/scenes.json': scenesText, 'data/questions.json': questionsText });

@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as path from 'node:path';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import type { ServerContext } from '../languageService';
+import { clientlessContext, type ServerContext } from '../languageService';
 import { readWorkspaceFile, pathToUri } from '../workspaceFiles';
 import { clevrChart, clevrFeatures as F, clevrRunTarget } from './service';
 import { EXAMPLES, SPEC_SOURCE } from './testkit';
@@ -13,6 +13,7 @@ import { EXAMPLES, SPEC_SOURCE } from './testkit';
 const uri = pathToUri(path.join(EXAMPLES, 'spec.clevr'));
 const doc = TextDocument.create(uri, 'clevr', 1, SPEC_SOURCE);
 const ctx = {
+  ...clientlessContext(),
   runner: undefined as never, workspaceRoots: () => [EXAMPLES], trusted: () => true, refresh: () => {}, log: () => {},
   readWorkspaceFile: (from: string, rel: string) => readWorkspaceFile(from, rel, [EXAMPLES]),
 } as ServerContext;

@@ -25,7 +25,8 @@ export function analysisFor(doc: TextDocument, ctx: ServerContext): Analysis {
   const hit = cache.get(doc.uri);
   const text = doc.getText();
   if (hit && hit.version === doc.version && hit.text === text) return hit.analysis;
-  const analysis = analyse(text, (rel) => ctx.readWorkspaceFile(doc.uri, rel));
+  // an untrusted workspace checks its evals but executes none (server.ts also refuses theorylab/run)
+  const analysis = analyse(text, (rel) => ctx.readWorkspaceFile(doc.uri, rel), { runEvals: ctx.trusted() });
   cache.set(doc.uri, { version: doc.version, text, analysis });
   return analysis;
 }

@@ -7,7 +7,7 @@ import { buildGrid, Env, Grid, makeFunction } from './evaluator';
 import { fmt, RV } from './values';
 import { ANY, numeric, t, typeText } from './types';
 import { analyzeDerivation, derivationLets } from '../derive/index';
-import { Analysis, BlockInfo, CheckOptions, COMPARISONS, dotted, MAX_STATIC_GRID, QuickFix, Ref, Scope, Severity, spanKey, Sym, TlabDiagnostic, walk } from './checkTypes';
+import { Analysis, BlockInfo, CheckOptions, COMPARISONS, MAX_STATIC_GRID, Scope, spanKey, Sym, walk } from './checkTypes';
 import { SolveChecker } from './checkSolve';
 
 export type { Analysis, BlockInfo, CheckOptions, QuickFix, Ref, Severity, Sym, SymKind, TlabDiagnostic } from './checkTypes';

@@ -3,7 +3,6 @@
 // single-token insertion/deletion and re-sync inside a statement, and "junk" alternatives that swallow
 // tokens which cannot start a statement, so one syntax error never hides the rest of the file.
 import type { IToken } from 'chevrotain';
-import { chevrotain } from '../chevrotain';
 import * as T from './lexer';
 import type { CheckStmt, DerivationDecl, DomainName, ExperimentDecl, ExpectStmt, Expr, GivenStmt, GivenVar, Ident, ImportDecl, LetStmt, PlotSeries, PlotStmt, SolveStmt, SweepStmt, TopLevel } from './ast';
 import { AnyStmt, blockJunk, DEVICES, DOMAINS, errorExpr, describeToken, tokEnd, topJunk } from './parseSupport';

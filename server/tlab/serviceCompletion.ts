@@ -5,7 +5,6 @@ import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { ServerContext } from '../languageService';
 import { getSolver, allSolvers } from '../solvers/index';
 import { builtinByName, builtins, constants } from './builtins';
-import { dotted } from './checker';
 import { callContext, chainBefore, tokenAt, tokenIndexBefore } from './context';
 import { keywordDocs, outputMarkdown, paramDefault, paramKind, paramMarkdown, paramRange, solverMarkdown, solverSignature } from './docs';
 import * as T from './lexer';

@@ -5,7 +5,7 @@ import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { ServerContext } from '../languageService';
 import { getSolver } from '../solvers/index';
 import type { Span } from './ast';
-import { builtinByName, constants, constantByName } from './builtins';
+import { builtinByName, constantByName } from './builtins';
 import { spanKey } from './checker';
 import { tokenAt } from './context';
 import { keywordDocs, outputMarkdown, paramMarkdown, solverMarkdown } from './docs';

@@ -7,7 +7,7 @@ import type { ServerContext } from '../languageService';
 import type { Span } from './ast';
 import { blockFingerprint, freshResults, mapStaleSpan, shiftFor } from './documents';
 import { isResult, isStat, show } from './values';
-import { range, severity, state, toLspDiagnostic } from './serviceCommon';
+import { range, state, toLspDiagnostic } from './serviceCommon';
 
 export function diagnostics(doc: TextDocument, ctx: ServerContext): lsp.Diagnostic[] {
   const s = state(doc, ctx);

@@ -30,7 +30,8 @@ export async function runTarget(doc: TextDocument, target: string | undefined, c
   const fingerprints = new Map(names.map((n) => [n, blockFingerprint(analysis, n)!]));
   try {
     if (hooks.seed !== undefined && target) s.seeds.set(target, hooks.seed);
-    const report = await runTlab(analysis, { runner: ctx.runner, signal: controller.signal, budget: hooks.budget ?? 'full', seed: hooks.seed ?? (target ? s.seeds.get(target) : undefined) }, target);
+    // theorylab.device applies to solve statements without their own `on …`
+    const report = await runTlab(analysis, { runner: ctx.runner, device: ctx.settings().device, signal: controller.signal, budget: hooks.budget ?? 'full', seed: hooks.seed ?? (target ? s.seeds.get(target) : undefined) }, target);
     let passed = 0, failed = 0, errors = 0;
     for (const b of report.blocks) {
       if (b.cancelled) continue;

@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import type { ServerContext } from '../../server/languageService';
+import { clientlessContext, type ServerContext } from '../../server/languageService';
 import type { ServerStatusParams } from '../../protocol';
 import { AutoRunner, estimateBlockCost, LiveStatus, readMaxSeconds } from '../../server/tlab/autoRun';
 import { checkTlab } from '../../server/tlab/checker';
@@ -215,6 +215,7 @@ describe('autoRun internals', () => {
     const logs: string[] = [];
     let trusted = true;
     const ctx = {
+      ...clientlessContext(),
       trusted: () => trusted, log: (m: string) => logs.push(m), refresh: () => {}, workspaceRoots: () => [],
       readWorkspaceFile: () => { throw new Error('no files'); }, runner: undefined as never,
     } satisfies ServerContext;

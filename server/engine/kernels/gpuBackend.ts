@@ -90,7 +90,7 @@ export class GpuKernels implements KernelApi {
    * events through it, and once it is garbage-collected the next dispatch crashes the process
    * (seen here as SIGSEGV in dawn::InstanceBase::ProcessEvents).
    */
-  constructor(private readonly instance: GPU, readonly device: GPUDevice, name: string, readonly software: boolean) {
+  constructor(readonly instance: GPU, readonly device: GPUDevice, name: string, readonly software: boolean) {
     this.backend = { name, kind: 'webgpu' };
     void device.lost.then((info) => { this.lostReason = info.message || info.reason || 'device lost'; });
     device.onuncapturederror = (ev) => { this.firstError ??= ev.error.message; };

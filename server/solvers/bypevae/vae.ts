@@ -4,7 +4,7 @@
 // Loss per example: Σ(x − x̂)² + β KL_x with KL_x = log q(z|x) − log p(z|U,w), one reparameterised
 // sample, β = min(1, epoch / warm-up); the exemplar kernel N(z; μ_φ(u), σ²I) shares one learned log σ².
 import { Rng } from '../../numeric/rng';
-import { Adam, Dense, relu, reluBackward } from './dense';
+import { Dense, relu, reluBackward } from './dense';
 import { ProjectedAdam } from './conjugate';
 
 const LOG2PI = Math.log(2 * Math.PI);

@@ -4,7 +4,7 @@
 import { conjugateGradient } from '../../numeric/cg';
 import { addDiagonal, choleskyInPlace, choleskySolve, dense, Dense, matTVec, matVec, NotPositiveDefiniteError, selectRows } from '../../numeric/linalg';
 import { SolverInputError } from '../registry';
-import { pick, rowsOf, weightedGram } from './fit';
+import { rowsOf, weightedGram } from './fit';
 import { applyBlocks, stackedGrads, stackedHessians } from './losses';
 import type { InfluenceProblem } from './problem';
 
