@@ -142,7 +142,13 @@ export function analyse(text: string, read: FileReader, opts: AnalyseOptions = {
       case 'lexicon': {
         if (!declare(s.name, 'lexicon')) break;
         const { lexicon, issues } = buildLexicon(s.name.name, s.entries);
-        for (const i of issues) diagnostics.push(i);
+        for (const i of issues) {
+          const inEntry = i.incompleteIn;
+          // The parser already stopped at the half-typed category: say what is missing there, once.
+          const syntax = inEntry && diagnostics.find((d) => d.span.start >= inEntry.start && d.span.start <= inEntry.end && file.errors.some((e) => e.span === d.span));
+          if (syntax) syntax.message = `${i.message} (${syntax.message})`;
+          else diagnostics.push({ span: i.span, severity: i.severity, message: i.message });
+        }
         a.lexicons.set(s.name.name, { decl: s, lexicon });
         break;
       }
@@ -287,6 +293,10 @@ export function analyse(text: string, read: FileReader, opts: AnalyseOptions = {
 
   function runSentence(s: Extract<Statement, { kind: 'sentence' }>) {
     const lexName = s.lexicon?.name;
+    if (s.missingUsing) {
+      const sug = a.lexicons.size === 1 ? ` (e.g. using ${[...a.lexicons.keys()][0]})` : '';
+      diagnostics.push({ span: s.missingUsing, severity: 'error', message: `expected \`using LEXICON\`${s.missingBefore ? ` before \`${s.missingBefore}\`` : ' after the scene'}${sug}` });
+    }
     const scenes = resolveScenes(s.scene, false);
     let lex: Lexicon | undefined;
     if (lexName) {
@@ -303,7 +313,7 @@ export function analyse(text: string, read: FileReader, opts: AnalyseOptions = {
     }
     if (opts.runSentences === false) return;
     const scene = scenes[0];
-    const result = parseSentence(s.text.value, lex, scene, { k: opts.k, timeBudgetMs: opts.sentenceBudgetMs ?? 400, maxPerCell: 2000 });
+    const result = parseSentence(s.text.value, lex, scene, { k: opts.k, timeBudgetMs: opts.sentenceBudgetMs, maxPerCell: 2000, where: (sp) => `line ${offsetToLineCol(text, sp.start).line + 1}` });
     const run: SentenceRun = { stmt: s, scene, lexicon: lex, result };
     a.sentences.push(run);
     const span = s.text.span;

@@ -29,7 +29,9 @@ export type Statement =
   | { kind: 'eval'; target: Ident; scene?: SceneRef; mode?: Ident; expect?: AnswerLit; span: Span }
   | { kind: 'questions'; name: Ident; path: StringLit; span: Span }
   | { kind: 'lexicon'; name: Ident; entries: EntryDecl[]; span: Span }
-  | { kind: 'sentence'; text: StringLit; scene?: SceneRef; lexicon?: Ident; expect?: AnswerLit; span: Span };
+  | { kind: 'sentence'; text: StringLit; scene?: SceneRef; lexicon?: Ident; expect?: AnswerLit; span: Span;
+      /** Where `using LEXICON` should have been (absent from the text); `missingBefore` = the keyword found instead. */
+      missingUsing?: Span; missingBefore?: string };
 
 export interface SyntaxError { message: string; span: Span }
 

@@ -180,11 +180,15 @@ class ClevrParser extends EmbeddedActionsParser {
     const text = this.SUBRULE(this.stringLit);
     this.CONSUME(K.on);
     const scene = this.SUBRULE(this.sceneRef);
-    this.CONSUME(K.using);
-    const lexicon = this.ident(this.CONSUME(Identifier));
+    // `using LEXICON` is optional in the grammar so that its absence is one clear diagnostic (the
+    // analysis reports `missingUsing`) instead of a cascade through `expect` and its answer.
+    let lexicon: Ident | undefined;
+    this.OPTION(() => { this.CONSUME(K.using); lexicon = this.ident(this.CONSUME(Identifier)); });
     let expect: AnswerLit | undefined;
-    this.OPTION(() => { this.CONSUME(K.expect); expect = this.SUBRULE(this.answer); });
-    return { kind: 'sentence', text, scene, lexicon, expect, span: join(tokSpan(k), text.span, scene?.span, lexicon.span, expect?.span) };
+    let expectKw: IToken | undefined;
+    this.OPTION2(() => { expectKw = this.CONSUME(K.expect); expect = this.SUBRULE(this.answer); });
+    const missingUsing = lexicon ? undefined : expectKw ? tokSpan(expectKw) : { start: join(tokSpan(k), text.span, scene?.span).end, end: join(tokSpan(k), text.span, scene?.span).end };
+    return { kind: 'sentence', text, scene, lexicon, expect, missingUsing, missingBefore: expectKw ? 'expect' : undefined, span: join(tokSpan(k), text.span, scene?.span, lexicon?.span, expect?.span) };
   });
 
   private lexiconDecl = this.RULE('lexiconDecl', (): Statement => {
