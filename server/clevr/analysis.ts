@@ -7,7 +7,7 @@ import { compileProgram, ExecError, Val } from './evaluate';
 import { JsonError, offsetToLineCol } from './json';
 import { parseClevr } from './parser';
 import { parseQuestionsFile, Question } from './questions';
-import { parseScenesFile, relationsFromPositions, Scene, SceneObject } from './scene';
+import { MAX_SCENE_OBJECTS, parseScenesFile, relationsFromPositions, Scene, SceneObject } from './scene';
 import { runSoft, softAnswer, SoftPrims, SoftValue } from './soft';
 import { runSymbolic, symAnswer, SymbolicPrims, SymValue } from './symbolic';
 import type { SemType } from './types';
@@ -63,6 +63,10 @@ export interface Analysis {
 }
 
 export interface AnalyseOptions {
+  /** false: parse, resolve and type-check only; no eval, sentence or program runs (untrusted, or a quick pass). */
+  execute?: boolean;
+  /** Time for all evals and sentences of the file together; later ones are skipped with a diagnostic. */
+  fileBudgetMs?: number;
   runSentences?: boolean;
   k?: number;
   /** Time for enumerating the derivations of one sentence (CKY-E2 always completes). */
@@ -181,14 +185,20 @@ export function analyse(text: string, read: FileReader, opts: AnalyseOptions = {
     return undefined;
   };
 
+  const execute = opts.execute !== false;
+  const fileDeadline = Date.now() + (opts.fileBudgetMs ?? Infinity);
+  let skipped = 0;
   for (const s of file.statements) {
+    if (s.kind !== 'eval' && s.kind !== 'sentence') continue;
+    if (execute && Date.now() > fileDeadline) { skipped++; diagnostics.push({ span: s.kind === 'eval' ? s.target.span : s.text.span, severity: 'info', message: `not run: this file's time budget (${opts.fileBudgetMs} ms) is used up; run it from the Run lens or the CLI` }); continue; }
     if (s.kind === 'eval') runEval(s);
-    else if (s.kind === 'sentence') runSentence(s);
+    else runSentence(s);
   }
+  void skipped;
 
   // Programs without an eval run on the default scene, so hovers and runtime problems still show.
   for (const [name, p] of a.programs) {
-    if (a.programScene.has(name) || !p.ok || !a.defaultScene || !p.decl.body) continue;
+    if (!execute || a.programScene.has(name) || !p.ok || !a.defaultScene || !p.decl.body) continue;
     const symTrace = new Map<Expr, Val<SymValue>>();
     const softTrace = new Map<Expr, Val<SoftValue>>();
     let error: string | undefined;
@@ -223,7 +233,7 @@ export function analyse(text: string, read: FileReader, opts: AnalyseOptions = {
       return;
     }
     const scenes = resolveScenes(s.scene, !!qs);
-    if (!scenes) return;
+    if (!scenes || !execute) return;
     if (prog) {
       if (!prog.ok || !prog.decl.body) return;
       const expected = s.expect ? normaliseAnswer(s.expect.text) : undefined;
@@ -311,7 +321,7 @@ export function analyse(text: string, read: FileReader, opts: AnalyseOptions = {
       if (scenes && scenes.length > 1 && s.scene) diagnostics.push({ span: s.scene.span, severity: 'error', message: 'a sentence runs on one scene: pick one with an index, e.g. val[0]' });
       return;
     }
-    if (opts.runSentences === false) return;
+    if (opts.runSentences === false || !execute) return;
     const scene = scenes[0];
     const result = parseSentence(s.text.value, lex, scene, { k: opts.k, timeBudgetMs: opts.sentenceBudgetMs, maxPerCell: 2000, where: (sp) => `line ${offsetToLineCol(text, sp.start).line + 1}` });
     const run: SentenceRun = { stmt: s, scene, lexicon: lex, result };
@@ -403,7 +413,11 @@ function evaluateQuestionsUncached(questions: Question[], scenes: Scene[], mode:
 function inlineScene(s: Extract<Statement, { kind: 'scene' }>, diagnostics: Diag[]): Scene {
   const objects: SceneObject[] = [];
   const ids = new Set<string>();
-  for (const o of s.objects) {
+  if (s.objects.length > MAX_SCENE_OBJECTS) {
+    const first = s.objects[MAX_SCENE_OBJECTS];
+    diagnostics.push({ span: s.name.span.start >= 0 ? s.name.span : first.span, severity: 'error', message: `scene ${s.name.name} has ${s.objects.length} objects; a scene has at most ${MAX_SCENE_OBJECTS} — objects from '${first.name.name}' on are ignored` });
+  }
+  for (const o of s.objects.slice(0, MAX_SCENE_OBJECTS)) {
     if (!o.name.name) continue;
     if (ids.has(o.name.name)) diagnostics.push({ span: o.name.span, severity: 'error', message: `object '${o.name.name}' is already defined in scene ${s.name.name}` });
     ids.add(o.name.name);

@@ -47,8 +47,10 @@ export function exprToString(e: Expr): string {
   }
 }
 
-export function catToString(c: CatAst, top = true): string {
-  if (c.kind === 'atom') return c.name;
+export function catToString(c: CatAst | undefined, top = true): string {
+  // Error recovery leaves holes in a half-typed category (`/N`): shown as '?'.
+  if (!c) return '?';
+  if (c.kind === 'atom') return c.name || '?';
   // Slashes are left-associative; nested slash categories are parenthesised anyway for readability.
   const s = `${catToString(c.result, false)}${c.dir}${catToString(c.arg, false)}`;
   return top ? s : `(${s})`;

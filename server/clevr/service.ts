@@ -6,6 +6,7 @@ import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { LanguageFeatures, ServerContext } from '../languageService';
 import { semanticTokenModifiers, semanticTokenTypes } from '../languageService';
 import { analyse, Analysis } from './analysis';
+import { analyseInWorker, closeWorker, importedPaths } from './analysisHost';
 import { catToString, Expr, exprToString, Span, Statement, walkExpr } from './ast';
 import { isClosure, Val } from './evaluate';
 import { FUNCTIONS, signatureText } from './functions';
@@ -19,15 +20,77 @@ import type { ChartData } from '../g2l2/chart';
 import { catString, LINGUISTIC_ATOMS } from '../g2l2/category';
 import { normaliseWords } from '../g2l2/lexicon';
 
-const cache = new Map<string, { version: number; text: string; analysis: Analysis }>();
+// The latest analysis of each document. `complete` ones come from the worker (evals and sentences
+// ran); a quick one (parse and check only, on this thread) stands in for small texts until then.
+const cache = new Map<string, { text: string; analysis: Analysis; complete: boolean }>();
+const inflight = new Map<string, { text: string; promise: Promise<Analysis | undefined> }>();
+/** Texts up to this size get a quick parse-and-check on this thread while the worker runs. */
+const QUICK_LIMIT = 64 * 1024;
+/** Budgets while editing (the worker enforces them): per sentence, and for all evals and sentences of a file. */
+export const EDIT_BUDGET = { sentenceMs: 2000, fileMs: 8000 };
+const EMPTY = analyse('', () => { throw new Error('no files'); }, { execute: false });
 
+function reader(doc: TextDocument, ctx: ServerContext) {
+  return (rel: string) => {
+    if (!doc.uri.startsWith('file:')) throw new Error(`'${rel}': an unsaved document cannot read files; save it in the workspace first`);
+    return ctx.readWorkspaceFile(doc.uri, rel);
+  };
+}
+
+/** The analysis features read now: never runs evals or sentences on this thread. */
 export function analysisFor(doc: TextDocument, ctx: ServerContext): Analysis {
-  const hit = cache.get(doc.uri);
   const text = doc.getText();
-  if (hit && hit.version === doc.version && hit.text === text) return hit.analysis;
-  const analysis = analyse(text, (rel) => ctx.readWorkspaceFile(doc.uri, rel));
-  cache.set(doc.uri, { version: doc.version, text, analysis });
+  const hit = cache.get(doc.uri);
+  if (hit && hit.text === text) return hit.analysis;
+  if (text.length > QUICK_LIMIT) return hit?.analysis ?? EMPTY; // a big file: the last analysis until the worker's arrives
+  const analysis = analyse(text, reader(doc, ctx), { execute: false });
+  cache.set(doc.uri, { text, analysis, complete: false });
   return analysis;
+}
+
+/** The complete analysis of the document's current text, from its worker (shared by concurrent callers). */
+export function completeAnalysis(doc: TextDocument, ctx: ServerContext, budget = EDIT_BUDGET): Promise<Analysis | undefined> {
+  const text = doc.getText();
+  const hit = cache.get(doc.uri);
+  if (hit && hit.text === text && hit.complete) return Promise.resolve(hit.analysis);
+  const running = inflight.get(doc.uri);
+  if (running && running.text === text) return running.promise;
+  const files: Record<string, { uri: string; text: string } | { error: string }> = {};
+  const read = reader(doc, ctx);
+  for (const rel of importedPaths(text)) { try { files[rel] = read(rel); } catch (e) { files[rel] = { error: (e as Error).message }; } }
+  const trusted = ctx.trusted();
+  const promise = analyseInWorker(doc.uri, doc.version, text, files, { execute: trusted, sentenceBudgetMs: budget.sentenceMs, fileBudgetMs: budget.fileMs })
+    .then((r) => {
+      if (inflight.get(doc.uri)?.promise === promise) inflight.delete(doc.uri);
+      if (r === undefined) return undefined; // superseded by a newer edit
+      let analysis: Analysis;
+      if ('error' in r) {
+        // The worker died or ran out of time: the quick analysis plus one diagnostic that says so.
+        analysis = analyse(text.length <= QUICK_LIMIT ? text : '', read, { execute: false });
+        analysis.diagnostics.push({ span: { start: 0, end: 0 }, severity: 'error', message: `${r.error}; evals and sentences of this file were not run` });
+      } else analysis = r;
+      if (!trusted) {
+        const first = analysis.file.statements.find((x) => x.kind === 'eval' || x.kind === 'sentence');
+        if (first) analysis.diagnostics.push({ span: first.span, severity: 'info', message: 'this workspace is not trusted: evals and sentences do not run (trust the workspace to run them)' });
+      }
+      const current = cache.get(doc.uri);
+      if (!current || current.text === text || !current.complete) cache.set(doc.uri, { text, analysis, complete: true });
+      return analysis;
+    });
+  inflight.set(doc.uri, { text, promise });
+  return promise;
+}
+
+/** For hovers: the complete analysis if it arrives within `waitMs`, else what there is now. */
+async function analysisSoon(doc: TextDocument, ctx: ServerContext, waitMs = 150): Promise<Analysis> {
+  const hit = cache.get(doc.uri);
+  if (hit && hit.text === doc.getText() && hit.complete) return hit.analysis;
+  const running = inflight.get(doc.uri);
+  if (running && running.text === doc.getText()) {
+    const r = await Promise.race([running.promise, new Promise<undefined>((res) => { (setTimeout(res, waitMs) as unknown as { unref?: () => void }).unref?.(); })]);
+    if (r) return r;
+  }
+  return analysisFor(doc, ctx);
 }
 
 const range = (doc: TextDocument, s: Span): lsp.Range => {
@@ -332,12 +395,12 @@ function completion(a: Analysis, doc: TextDocument, off: number): lsp.Completion
 
 export const clevrFeatures: LanguageFeatures = {
   languageId: 'clevr',
-  diagnostics(doc, ctx) {
-    const a = analysisFor(doc, ctx);
+  async diagnostics(doc, ctx) {
+    const a = (await completeAnalysis(doc, ctx)) ?? analysisFor(doc, ctx);
     return a.diagnostics.map((d) => ({ range: range(doc, d.span), severity: SEVERITY[d.severity], message: d.message, source: 'clevr' }));
   },
-  hover(doc, pos, ctx) {
-    const a = analysisFor(doc, ctx);
+  async hover(doc, pos, ctx) {
+    const a = await analysisSoon(doc, ctx);
     const lines = hover(a, doc.offsetAt(pos));
     return lines && lines.length ? md(lines) : null;
   },
@@ -387,15 +450,16 @@ export const clevrFeatures: LanguageFeatures = {
     }
     return hints;
   },
-  close(uri) { cache.delete(uri); },
+  close(uri) { cache.delete(uri); inflight.delete(uri); closeWorker(uri); },
 };
 
 /** Handler of `theorylab/chart`: the CKY-E2 chart of the `sentence` statement on that line. */
-export function clevrChart(params: { uri: string; line: number }, ctx: ServerContext, getText: (uri: string) => string | undefined): ChartData | null {
+export async function clevrChart(params: { uri: string; line: number }, ctx: ServerContext, getText: (uri: string) => string | undefined): Promise<ChartData | null> {
   const text = getText(params.uri);
   if (text === undefined) return null;
   const doc = { uri: params.uri, version: -1, getText: () => text } as unknown as TextDocument;
-  const a = analyse(text, (rel) => ctx.readWorkspaceFile(doc.uri, rel));
+  const a = await completeAnalysis(doc, ctx);
+  if (!a) return null;
   const lineOf = (off: number) => { let l = 0; for (let i = 0; i < off && i < text.length; i++) if (text.charCodeAt(i) === 10) l++; return l; };
   const run = a.sentences.find((r) => lineOf(r.stmt.span.start) <= params.line && params.line <= lineOf(r.stmt.span.end));
   if (!run) return null;
@@ -407,9 +471,12 @@ export function clevrChart(params: { uri: string; line: number }, ctx: ServerCon
  * name or sentence text; absent = the whole file). Evals and sentences run during analysis, so this
  * re-analyses and summarises the results of the target.
  */
-export function clevrRunTarget(doc: TextDocument, target: string | undefined, ctx: ServerContext): { ok: boolean; message: string } {
+export async function clevrRunTarget(doc: TextDocument, target: string | undefined, ctx: ServerContext): Promise<{ ok: boolean; message: string }> {
+  if (!ctx.trusted()) return { ok: false, message: 'this workspace is not trusted: .clevr evals and sentences do not run' };
   cache.delete(doc.uri);
-  const a = analysisFor(doc, ctx);
+  // An explicit run gets a larger budget than editing.
+  const a = await completeAnalysis(doc, ctx, { sentenceMs: 10_000, fileMs: 60_000 });
+  if (!a) return { ok: false, message: 'the document changed while running' };
   const lines: string[] = [];
   let ok = true;
   for (const e of a.evals) {
