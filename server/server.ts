@@ -2,7 +2,7 @@
 // request to the language of the document (server/tlab, server/clevr) through LanguageFeatures.
 import {
   createConnection, ProposedFeatures, TextDocuments, TextDocumentSyncKind, InitializeResult,
-  Diagnostic, DiagnosticSeverity,
+  Diagnostic, DiagnosticSeverity, ResponseError,
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { InProcessRunner, SolverRunner } from './engine/runner';
@@ -47,6 +47,7 @@ function featuresFor(doc: TextDocument | undefined): LanguageFeatures | undefine
 /** Runs a feature and turns an exception into a log line: a bug in one feature never kills the server. */
 async function guarded<T>(what: string, fallback: T, f: () => T | Promise<T>): Promise<T> {
   try { return await f(); } catch (e) {
+    if (e instanceof ResponseError) throw e; // a refusal the user must see (e.g. rename onto an existing name)
     connection.console.error(`${what} failed: ${(e as Error)?.stack ?? e}`);
     return fallback;
   }

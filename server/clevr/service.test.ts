@@ -118,6 +118,7 @@ test('rename a scene everywhere; hover on a scene reference', async () => {
   const edits = edit.changes![uri];
   assert.ok(edits.length >= 8);
   assert.ok(edits.every((e) => doc.getText(e.range) === 'tiny'));
-  assert.equal(F.rename!(doc, posOf('scene tiny', 7), 'eval', ctx), null);
+  assert.throws(() => F.rename!(doc, posOf('scene tiny', 7), 'eval', ctx), /keyword/);
+  assert.throws(() => F.rename!(doc, posOf('scene tiny', 7), 'color_of_cube', ctx), /already exists/);
   assert.match(await hoverText('on tiny expect red', 4), /scene tiny\*\*: 4 objects/);
 });

@@ -2,6 +2,8 @@
 // sentences, lexicon entries of words), completion, semantic tokens, outline, folding, definition and
 // references, code lenses (Run, Show chart), inlay hints with answers, and the chart request.
 import type * as lsp from 'vscode-languageserver';
+import { ErrorCodes, ResponseError } from 'vscode-languageserver/node';
+import { codeActions, commentFolds, contextCompletion, entryReferences, format, renameRefusal, sentenceWordDefinition, signatureHelp } from './editing';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { LanguageFeatures, ServerContext } from '../languageService';
 import { semanticTokenModifiers, semanticTokenTypes } from '../languageService';
@@ -371,6 +373,8 @@ function lensesFor(doc: TextDocument, a: Analysis): lsp.CodeLens[] {
 const COMPLETION_KEYWORDS = ['scene', 'scenes', 'program', 'eval', 'questions', 'lexicon', 'sentence', 'object', 'from', 'on', 'mode', 'expect', 'using', 'weight', 'at'];
 
 function completion(a: Analysis, doc: TextDocument, off: number): lsp.CompletionItem[] {
+  const special = contextCompletion(a, doc, off);
+  if (special) return special;
   const s = statementAt(a, Math.max(0, off - 1));
   const items: lsp.CompletionItem[] = [];
   const lineStart = doc.getText().lastIndexOf('\n', off - 1) + 1;
@@ -405,24 +409,27 @@ export const clevrFeatures: LanguageFeatures = {
     return lines && lines.length ? md(lines) : null;
   },
   completion(doc, pos, ctx) { return completion(analysisFor(doc, ctx), doc, doc.offsetAt(pos)); },
+  signatureHelp(doc, pos) { return signatureHelp(doc, pos); },
+  codeActions(doc, _range, diagnostics) { return codeActions(doc, diagnostics); },
+  formatting(doc, options, ctx) { return format(doc, analysisFor(doc, ctx), options); },
   semanticTokens(doc, ctx) { return semanticTokens(doc, analysisFor(doc, ctx)); },
   documentSymbols(doc, ctx) { return symbols(doc, analysisFor(doc, ctx)); },
   foldingRanges(doc, ctx) {
     const a = analysisFor(doc, ctx);
-    return a.file.statements.map((s) => ({ startLine: doc.positionAt(s.span.start).line, endLine: doc.positionAt(s.span.end).line }))
-      .filter((r) => r.endLine > r.startLine);
+    return [...a.file.statements.map((s) => ({ startLine: doc.positionAt(s.span.start).line, endLine: doc.positionAt(s.span.end).line }))
+      .filter((r) => r.endLine > r.startLine), ...commentFolds(doc, a)];
   },
   definition(doc, pos, ctx) {
     const a = analysisFor(doc, ctx);
     const o = occurrenceAt(a, doc.offsetAt(pos));
-    if (!o) return null;
+    if (!o) return sentenceWordDefinition(doc, a, doc.offsetAt(pos));
     const d = a.occurrences.find((x) => x.decl && x.name === o.name);
     return d ? [{ uri: doc.uri, range: range(doc, d.span) }] : null;
   },
   references(doc, pos, includeDeclaration, ctx) {
     const a = analysisFor(doc, ctx);
     const o = occurrenceAt(a, doc.offsetAt(pos));
-    if (!o) return [];
+    if (!o) return entryReferences(doc, a, doc.offsetAt(pos), includeDeclaration) ?? [];
     return a.occurrences.filter((x) => x.name === o.name && (includeDeclaration || !x.decl)).map((x) => ({ uri: doc.uri, range: range(doc, x.span) }));
   },
   prepareRename(doc, pos, ctx) {
@@ -432,7 +439,9 @@ export const clevrFeatures: LanguageFeatures = {
   rename(doc, pos, newName, ctx) {
     const a = analysisFor(doc, ctx);
     const o = occurrenceAt(a, doc.offsetAt(pos));
-    if (!o || !/^[A-Za-z_][A-Za-z0-9_]*$/.test(newName) || KEYWORDS.includes(newName)) return null;
+    if (!o) return null;
+    const refused = renameRefusal(a, o.name, newName);
+    if (refused) throw new ResponseError(ErrorCodes.InvalidRequest, `cannot rename '${o.name}' to '${newName}': ${refused}`);
     const edits = a.occurrences.filter((x) => x.name === o.name).map((x) => ({ range: range(doc, x.span), newText: newName }));
     return { changes: { [doc.uri]: edits } };
   },
