@@ -13,9 +13,20 @@ function load(file: string): { text?: string; analysis?: Analysis; error?: strin
   const abs = path.resolve(file);
   let text: string;
   try { text = fs.readFileSync(abs, 'utf8'); } catch (e) { return { error: `cannot read ${file}: ${(e as Error).message}` }; }
-  const roots = [path.dirname(abs), process.cwd()];
+  // Confined to the file's project (nearest ancestor with .git or package.json, else the file's own
+  // folder), never to the working directory the CLI happens to run in.
+  const roots = [projectRoot(abs)];
   const uri = pathToUri(abs);
   return { text, analysis: analyse(text, (rel) => readWorkspaceFile(uri, rel, roots)) };
+}
+
+/** The folder that confines a CLI-checked file's reads (see load). */
+export function projectRoot(file: string): string {
+  const own = path.dirname(path.resolve(file));
+  for (let dir = own; ; dir = path.dirname(dir)) {
+    if (fs.existsSync(path.join(dir, '.git')) || fs.existsSync(path.join(dir, 'package.json'))) return dir;
+    if (path.dirname(dir) === dir) return own;
+  }
 }
 
 function toCli(text: string, d: Diag): CliDiagnostic {

@@ -111,6 +111,14 @@ test('run request: one eval, one sentence, or the whole file', async () => {
   assert.equal((await clevrRunTarget(doc, 'n_large', { ...ctx, trusted: () => false })).ok, false);
 });
 
+test('an unsaved document reads no file (not even relative to the server\'s working directory)', async () => {
+  const untitled = TextDocument.create('untitled:Untitled-1', 'clevr', 1, 'scenes v from "etc/passwd"\n');
+  const d = await F.diagnostics(untitled, ctx);
+  assert.equal(d.length, 1);
+  assert.match(d[0].message, /an unsaved document cannot read files/);
+  assert.equal(d[0].range.start.character, 14);
+});
+
 after(() => closeAllWorkers());
 
 test('rename a scene everywhere; hover on a scene reference', async () => {
