@@ -145,7 +145,7 @@ export function analyse(text: string, read: FileReader, opts: AnalyseOptions = {
       }
       case 'lexicon': {
         if (!declare(s.name, 'lexicon')) break;
-        const { lexicon, issues } = buildLexicon(s.name.name, s.entries);
+        const { lexicon, issues } = buildLexicon(s.name.name, s.entries, (sp) => file.errors.some((e) => e.span.start >= sp.start && e.span.start <= sp.end));
         for (const i of issues) {
           const inEntry = i.incompleteIn;
           // The parser already stopped at the half-typed category: say what is missing there, once.

@@ -319,6 +319,12 @@ export function parseClevr(text: string): ClevrFile {
   const parser = (parserInstance ??= new ClevrParser());
   const statements: Statement[] = [];
   for (const chunk of splitStatements(lex.tokens)) {
+    const tooDeep = nestingBeyondCap(chunk);
+    if (tooDeep) {
+      // Refused before the (recursive) parser sees it: one diagnostic where the cap is crossed.
+      errors.push({ message: `expression nested deeper than ${MAX_NESTING}`, span: tokSpan(tooDeep) });
+      continue;
+    }
     parser.input = chunk;
     try {
       statements.push(...(parser.file() ?? []).filter(Boolean));
@@ -338,6 +344,23 @@ export function parseClevr(text: string): ClevrFile {
     }
   }
   return { statements, errors, comments };
+}
+
+/** Deepest nesting of calls, lists, parenthesised categories and λ-abstractions a statement may have. */
+export const MAX_NESTING = 256;
+
+/** The token at which a statement's nesting first exceeds MAX_NESTING, if it does (an iterative scan). */
+function nestingBeyondCap(chunk: IToken[]): IToken | undefined {
+  let depth = 0, lambdas = 0;
+  for (let k = 0; k < chunk.length; k++) {
+    const t = chunk[k].tokenType;
+    if (t === LParen || t === LBracket) depth++;
+    else if (t === RParen || t === RBracket) depth = Math.max(0, depth - 1);
+    else if ((t === Backslash || t === Lambda) && chunk[k + 1]?.tokenType === Identifier && chunk[k + 2]?.tokenType === Dot) lambdas++;
+    else if (t === StringTok || t === ColonEq) lambdas = 0; // a new lexicon entry or term
+    if (depth > MAX_NESTING || lambdas > MAX_NESTING) return chunk[k];
+  }
+  return undefined;
 }
 
 function friendlyMessage(message: string, t: IToken): string {

@@ -40,7 +40,11 @@ export function normaliseWords(s: string): string[] {
   return s.toLowerCase().replace(/[?!.,;]+/g, ' ').split(/\s+/).filter(Boolean);
 }
 
-export function buildLexicon(name: string, decls: EntryDecl[]): { lexicon: Lexicon; issues: LexIssue[] } {
+/**
+ * `hasSyntaxError(span)`: whether the parser reported an error inside that span; such an entry is
+ * only marked broken (the parser's diagnostic is the one the user sees), never checked further.
+ */
+export function buildLexicon(name: string, decls: EntryDecl[], hasSyntaxError: (span: Span) => boolean = () => false): { lexicon: Lexicon; issues: LexIssue[] } {
   const issues: LexIssue[] = [];
   const entries: LexEntry[] = [];
   const seen = new Map<string, LexEntry>();
@@ -56,6 +60,7 @@ export function buildLexicon(name: string, decls: EntryDecl[]): { lexicon: Lexic
     // A half-typed category (`/N`, `\N`, `(/N)`) is normal while typing: one diagnostic at it.
     const problem = categoryProblem(d.category, d.span);
     if (problem) { fail(problem.message, problem.span, problem.report, d.span); continue; }
+    if (hasSyntaxError(d.span)) { fail('the entry has a syntax error', d.span, false); continue; }
     const category = fromAst(d.category!);
     const bad = unknownAtoms(category);
     if (bad.length) {
