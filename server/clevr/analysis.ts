@@ -210,6 +210,7 @@ export function analyse(text: string, read: FileReader, opts: AnalyseOptions = {
     try { runSoft(p.decl.body, a.defaultScene, softTrace); } catch { /* shown through the symbolic error */ }
     a.programScene.set(name, { scene: a.defaultScene, symTrace, softTrace, error });
   }
+  for (const d of diagnostics) d.message = shortenQuoted(d.message);
   return a;
 
   function runEval(s: Extract<Statement, { kind: 'eval' }>) {
@@ -348,6 +349,13 @@ export function analyse(text: string, read: FileReader, opts: AnalyseOptions = {
       }
     }
   }
+}
+
+/** Long quoted text inside a message (a sentence, a word, a path) is cut: a diagnostic never repeats megabytes. */
+export function shortenQuoted(message: string, max = 120): string {
+  if (message.length <= 2 * max) return message;
+  const cut = message.replace(/(["'`])([^"'`\n]{120,}?)\1/g, (_m, q: string, body: string) => `${q}${body.slice(0, max / 2)}… (${body.length} characters)${q}`);
+  return cut.length > 8 * max ? `${cut.slice(0, 8 * max)}… (${message.length} characters)` : cut;
 }
 
 // Parsed scene / question files by URI and text, so editing a .clevr file does not re-parse (or

@@ -17,7 +17,8 @@ function load(file: string): { text?: string; analysis?: Analysis; error?: strin
   // folder), never to the working directory the CLI happens to run in.
   const roots = [projectRoot(abs)];
   const uri = pathToUri(abs);
-  return { text, analysis: analyse(text, (rel) => readWorkspaceFile(uri, rel, roots)) };
+  // Budgets as in the editor per sentence, and a minute for the whole file: `check` always ends.
+  return { text, analysis: analyse(text, (rel) => readWorkspaceFile(uri, rel, roots), { fileBudgetMs: 60_000 }) };
 }
 
 /** The folder that confines a CLI-checked file's reads (see load). */

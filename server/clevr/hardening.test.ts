@@ -94,3 +94,10 @@ test('errors do not cascade: a missing `using`, and a word whose entry has an er
   const line = Number(/\(line (\d+)\)/.exec(m!.message)![1]);
   assert.match(text.split('\n')[line - 1], /"red"/);
 });
+
+test('diagnostics never repeat huge quoted text', () => {
+  const long = 'spheres '.repeat(100000);
+  const a = analyse(`${LEX_HEAD}lexicon l {\n  "spheres" : N := filter(scene(), sphere)\n}\nsentence "${long}" on tiny using l\n`, (rel) => { const p = path.join(EXAMPLES, rel); return { uri: p, text: fs.readFileSync(p, 'utf8') }; }, { sentenceBudgetMs: 300 });
+  assert.ok(a.diagnostics.length > 0);
+  for (const d of a.diagnostics) assert.ok(d.message.length < 1200, `${d.message.length}: ${d.message.slice(0, 200)}`);
+});

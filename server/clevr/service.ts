@@ -77,6 +77,9 @@ export function completeAnalysis(doc: TextDocument, ctx: ServerContext, budget =
       }
       const current = cache.get(doc.uri);
       if (!current || current.text === text || !current.complete) cache.set(doc.uri, { text, analysis, complete: true });
+      // Hints and lenses served from the quick analysis meanwhile lack the answers: ask for them again
+      // (the diagnostics this re-requests hit the cache).
+      if (doc.version >= 0) ctx.refresh(doc.uri);
       return analysis;
     });
   inflight.set(doc.uri, { text, promise });

@@ -64,6 +64,7 @@ export function parseSentence(sentence: string, lex: Lexicon, scene: Scene, opts
   const budgetMs = opts.timeBudgetMs ?? SENTENCE_BUDGET.timeMs;
   const t0 = Date.now();
   const deadline = t0 + budgetMs;
+  if (n > MAX_SENTENCE_TOKENS) return tooLong(tokens);
   // Counting (by category signature) is the cheapest pass: it gives N for the budget message.
   const counted = countDerivationNodes(tokens, t0 + budgetMs / 4);
   const e2 = ckyE2(tokens, scene, { merge: true, deadline, maxChartNodes: opts.maxChartNodes ?? SENTENCE_BUDGET.chartNodes });
@@ -130,6 +131,20 @@ export function parseSentence(sentence: string, lex: Lexicon, scene: Scene, opts
   };
 }
 
+/** Most tokens a sentence may have: every chart has n² cells, allocated up front. */
+export const MAX_SENTENCE_TOKENS = 400;
+
+function tooLong(tokens: Token[]): SentenceResult {
+  const none: Expected = { value: null, distribution: {} };
+  return {
+    tokens, derivations: [], truncated: true, best: null, expected: none, bruteForce: none,
+    stats: { cells: 0, nodesWithoutMerging: 0, nodesWithMerging: 0 },
+    e2: { cells: [], nodesWithMerging: 0, nodesBeforeCollect: 0, truncated: true, budgetExceeded: 'size' },
+    unknownWords: [], largestSpans: [], budgetExceeded: true,
+    diagnostics: [`sentence too long: ${tokens.length} tokens (at most ${MAX_SENTENCE_TOKENS}); split it`],
+  };
+}
+
 /** The result of a sentence whose chart ran out of budget: one diagnostic, no answer, nothing guessed. */
 function overBudget(sentence: string, tokens: Token[], e2: ReturnType<typeof ckyE2>, counted: ReturnType<typeof countDerivationNodes>, budgetMs: number, tookMs: number): SentenceResult {
   const n = tokens.length;
@@ -159,7 +174,7 @@ function toDNode(x: ENode): DNode {
 /** The chart view's data (see chart.ts). */
 export function chartData(r: SentenceResult, meta: { uri: string; line: number; sentence: string; scene: Scene; lexicon: string; lineOf?: (offset: number) => number }): ChartData {
   const cells: ChartCellData[] = [];
-  const n = r.tokens.length;
+  const n = r.e2.cells.length ? r.tokens.length : 0; // a sentence refused as too long has no chart
   const toData = (x: ENode): ChartNodeData => {
     const v = x.val;
     let value = '', type = '';
