@@ -24,7 +24,7 @@ const common = {
 
 const builds = [
   { entryPoints: { client: 'client/extension.ts' } },
-  { entryPoints: { server: 'server/server.ts', solverHost: 'server/engine/solverHost.ts', cli: 'server/cli.ts' } },
+  { entryPoints: { server: 'server/server.ts', solverHost: 'server/engine/solverHost.ts', cli: 'server/cli.ts', clevrWorker: 'server/clevr/analysisWorker.ts' } },
   { entryPoints: { plots: 'media/plots.ts', chart: 'media/chart.ts' }, platform: 'browser', format: 'iife', external: [] },
 ];
 

@@ -102,5 +102,5 @@ export interface LanguageFeatures {
   /** theorylab/plots: the plots of a block (or of the file). */
   plots?(uri: string, target: string | undefined): PlotPayload[];
   /** theorylab/chart: the CKY chart of the sentence on a line. */
-  chart?(params: ChartParams, ctx: ServerContext): ChartData | null;
+  chart?(params: ChartParams, ctx: ServerContext): Promise<ChartData | null> | ChartData | null;
 }

@@ -9,6 +9,7 @@ import {
   createConnection,
   type Diagnostic,
   DiagnosticSeverity,
+  ResponseError,
   type InitializeResult,
   ProposedFeatures,
   TextDocuments,
@@ -120,6 +121,7 @@ async function guarded<T>(what: string, fallback: T, f: () => T | Promise<T>): P
   try {
     return await f();
   } catch (e) {
+    if (e instanceof ResponseError) throw e; // a refusal the user must see (e.g. rename onto an existing name)
     connection.console.error(`${what} failed: ${(e as Error)?.stack ?? e}`);
     return fallback;
   }

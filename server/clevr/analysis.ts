@@ -7,7 +7,7 @@ import { compileProgram, ExecError, Val } from './evaluate';
 import { JsonError, offsetToLineCol } from './json';
 import { parseClevr } from './parser';
 import { parseQuestionsFile, Question } from './questions';
-import { parseScenesFile, relationsFromPositions, Scene, SceneObject } from './scene';
+import { MAX_SCENE_OBJECTS, parseScenesFile, relationsFromPositions, Scene, SceneObject } from './scene';
 import { runSoft, softAnswer, SoftPrims, SoftValue } from './soft';
 import { runSymbolic, symAnswer, SymbolicPrims, SymValue } from './symbolic';
 import type { SemType } from './types';
@@ -63,6 +63,10 @@ export interface Analysis {
 }
 
 export interface AnalyseOptions {
+  /** false: parse, resolve and type-check only; no eval, sentence or program runs (untrusted, or a quick pass). */
+  execute?: boolean;
+  /** Time for all evals and sentences of the file together; later ones are skipped with a diagnostic. */
+  fileBudgetMs?: number;
   runSentences?: boolean;
   /**
    * false: `eval` statements and the default-scene runs of programs are checked but not executed (an
@@ -146,8 +150,14 @@ export function analyse(text: string, read: FileReader, opts: AnalyseOptions = {
       }
       case 'lexicon': {
         if (!declare(s.name, 'lexicon')) break;
-        const { lexicon, issues } = buildLexicon(s.name.name, s.entries);
-        for (const i of issues) diagnostics.push(i);
+        const { lexicon, issues } = buildLexicon(s.name.name, s.entries, (sp) => file.errors.some((e) => e.span.start >= sp.start && e.span.start <= sp.end));
+        for (const i of issues) {
+          const inEntry = i.incompleteIn;
+          // The parser already stopped at the half-typed category: say what is missing there, once.
+          const syntax = inEntry && diagnostics.find((d) => d.span.start >= inEntry.start && d.span.start <= inEntry.end && file.errors.some((e) => e.span === d.span));
+          if (syntax) syntax.message = `${i.message} (${syntax.message})`;
+          else diagnostics.push({ span: i.span, severity: i.severity, message: i.message });
+        }
         a.lexicons.set(s.name.name, { decl: s, lexicon });
         break;
       }
@@ -180,18 +190,22 @@ export function analyse(text: string, read: FileReader, opts: AnalyseOptions = {
     return undefined;
   };
 
+  const execute = opts.execute !== false;
   const runEvals = opts.runEvals !== false;
+  const fileDeadline = Date.now() + (opts.fileBudgetMs ?? Infinity);
+  let skipped = 0;
   for (const s of file.statements) {
-    if (s.kind === 'eval') {
-      if (runEvals) runEval(s);
-      else diagnostics.push({ span: s.target.span, severity: 'info', message: 'not run: the workspace is not trusted (trust it to run evals)' });
-    } else if (s.kind === 'sentence') runSentence(s);
+    if (s.kind !== 'eval' && s.kind !== 'sentence') continue;
+    if (execute && Date.now() > fileDeadline) { skipped++; diagnostics.push({ span: s.kind === 'eval' ? s.target.span : s.text.span, severity: 'info', message: `not run: this file's time budget (${opts.fileBudgetMs} ms) is used up; run it from the Run lens or the CLI` }); continue; }
+    if (s.kind === 'eval' && !runEvals) { diagnostics.push({ span: s.target.span, severity: 'info', message: 'not run: the workspace is not trusted (trust it to run evals)' }); continue; }
+    if (s.kind === 'eval') runEval(s);
+    else runSentence(s);
   }
+  void skipped;
 
   // Programs without an eval run on the default scene, so hovers and runtime problems still show.
   for (const [name, p] of a.programs) {
-    if (!runEvals) break;
-    if (a.programScene.has(name) || !p.ok || !a.defaultScene || !p.decl.body) continue;
+    if (!execute || !runEvals || a.programScene.has(name) || !p.ok || !a.defaultScene || !p.decl.body) continue;
     const symTrace = new Map<Expr, Val<SymValue>>();
     const softTrace = new Map<Expr, Val<SoftValue>>();
     let error: string | undefined;
@@ -203,6 +217,7 @@ export function analyse(text: string, read: FileReader, opts: AnalyseOptions = {
     try { runSoft(p.decl.body, a.defaultScene, softTrace); } catch { /* shown through the symbolic error */ }
     a.programScene.set(name, { scene: a.defaultScene, symTrace, softTrace, error });
   }
+  for (const d of diagnostics) d.message = shortenQuoted(d.message);
   return a;
 
   function runEval(s: Extract<Statement, { kind: 'eval' }>) {
@@ -226,7 +241,7 @@ export function analyse(text: string, read: FileReader, opts: AnalyseOptions = {
       return;
     }
     const scenes = resolveScenes(s.scene, !!qs);
-    if (!scenes) return;
+    if (!scenes || !execute) return;
     if (prog) {
       if (!prog.ok || !prog.decl.body) return;
       const expected = s.expect ? normaliseAnswer(s.expect.text) : undefined;
@@ -296,6 +311,10 @@ export function analyse(text: string, read: FileReader, opts: AnalyseOptions = {
 
   function runSentence(s: Extract<Statement, { kind: 'sentence' }>) {
     const lexName = s.lexicon?.name;
+    if (s.missingUsing) {
+      const sug = a.lexicons.size === 1 ? ` (e.g. using ${[...a.lexicons.keys()][0]})` : '';
+      diagnostics.push({ span: s.missingUsing, severity: 'error', message: `expected \`using LEXICON\`${s.missingBefore ? ` before \`${s.missingBefore}\`` : ' after the scene'}${sug}` });
+    }
     const scenes = resolveScenes(s.scene, false);
     let lex: Lexicon | undefined;
     if (lexName) {
@@ -310,9 +329,9 @@ export function analyse(text: string, read: FileReader, opts: AnalyseOptions = {
       if (scenes && scenes.length > 1 && s.scene) diagnostics.push({ span: s.scene.span, severity: 'error', message: 'a sentence runs on one scene: pick one with an index, e.g. val[0]' });
       return;
     }
-    if (opts.runSentences === false) return;
+    if (opts.runSentences === false || !execute) return;
     const scene = scenes[0];
-    const result = parseSentence(s.text.value, lex, scene, { k: opts.k, timeBudgetMs: opts.sentenceBudgetMs ?? 400, maxPerCell: 2000 });
+    const result = parseSentence(s.text.value, lex, scene, { k: opts.k, timeBudgetMs: opts.sentenceBudgetMs, maxPerCell: 2000, where: (sp) => `line ${offsetToLineCol(text, sp.start).line + 1}` });
     const run: SentenceRun = { stmt: s, scene, lexicon: lex, result };
     a.sentences.push(run);
     const span = s.text.span;
@@ -337,6 +356,13 @@ export function analyse(text: string, read: FileReader, opts: AnalyseOptions = {
       }
     }
   }
+}
+
+/** Long quoted text inside a message (a sentence, a word, a path) is cut: a diagnostic never repeats megabytes. */
+export function shortenQuoted(message: string, max = 120): string {
+  if (message.length <= 2 * max) return message;
+  const cut = message.replace(/(["'`])([^"'`\n]{120,}?)\1/g, (_m, q: string, body: string) => `${q}${body.slice(0, max / 2)}… (${body.length} characters)${q}`);
+  return cut.length > 8 * max ? `${cut.slice(0, 8 * max)}… (${message.length} characters)` : cut;
 }
 
 // Parsed scene / question files by URI and text, so editing a .clevr file does not re-parse (or
@@ -402,7 +428,11 @@ function evaluateQuestionsUncached(questions: Question[], scenes: Scene[], mode:
 function inlineScene(s: Extract<Statement, { kind: 'scene' }>, diagnostics: Diag[]): Scene {
   const objects: SceneObject[] = [];
   const ids = new Set<string>();
-  for (const o of s.objects) {
+  if (s.objects.length > MAX_SCENE_OBJECTS) {
+    const first = s.objects[MAX_SCENE_OBJECTS];
+    diagnostics.push({ span: s.name.span.start >= 0 ? s.name.span : first.span, severity: 'error', message: `scene ${s.name.name} has ${s.objects.length} objects; a scene has at most ${MAX_SCENE_OBJECTS} — objects from '${first.name.name}' on are ignored` });
+  }
+  for (const o of s.objects.slice(0, MAX_SCENE_OBJECTS)) {
     if (!o.name.name) continue;
     if (ids.has(o.name.name)) diagnostics.push({ span: o.name.span, severity: 'error', message: `object '${o.name.name}' is already defined in scene ${s.name.name}` });
     ids.add(o.name.name);

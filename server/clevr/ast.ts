@@ -29,7 +29,9 @@ export type Statement =
   | { kind: 'eval'; target: Ident; scene?: SceneRef; mode?: Ident; expect?: AnswerLit; span: Span }
   | { kind: 'questions'; name: Ident; path: StringLit; span: Span }
   | { kind: 'lexicon'; name: Ident; entries: EntryDecl[]; span: Span }
-  | { kind: 'sentence'; text: StringLit; scene?: SceneRef; lexicon?: Ident; expect?: AnswerLit; span: Span };
+  | { kind: 'sentence'; text: StringLit; scene?: SceneRef; lexicon?: Ident; expect?: AnswerLit; span: Span;
+      /** Where `using LEXICON` should have been (absent from the text); `missingBefore` = the keyword found instead. */
+      missingUsing?: Span; missingBefore?: string };
 
 export interface SyntaxError { message: string; span: Span }
 
@@ -45,8 +47,10 @@ export function exprToString(e: Expr): string {
   }
 }
 
-export function catToString(c: CatAst, top = true): string {
-  if (c.kind === 'atom') return c.name;
+export function catToString(c: CatAst | undefined, top = true): string {
+  // Error recovery leaves holes in a half-typed category (`/N`): shown as '?'.
+  if (!c) return '?';
+  if (c.kind === 'atom') return c.name || '?';
   // Slashes are left-associative; nested slash categories are parenthesised anyway for readability.
   const s = `${catToString(c.result, false)}${c.dir}${catToString(c.arg, false)}`;
   return top ? s : `(${s})`;

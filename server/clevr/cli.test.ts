@@ -94,3 +94,23 @@ test('checkClevrFile / runClevrFile: 1-based diagnostics and exit codes 0 / 1 / 
   assert.equal((await runClevrFile(broken, { json: true })).exitCode, 2);
   assert.equal(checkClevrFile(path.join(dir, 'missing.clevr')).diagnostics[0].severity, 'error');
 });
+
+test('scene and question files resolve relative to the .clevr file and stay inside its project, whatever the working directory', () => {
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'clevr-confine-'));
+  const proj = path.join(root, 'proj');
+  fs.mkdirSync(path.join(proj, 'sub', 'data'), { recursive: true });
+  fs.writeFileSync(path.join(proj, 'package.json'), '{}');
+  fs.copyFileSync(path.join(EXAMPLES, 'data', 'scenes.json'), path.join(proj, 'sub', 'data', 'scenes.json'));
+  fs.writeFileSync(path.join(root, 'secret.json'), '{"scenes": []}');
+  const file = path.join(proj, 'sub', 'q.clevr');
+  fs.writeFileSync(file, 'scenes v from "data/scenes.json"\nscenes w from "../../secret.json"\n');
+  const cwd = process.cwd();
+  try {
+    process.chdir(root); // a working directory that holds `data/` would otherwise be tried too
+    const d = checkClevrFile(file).diagnostics;
+    assert.ok(!d.some((x) => x.line === 1), JSON.stringify(d));
+    const refused = d.find((x) => x.line === 2);
+    assert.ok(refused && /outside the workspace/.test(refused.message), JSON.stringify(d));
+    assert.equal(refused!.column, 15);
+  } finally { process.chdir(cwd); }
+});

@@ -1,6 +1,7 @@
 // `theorylab check` / `theorylab run` on .clevr files (called by the CLI's generic commands): file
 // reads go through the workspace sandbox rooted at the file's folder and the current directory.
 import { readSourceText } from '../cli/readSource';
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { readWorkspaceFile, pathToUri } from '../workspaceFiles';
 import { analyse, Analysis, Diag } from './analysis';
@@ -13,9 +14,21 @@ function load(file: string): { text?: string; analysis?: Analysis; error?: strin
   const abs = path.resolve(file);
   let text: string;
   try { text = readSourceText(abs); } catch (e) { return { error: `cannot read ${file}: ${(e as Error).message}` }; }
-  const roots = [path.dirname(abs), process.cwd()];
+  // Confined to the file's project (nearest ancestor with .git or package.json, else the file's own
+  // folder), never to the working directory the CLI happens to run in.
+  const roots = [projectRoot(abs)];
   const uri = pathToUri(abs);
-  return { text, analysis: analyse(text, (rel) => readWorkspaceFile(uri, rel, roots)) };
+  // Budgets as in the editor per sentence, and a minute for the whole file: `check` always ends.
+  return { text, analysis: analyse(text, (rel) => readWorkspaceFile(uri, rel, roots), { fileBudgetMs: 60_000 }) };
+}
+
+/** The folder that confines a CLI-checked file's reads (see load). */
+export function projectRoot(file: string): string {
+  const own = path.dirname(path.resolve(file));
+  for (let dir = own; ; dir = path.dirname(dir)) {
+    if (fs.existsSync(path.join(dir, '.git')) || fs.existsSync(path.join(dir, 'package.json'))) return dir;
+    if (path.dirname(dir) === dir) return own;
+  }
 }
 
 function toCli(text: string, d: Diag): CliDiagnostic {

@@ -84,7 +84,7 @@ test('a .clevr file cannot read outside the workspace', () => {
 test('absurdly deep programs and JSON give a diagnostic, not a crash', () => {
   const deep = `${SCENE}program p = ${'union('.repeat(5000)}scene()${', scene())'.repeat(5000)}\nprogram q = count(scene())\neval q on s expect 3\n`;
   const a = analyseText(deep, {}, FIXTURES);
-  assert.ok(a.diagnostics.some((d) => d.message.includes('nested too deeply')));
+  assert.ok(a.diagnostics.some((d) => d.message.includes('nested deeper than')));
   assert.equal(a.evals.find((e) => e.stmt.target.name === 'q')?.passed, true);
   const json = `${'['.repeat(100000)}${']'.repeat(100000)}`;
   const d = msgs(`scenes v from "deep.json"\n`, { 'deep.json': json });

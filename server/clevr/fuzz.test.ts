@@ -33,7 +33,7 @@ function mutate(rng: Rng, text: string, n: number): string {
 const scenesText = fs.readFileSync(path.join(EXAMPLES, 'data', 'scenes.json'), 'utf8');
 const questionsText = fs.readFileSync(path.join(EXAMPLES, 'data', 'questions.json'), 'utf8');
 
-test('mutated .clevr sources never crash analysis or editor features', () => {
+test('mutated .clevr sources never crash analysis or editor features', async () => {
   const rng = new Rng(5);
   const ctx = { trusted: () => true, readWorkspaceFile: (_f: string, rel: string) => { throw new Error(`file not found: '${rel}'`); } } as unknown as ServerContext;
   for (let k = 0; k < 50; k++) {
@@ -55,7 +55,7 @@ test('mutated .clevr sources never crash analysis or editor features', () => {
     };
     check(F.documentSymbols!(doc, ctx));
     F.codeLenses!(doc, ctx);
-    for (let h = 0; h < 5; h++) { F.hover!(doc, doc.positionAt(rng.int(text.length + 1)), ctx); F.completion!(doc, doc.positionAt(rng.int(text.length + 1)), ctx); }
+    for (let h = 0; h < 5; h++) { await F.hover!(doc, doc.positionAt(rng.int(text.length + 1)), ctx); F.completion!(doc, doc.positionAt(rng.int(text.length + 1)), ctx); }
   }
 });
 

@@ -180,11 +180,15 @@ class ClevrParser extends EmbeddedActionsParser {
     const text = this.SUBRULE(this.stringLit);
     this.CONSUME(K.on);
     const scene = this.SUBRULE(this.sceneRef);
-    this.CONSUME(K.using);
-    const lexicon = this.ident(this.CONSUME(Identifier));
+    // `using LEXICON` is optional in the grammar so that its absence is one clear diagnostic (the
+    // analysis reports `missingUsing`) instead of a cascade through `expect` and its answer.
+    let lexicon: Ident | undefined;
+    this.OPTION(() => { this.CONSUME(K.using); lexicon = this.ident(this.CONSUME(Identifier)); });
     let expect: AnswerLit | undefined;
-    this.OPTION(() => { this.CONSUME(K.expect); expect = this.SUBRULE(this.answer); });
-    return { kind: 'sentence', text, scene, lexicon, expect, span: join(tokSpan(k), text.span, scene?.span, lexicon.span, expect?.span) };
+    let expectKw: IToken | undefined;
+    this.OPTION2(() => { expectKw = this.CONSUME(K.expect); expect = this.SUBRULE(this.answer); });
+    const missingUsing = lexicon ? undefined : expectKw ? tokSpan(expectKw) : { start: join(tokSpan(k), text.span, scene?.span).end, end: join(tokSpan(k), text.span, scene?.span).end };
+    return { kind: 'sentence', text, scene, lexicon, expect, missingUsing, missingBefore: expectKw ? 'expect' : undefined, span: join(tokSpan(k), text.span, scene?.span, lexicon?.span, expect?.span) };
   });
 
   private lexiconDecl = this.RULE('lexiconDecl', (): Statement => {
@@ -315,6 +319,12 @@ export function parseClevr(text: string): ClevrFile {
   const parser = (parserInstance ??= new ClevrParser());
   const statements: Statement[] = [];
   for (const chunk of splitStatements(lex.tokens)) {
+    const tooDeep = nestingBeyondCap(chunk);
+    if (tooDeep) {
+      // Refused before the (recursive) parser sees it: one diagnostic where the cap is crossed.
+      errors.push({ message: `expression nested deeper than ${MAX_NESTING}`, span: tokSpan(tooDeep) });
+      continue;
+    }
     parser.input = chunk;
     try {
       statements.push(...(parser.file() ?? []).filter(Boolean));
@@ -334,6 +344,23 @@ export function parseClevr(text: string): ClevrFile {
     }
   }
   return { statements, errors, comments };
+}
+
+/** Deepest nesting of calls, lists, parenthesised categories and λ-abstractions a statement may have. */
+export const MAX_NESTING = 256;
+
+/** The token at which a statement's nesting first exceeds MAX_NESTING, if it does (an iterative scan). */
+function nestingBeyondCap(chunk: IToken[]): IToken | undefined {
+  let depth = 0, lambdas = 0;
+  for (let k = 0; k < chunk.length; k++) {
+    const t = chunk[k].tokenType;
+    if (t === LParen || t === LBracket) depth++;
+    else if (t === RParen || t === RBracket) depth = Math.max(0, depth - 1);
+    else if ((t === Backslash || t === Lambda) && chunk[k + 1]?.tokenType === Identifier && chunk[k + 2]?.tokenType === Dot) lambdas++;
+    else if (t === StringTok || t === ColonEq) lambdas = 0; // a new lexicon entry or term
+    if (depth > MAX_NESTING || lambdas > MAX_NESTING) return chunk[k];
+  }
+  return undefined;
 }
 
 function friendlyMessage(message: string, t: IToken): string {

@@ -21,24 +21,69 @@ export interface Scene {
 
 export const MARGIN = 0.2;
 
-/** CLEVR's rule on a ground plane: x grows to the right, y toward the front. */
+/**
+ * CLEVR's rule on a ground plane: x grows to the right, y toward the front. A relation is an order on
+ * one coordinate, so each object's list comes from a binary search in the objects sorted by that
+ * coordinate, computed when first read (a 20,000-object scene never builds an n×n structure).
+ */
 export function relationsFromPositions(pos: ([number, number] | undefined)[]): Record<Relation, number[][]> {
-  const rel = { left: [], right: [], front: [], behind: [] } as Record<Relation, number[][]>;
-  for (let i = 0; i < pos.length; i++) {
-    for (const r of RELATIONS) rel[r].push([]);
-    const pi = pos[i];
-    if (!pi) continue;
-    for (let j = 0; j < pos.length; j++) {
-      const pj = pos[j];
-      if (j === i || !pj) continue;
-      if (pj[0] < pi[0] - MARGIN) rel.left[i].push(j);
-      if (pj[0] > pi[0] + MARGIN) rel.right[i].push(j);
-      if (pj[1] > pi[1] + MARGIN) rel.front[i].push(j);
-      if (pj[1] < pi[1] - MARGIN) rel.behind[i].push(j);
+  const n = pos.length;
+  const placed = pos.map((_, i) => i).filter((i) => pos[i]);
+  const byX = [...placed].sort((a, b) => pos[a]![0] - pos[b]![0]);
+  const byY = [...placed].sort((a, b) => pos[a]![1] - pos[b]![1]);
+  // First index in `order` whose coordinate is > v (strict) — upper bound by binary search.
+  const upper = (order: number[], c: 0 | 1, v: number) => {
+    let lo = 0, hi = order.length;
+    while (lo < hi) { const m = (lo + hi) >> 1; if (pos[order[m]]![c] <= v) lo = m + 1; else hi = m; }
+    return lo;
+  };
+  const lower = (order: number[], c: 0 | 1, v: number) => {
+    let lo = 0, hi = order.length;
+    while (lo < hi) { const m = (lo + hi) >> 1; if (pos[order[m]]![c] < v) lo = m + 1; else hi = m; }
+    return lo;
+  };
+  const row = (r: Relation, i: number): number[] => {
+    const p = pos[i];
+    if (!p) return [];
+    let ids: number[];
+    switch (r) {
+      case 'left': ids = byX.slice(0, lower(byX, 0, p[0] - MARGIN)); break;      // x_j < x_i − 0.2
+      case 'right': ids = byX.slice(upper(byX, 0, p[0] + MARGIN)); break;        // x_j > x_i + 0.2
+      case 'front': ids = byY.slice(upper(byY, 1, p[1] + MARGIN)); break;        // y_j > y_i + 0.2
+      case 'behind': ids = byY.slice(0, lower(byY, 1, p[1] - MARGIN)); break;    // y_j < y_i − 0.2
     }
-  }
+    return ids.filter((j) => j !== i).sort((a, b) => a - b);
+  };
+  const rel = {} as Record<Relation, number[][]>;
+  for (const r of RELATIONS) rel[r] = lazyRows(n, (i) => row(r, i));
+  derived.add(rel);
   return rel;
 }
+
+const derived = new WeakSet<object>();
+/** Whether a scene's relations were derived from positions (a lazy structure that is rebuilt, not copied, across threads). */
+export function derivedRelations(s: Scene): boolean { return derived.has(s.relations); }
+
+/** An array of n rows, each computed on first access (reads like a plain number[][]). */
+function lazyRows(n: number, compute: (i: number) => number[]): number[][] {
+  const rows: (number[] | undefined)[] = new Array(n);
+  const isIndex = (p: string | symbol): p is string => typeof p === 'string' && /^\d+$/.test(p) && Number(p) < n;
+  return new Proxy(rows as number[][], {
+    get(target, p, recv) {
+      if (isIndex(p)) { const i = Number(p); return (rows[i] ??= compute(i)); }
+      return Reflect.get(target, p, recv);
+    },
+    has(target, p) { return isIndex(p) || Reflect.has(target, p); },
+    getOwnPropertyDescriptor(target, p) {
+      if (isIndex(p)) { const i = Number(p); return { value: (rows[i] ??= compute(i)), writable: true, enumerable: true, configurable: true }; }
+      return Reflect.getOwnPropertyDescriptor(target, p);
+    },
+    ownKeys(target) { return [...Array.from({ length: n }, (_, i) => String(i)), ...Reflect.ownKeys(target).filter((k) => !isIndex(k))]; },
+  });
+}
+
+/** Most objects a scene may have: the soft executor's relation matrices are n×n. */
+export const MAX_SCENE_OBJECTS = 2000;
 
 export function describeObject(o: SceneObject): string {
   return `${o.size} ${o.color} ${o.material} ${o.shape}`;
@@ -86,6 +131,7 @@ function parseScene(s: unknown, path: string, at: (p: string) => number, name: s
   const sc = s as Record<string, unknown>;
   const objsPath = joinPath(path, 'objects');
   if (!Array.isArray(sc.objects)) throw err(sc.objects === undefined ? path : objsPath, 'expected an "objects" list');
+  if (sc.objects.length > MAX_SCENE_OBJECTS) throw err(objsPath, `a scene has at most ${MAX_SCENE_OBJECTS} objects; this one has ${sc.objects.length}`);
   const objects: SceneObject[] = [];
   const coords: ([number, number, number] | undefined)[] = [];
   sc.objects.forEach((o, i) => {

@@ -1,7 +1,7 @@
 // The editor features of .clevr through the LanguageFeatures interface: hover values on the eval's
 // scene, sentence and word hovers, completion, semantic tokens, outline, definition/references, code
 // lenses and the chart request.
-import { test } from 'node:test';
+import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as path from 'node:path';
 import { TextDocument } from 'vscode-languageserver-textdocument';
@@ -9,6 +9,7 @@ import { clientlessContext, type ServerContext } from '../languageService';
 import { readWorkspaceFile, pathToUri } from '../workspaceFiles';
 import { clevrChart, clevrFeatures as F, clevrRunTarget } from './service';
 import { EXAMPLES, SPEC_SOURCE } from './testkit';
+import { closeAllWorkers } from './analysisHost';
 
 const uri = pathToUri(path.join(EXAMPLES, 'spec.clevr'));
 const doc = TextDocument.create(uri, 'clevr', 1, SPEC_SOURCE);
@@ -80,13 +81,13 @@ test('semantic tokens, outline, folding, definition and references', () => {
   assert.ok(refs.length >= 8, `${refs.length}`);
 });
 
-test('code lenses Run / Show chart, and the chart request', () => {
+test('code lenses Run / Show chart, and the chart request', async () => {
   const lenses = F.codeLenses!(doc, ctx);
   const charts = lenses.filter((l) => l.command?.command === 'theorylab.showChart');
   assert.equal(charts.length, 3);
   assert.ok(lenses.filter((l) => l.command?.command === 'theorylab.run').length >= 8);
   const line = (charts[2].command!.arguments![0] as { line: number }).line;
-  const chart = clevrChart({ uri, line }, ctx, () => SPEC_SOURCE)!;
+  const chart = (await clevrChart({ uri, line }, ctx, () => SPEC_SOURCE))!;
   assert.equal(chart.sentence, 'how many spheres left of the large cube');
   assert.deepEqual(chart.tokens, ['how many', 'spheres', 'left of', 'the', 'large', 'cube']);
   assert.equal(chart.derivations.length, 2);
@@ -97,23 +98,36 @@ test('code lenses Run / Show chart, and the chart request', () => {
   const leftOf = chart.cells.flatMap((c) => c.nodes).filter((x) => x.word === 'left of');
   assert.equal(leftOf.length, 2);
   for (const x of leftOf) assert.match(SPEC_SOURCE.split('\n')[x.entryLine!], /"left of"/);
-  assert.equal(clevrChart({ uri, line: 0 }, ctx, () => SPEC_SOURCE), null);
+  assert.equal(await clevrChart({ uri, line: 0 }, ctx, () => SPEC_SOURCE), null);
 });
 
-test('run request: one eval, one sentence, or the whole file', () => {
-  assert.deepEqual(clevrRunTarget(doc, 'n_large', ctx), { ok: true, message: 'n_large on tiny: 2' });
-  const s = clevrRunTarget(doc, 'how many red spheres', ctx);
+test('run request: one eval, one sentence, or the whole file', async () => {
+  assert.deepEqual(await clevrRunTarget(doc, 'n_large', ctx), { ok: true, message: 'n_large on tiny: 2' });
+  const s = await clevrRunTarget(doc, 'how many red spheres', ctx);
   assert.equal(s.ok, true);
   assert.match(s.message, /best 1/);
-  assert.equal(clevrRunTarget(doc, undefined, ctx).ok, true);
-  assert.equal(clevrRunTarget(doc, 'nothing', ctx).ok, false);
+  assert.equal((await clevrRunTarget(doc, undefined, ctx)).ok, true);
+  assert.equal((await clevrRunTarget(doc, 'nothing', ctx)).ok, false);
+  // An untrusted workspace runs nothing, even on an explicit request.
+  assert.equal((await clevrRunTarget(doc, 'n_large', { ...ctx, trusted: () => false })).ok, false);
 });
+
+test('an unsaved document reads no file (not even relative to the server\'s working directory)', async () => {
+  const untitled = TextDocument.create('untitled:Untitled-1', 'clevr', 1, 'scenes v from "etc/passwd"\n');
+  const d = await F.diagnostics(untitled, ctx);
+  assert.equal(d.length, 1);
+  assert.match(d[0].message, /an unsaved document cannot read files/);
+  assert.equal(d[0].range.start.character, 14);
+});
+
+after(() => closeAllWorkers());
 
 test('rename a scene everywhere; hover on a scene reference', async () => {
   const edit = F.rename!(doc, posOf('scene tiny', 7), 'room', ctx)!;
   const edits = edit.changes![uri];
   assert.ok(edits.length >= 8);
   assert.ok(edits.every((e) => doc.getText(e.range) === 'tiny'));
-  assert.equal(F.rename!(doc, posOf('scene tiny', 7), 'eval', ctx), null);
+  assert.throws(() => F.rename!(doc, posOf('scene tiny', 7), 'eval', ctx), /keyword/);
+  assert.throws(() => F.rename!(doc, posOf('scene tiny', 7), 'color_of_cube', ctx), /already exists/);
   assert.match(await hoverText('on tiny expect red', 4), /scene tiny\*\*: 4 objects/);
 });

@@ -37,27 +37,37 @@ export interface SoftScene {
 
 const cache = new WeakMap<Scene, SoftScene>();
 
+/** A record whose values are computed on first read and kept. */
+function lazyRecord<K extends string>(keys: readonly K[], make: (k: K) => Float64Array): Record<K, Float64Array> {
+  const out = {} as Record<K, Float64Array>;
+  for (const k of keys) {
+    let v: Float64Array | undefined;
+    Object.defineProperty(out, k, { enumerable: true, get: () => (v ??= make(k)) });
+  }
+  return out;
+}
+
 export function softScene(scene: Scene): SoftScene {
   const hit = cache.get(scene);
   if (hit) return hit;
   const n = scene.objects.length;
   const features = new Float64Array(n * D);
   scene.objects.forEach((o, i) => { for (const a of ATTRIBUTES) features[i * D + CONCEPT_INDEX.get(o[a])!] = 1; });
-  const relate = {} as Record<Relation, Float64Array>;
-  for (const r of RELATIONS) {
+  // The n×n matrices are built on first use: most programs touch one relation or none.
+  const relate = lazyRecord<Relation>(RELATIONS, (r) => {
     const m = K.full(n * n, -TAU);
     scene.relations[r].forEach((js, i) => { for (const j of js) if (j !== i) m[i * n + j] = TAU; });
-    relate[r] = m;
-  }
-  const same = {} as Record<Attribute, Float64Array>;
-  const equal = {} as Record<Attribute, Float64Array>;
-  for (const a of ATTRIBUTES) {
-    const s = K.full(n * n, -TAU), e = K.full(n * n, -TAU);
+    return m;
+  });
+  const attrMatrix = (a: Attribute, self: boolean) => {
+    const m = K.full(n * n, -TAU);
     for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) {
-      if (scene.objects[i][a] === scene.objects[j][a]) { e[i * n + j] = TAU; if (i !== j) s[i * n + j] = TAU; }
+      if ((self || i !== j) && scene.objects[i][a] === scene.objects[j][a]) m[i * n + j] = TAU;
     }
-    same[a] = s; equal[a] = e;
-  }
+    return m;
+  };
+  const same = lazyRecord<Attribute>(ATTRIBUTES, (a) => attrMatrix(a, false));
+  const equal = lazyRecord<Attribute>(ATTRIBUTES, (a) => attrMatrix(a, true));
   const s: SoftScene = { n, features, relate, same, equal, scoreCache: new Array(D) };
   cache.set(scene, s);
   return s;

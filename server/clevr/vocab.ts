@@ -82,3 +82,8 @@ export function suggest(word: string, candidates: Iterable<string>): string | un
   }
   return undefined;
 }
+
+/** The synonym table (word → canonical concept), for the generated user guide. */
+export function synonymTable(): [string, string][] {
+  return Object.entries(SYNONYMS);
+}

@@ -86,7 +86,7 @@ export function fullParses(chart: ExhaustiveChart, n: number): DNode[] {
  * Number of nodes of the unmerged chart (every derivation of every cell), counted by category
  * signature instead of enumerated, so it is exact for long sentences.
  */
-export function countDerivationNodes(tokens: Token[]): { total: number; perCell: number[][] } {
+export function countDerivationNodes(tokens: Token[], deadline = Infinity): { total: number; perCell: number[][]; fullParses: number; complete: boolean; prefix?: { tokens: number; count: number } } {
   const n = tokens.length;
   type Group = { info: CatInfo; count: number };
   const cells: Map<string, Group>[][] = Array.from({ length: n + 1 }, () => Array.from({ length: n + 1 }, () => new Map()));
@@ -102,17 +102,26 @@ export function countDerivationNodes(tokens: Token[]): { total: number; perCell:
       cells[i][i + 1].set(key(info), g);
     }
   }
-  for (let span = 2; span <= n; span++) {
+  let complete = true, doneSpan = n;
+  const ruleCache = new Map<string, { info: CatInfo; key: string }[]>();
+  spans: for (let span = 2; span <= n; span++) {
     for (let i = 0; i + span <= n; i++) {
+      if (Date.now() > deadline) { complete = false; doneSpan = span - 1; break spans; }
       const j = i + span;
       const out = cells[i][j];
       for (let k = i + 1; k < j; k++) {
-        for (const a of cells[i][k].values()) for (const b of cells[k][j].values()) {
-          for (const r of applicableRules(a.info, b.info)) {
-            const info = { cat: r.cat, lexical: false, conj: r.conj };
-            const g = out.get(key(info)) ?? { info, count: 0 };
+        for (const [ka, a] of cells[i][k]) for (const [kb, b] of cells[k][j]) {
+          // Signatures recur across cells: the rules of a pair of signatures are computed once.
+          const pair = `${ka}#${kb}`;
+          let rs = ruleCache.get(pair);
+          if (!rs) {
+            rs = applicableRules(a.info, b.info).map((r) => { const info = { cat: r.cat, lexical: false, conj: r.conj }; return { info, key: key(info) }; });
+            ruleCache.set(pair, rs);
+          }
+          for (const r of rs) {
+            const g = out.get(r.key) ?? { info: r.info, count: 0 };
             g.count += a.count * b.count;
-            out.set(key(info), g);
+            out.set(r.key, g);
           }
         }
       }
@@ -124,7 +133,15 @@ export function countDerivationNodes(tokens: Token[]): { total: number; perCell:
     perCell[i][j] = c;
     total += c;
   }
-  return { total, perCell };
+  let full = 0;
+  if (n > 0) for (const g of cells[0][n].values()) if (isAtom(g.info.cat, 'S')) full += g.count;
+  let prefix: { tokens: number; count: number } | undefined;
+  for (let j = doneSpan; !complete && j >= 1 && !prefix; j--) {
+    let c = 0;
+    for (const g of cells[0][j].values()) c += g.count;
+    if (c > 0) prefix = { tokens: j, count: c };
+  }
+  return { total, perCell, fullParses: full, complete, prefix };
 }
 
 export function derivationTree(d: DNode, tokens: Token[], indent = ''): string {

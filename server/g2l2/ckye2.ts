@@ -41,6 +41,9 @@ export interface E2Options {
   /** true: CKY-E2 merges; 'viterbi': keep the highest-weight node per key (exact best derivation); false: no merging. */
   merge: boolean | 'viterbi';
   maxNodesPerCell?: number;
+  /** Time budget (Date.now() deadline) and chart-size budget (nodes over all cells): past either, stop. */
+  deadline?: number;
+  maxChartNodes?: number;
 }
 
 export interface E2Chart {
@@ -49,6 +52,8 @@ export interface E2Chart {
   /** Nodes produced before COLLECT (what the cells would hold without merging at that cell). */
   nodesBeforeCollect: number;
   truncated: boolean;
+  /** The time or chart-size budget ran out: the chart is incomplete and has no answer. */
+  budgetExceeded?: 'time' | 'size';
 }
 
 const NAME = (n: string): Expr => ({ kind: 'name', name: n, span: { start: -1, end: -1 } });
@@ -112,12 +117,17 @@ export function ckyE2(tokens: Token[], scene: Scene, opts: E2Options): E2Chart {
     before += nodes.length;
     cells[i][i + 1] = opts.merge ? collect(nodes) : nodes;
   }
-  for (let span = 2; span <= n; span++) {
+  const deadline = opts.deadline ?? Infinity, maxChart = opts.maxChartNodes ?? Infinity;
+  let budgetExceeded: E2Chart['budgetExceeded'];
+  let steps = 0;
+  spans: for (let span = 2; span <= n; span++) {
     for (let i = 0; i + span <= n; i++) {
       const j = i + span;
       const out: ENode[] = [];
       outer: for (let k = i + 1; k < j; k++) {
         for (const a of cells[i][k]) for (const b of cells[k][j]) {
+          // Checked every few combinations: Date.now() per pair would dominate small charts.
+          if ((++steps & 255) === 0 && Date.now() > deadline) { budgetExceeded = 'time'; break spans; }
           for (const r of applicableRules(a, b)) {
             if (out.length >= cap) { truncated = true; break outer; }
             const node = combine(r.rule, a, b, r.cat, r.conj);
@@ -127,11 +137,13 @@ export function ckyE2(tokens: Token[], scene: Scene, opts: E2Options): E2Chart {
       }
       before += out.length;
       cells[i][j] = opts.merge ? collect(out) : out;
+      if (before > maxChart) { budgetExceeded = 'size'; break spans; }
     }
   }
   let total = 0;
   for (let i = 0; i < n; i++) for (let j = i + 1; j <= n; j++) total += cells[i][j].length;
-  return { cells, nodesWithMerging: total, nodesBeforeCollect: before, truncated };
+  if (budgetExceeded && n > 0) cells[0][n] = []; // an incomplete chart has no root: never a wrong answer
+  return { cells, nodesWithMerging: total, nodesBeforeCollect: before, truncated, budgetExceeded };
 
   /** COLLECT: merge value nodes per (category, type) and 0/1-bound functors per (lexical node, category). */
   function collect(nodes: ENode[]): ENode[] {

@@ -43,18 +43,38 @@ export interface SentenceResult {
   /** When there is no full parse: the largest spans that do parse, as "tokens i..j: categories". */
   largestSpans: { start: number; end: number; text: string; categories: string[] }[];
   diagnostics: string[];
+  /** The time or chart budget ran out (the diagnostic says so); no derivation, no answer. */
+  budgetExceeded?: boolean;
 }
 
-export interface ParseOptions { k?: number; maxPerCell?: number; timeBudgetMs?: number }
+export interface ParseOptions {
+  k?: number; maxPerCell?: number;
+  /** Time for the whole sentence (all passes) and the CKY-E2 chart-size budget: past either, no answer. */
+  timeBudgetMs?: number; maxChartNodes?: number;
+  /** Where a lexicon span is, for messages ("line 3"). */
+  where?: (span: { start: number; end: number }) => string;
+}
+
+/** Default budgets of one sentence: time for the whole parse, and nodes of the CKY-E2 chart. */
+export const SENTENCE_BUDGET = { timeMs: 2000, chartNodes: 200_000 };
 
 export function parseSentence(sentence: string, lex: Lexicon, scene: Scene, opts: ParseOptions = {}): SentenceResult {
   const tokens = tokenize(sentence, lex);
   const n = tokens.length;
-  const ex = exhaustiveChart(tokens, opts.maxPerCell ?? 4000, { deadline: Date.now() + (opts.timeBudgetMs ?? 2000) });
+  const budgetMs = opts.timeBudgetMs ?? SENTENCE_BUDGET.timeMs;
+  const t0 = Date.now();
+  const deadline = t0 + budgetMs;
+  if (n > MAX_SENTENCE_TOKENS) return tooLong(tokens);
+  // Counting (by category signature) is the cheapest pass: it gives N for the budget message.
+  const counted = countDerivationNodes(tokens, t0 + budgetMs / 4);
+  const e2 = ckyE2(tokens, scene, { merge: true, deadline, maxChartNodes: opts.maxChartNodes ?? SENTENCE_BUDGET.chartNodes });
+  if (e2.budgetExceeded) return overBudget(sentence, tokens, e2, counted, budgetMs, Date.now() - t0);
+  // Enumeration gets what is left of the budget (at most half of it); it is allowed to stop early.
+  const ex = exhaustiveChart(tokens, opts.maxPerCell ?? 4000, { deadline: Math.min(deadline, Date.now() + budgetMs / 2) });
   const parses = fullParses(ex, n);
   if (ex.truncated) {
     // The enumeration stopped early: the Viterbi chart still finds the exact best derivation.
-    const vit = ckyE2(tokens, scene, { merge: 'viterbi' });
+    const vit = ckyE2(tokens, scene, { merge: 'viterbi', deadline: Date.now() + budgetMs, maxChartNodes: opts.maxChartNodes ?? SENTENCE_BUDGET.chartNodes });
     const best = e2Roots(vit, n).filter((r) => r.term).sort((x, y) => y.logw - x.logw)[0];
     if (best && !parses.some((p) => exprToString(p.term!) === exprToString(best.term!) && Math.abs(p.logw - best.logw) < 1e-12)) {
       parses.unshift(toDNode(best));
@@ -72,16 +92,21 @@ export function parseSentence(sentence: string, lex: Lexicon, scene: Scene, opts
     }
     return { category: catString(d.cat), program: exprToString(term), logWeight: d.logw, answer, error, softAnswer: soft, softValue, tree: derivationTree(d, tokens), node: d };
   });
-  const e2 = ckyE2(tokens, scene, { merge: true });
   const roots = e2Roots(e2, n);
   const expected = expectedAnswer(roots.map((r) => ({ logw: r.logw, value: (r.val as { value: SoftValue }).value })));
   const bruteForce = expectedAnswer(derivations.filter((d) => d.softValue).map((d) => ({ logw: d.logWeight, value: d.softValue! })));
-  const counted = countDerivationNodes(tokens);
   const unknownWords = tokens.filter((t) => t.entries.length === 0).map((t) => t.text);
   const diagnostics: string[] = [];
   const largestSpans: SentenceResult['largestSpans'] = [];
   if (n === 0) diagnostics.push('the sentence is empty');
-  if (unknownWords.length) diagnostics.push(`no lexicon entry for ${unknownWords.map((w) => `'${w}'`).join(', ')}`);
+  // A word whose entries all have errors is not "unknown": point at the entry's error instead.
+  const brokenWords = unknownWords.filter((w) => lex.broken?.has(w));
+  const missing = unknownWords.filter((w) => !lex.broken?.has(w));
+  if (missing.length) diagnostics.push(`no lexicon entry for ${missing.map((w) => `'${w}'`).join(', ')}`);
+  for (const w of brokenWords) {
+    const b = lex.broken.get(w)!;
+    diagnostics.push(`the lexicon entry for '${w}' has an error${opts.where ? ` (${opts.where(b.span)})` : ''}: ${b.message}`);
+  }
   if (n > 0 && derivations.length === 0) {
     // Largest spans that parse, for the "no full parse" diagnostic.
     for (let span = n; span >= 1 && !largestSpans.length; span--) {
@@ -106,6 +131,41 @@ export function parseSentence(sentence: string, lex: Lexicon, scene: Scene, opts
   };
 }
 
+/** Most tokens a sentence may have: every chart has n² cells, allocated up front. */
+export const MAX_SENTENCE_TOKENS = 400;
+
+function tooLong(tokens: Token[]): SentenceResult {
+  const none: Expected = { value: null, distribution: {} };
+  return {
+    tokens, derivations: [], truncated: true, best: null, expected: none, bruteForce: none,
+    stats: { cells: 0, nodesWithoutMerging: 0, nodesWithMerging: 0 },
+    e2: { cells: [], nodesWithMerging: 0, nodesBeforeCollect: 0, truncated: true, budgetExceeded: 'size' },
+    unknownWords: [], largestSpans: [], budgetExceeded: true,
+    diagnostics: [`sentence too long: ${tokens.length} tokens (at most ${MAX_SENTENCE_TOKENS}); split it`],
+  };
+}
+
+/** The result of a sentence whose chart ran out of budget: one diagnostic, no answer, nothing guessed. */
+function overBudget(sentence: string, tokens: Token[], e2: ReturnType<typeof ckyE2>, counted: ReturnType<typeof countDerivationNodes>, budgetMs: number, tookMs: number): SentenceResult {
+  const n = tokens.length;
+  const N = counted.complete ? `${formatCount(counted.fullParses)} derivations`
+    : counted.prefix ? `too many derivations to count (its first ${counted.prefix.tokens} tokens alone have ${formatCount(counted.prefix.count)})` : 'too many derivations to count';
+  const why = e2.budgetExceeded === 'time' ? `time budget of ${budgetMs} ms exceeded after ${tookMs} ms` : `chart budget of ${SENTENCE_BUDGET.chartNodes} nodes exceeded`;
+  const none: Expected = { value: null, distribution: {} };
+  void sentence;
+  return {
+    tokens, derivations: [], truncated: true, best: null, expected: none, bruteForce: none,
+    stats: { cells: (n * (n + 1)) / 2, nodesWithoutMerging: counted.total, nodesWithMerging: e2.nodesWithMerging },
+    e2, unknownWords: tokens.filter((t) => t.entries.length === 0).map((t) => t.text), largestSpans: [],
+    diagnostics: [`sentence too ambiguous: ${N}, budget exceeded (${why}); split the sentence or make the lexicon less ambiguous`],
+    budgetExceeded: true,
+  };
+}
+
+function formatCount(x: number): string {
+  return x < 1e6 ? String(x) : x.toExponential(2).replace('e+', 'e');
+}
+
 /** A CKY-E2 node's representative derivation as an exhaustive-CKY node (for trees and programs). */
 function toDNode(x: ENode): DNode {
   return { cat: x.cat, conj: x.conj, lexical: x.lexical, term: x.term, logw: x.logw, rule: x.rule, children: x.children.map(toDNode), entry: x.entry, token: x.token };
@@ -114,7 +174,7 @@ function toDNode(x: ENode): DNode {
 /** The chart view's data (see chart.ts). */
 export function chartData(r: SentenceResult, meta: { uri: string; line: number; sentence: string; scene: Scene; lexicon: string; lineOf?: (offset: number) => number }): ChartData {
   const cells: ChartCellData[] = [];
-  const n = r.tokens.length;
+  const n = r.e2.cells.length ? r.tokens.length : 0; // a sentence refused as too long has no chart
   const toData = (x: ENode): ChartNodeData => {
     const v = x.val;
     let value = '', type = '';
