@@ -70,6 +70,7 @@ async function main(): Promise<void> {
       const t2 = await timeRun(2), t6 = await timeRun(6);
       const perEpoch = Math.max(1e-3, (t6 - t2) / 4), fixed = Math.max(0, t2 - 2 * perEpoch);
       const epochs = Math.max(1, Math.min(maxEpochs, Math.floor((pointSeconds / seeds - fixed) / perEpoch)));
+      console.error(`[adam-paper] α = ${alpha}, width ${width}: ${(perEpoch * 1000).toFixed(0)} ms/epoch, fixed ${fixed.toFixed(1)} s → ${epochs} epochs`);
       const t1 = performance.now();
       const res = await runner.solve({ solver: 'scaling.adam_student', params: { ...params, epochs } });
       const secs = (performance.now() - t1) / 1000;
