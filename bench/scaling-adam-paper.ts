@@ -67,9 +67,11 @@ async function main(): Promise<void> {
         await runner.solve({ solver: 'scaling.adam_student', params: { ...params, epochs, seeds: 1 } });
         return (performance.now() - t0) / 1000;
       };
-      const t2 = await timeRun(2), t6 = await timeRun(6);
-      const perEpoch = Math.max(1e-3, (t6 - t2) / 4), fixed = Math.max(0, t2 - 2 * perEpoch);
+      const t2 = await timeRun(2), t12 = await timeRun(12);
+      // on a noisy machine the difference can vanish: then charge everything to the epochs (an overestimate)
+      const perEpoch = t12 - t2 > 0.05 * t12 ? (t12 - t2) / 10 : t12 / 12, fixed = Math.max(0, t2 - 2 * perEpoch);
       const epochs = Math.max(1, Math.min(maxEpochs, Math.floor((pointSeconds / seeds - fixed) / perEpoch)));
+      console.error(`[adam-paper] α = ${alpha}, width ${width}: ${(perEpoch * 1000).toFixed(0)} ms/epoch, fixed ${fixed.toFixed(1)} s → ${epochs} epochs`);
       const t1 = performance.now();
       const res = await runner.solve({ solver: 'scaling.adam_student', params: { ...params, epochs } });
       const secs = (performance.now() - t1) / 1000;

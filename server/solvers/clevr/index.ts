@@ -2,8 +2,8 @@
 // (inline scenes of a .clevr source, or seeded random CLEVR scenes) symbolically and softly;
 // `g2l2.parse` parses a sentence with a lexicon (CKY, CKY-E2) on a scene. Both take .clevr source
 // text, not paths: a solver never reads files.
-import type { SolverDef, Value } from '../registry';
-import { SolverInputError } from '../registry';
+import type { SolverDef, Value } from '../contract';
+import { SolverInputError } from '../contract';
 import { analyse } from '../../clevr/analysis';
 import { parseClevr } from '../../clevr/parser';
 import { checkProgram } from '../../clevr/checker';

@@ -1,7 +1,7 @@
 // Two tiny built-in solvers that exercise the runner and every editor feature end to end, and serve as
 // documented examples of a registry entry. Not tied to a paper.
 import { Rng } from '../../numeric/rng';
-import type { SolverDef } from '../registry';
+import type { SolverDef } from '../contract';
 
 const quadratic: SolverDef = {
   id: 'demo.quadratic',

@@ -4,7 +4,7 @@
 import { compileScalarExpr, ExprError } from '../../numeric/scalarExpr';
 import { gaussianSecondMoment, gaussianTrapezoid, GaussianRule, hermiteCoefficients, polyEval, sqrtFactorial } from '../../numeric/hermite';
 import { gaussHermite } from '../../numeric/gaussHermite';
-import { SolverInputError } from '../registry';
+import { SolverInputError } from '../contract';
 
 export interface ActivationModel {
   source: string;

@@ -1,5 +1,5 @@
 // Registry entries of the scaling-law solvers (math spec: shared/math/scaling-laws.md).
-import type { SolverDef } from '../registry';
+import type { SolverDef } from '../contract';
 import { theorySolvers } from './theorySolvers';
 import { adamStudent } from './adamStudent';
 

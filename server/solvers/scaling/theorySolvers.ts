@@ -1,6 +1,6 @@
 // Registry entries of the two theory solvers: scaling.thresholds (one scalar channel) and
 // scaling.bayes_optimal (the coupled fixed point for ε^BO, k_c and the overlaps).
-import { SolverDef, SolverInputError, SolverContext, ParamIssue, ParamSpec, Value } from '../registry';
+import { SolverDef, SolverInputError, SolverContext, ParamIssue, ParamSpec, Value } from '../contract';
 import { activationModel, ActivationModel, Quadrature } from './activation';
 import { scalarChannel } from './channel';
 import { NoConvergenceError, prepareReadouts, readoutSquares, ReadoutProfile, solveBayesOptimal } from './bayesOptimal';
