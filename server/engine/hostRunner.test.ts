@@ -143,3 +143,9 @@ test('a cancel reaches a synchronous loop on the host\'s worker thread at once (
   assert.ok(Date.now() - t0 < 2500, 'stopped cooperatively, before the grace period');
   assert.equal(r.hostPid, pid, 'the host was not killed');
 });
+
+test('a job that exhausts the V8 heap of the host\'s worker fails with a clear message; the next job runs', async () => {
+  const r = host({ heapLimitMb: 96, memoryLimitMb: 4096 });
+  await assert.rejects(r.solve({ solver: 'test.heap', params: {} }), /ran out of its JavaScript heap \(96 MiB\)/);
+  assert.equal((await r.solve({ solver: 'test.spin', params: { ms: 5, tag: 'after-oom' } })).outputs.done, 5);
+});

@@ -50,24 +50,25 @@ function startHost(): void {
       if ((m.type === 'result' || m.type === 'error') && m.id === runningId) runningId = undefined;
       send(m);
     });
-    let heapError = false;
+    let failed = false;
     w.on('error', (e: Error & { code?: string }) => {
-      heapError = e.code === 'ERR_WORKER_OUT_OF_MEMORY';
-      if (runningId !== undefined) {
-        const id = runningId;
-        runningId = undefined;
-        const message = heapError
-          ? `the solver ran out of its JavaScript heap (${heapMb ?? 'default'} MiB); the solver host was restarted`
-          : `the solver failed outside its own error handling: ${e.message}`;
-        // The host restarts after the answer is out, so no state of the failed solver lingers.
-        send({ type: 'error', id, error: { name: 'Error', message } }, () => die(1));
-      }
+      // The worker is gone (out of heap, or an error outside the solver's own handling): the job
+      // fails with the reason and the next job gets a fresh worker; the process stays.
+      failed = true;
+      if (worker === w) worker = undefined;
+      if (runningId === undefined) return;
+      const id = runningId;
+      runningId = undefined;
+      const message = e.code === 'ERR_WORKER_OUT_OF_MEMORY'
+        ? `the solver ran out of its JavaScript heap (${heapMb ?? 'default'} MiB); its state was discarded`
+        : `the solver failed outside its own error handling: ${e.message}`;
+      send({ type: 'error', id, error: { name: 'Error', message } });
     });
     w.on('exit', (code) => {
       if (worker === w) worker = undefined;
       // A solver that ended its thread (process.exit in a solver) crashes the host as before: the
       // parent reports the job as crashed with this exit code and restarts the host.
-      if (!heapError) die(code);
+      if (!failed) die(code);
     });
     return w;
   };

@@ -1,6 +1,7 @@
 // Solvers that misbehave on purpose, for the engine's tests (loaded through THEORYLAB_EXTRA_SOLVERS):
 // one that spins until cancelled (cooperatively or not), one that kills its process, one that
-// allocates, one that returns NaN, and one that runs a matmul through ctx.kernels.
+// allocates (typed arrays, or plain JS objects that fill the V8 heap), one that returns NaN, and one
+// that runs a matmul through ctx.kernels.
 import type { SolverDef } from '../solvers/registry';
 
 const base = { paper: 'engine test', mathSpec: '', version: '1', doc: 'test only' };
@@ -48,6 +49,18 @@ const alloc: SolverDef = {
   },
 };
 
+const heap: SolverDef = {
+  ...base, id: 'test.heap', title: 'fills the V8 heap with small objects until it runs out',
+  params: [], outputs: [{ name: 'n', kind: 'number', doc: 'objects made' }],
+  async run(_p, ctx) {
+    const keep: { i: number; s: string }[][] = [];
+    for (let i = 0; ; i++) {
+      keep.push(Array.from({ length: 1000 }, (_, j) => ({ i: j, s: `x${i}.${j}` })));
+      if (i % 100 === 0) ctx.checkCancelled();
+    }
+  },
+};
+
 const nan: SolverDef = {
   ...base, id: 'test.nan', title: 'returns NaN and Inf', params: [],
   outputs: [{ name: 'a', kind: 'number', doc: '' }, { name: 'v', kind: 'vector', doc: '' }, { name: 's', kind: 'stat', doc: '' }],
@@ -71,4 +84,4 @@ const gpuMatmul: SolverDef = {
   },
 };
 
-export const solvers: SolverDef[] = [spin, crash, alloc, nan, gpuMatmul];
+export const solvers: SolverDef[] = [spin, crash, alloc, heap, nan, gpuMatmul];

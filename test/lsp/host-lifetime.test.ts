@@ -61,10 +61,15 @@ async function startLongJob(c: LspClient): Promise<number> {
   return pid;
 }
 
-/** Milliseconds until `pid` is gone (fails after 5 s). */
+/** Milliseconds until `pid` is gone (fails after 5 s, killing it so a failing test leaves no process behind). */
 async function goneWithin(pid: number): Promise<number> {
   const t0 = Date.now();
-  await until(`host ${pid} to exit`, () => (alive(pid) && !isZombie(pid) ? undefined : true), 5000);
+  try {
+    await until(`host ${pid} to exit`, () => (alive(pid) && !isZombie(pid) ? undefined : true), 5000);
+  } catch (e) {
+    try { process.kill(pid, 'SIGKILL'); } catch { /* gone after all */ }
+    throw e;
+  }
   return Date.now() - t0;
 }
 

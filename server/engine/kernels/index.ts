@@ -32,7 +32,10 @@ export async function getKernels(device: Device, opts: { allowSoftware?: boolean
   if (!pending) {
     pending = (async () => {
       try {
-        const { createGpuKernels } = await import('./gpuBackend');
+        // require, not import(): the solver host's worker thread loads TypeScript through tsx's
+        // CommonJS hook only (Node 20 applies no ESM loader hooks to workers); still lazy
+        // eslint-disable-next-line @typescript-eslint/no-require-imports
+        const { createGpuKernels } = require('./gpuBackend') as typeof import('./gpuBackend');
         return await createGpuKernels({ allowSoftware });
       } catch (e) {
         return { kernels: null, reason: (e as Error).message };
