@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { getPlots, runTarget } from '../../protocol';
+import { getPlots, plotUpdated, runTarget } from '../../protocol';
 import { type LspClient, startServer } from './harness';
 import { QUAD } from './fixtures';
 
@@ -61,7 +61,7 @@ describe('a workspace the client did not call trusted', () => {
     // no auto-run either, although the block is cheap and maxSeconds = 5
     await new Promise((r) => setTimeout(r, 1200));
     assert.deepEqual(await c.request(getPlots, { uri: c.uri('q.tlab'), target: 'quad' }), []);
-    assert.ok(!c.notifications.some((n) => n.method === 'theorylab/plotUpdated'));
+    assert.ok(!c.notifications.some((n) => n.method === plotUpdated.method));
   });
 
   test('a .clevr eval is checked but not executed on open, and Run refuses it', async () => {

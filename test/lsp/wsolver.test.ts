@@ -9,6 +9,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { cursor, Diagnostic, LspClient, startServer } from './harness';
+import { runTarget } from '../../protocol';
 import { manifest, SOLVERS_PY, testPython } from '../../server/workspace-solvers/testkit';
 
 async function diagnosticsOf(c: LspClient, name: string, pred: (d: Diagnostic[]) => boolean): Promise<Diagnostic[]> {
@@ -77,9 +78,9 @@ describe('workspace solvers over LSP', () => {
 
   test('runs in the solver host; a crash is a diagnostic that names the Python frame', async () => {
     await c.open('run.tlab', 'experiment ok {\n  solve r = wstest.ok(x = 3)\n  expect r.y == 6\n}\nexperiment bad {\n  solve q = wstest.crash(x = 0)\n  expect q.y == 1\n}\n');
-    const ok = await c.request<any>('theorylab/run', { uri: c.uri('run.tlab'), target: 'ok' }, 60000);
+    const ok = await c.request(runTarget, { uri: c.uri('run.tlab'), target: 'ok' }, 60000);
     assert.equal(ok.ok, true, JSON.stringify(ok));
-    await c.request<any>('theorylab/run', { uri: c.uri('run.tlab'), target: 'bad' }, 60000);
+    await c.request(runTarget, { uri: c.uri('run.tlab'), target: 'bad' }, 60000);
     const d = await diagnosticsOf(c, 'run.tlab', (x) => x.some((y) => /ZeroDivisionError/.test(y.message)));
     const crash = d.find((y) => /ZeroDivisionError/.test(y.message))!;
     assert.match(crash.message, /solvers\.py:18, in helper/);
@@ -89,7 +90,7 @@ describe('workspace solvers over LSP', () => {
     assert.equal(py[0].range.start.line, 17);
     assert.match(py[0].message, /ZeroDivisionError/);
     await c.change('run.tlab', 'experiment ok {\n  solve r = wstest.ok(x = 3)\n  expect r.y == 6\n}\nexperiment bad {\n  solve q = wstest.crash(x = 2)\n  expect q.y == 0.5\n}\n');
-    const fixed = await c.request<any>('theorylab/run', { uri: c.uri('run.tlab'), target: 'bad' }, 60000);
+    const fixed = await c.request(runTarget, { uri: c.uri('run.tlab'), target: 'bad' }, 60000);
     assert.equal(fixed.ok, true, JSON.stringify(fixed));
     await diagnosticsOf(c, 'solvers.py', (x) => x.length === 0);
   });
@@ -104,11 +105,11 @@ describe('workspace solvers in an untrusted workspace', () => {
     const pidfile = path.join(c.workspace, 'spin.pid');
     const d = await c.open('u.tlab', `experiment e {\n  solve r = wstest.spin(pidfile = "${pidfile}")\n  expect r.y == 1\n}\n`);
     assert.ok(!d.some((x) => /unknown solver/.test(x.message)), JSON.stringify(d));
-    const res = await c.request<any>('theorylab/run', { uri: c.uri('u.tlab') }, 60000);
+    // the server refuses the run itself (server.ts), before any block or solver starts
+    const res = await c.request(runTarget, { uri: c.uri('u.tlab') }, 60000);
     assert.equal(res.ok, false);
+    assert.match(res.message, /not trusted/);
     await new Promise((r) => setTimeout(r, 300));
     assert.equal(fs.existsSync(pidfile), false, 'no Python process was started');
-    const after = await diagnosticsOf(c, 'u.tlab', (x) => x.some((y) => /trusted/.test(y.message)));
-    assert.ok(after.some((y) => /runs only in a trusted workspace/.test(y.message)));
   });
 });
