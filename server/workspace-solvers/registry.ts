@@ -14,8 +14,8 @@ import { ManifestDiagnostic, MANIFEST_SUFFIX, readManifest, WorkspaceSolverDecl 
 export interface InterpreterChoice { path: string; why: string }
 
 /** The `theorylab.python` setting, else the workspace's .venv, else `python3` on PATH. */
-export function choosePython(root: string | undefined, setting: string | undefined): InterpreterChoice {
-  if (setting && setting.trim()) return { path: setting.trim(), why: 'setting theorylab.python' };
+export function choosePython(root: string | undefined, setting: string | undefined, settingName = 'setting theorylab.python'): InterpreterChoice {
+  if (setting && setting.trim()) return { path: setting.trim(), why: settingName };
   if (root) {
     for (const rel of ['.venv/bin/python', '.venv/bin/python3', '.venv/Scripts/python.exe']) {
       const p = path.join(root, rel);
