@@ -134,8 +134,8 @@ export function installWorkspaceSolvers(deps: WorkspaceSolverHookDeps) {
   const schedule = (ms = 100) => { clearTimeout(timer); timer = setTimeout(() => { try { reload(); } catch (e) { connection.console.error(`workspace solvers: ${(e as Error)?.stack ?? e}`); } }, ms); };
 
   connection.onDidChangeWatchedFiles((p) => {
-    // a manifest, or a solver's source (its hash is the cache key: re-check marks results stale)
-    if (p.changes.some((c) => c.uri.endsWith(MANIFEST_SUFFIX) || /\.(py|m?js|cjs)$/.test(c.uri))) schedule();
+    // only declarations: a solver's source is hashed when a job is keyed, so an edit needs no reload
+    if (p.changes.some((c) => c.uri.endsWith(MANIFEST_SUFFIX))) schedule();
   });
   documents.onDidChangeContent((e) => { if (e.document.uri.endsWith(MANIFEST_SUFFIX)) schedule(); });
   documents.onDidClose((e) => { if (e.document.uri.endsWith(MANIFEST_SUFFIX)) schedule(); });
@@ -150,7 +150,7 @@ export function installWorkspaceSolvers(deps: WorkspaceSolverHookDeps) {
     start(): void {
       try { reload(); } catch (e) { connection.console.error(`workspace solvers: ${(e as Error)?.stack ?? e}`); }
       void connection.client.register(DidChangeWatchedFilesNotification.type, {
-        watchers: [{ globPattern: `**/*${MANIFEST_SUFFIX}` }, { globPattern: '**/*.{py,js,mjs,cjs}' }],
+        watchers: [{ globPattern: `**/*${MANIFEST_SUFFIX}` }],
       }).catch(() => { /* a client without dynamic registration: open manifests still reload */ });
     },
     reload,
