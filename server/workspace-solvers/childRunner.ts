@@ -133,7 +133,10 @@ export function runChild(job: ChildJob): Promise<Record<string, Value>> {
       }
     }, 100);
     child.on('spawn', () => { if (child.pid !== undefined) job.onSpawn?.(child.pid); });
-    child.on('error', (e) => { stop(new Error(`cannot start ${cmd} for \`${job.decl.id}\`: ${e.message}`)); });
+    child.on('error', (e) => {
+      const hint = job.decl.language === 'python' ? ' (set theorylab.python, or THEORYLAB_PYTHON for the CLI, to a Python 3 interpreter)' : '';
+      stop(new Error(`cannot start ${cmd} for \`${job.decl.id}\`: ${e.message}${hint}`));
+    });
     lines(child.stdout, (l) => job.log(`${tag} ${l}`));
     lines(child.stderr, (l) => job.log(`${tag} ${l}`));
     lines(child.stdio[3] as Readable, (l) => {

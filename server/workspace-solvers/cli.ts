@@ -5,7 +5,9 @@
 // current directory). The interpreter: THEORYLAB_PYTHON, else the workspace's .venv, else python3.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { choosePython, findManifests, loadManifests, readFileOrUndefined, registerWorkspace } from './registry';
+import * as os from 'node:os';
+import { SYNC_FILE_ENV, SYNC_OWNER_ENV, writeSyncFile } from './hostSync';
+import { choosePython, findManifests, InterpreterChoice, loadManifests, readFileOrUndefined, registerWorkspace } from './registry';
 
 export function workspaceRootsFor(argv: string[], cwd = process.cwd()): string[] {
   const env = process.env.THEORYLAB_WORKSPACE;
@@ -27,10 +29,21 @@ export function loadCliWorkspaceSolvers(argv: string[], report: (l: string) => v
   }
   if (!loaded.decls.length) return 0;
   const log = (l: string) => process.stderr.write(`${l}\n`);
+  const choices = new Map<string, InterpreterChoice>();
   registerWorkspace(loaded.decls, (d) => {
     const root = roots.find((r) => !path.relative(r, d.manifest).startsWith('..'));
-    return { trusted: true, python: choosePython(root, process.env.THEORYLAB_PYTHON), log };
+    const python = choosePython(root, process.env.THEORYLAB_PYTHON, 'THEORYLAB_PYTHON');
+    if (d.language === 'python') report(`theorylab: workspace solver ${d.id}: Python ${python.path} (${python.why})`);
+    choices.set(d.id, python);
+    return { trusted: true, python, log };
   });
+  // `theorylab solve` runs in a forked solver host: it learns the declarations as under the editor
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'theorylab-wsolvers-cli-'));
+  const file = path.join(dir, 'workspace-solvers.json');
+  writeSyncFile(file, { trusted: true, entries: loaded.decls.map((decl) => ({ decl, python: choices.get(decl.id)! })) });
+  process.env[SYNC_FILE_ENV] = file;
+  process.env[SYNC_OWNER_ENV] = String(process.pid);
+  process.on('exit', () => { try { fs.rmSync(dir, { recursive: true, force: true }); } catch { /* best effort */ } });
   // array tasks submitted by this command read the same workspace on the node
   process.env.THEORYLAB_WORKSPACE = roots.join(path.delimiter);
   return loaded.decls.length;

@@ -18,6 +18,8 @@ const syncDir = fs.mkdtempSync(path.join(os.tmpdir(), 'theorylab-wsolvers-'));
 const syncFile = path.join(syncDir, 'workspace-solvers.json');
 process.env[SYNC_FILE_ENV] = syncFile;
 process.env[SYNC_OWNER_ENV] = String(process.pid);
+// THEORYLAB_PYTHON of the server's own environment stands in for an empty setting (as in the CLI)
+const envPython = process.env.THEORYLAB_PYTHON;
 process.on('exit', () => { try { fs.rmSync(syncDir, { recursive: true, force: true }); } catch { /* best effort */ } });
 
 export interface WorkspaceSolverHookDeps {
@@ -51,7 +53,7 @@ export function installWorkspaceSolvers(deps: WorkspaceSolverHookDeps) {
     const loaded = loadManifests(files, (f) => documents.get(pathToUri(f))?.getText() ?? readFileOrUndefined(f));
     const trusted = deps.trusted();
     const choices = new Map<string, InterpreterChoice>();
-    for (const d of loaded.decls) choices.set(d.id, choosePython(rootOf(d.manifest), python ?? process.env.THEORYLAB_PYTHON));
+    for (const d of loaded.decls) choices.set(d.id, choosePython(rootOf(d.manifest), python ?? envPython, python ? 'setting theorylab.python' : 'THEORYLAB_PYTHON'));
     const log = (l: string) => connection.console.log(l);
     registerWorkspace(loaded.decls, (d) => ({ trusted, python: choices.get(d.id)!, log }));
     try {
@@ -59,6 +61,8 @@ export function installWorkspaceSolvers(deps: WorkspaceSolverHookDeps) {
     } catch (e) { log(`workspace solvers: cannot write ${syncFile}: ${(e as Error).message}`); }
     // Slurm tasks submitted from the editor find the same manifests and interpreter on the node.
     if (deps.roots().length) process.env.THEORYLAB_WORKSPACE = deps.roots().join(path.delimiter);
+    if (python ?? envPython) process.env.THEORYLAB_PYTHON = python ?? envPython;
+    else delete process.env.THEORYLAB_PYTHON;
     const lines = loaded.decls.map((d) => `Theory Lab: workspace solver ${d.id} (${path.relative(rootOf(d.manifest), d.manifest)}) — ` +
       (d.language === 'python' ? `Python ${choices.get(d.id)!.path} (${choices.get(d.id)!.why})` : `JavaScript in Node ${process.version}`) +
       (trusted ? '' : '; not run: the workspace is untrusted'));
@@ -130,8 +134,8 @@ export function installWorkspaceSolvers(deps: WorkspaceSolverHookDeps) {
   const schedule = (ms = 100) => { clearTimeout(timer); timer = setTimeout(() => { try { reload(); } catch (e) { connection.console.error(`workspace solvers: ${(e as Error)?.stack ?? e}`); } }, ms); };
 
   connection.onDidChangeWatchedFiles((p) => {
-    // a manifest, or a solver's source (its hash is the cache key: re-check marks results stale)
-    if (p.changes.some((c) => c.uri.endsWith(MANIFEST_SUFFIX) || /\.(py|m?js|cjs)$/.test(c.uri))) schedule();
+    // only declarations: a solver's source is hashed when a job is keyed, so an edit needs no reload
+    if (p.changes.some((c) => c.uri.endsWith(MANIFEST_SUFFIX))) schedule();
   });
   documents.onDidChangeContent((e) => { if (e.document.uri.endsWith(MANIFEST_SUFFIX)) schedule(); });
   documents.onDidClose((e) => { if (e.document.uri.endsWith(MANIFEST_SUFFIX)) schedule(); });
@@ -146,7 +150,7 @@ export function installWorkspaceSolvers(deps: WorkspaceSolverHookDeps) {
     start(): void {
       try { reload(); } catch (e) { connection.console.error(`workspace solvers: ${(e as Error)?.stack ?? e}`); }
       void connection.client.register(DidChangeWatchedFilesNotification.type, {
-        watchers: [{ globPattern: `**/*${MANIFEST_SUFFIX}` }, { globPattern: '**/*.{py,js,mjs,cjs}' }],
+        watchers: [{ globPattern: `**/*${MANIFEST_SUFFIX}` }],
       }).catch(() => { /* a client without dynamic registration: open manifests still reload */ });
     },
     reload,

@@ -56,6 +56,7 @@ test('defaults are checked against the declared range; entries must stay in the 
   assert.equal(text.split('\n')[d.line].trim(), 'default = 5');
   assert.match(read(manifest('mylab.e', 'ok').replace('"solvers.py:', '"../outside.py:')).diagnostics[0].message, /must lie in the manifest's folder/);
   assert.match(read(manifest('mylab.e', 'ok').replace('"solvers.py:', '"solvers.rb:')).diagnostics[0].message, /must be a \.py file/);
+  assert.match(read(manifest('mylab.ts', 'ok').replace('"solvers.py:', '"solvers.ts:')).diagnostics[0].message, /TypeScript entry cannot run as is: compile it to \.mjs/);
   assert.equal(read(manifest('mylab.js', 'ok').replace('"solvers.py:', '"solvers.mjs:')).decl!.language, 'javascript');
 });
 

@@ -111,8 +111,11 @@ export function readManifest(text: string, file: string, isBuiltin: (id: string)
       const ext = path.extname(entryFile);
       const declared = str(doc.language);
       if (declared !== undefined && declared !== 'python' && declared !== 'javascript') error('language', '`language` must be "python" or "javascript"');
-      language = (declared as WorkspaceLanguage | undefined) ?? (['.js', '.mjs', '.cjs'].includes(ext) ? 'javascript' : 'python');
-      if (language === 'python' && ext !== '.py') error('entry', `a Python entry must be a .py file, got "${m[1]}"`);
+      language = (declared as WorkspaceLanguage | undefined) ?? (['.js', '.mjs', '.cjs', '.ts', '.mts'].includes(ext) ? 'javascript' : 'python');
+      if (ext === '.ts' || ext === '.mts') {
+        error('entry', 'a TypeScript entry cannot run as is: compile it to .mjs (e.g. `tsc` or `esbuild`) and name the .mjs here; ' +
+          'JSDoc types from solver-runtime/theorylab-solver.d.ts check a .mjs solver in the editor');
+      } else if (language === 'python' && ext !== '.py') error('entry', `a Python entry must be a .py file, got "${m[1]}"`);
       if (language === 'javascript' && !['.js', '.mjs', '.cjs'].includes(ext)) error('entry', `a JavaScript entry must be a .js, .mjs or .cjs file, got "${m[1]}"`);
     }
   }

@@ -6,7 +6,7 @@ import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { getSolver, isBuiltinSolver, setWorkspaceSolvers } from '../solvers/index';
+import { isBuiltinSolver, setWorkspaceSolvers } from '../solvers/index';
 import type { OutputSpec, SolverDef, Value } from '../solvers/registry';
 import { runChild, WorkspaceSolverCrash } from './childRunner';
 import { ManifestDiagnostic, MANIFEST_SUFFIX, readManifest, WorkspaceSolverDecl } from './manifest';
@@ -14,8 +14,8 @@ import { ManifestDiagnostic, MANIFEST_SUFFIX, readManifest, WorkspaceSolverDecl 
 export interface InterpreterChoice { path: string; why: string }
 
 /** The `theorylab.python` setting, else the workspace's .venv, else `python3` on PATH. */
-export function choosePython(root: string | undefined, setting: string | undefined): InterpreterChoice {
-  if (setting && setting.trim()) return { path: setting.trim(), why: 'setting theorylab.python' };
+export function choosePython(root: string | undefined, setting: string | undefined, settingName = 'setting theorylab.python'): InterpreterChoice {
+  if (setting && setting.trim()) return { path: setting.trim(), why: settingName };
   if (root) {
     for (const rel of ['.venv/bin/python', '.venv/bin/python3', '.venv/Scripts/python.exe']) {
       const p = path.join(root, rel);
@@ -116,7 +116,7 @@ export function toSolverDef(decl: WorkspaceSolverDecl, rt: WorkspaceRuntime): So
     id: decl.id,
     title: decl.title,
     doc: `${decl.doc}\n\n*Workspace solver* (${decl.language}, \`${path.basename(decl.entryFile)}:${decl.entryName}\`, declared in \`${manifestRel}\`).`,
-    paper: 'workspace',
+    paper: `workspace solver (${decl.language}), declared in \`${manifestRel}\``,
     mathSpec: '',
     // the source hash makes an edited solver miss the cache; read on every lookup (stat-cached)
     get version() { return `${decl.version}+src.${sourceHash(decl)}`; },
@@ -195,11 +195,6 @@ export function registerWorkspace(decls: WorkspaceSolverDecl[], rtFor: (d: Works
   const defs = decls.map((d) => toSolverDef(d, rtFor(d)));
   setWorkspaceSolvers(defs);
   return defs;
-}
-
-/** True when `id` names a workspace solver currently registered here. */
-export function isWorkspaceSolver(id: string): boolean {
-  return !isBuiltinSolver(id) && getSolver(id) !== undefined && getSolver(id)!.paper === 'workspace';
 }
 
 export function readFileOrUndefined(f: string): string | undefined {

@@ -63,6 +63,13 @@ describe('workspace solvers over LSP', () => {
     const hover = await c.at<any>('textDocument/hover', 'h1.tlab', h.position);
     assert.match(hover.contents.value, /Runs `ok` of solvers\.py/);
     assert.match(hover.contents.value, /Workspace solver/);
+    const sg = cursor('experiment e {\n  solve r = wstest.ok(x = 1, <|>)\n}\n');
+    await c.open('s1.tlab', sg.text);
+    const sig = await c.at<any>('textDocument/signatureHelp', 's1.tlab', sg.position);
+    assert.match(sig.signatures[0].label, /wstest\.ok\(.*x.*pidfile/);
+    const hp = cursor('experiment e {\n  solve r = wstest.ok(pid<|>file = "a")\n}\n');
+    await c.open('h2.tlab', hp.text);
+    assert.match((await c.at<any>('textDocument/hover', 'h2.tlab', hp.position)).contents.value, /where spin writes its pid/);
     assert.ok(c.notifications.some((n) => n.method === 'window/logMessage' &&
       /workspace solver wstest\.ok .*Python .*\(setting theorylab\.python\)/.test(n.params.message)), 'the interpreter is named in the output channel');
   });
