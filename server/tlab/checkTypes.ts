@@ -118,3 +118,13 @@ export function walk(e: Expr, f: (x: Expr) => void): void {
     case 'transpose': walk(e.operand, f); break;
   }
 }
+
+/**
+ * A diagnostic message with quoted source shortened: names and tokens the user typed can be
+ * megabytes long, and a message repeats them (`unknown name \`…\``); the whole is capped as well.
+ */
+export function clipMessage(message: string, quoted = 60, total = 1000): string {
+  let m = message.replace(/(`|')([^`'\n]{1,})\1/g, (all, q: string, body: string) => (body.length > quoted ? `${q}${body.slice(0, quoted)}…${q}` : all));
+  if (m.length > total) m = m.slice(0, total) + '…';
+  return m;
+}

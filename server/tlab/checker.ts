@@ -8,6 +8,7 @@ import { fmt, RV } from './values';
 import { ANY, numeric, t, typeText } from './types';
 import { analyzeDerivation, derivationLets } from '../derive/index';
 import { Analysis, BlockInfo, CheckOptions, COMPARISONS, dotted, MAX_STATIC_GRID, QuickFix, Ref, Scope, Severity, spanKey, Sym, TlabDiagnostic, walk } from './checkTypes';
+import { clipMessage } from './checkTypes';
 import { SolveChecker } from './checkSolve';
 
 export type { Analysis, BlockInfo, CheckOptions, QuickFix, Ref, Severity, Sym, SymKind, TlabDiagnostic } from './checkTypes';
@@ -39,6 +40,10 @@ class Checker extends SolveChecker {
       this.a.symbols.push({ name: item.name.name, kind: item.kind, span: item.name.span, declSpan: item.span, uri: this.opts.uri, type: ANY, doc: item.title?.value });
       if (item.kind === 'experiment') this.experiment(item, fileScope, fileEnv);
       else this.derivation(item, fileScope);
+    }
+    for (const d of a.diagnostics) {
+      d.message = clipMessage(d.message);
+      for (const f of d.fixes ?? []) f.title = clipMessage(f.title);
     }
     return a;
   }
