@@ -22,7 +22,7 @@ export abstract class ExprChecker {
   constructor(protected text: string, protected opts: CheckOptions) {
     this.a = {
       uri: opts.uri, text, parse: parseTlab(text), diagnostics: [], symbols: [], refs: [], blocks: [], fileLets: [],
-      staticValues: new Map(), imported: new Map(),
+      staticValues: new Map(), imported: new Map(), dataFiles: new Map(),
     };
   }
 

@@ -70,7 +70,7 @@ class Checker extends SolveChecker {
       }
       let sub = cache.get(target.uri);
       if (!sub) {
-        sub = checkTlab(target.text, { uri: target.uri, readFile: this.opts.readFile, importStack: stack, importCache: cache });
+        sub = checkTlab(target.text, { uri: target.uri, readFile: this.opts.readFile, locateFile: this.opts.locateFile, importStack: stack, importCache: cache });
         cache.set(target.uri, sub);
       }
       this.a.imported.set(target.uri, sub);
