@@ -1,5 +1,6 @@
 // `npm test`: builds once, then runs the four test tiers and ends with one summary line.
 //   unit   — node:test on server/**/*.test.ts, test/unit/**/*.test.ts and grammars/*.test.ts (TypeScript through tsx)
+//   fuzz   — test/fuzz/**/*.test.ts: fast-check corpora, small and seeded here (`npm run fuzz`: long run)
 //   lsp    — test/lsp/**/*.test.ts: the real server process spoken to over stdio
 //   vscode — one mocha suite inside a real extension host (scripts/test-vscode.mjs)
 //   gpu    — test/gpu/**/*.test.ts: WebGPU kernels against their CPU twins (lavapipe here)
@@ -13,7 +14,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const all = ['lint', 'unit', 'lsp', 'vscode', 'gpu', 'cluster'];
+const all = ['lint', 'unit', 'fuzz', 'lsp', 'vscode', 'gpu', 'cluster'];
 const wanted = process.argv.slice(2).filter((a) => all.includes(a));
 const tiers = wanted.length ? wanted : all;
 const ci = process.env.CI === 'true';
@@ -97,6 +98,7 @@ for (const tier of tiers) {
   console.log(`\n=== tier: ${tier} ===`);
   const t0 = Date.now();
   if (tier === 'unit') results.unit = nodeTests('unit', [...findTests(path.join(root, 'server')), ...findTests(path.join(root, 'test', 'unit')), ...findTests(path.join(root, 'grammars'))]);
+  if (tier === 'fuzz') results.fuzz = nodeTests('fuzz', findTests(path.join(root, 'test', 'fuzz')));
   if (tier === 'lsp') results.lsp = nodeTests('lsp', findTests(path.join(root, 'test', 'lsp')));
   if (tier === 'gpu') {
     const adapter = probeWebGpu();

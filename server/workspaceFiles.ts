@@ -1,9 +1,8 @@
-// Workspace sandbox: a .tlab/.clevr file may only read files inside the workspace folders (imports,
-// scene and question JSON). Paths are resolved against the importing file and checked after
-// resolving symlinks, so `../` and links cannot escape.
+// Workspace sandbox: a .tlab/.clevr file may only read files inside its workspace folder (imports,
+// data files, scene and question JSON); the rules live in server/workspace/confine.ts.
 import * as fs from 'node:fs';
-import * as path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { resolveConfined } from './workspace/confine';
 
 export class WorkspaceAccessError extends Error {
   constructor(message: string) { super(message); this.name = 'WorkspaceAccessError'; }
@@ -17,27 +16,14 @@ export function pathToUri(p: string): string {
   return pathToFileURL(p).toString();
 }
 
-function isInside(child: string, parent: string): boolean {
-  const rel = path.relative(parent, child);
-  return rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel));
-}
-
 /**
  * Resolves `relativePath` against the directory of `fromUri` and returns the absolute path, or throws
- * when it lies outside every root. With no roots (a single file opened), the importing file's own
- * directory is the root.
+ * when it leaves the importing file's workspace folder (see server/workspace/confine.ts).
  */
 export function resolveInWorkspace(fromUri: string, relativePath: string, roots: string[]): string {
-  const fromPath = uriToPath(fromUri);
-  const base = path.dirname(fromPath);
-  const target = path.resolve(base, relativePath);
-  const effectiveRoots = roots.length ? roots : [base];
-  const real = (p: string) => { try { return fs.realpathSync(p); } catch { return path.resolve(p); } };
-  const realTarget = real(target);
-  if (!effectiveRoots.some((r) => isInside(realTarget, real(r)))) {
-    throw new WorkspaceAccessError(`'${relativePath}' is outside the workspace; only workspace files can be read`);
-  }
-  return target;
+  const r = resolveConfined(fromUri, relativePath, roots);
+  if ('error' in r) throw new WorkspaceAccessError(r.error);
+  return r.path;
 }
 
 export function readWorkspaceFile(

@@ -7,6 +7,7 @@
 // Also here: the server's quiescence (rust-analyzer's `serverStatus.quiescent`): results may still
 // change while an auto-run is scheduled, a block runs (automatic or requested) or a solver job runs.
 // LiveStatus (server/engine/lsp/liveStatus.ts) merges the runner's status with these into one `theorylab/serverStatus` stream.
+import { resolveConfined } from '../workspace/confine';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { ServerContext } from '../languageService';
 import { LiveStatus } from '../engine/lsp/liveStatus';
@@ -178,7 +179,8 @@ export class AutoRunner {
   private log(uri: string, m: string): void { this.deps.ctx.log(`[auto-run] ${fileName(uri)}: ${m}`); }
 
   private analysis(doc: TextDocument): ReturnType<typeof getState> {
-    return getState(doc.uri, doc.version, doc.getText(), (from, rel) => this.deps.ctx.readWorkspaceFile(from, rel));
+    return getState(doc.uri, doc.version, doc.getText(), (from, rel) => this.deps.ctx.readWorkspaceFile(from, rel),
+      (from, rel) => resolveConfined(from, rel, this.deps.ctx.workspaceRoots()));
   }
 
   /** Call on every content change (including the open): schedules the blocks whose text changed. */

@@ -2,6 +2,7 @@
 // grid, dispatches solver calls through a SolverRunner (one call per grid point when the arguments vary
 // over the sweep, a few at a time), evaluates expectations (with `where`, `≈ within`, selections) and
 // builds the plots. Used by the language server (hovers, diagnostics, plots) and by `theorylab run`.
+import * as path from 'node:path';
 import type { DerivationDecl, ExperimentDecl, ExpectStmt, Expr, LetStmt, PlotStmt, SolveStmt, Span } from './ast';
 import type { Analysis } from './checker';
 import { spanKey } from './checker';
@@ -183,7 +184,7 @@ async function runExperiment(analysis: Analysis, decl: ExperimentDecl, opts: Tla
             break;
           }
           case 'solve': {
-            const v = await solve(st, env, ctx, opts, text);
+            const v = await solve(st, env, ctx, opts, text, analysis.dataFiles);
             env.set(st.name.name, v);
             record(st.name.span, v);
             res.defined.push({ name: st.name.name, span: st.name.span, stmtSpan: st.span, value: v });
@@ -225,11 +226,23 @@ function bindLet(st: LetStmt, env: Env, ctx: EvalContext): RV {
   return v;
 }
 
-async function solve(st: SolveStmt, env: Env, ctx: EvalContext, opts: TlabRunOptions, text: string): Promise<RV> {
+/** A confined absolute path as the solver host reads it: relative to its working directory when inside it. */
+function solverPath(abs: string): string {
+  const rel = path.relative(process.cwd(), abs);
+  return rel && !rel.startsWith('..') && !path.isAbsolute(rel) ? rel : abs;
+}
+
+async function solve(st: SolveStmt, env: Env, ctx: EvalContext, opts: TlabRunOptions, text: string, dataFiles: Map<string, string>): Promise<RV> {
   const def = getSolver(st.solver.name);
   if (!def) throw new EvalError(`unknown solver \`${st.solver.name}\``, st.solver.span);
   for (const arg of st.args) if (!arg.name) throw new EvalError('solver arguments are named: `name = value`', arg.span);
   const lowered = lowerSolveArgs(st, def, text, { isBound: (n) => env.has(n), value: (arg) => evalExpr(arg.value, env, ctx), convert: toSolverValue });
+  // Data files were resolved against this .tlab file and confined by the checker; the solver opens
+  // workspace-relative paths from its working directory, so pass the file relative to that.
+  for (const arg of st.args) {
+    const abs = arg.name && dataFiles.get(spanKey(arg.value.span));
+    if (abs && typeof lowered.fixed[arg.name!] === 'string') lowered.fixed[arg.name!] = solverPath(abs);
+  }
   const device: Device = st.device?.value ?? opts.device ?? 'auto';
   const call = (params: Record<string, Value>) => opts.runner.solve(
     { solver: def.id, params, seed: opts.seed ?? 0, device, budget: opts.budget ?? 'full' },

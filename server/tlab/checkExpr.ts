@@ -5,6 +5,7 @@ import type { Expr, Span } from './ast';
 import { parseTlab } from './parser';
 import { builtinByName, builtins, constantByName } from './builtins';
 import { buildGrid, Env, evalExpr, EvalContext, Grid, Unknown } from './evaluator';
+import { SyntaxGap } from './evaluator';
 import { EvalError, fmt, RV, toNumber } from './values';
 import { ANY, numeric, outputType, SType, t, typeText } from './types';
 import { getSolver } from '../solvers/index';
@@ -21,7 +22,7 @@ export abstract class ExprChecker {
   constructor(protected text: string, protected opts: CheckOptions) {
     this.a = {
       uri: opts.uri, text, parse: parseTlab(text), diagnostics: [], symbols: [], refs: [], blocks: [], fileLets: [],
-      staticValues: new Map(), imported: new Map(),
+      staticValues: new Map(), imported: new Map(), dataFiles: new Map(),
     };
   }
 
@@ -51,7 +52,7 @@ export abstract class ExprChecker {
       this.a.staticValues.set(spanKey(e.span), v);
       return v;
     } catch (err) {
-      if (err instanceof EvalError && report && this.a.diagnostics.length === this.stmtDiagStart) {
+      if (err instanceof EvalError && !(err instanceof SyntaxGap) && report && this.a.diagnostics.length === this.stmtDiagStart) {
         this.diag(err.span ?? e.span, err.message);
       } else if (!(err instanceof Unknown) && !(err instanceof EvalError)) {
         // a bug in folding must not take the checker down

@@ -1,5 +1,6 @@
 // Solver-call checks of the .tlab checker: the solver exists, arguments are named, known, typed and in
 // range at every grid point, required parameters are given, cross-parameter rules and memory estimates.
+import * as fs from 'node:fs';
 import os from 'node:os';
 import type { SolveStmt, Span } from './ast';
 import { Env, Grid } from './evaluator';
@@ -7,7 +8,7 @@ import { fmt, isSeries, RV } from './values';
 import { ANY, SType, t, typeText } from './types';
 import { getSolver, solverIds } from '../solvers/index';
 import { checkParamValue, didYouMean, ParamSpec, Value } from '../solvers/registry';
-import { Scope } from './checkTypes';
+import { Scope, spanKey } from './checkTypes';
 import { ExprChecker } from './checkExpr';
 import { literalArg, toParamValue } from './solveArgs';
 
@@ -64,6 +65,7 @@ export abstract class SolveChecker extends ExprChecker {
       const v = this.fold(arg.value, env, grid, false);
       entry.value = v;
       if (spec && v !== undefined) this.argValue(spec, v, arg.value.span, grid);
+      if (spec && isDataFileParam(spec) && typeof v === 'string' && v !== 'synthetic') this.dataFile(v, arg.value.span);
     }
     if (def) {
       const missing = def.params.filter((p) => p.default === undefined && !p.optional && !given.has(p.name));
@@ -95,6 +97,18 @@ export abstract class SolveChecker extends ExprChecker {
       name: st.name.name, kind: 'result', span: st.name.span, declSpan: st.span, type: def ? t('result', series, { solver: def }) : ANY,
       block, solver: def, doc: def?.title,
     });
+  }
+
+  /** A data file named by a solver argument: it must exist inside the file's workspace folder. */
+  protected dataFile(rel: string, span: Span): void {
+    const locate = this.opts.locateFile;
+    if (!locate) { this.diag(span, `the data file '${rel}' cannot be resolved here (no workspace)`, 'warning'); return; }
+    const r = locate(this.opts.uri, rel);
+    if ('error' in r) { this.diag(span, `cannot read the data file: ${r.error}`); return; }
+    let isFile = false;
+    try { isFile = fs.statSync(r.path).isFile(); } catch { /* missing */ }
+    if (!isFile) { this.diag(span, `data file not found: '${rel}' (looked for ${r.path}, relative to this file)`); return; }
+    this.a.dataFiles.set(spanKey(span), r.path);
   }
 
   protected argType(spec: ParamSpec, ty: SType, span: Span): void {
@@ -139,6 +153,9 @@ function kindText(p: ParamSpec): string {
     case 'expr': return 'an expression';
   }
 }
+
+/** Solver parameters that name a CSV file (or 'synthetic'): `data` strings. */
+export function isDataFileParam(spec: ParamSpec): boolean { return spec.name === 'data' && spec.kind === 'string'; }
 
 function firstPoint(v: RV): Value | undefined {
   if (isSeries(v)) return v.values.length ? toParamValue(v.values[0]) : undefined;

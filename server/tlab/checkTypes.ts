@@ -6,6 +6,7 @@ import type { Grid } from './evaluator';
 import type { RV } from './values';
 import type { SType } from './types';
 import type { SolverDef } from '../solvers/registry';
+import type { Confined } from '../workspace/confine';
 
 export type Severity = 'error' | 'warning' | 'info';
 
@@ -66,12 +67,16 @@ export interface Analysis {
   staticValues: Map<string, RV>;
   /** Analyses of imported files (transitively), by uri: their text serves navigation. */
   imported: Map<string, Analysis>;
+  /** Data files named by solver arguments, by the string's span key: the confined absolute path. */
+  dataFiles: Map<string, string>;
 }
 
 export interface CheckOptions {
   uri: string;
   /** Reads a workspace file relative to `fromUri` (throws a clear error when it cannot). */
   readFile?(fromUri: string, relativePath: string): { uri: string; text: string };
+  /** Where a file named by `fromUri` (a solver's `data = "…"`) is, confined to its workspace folder. */
+  locateFile?(fromUri: string, relativePath: string): Confined;
   /** Files being imported above this one (cycle detection). */
   importStack?: string[];
   /** Parsed imports shared across one check (a file imported twice is analysed once). */
@@ -117,4 +122,14 @@ export function walk(e: Expr, f: (x: Expr) => void): void {
     case 'unary': walk(e.operand, f); break;
     case 'transpose': walk(e.operand, f); break;
   }
+}
+
+/**
+ * A diagnostic message with quoted source shortened: names and tokens the user typed can be
+ * megabytes long, and a message repeats them (`unknown name \`…\``); the whole is capped as well.
+ */
+export function clipMessage(message: string, quoted = 60, total = 1000): string {
+  let m = message.replace(/(`|')([^`'\n]{1,})\1/g, (all, q: string, body: string) => (body.length > quoted ? `${q}${body.slice(0, quoted)}…${q}` : all));
+  if (m.length > total) m = m.slice(0, total) + '…';
+  return m;
 }

@@ -8,6 +8,7 @@ import { fmt, RV } from './values';
 import { ANY, numeric, t, typeText } from './types';
 import { analyzeDerivation, derivationLets } from '../derive/index';
 import { Analysis, BlockInfo, CheckOptions, COMPARISONS, MAX_STATIC_GRID, Scope, spanKey, Sym, walk } from './checkTypes';
+import { clipMessage } from './checkTypes';
 import { SolveChecker } from './checkSolve';
 
 export type { Analysis, BlockInfo, CheckOptions, QuickFix, Ref, Severity, Sym, SymKind, TlabDiagnostic } from './checkTypes';
@@ -40,6 +41,10 @@ class Checker extends SolveChecker {
       if (item.kind === 'experiment') this.experiment(item, fileScope, fileEnv);
       else this.derivation(item, fileScope);
     }
+    for (const d of a.diagnostics) {
+      d.message = clipMessage(d.message);
+      for (const f of d.fixes ?? []) f.title = clipMessage(f.title);
+    }
     return a;
   }
 
@@ -65,7 +70,7 @@ class Checker extends SolveChecker {
       }
       let sub = cache.get(target.uri);
       if (!sub) {
-        sub = checkTlab(target.text, { uri: target.uri, readFile: this.opts.readFile, importStack: stack, importCache: cache });
+        sub = checkTlab(target.text, { uri: target.uri, readFile: this.opts.readFile, locateFile: this.opts.locateFile, importStack: stack, importCache: cache });
         cache.set(target.uri, sub);
       }
       this.a.imported.set(target.uri, sub);

@@ -6,6 +6,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { renderPlotSvg } from '../plots/renderSvg';
 import { pathToUri, readWorkspaceFile } from '../workspaceFiles';
+import { projectRootOf, resolveConfined } from '../workspace/confine';
 import { Analysis, checkTlab } from './checker';
 import { blockPassed, runTlab } from './blockRun';
 import { rowsToCsv } from './plots';
@@ -34,10 +35,10 @@ export function toCliDiagnostic(idx: LineIndex, span: Span, severity: CliDiagnos
 export function analyzeTlabFile(file: string): { text: string; analysis: Analysis } {
   const abs = path.resolve(file);
   const text = readSourceText(abs); // without a BOM, as the editor reads it
-  const rel = path.relative(process.cwd(), abs);
-  const roots = !rel.startsWith('..') && !path.isAbsolute(rel) ? [process.cwd()] : [path.dirname(abs)];
+  // the project holding the file (nearest .git / package.json), wherever the CLI runs from
+  const roots = [projectRootOf(abs)];
   const uri = pathToUri(abs);
-  return { text, analysis: checkTlab(text, { uri, readFile: (from, r) => readWorkspaceFile(from, r, roots) }) };
+  return { text, analysis: checkTlab(text, { uri, readFile: (from, r) => readWorkspaceFile(from, r, roots), locateFile: (from, r) => resolveConfined(from, r, roots) }) };
 }
 
 export function checkTlabFile(file: string): { diagnostics: CliDiagnostic[] } {

@@ -1,6 +1,7 @@
 // Per-document state of the .tlab language service: the analysis of the current text (cached by
 // version) and the last run results of each block, with the fingerprint of the text they were
 // computed from so they can be marked stale the moment that text changes.
+import type { Confined } from '../workspace/confine';
 import type { Span } from './ast';
 import { Analysis, checkTlab } from './checker';
 import type { BlockResult } from './blockRun';
@@ -28,15 +29,16 @@ export interface DocState {
 const states = new Map<string, DocState>();
 
 export type FileReader = (fromUri: string, rel: string) => { uri: string; text: string };
+export type FileLocator = (fromUri: string, rel: string) => Confined;
 
 const checkedGeneration = new Map<string, number>();
 
-export function getState(uri: string, version: number, text: string, readFile?: FileReader): DocState {
+export function getState(uri: string, version: number, text: string, readFile?: FileReader, locateFile?: FileLocator): DocState {
   let s = states.get(uri);
   // a changed workspace solver declaration (solverGeneration) re-checks unchanged text too
   if (s && s.version === version && s.analysis.text === text && checkedGeneration.get(uri) === solverGeneration()) return s;
   checkedGeneration.set(uri, solverGeneration());
-  const analysis = checkTlab(text, { uri, readFile });
+  const analysis = checkTlab(text, { uri, readFile, locateFile });
   if (!s) {
     // results saved by an earlier session (or before the file was closed): shown at once, stale if the text changed
     s = { uri, version, analysis, results: persistedResults(uri) ?? new Map(), running: new Map(), seeds: new Map() };

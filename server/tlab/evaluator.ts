@@ -7,6 +7,9 @@ import {
   EvalError, FnV, fmt, isFn, isRecord, isResult, isSeries, isStat, lift, liftSeries, RV, SeriesV, show, toNumber,
 } from './values';
 
+/** Evaluating the placeholder of a syntax error: the syntax error is the diagnostic, not this. */
+export class SyntaxGap extends EvalError {}
+
 /** The sweep grid: the Cartesian product of every `sweep`, first sweep outermost. */
 export interface Grid {
   names: string[];
@@ -88,7 +91,7 @@ function evalInner(e: Expr, env: Env, ctx: EvalContext): RV {
   switch (e.kind) {
     case 'num': return e.value;
     case 'str': return e.value;
-    case 'error': throw new EvalError('this expression has a syntax error', e.span);
+    case 'error': throw new SyntaxGap('this expression has a syntax error', e.span);
     case 'name': {
       const v = env.get(e.name);
       if (v !== undefined) return v;

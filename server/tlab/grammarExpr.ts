@@ -6,6 +6,7 @@ import { chevrotain } from '../chevrotain';
 import * as T from './lexer';
 import type { Arg, BinaryOp, Expr, Ident, Span } from './ast';
 import { binaryNode, buildExpr, errorExpr, errorMessages, ParseError, tokEnd, tokenSpan, unaryNode } from './parseSupport';
+import { isCollapsed, MAX_EXPR_DEPTH, MAX_NESTING, nestingMessage } from './parseSupport';
 
 /** The expression rules and the helpers every rule uses; the statement rules extend it. */
 export class ExprParser extends chevrotain.EmbeddedActionsParser {
@@ -62,7 +63,12 @@ export class ExprParser extends chevrotain.EmbeddedActionsParser {
       const operand = this.SUBRULE2(this.power);
       this.ACTION(() => seq.push(this.ex(operand)));
     });
-    return this.ACTION(() => buildExpr(seq))!;
+    return this.ACTION(() => {
+      const e = buildExpr(seq);
+      if (treeDepth(e) <= MAX_EXPR_DEPTH) return e;
+      this.extra.push({ span: { start: e.span.start, end: Math.min(e.span.end, e.span.start + 1) }, message: nestingMessage('operators', MAX_EXPR_DEPTH) });
+      return { kind: 'error' as const, span: e.span };
+    })!;
   }, { recoveryValueFunc: errorExpr });
 
   protected prefixOp = this.RULE('prefixOp', (): IToken => this.CONSUME(T.PrefixOperator));
@@ -143,6 +149,11 @@ export class ExprParser extends chevrotain.EmbeddedActionsParser {
       ALT: () => {
         const t = this.CONSUME(T.NumberLit);
         return this.ACTION(() => {
+          if (isCollapsed(t)) {
+            const span = { start: t.startOffset, end: t.collapsedEnd };
+            this.extra.push({ span: { start: span.start, end: Math.min(span.end, span.start + 1) }, message: nestingMessage(t.collapsedWhat, MAX_NESTING) });
+            return { kind: 'error' as const, span };
+          }
           const pct = t.image.endsWith('%');
           const v = Number(pct ? t.image.slice(0, -1) : t.image);
           return { kind: 'num' as const, value: pct ? v / 100 : v, text: t.image, span: this.tokSpan(t) };
@@ -214,4 +225,37 @@ export class ExprParser extends chevrotain.EmbeddedActionsParser {
       return { name: e.name, nameSpan: e.span, value: v, span: { start: e.span.start, end: Math.max(e.span.start, this.prevEnd()) } };
     })!;
   });
+}
+
+/** Tree depth of each expression built so far (computed once per node, from its children's). */
+const depthMemo = new WeakMap<Expr, number>();
+function treeDepth(e: Expr): number {
+  const known = depthMemo.get(e);
+  if (known !== undefined) return known;
+  // Children first, without recursion: nodes deeper than the cap are never kept, but a fresh chain
+  // (`1+1+…`) can be as deep as it is long.
+  const stack: Expr[] = [e];
+  while (stack.length) {
+    const top = stack[stack.length - 1];
+    if (depthMemo.has(top)) { stack.pop(); continue; }
+    const kids = children(top);
+    const pending = kids.filter((k) => !depthMemo.has(k));
+    if (pending.length) { stack.push(...pending); continue; }
+    depthMemo.set(top, 1 + kids.reduce((m, k) => Math.max(m, depthMemo.get(k)!), 0));
+    stack.pop();
+  }
+  return depthMemo.get(e)!;
+}
+
+function children(e: Expr): Expr[] {
+  switch (e.kind) {
+    case 'binary': return [e.left, e.right];
+    case 'unary': case 'transpose': return [e.operand];
+    case 'call': return [e.callee, ...e.args.map((a) => a.value)];
+    case 'member': return [e.object];
+    case 'index': return [e.object, e.index];
+    case 'select': return [e.object, e.value];
+    case 'list': return e.items;
+    default: return [];
+  }
 }

@@ -11,14 +11,14 @@ const { createToken, Lexer } = chevrotain;
 const letter = 'A-Za-z_\\u0370-\\u03FF\\u1F00-\\u1FFF';
 const identSource = `[${letter}][${letter}0-9]*`;
 
-export const WhiteSpace = createToken({ name: 'WhiteSpace', pattern: /[ \t\r\n\u00a0]+/, group: Lexer.SKIPPED, line_breaks: true });
-export const LineComment = createToken({ name: 'LineComment', pattern: /\/\/[^\n]*/, group: 'comments' });
+export const WhiteSpace = createToken({ name: 'WhiteSpace', pattern: /[ \t\r\n\u00a0\ufeff]+/, group: Lexer.SKIPPED, line_breaks: true });
+export const LineComment = createToken({ name: 'LineComment', pattern: /\/\/[^\n\r]*/, group: 'comments' });
 export const BlockComment = createToken({ name: 'BlockComment', pattern: /\/\*[\s\S]*?\*\//, group: 'comments', line_breaks: true });
 /** `/*` without its end: kept as a comment (so the rest is not garbage) and reported by the parser. */
 export const UnterminatedComment = createToken({ name: 'UnterminatedComment', pattern: /\/\*[\s\S]*/, group: 'comments', line_breaks: true });
-export const StringLit = createToken({ name: 'StringLit', pattern: /"(?:[^"\\\n]|\\.)*"/, label: 'a string' });
+export const StringLit = createToken({ name: 'StringLit', pattern: /"(?:[^"\\\n\r]|\\.)*"/, label: 'a string' });
 /** `"…` up to the end of the line: becomes a string with an error, instead of swallowing the file. */
-export const UnterminatedString = createToken({ name: 'UnterminatedString', pattern: /"(?:[^"\\\n]|\\.)*/, label: 'a string' });
+export const UnterminatedString = createToken({ name: 'UnterminatedString', pattern: /"(?:[^"\\\n\r]|\\.)*/, label: 'a string' });
 export const NumberLit = createToken({ name: 'NumberLit', pattern: /(?:\d+(?:\.\d+)?|\.\d+)(?:[eE][+-]?\d+)?%?/, label: 'a number' });
 /** `f'` — the derivative of a user function. */
 export const PrimeName = createToken({ name: 'PrimeName', pattern: new RegExp(`${identSource}'`), label: "a derivative name like f'" });
@@ -94,11 +94,16 @@ export const tlabLexer = new Lexer(allTokens, { positionTracking: 'onlyOffset', 
 
 export interface LexResult { tokens: IToken[]; comments: IToken[]; errors: { span: { start: number; end: number }; message: string }[] }
 
+/** Control characters (NUL, a lone CR) written as escapes, so a message shows what is there. */
+function visible(s: string): string {
+  return s.replace(/[\u0000-\u001f\u007f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
 export function lexTlab(text: string): LexResult {
   const r = tlabLexer.tokenize(text);
   const errors: LexResult['errors'] = r.errors.map((e) => ({
     span: { start: e.offset, end: e.offset + Math.max(1, e.length) },
-    message: `unexpected character${e.length > 1 ? 's' : ''} '${text.substr(e.offset, Math.min(e.length, 20))}'`,
+    message: `unexpected character${e.length > 1 ? 's' : ''} '${visible(text.substr(e.offset, Math.min(e.length, 20)))}${e.length > 20 ? '…' : ''}'`,
   }));
   const comments = (r.groups.comments ?? []) as IToken[];
   for (const c of comments) {

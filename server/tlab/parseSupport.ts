@@ -104,3 +104,71 @@ export const errorMessages = {
     return `expected ${ruleName} but found ${describeToken(actual?.[0])}`;
   },
 };
+
+// ---- nesting limits ------------------------------------------------------------------------------
+// The grammar recurses once per bracket level and per `^` of a chain, and every consumer of the AST
+// (checker, evaluator, formatter) recurses once per tree level. Input can nest arbitrarily deep, so
+// both are capped: a group nested past MAX_NESTING is parsed as one error node, and an expression
+// whose tree is deeper than MAX_EXPR_DEPTH becomes an error node; each gets one diagnostic.
+
+/** Bracket levels plus `^` levels the grammar descends into. */
+export const MAX_NESTING = 100;
+/** Levels of one expression tree (`1+1+…` is as deep as it is long). */
+export const MAX_EXPR_DEPTH = 250;
+export const nestingMessage = (what: string, n: number) => `expression nested deeper than ${n} levels (${what}); split it with \`let\``;
+
+/** A placeholder token for a collapsed over-deep group: it parses as one error node spanning the group. */
+export interface CollapsedToken extends IToken { collapsedEnd: number; collapsedWhat: string }
+export const isCollapsed = (t: IToken): t is CollapsedToken => (t as CollapsedToken).collapsedEnd !== undefined;
+
+const OPENERS = new Set<TokenType>([T.LParen, T.LBracket]);
+const CLOSERS = new Set<TokenType>([T.RParen, T.RBracket]);
+/** Tokens that end an expression at its own level (a `^` chain stops there). */
+const ENDS_CHAIN = new Set<TokenType>([T.Comma, T.Assign, T.LCurly, T.RCurly, T.Within, T.Where, ...statementStarts, ...topStarts]);
+
+/**
+ * Replaces every group nested deeper than MAX_NESTING (counting brackets and `^` chains) by one
+ * placeholder token; returns the tokens unchanged (same array) when nothing is too deep.
+ */
+export function collapseDeepNesting(tokens: IToken[]): IToken[] {
+  let out: IToken[] | undefined;
+  let depth = 0;
+  const carets: number[] = [0]; // `^` run at each bracket level
+  let nesting = 0; // depth + sum of caret runs
+  for (let i = 0; i < tokens.length; i++) {
+    const tok = tokens[i], tt = tok.tokenType;
+    let deep = false;
+    if (OPENERS.has(tt)) { depth++; carets.push(0); nesting++; deep = nesting > MAX_NESTING; }
+    else if (CLOSERS.has(tt)) { if (depth > 0) { nesting -= 1 + carets.pop()!; depth--; } }
+    else if (tt === T.Caret) { carets[carets.length - 1]++; nesting++; deep = nesting > MAX_NESTING; }
+    else if (ENDS_CHAIN.has(tt) || (tt.CATEGORIES?.includes(T.BinaryOperator) ?? false)) {
+      nesting -= carets[carets.length - 1]; carets[carets.length - 1] = 0;
+      if (tt === T.LCurly || tt === T.RCurly || statementStarts.includes(tt) || topStarts.includes(tt)) { depth = 0; carets.length = 1; carets[0] = 0; nesting = 0; }
+    }
+    if (!deep) { out?.push(tok); continue; }
+    // Swallow the group: to the matching close for a bracket, to the end of the chain for `^`.
+    out ??= tokens.slice(0, i);
+    const opener = tt !== T.Caret;
+    const startIdx = opener ? i : i + 1;
+    let j = startIdx, level = 0;
+    for (; j < tokens.length; j++) {
+      const u = tokens[j].tokenType;
+      if (u === T.LCurly || u === T.RCurly || statementStarts.includes(u) || topStarts.includes(u)) break; // never inside an expression
+      if (OPENERS.has(u)) level++;
+      else if (CLOSERS.has(u)) { if (level === 0) break; level--; if (level === 0 && opener) { j++; break; } }
+      else if (level === 0 && (ENDS_CHAIN.has(u) || (!opener && (u.CATEGORIES?.includes(T.BinaryOperator) ?? false)))) break;
+    }
+    if (!opener) out.push(tok);
+    if (j === startIdx) { if (opener) { depth--; nesting -= 1 + carets.pop()!; } continue; } // nothing to swallow
+    const first = tokens[startIdx], last = tokens[j - 1];
+    const placeholder: CollapsedToken = {
+      ...first, image: first.image, tokenType: T.NumberLit, tokenTypeIdx: T.NumberLit.tokenTypeIdx!,
+      collapsedEnd: tokEnd(last), collapsedWhat: opener ? 'brackets' : '`^` chain',
+    };
+    out.push(placeholder);
+    // The swallowed group leaves the levels it opened.
+    if (opener) { depth--; nesting -= 1 + carets.pop()!; }
+    i = j - 1;
+  }
+  return out ?? tokens;
+}

@@ -6,6 +6,7 @@ import { chevrotain } from '../chevrotain';
 import * as T from './lexer';
 import type { Span, TlabFile, TopLevel } from './ast';
 import { ParseError, describeToken, tokEnd, topStarts, setNextAfterChunk } from './parseSupport';
+import { collapseDeepNesting } from './parseSupport';
 import { TlabParser } from './grammar';
 
 export type { ParseError } from './parseSupport';
@@ -101,7 +102,8 @@ function shifted<T>(v: T, delta: number): T {
 export function parseTlab(text: string): ParseResult {
   const lexed = T.lexTlab(text);
   const p = parser();
-  const tokens = lexed.tokens;
+  // over-deep groups become placeholders before the grammar sees them (parseSupport.ts)
+  const tokens = collapseDeepNesting(lexed.tokens);
   const errors: ParseError[] = [...lexed.errors];
   const items: TopLevel[] = [];
   if (tokens.length) {
@@ -127,7 +129,7 @@ export function parseTlab(text: string): ParseResult {
   const unique = errors.filter((e, i) => (i === 0 || e.span.start !== errors[i - 1].span.start || e.message !== errors[i - 1].message)
     && !(e.junk && errors.some((o) => !o.junk && o.span.start >= e.span.start && o.span.start < e.span.end)))
     .map((e) => ({ span: clampSpan(e.span, text.length), message: e.message }));
-  return { file, errors: unique, comments: lexed.comments, tokens };
+  return { file, errors: unique, comments: lexed.comments, tokens: lexed.tokens };
 }
 
 /** A span inside the text whatever recovery produced (never negative, never past the end). */

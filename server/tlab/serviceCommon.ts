@@ -1,6 +1,7 @@
 // Helpers shared by the .tlab LSP features: the document's analysis state, span/range conversion,
 // lookups of the block, reference and symbol under the cursor, every expression of a file, the
 // visible names at an offset, and the markdown of values (series as tables over the sweep).
+import { resolveConfined } from '../workspace/confine';
 import * as lsp from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { ServerContext } from '../languageService';
@@ -14,7 +15,8 @@ import { isResult, isSeries, isStat, RV, SeriesV, show } from './values';
 // ---- shared helpers ----------------------------------------------------------------------------------
 
 export function state(doc: TextDocument, ctx: ServerContext): DocState {
-  return getState(doc.uri, doc.version, doc.getText(), (from, rel) => ctx.readWorkspaceFile(from, rel));
+  return getState(doc.uri, doc.version, doc.getText(), (from, rel) => ctx.readWorkspaceFile(from, rel),
+    (from, rel) => resolveConfined(from, rel, ctx.workspaceRoots()));
 }
 
 export const range = (doc: TextDocument, s: Span): lsp.Range => ({ start: doc.positionAt(s.start), end: doc.positionAt(s.end) });

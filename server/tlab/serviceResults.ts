@@ -8,6 +8,7 @@ import type { Span } from './ast';
 import { blockFingerprint, freshResults, mapStaleSpan, shiftFor } from './documents';
 import { isResult, isStat, show } from './values';
 import { range, state, toLspDiagnostic } from './serviceCommon';
+import { clipMessage } from './checkTypes';
 
 export function diagnostics(doc: TextDocument, ctx: ServerContext): lsp.Diagnostic[] {
   const s = state(doc, ctx);
@@ -42,6 +43,8 @@ export function diagnostics(doc: TextDocument, ctx: ServerContext): lsp.Diagnost
       out.push({ range: range(doc, sp), severity: lsp.DiagnosticSeverity.Information, tags: [lsp.DiagnosticTag.Unnecessary], source: 'theorylab', code: 'stale', message: `stale (the inputs changed since this run; run again): ${e.message}` });
     }
   }
+  // run messages quote values and source text too
+  for (const d of out) d.message = clipMessage(d.message);
   return out;
 }
 
