@@ -3,9 +3,9 @@
 // and asks the server again for the fresh chart).
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
-import { getChart } from '../server/protocol';
-import type { ChartData } from '../server/g2l2/chart';
-import type { ChartPanelInfo, FromChartWebview, ToChartWebview } from '../media/webviewMessages';
+import { getChartData } from '../protocol';
+import type { ChartData } from '../protocol/chart';
+import type { ChartPanelInfo, FromChartWebview, ToChartWebview } from '../protocol/webviewMessages';
 import { webviewHtml, webviewOptions } from './webviewHtml';
 
 const VIEW_TYPE = 'theorylab.chart';
@@ -47,7 +47,7 @@ export class ChartPanel {
     const c = this.client();
     if (!c) return undefined;
     try {
-      return (await c.sendRequest(getChart, { uri, line })) as ChartData | undefined ?? undefined;
+      return (await c.sendRequest(getChartData, { uri, line })) ?? undefined;
     } catch (e) {
       this.output.appendLine(`[chart] ${e}`);
       // while typing the sentence may not parse for a moment: no pop-up then

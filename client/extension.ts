@@ -5,7 +5,7 @@ import * as vscode from 'vscode';
 import {
   LanguageClient, LanguageClientOptions, ServerOptions, State, TransportKind,
 } from 'vscode-languageclient/node';
-import { cancelTarget, runTarget, serverStatus, ServerStatusParams } from '../server/protocol';
+import { cancelTarget, runTarget, serverStatus, ServerStatusParams } from '../protocol';
 import { listenForPlots, registerPlotPanel, runArgs } from './plotPanel';
 import { registerChartPanel } from './chartPanel';
 

@@ -3,8 +3,8 @@
 // workspaceState), and saves exported figures and data into the workspace.
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
-import { getPlots, plotUpdated, PlotPayload } from '../server/protocol';
-import type { FromPlotsWebview, PlotEntry, PlotsPanelInfo, ToPlotsWebview } from '../media/webviewMessages';
+import { getPlots, plotUpdated, PlotPayload } from '../protocol';
+import type { FromPlotsWebview, PlotEntry, PlotsPanelInfo, ToPlotsWebview } from '../protocol/webviewMessages';
 import { webviewHtml, webviewOptions } from './webviewHtml';
 
 const VIEW_TYPE = 'theorylab.plots';

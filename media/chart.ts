@@ -1,8 +1,8 @@
 // The G2L2 chart webview: the triangular CKY-E2 chart of one sentence (cells by span, nodes with
 // category, weight, program and value), the full parses with their answers, and a node's derivation
 // tree on click. State (chart + selection) survives reloads through setState.
-import type { ChartData, ChartNodeData } from '../server/g2l2/chart';
-import type { ChartPanelInfo, FromChartWebview, ToChartWebview } from './webviewMessages';
+import type { ChartData, ChartNodeData } from '../protocol/chart';
+import type { ChartPanelInfo, FromChartWebview, ToChartWebview } from '../protocol/webviewMessages';
 
 interface VsCodeApi { postMessage(m: FromChartWebview): void; getState(): unknown; setState(s: unknown): void }
 declare function acquireVsCodeApi(): VsCodeApi;

@@ -4,8 +4,8 @@
 // the extension. State lives in the webview's setState and is mirrored to the extension.
 import embed, { Result } from 'vega-embed';
 import { expressionInterpreter } from 'vega-interpreter';
-import type { PlotPayload } from '../server/protocol';
-import type { FromPlotsWebview, PlotEntry, PlotsPanelInfo, ToPlotsWebview } from './webviewMessages';
+import type { PlotPayload } from '../protocol';
+import type { FromPlotsWebview, PlotEntry, PlotsPanelInfo, ToPlotsWebview } from '../protocol/webviewMessages';
 
 interface VsCodeApi { postMessage(m: FromPlotsWebview): void; getState(): unknown; setState(s: unknown): void }
 declare function acquireVsCodeApi(): VsCodeApi;

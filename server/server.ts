@@ -7,13 +7,13 @@ import {
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { InProcessRunner, SolverRunner } from './engine/runner';
 import { LanguageFeatures, semanticTokenModifiers, semanticTokenTypes, ServerContext } from './languageService';
-import { cancelTarget, getPlots, plotUpdated, runTarget, serverStatus } from './protocol';
+import { cancelTarget, getPlots, plotUpdated, runTarget, serverStatus } from '../protocol';
 import * as tlab from './tlab/service';
 import { AutoRunner, LiveStatus, routeRunnerStatus } from './tlab/autoRun';
 import { CodeLensRefreshRequest } from 'vscode-languageserver/node';
 import { readWorkspaceFile, uriToPath } from './workspaceFiles';
 import { languages } from './languages';
-import { getChartData } from './protocol';
+import { getChartData } from '../protocol';
 import { clevrChart, clevrRunTarget } from './clevr/service';
 import { SlurmRunner } from './cluster/slurm';
 import { clusterSettings, configureCluster, slurmOptionsFromSettings } from './cluster/settings';

@@ -15,7 +15,7 @@ import { describeSym, SymValue } from './symbolic';
 import { typeToString } from './types';
 import { ATTRIBUTES, attributeOf, canonicalConcept, CONCEPTS, isAttribute, isRelation, RELATIONS } from './vocab';
 import { chartData } from '../g2l2/parse';
-import type { ChartData } from '../g2l2/chart';
+import type { ChartData } from '../../protocol/chart';
 import { catString, LINGUISTIC_ATOMS } from '../g2l2/category';
 import { normaliseWords } from '../g2l2/lexicon';
 

@@ -6,7 +6,7 @@ import { createHash } from 'node:crypto';
 import os from 'node:os';
 import path from 'node:path';
 import type { Connection } from 'vscode-languageserver/node';
-import { serverStatus } from '../protocol';
+import { serverStatus } from '../../protocol';
 import type { Device } from '../solvers/registry';
 import { CachedRunner, createRunner } from './factory';
 import type { LastResult, SolveOptions, SolveRequest, SolveResult, SolverRunner } from './runner';

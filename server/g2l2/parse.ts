@@ -10,7 +10,7 @@ import { describeSoft, runSoft, softAnswer, SoftValue } from '../clevr/soft';
 import { runSymbolic, symAnswer } from '../clevr/symbolic';
 import { typeToString } from '../clevr/types';
 import { catString } from './category';
-import type { ChartCellData, ChartData, ChartNodeData } from './chart';
+import type { ChartCellData, ChartData, ChartNodeData } from '../../protocol/chart';
 import { countDerivationNodes, derivationTree, DNode, exhaustiveChart, fullParses } from './cky';
 import { ckyE2, e2Roots, ENode, expectedAnswer, Expected } from './ckye2';
 import { Lexicon, Token, tokenize } from './lexicon';

@@ -9,7 +9,7 @@
 // LiveStatus merges the solver runner's own status messages into one `theorylab/serverStatus` stream.
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { ServerContext } from '../languageService';
-import { RunResult, serverStatus, ServerStatusParams } from '../protocol';
+import { RunResult, serverStatus, ServerStatusParams } from '../../protocol';
 import { getSolver } from '../solvers/index';
 import { resolveParams, type Value } from '../solvers/registry';
 import type { DerivationDecl, ExperimentDecl } from './ast';

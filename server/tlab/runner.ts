@@ -12,7 +12,7 @@ import type { SolverRunner } from '../engine/runner';
 import { getSolver } from '../solvers/index';
 import type { Device, Value } from '../solvers/registry';
 import { runDerivation, derivationLets, CheckOutcome } from '../derive/index';
-import type { PlotPayload } from '../protocol';
+import type { PlotPayload } from '../../protocol';
 
 export interface TlabRunOptions {
   runner: SolverRunner;

@@ -6,7 +6,7 @@ import * as lsp from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { LanguageFeatures, ServerContext } from '../languageService';
 import { semanticTokenModifiers, semanticTokenTypes } from '../languageService';
-import type { PlotPayload, RunResult } from '../protocol';
+import type { PlotPayload, RunResult } from '../../protocol';
 import { getSolver, allSolvers } from '../solvers/index';
 import type { SolverDef } from '../solvers/registry';
 import type { Expr, Span, TopLevel } from './ast';

@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { startServer } from '../lsp/harness';
+import { runTarget } from '../../protocol';
 
 const FILE = `experiment grid "on the cluster" {
   sweep b = [-2, 0, 2]
@@ -25,7 +26,7 @@ test('Run on cluster lens, and a cluster run through the language server', async
     const cluster = lenses.find((l) => l.command?.title.includes('Run on cluster'));
     assert.ok(cluster, `lenses: ${lenses.map((l) => l.command?.title).join(', ')}`);
     assert.deepEqual(cluster!.command!.arguments, [{ uri: server.uri('c.tlab'), target: 'grid', backend: 'slurm' }]);
-    const r = await server.request<{ ok: boolean; message: string }>('theorylab/run', { uri: server.uri('c.tlab'), target: 'grid', backend: 'slurm' }, 120000);
+    const r = await server.request(runTarget, { uri: server.uri('c.tlab'), target: 'grid', backend: 'slurm' }, 120000);
     assert.equal(r.ok, true, r.message);
     const jobs = fs.readdirSync(path.join(server.workspace, 'slurm-results', 'jobs'));
     assert.equal(jobs.length, 1, 'one array for the three grid points');

@@ -9,7 +9,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { ServerContext } from '../../server/languageService';
-import type { ServerStatusParams } from '../../server/protocol';
+import { plotUpdated, serverStatus, type ServerStatusParams } from '../../protocol';
 import { AutoRunner, estimateBlockCost, LiveStatus, readMaxSeconds, routeRunnerStatus } from '../../server/tlab/autoRun';
 import { checkTlab } from '../../server/tlab/checker';
 import { LspClient, repoRoot, startServer } from './harness';
@@ -52,7 +52,7 @@ async function until<T>(what: string, f: () => T | undefined, c: LspClient, time
 }
 
 const logs = (c: LspClient) => c.notifications.filter((n) => n.method === 'window/logMessage').map((n) => String(n.params.message));
-const statuses = (c: LspClient) => c.notifications.filter((n) => n.method === 'theorylab/serverStatus').map((n) => n.params);
+const statuses = (c: LspClient) => c.notifications.filter((n) => n.method === serverStatus.method).map((n) => n.params);
 /** Waits for a log line matching `re` among those logged after `from` lines. */
 const logLine = (c: LspClient, re: RegExp, from = 0) => until(`a log line ${re}`, () => logs(c).slice(from).find((m) => re.test(m)), c);
 const hints = (c: LspClient, name: string) => c.request<any[]>('textDocument/inlayHint', { textDocument: { uri: c.uri(name) }, range: { start: { line: 0, character: 0 }, end: { line: 40, character: 0 } } });
@@ -79,7 +79,7 @@ describe('live theory over LSP (trusted workspace)', () => {
     const hs = await hints(c, 'live.tlab');
     assert.ok(hs.some((x) => x.position.line === 2 && /= -8/.test(x.label)), JSON.stringify(hs));
     // the plot was recomputed and pushed to the client
-    const plot = await until('a plotUpdated with the new data', () => c.notifications.find((n) => n.method === 'theorylab/plotUpdated' && n.params.uri === uri &&
+    const plot = await until('a plotUpdated with the new data', () => c.notifications.find((n) => n.method === plotUpdated.method && n.params.uri === uri &&
       JSON.stringify(n.params.spec.data.values.map((r: any) => [r.x, r.y])) === JSON.stringify([[1, 4], [2, 2], [4, 1]])), c);
     assert.equal(plot.params.title, 'minimiser');
     // the lens reports the outcome of the automatic run (not "stale")
@@ -203,9 +203,9 @@ describe('autoRun internals', () => {
     let release!: () => void;
     const run = live.track(() => new Promise<void>((r) => { release = r; }));
     assert.deepEqual(sent.at(-1), { state: 'busy', backend: 'cpu', runningJobs: 1, quiescent: false });
-    await conn.sendNotification({ method: 'theorylab/serverStatus' }, { state: 'busy', backend: 'webgpu:test', runningJobs: 2 });
+    await conn.sendNotification(serverStatus, { state: 'busy', backend: 'webgpu:test', runningJobs: 2 });
     assert.deepEqual(sent.at(-1), { state: 'busy', backend: 'webgpu:test', runningJobs: 2, quiescent: false });
-    await conn.sendNotification({ method: 'theorylab/serverStatus' }, { state: 'ready', backend: 'webgpu:test', runningJobs: 0 });
+    await conn.sendNotification(serverStatus, { state: 'ready', backend: 'webgpu:test', runningJobs: 0 });
     assert.equal(sent.at(-1)!.quiescent, false); // the block still runs
     release();
     await run;

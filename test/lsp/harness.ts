@@ -6,6 +6,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
+import type { RequestType } from 'vscode-languageserver-protocol';
 
 export const repoRoot = path.resolve(__dirname, '..', '..');
 const serverJs = path.join(repoRoot, 'dist', 'server.js');
@@ -51,6 +52,9 @@ function ensureBuilt(): void {
   const r = spawnSync(process.execPath, ['scripts/build.mjs'], { cwd: repoRoot, stdio: 'inherit' });
   if (r.status !== 0) throw new Error('build failed: cannot start dist/server.js');
 }
+
+/** What the harness needs of a typed request: its method; P and R only carry the types. */
+export type ProtocolRequestType<P, R> = RequestType<P, R, unknown>;
 
 type Pending = { resolve(v: unknown): void; reject(e: Error): void; method: string };
 
@@ -128,7 +132,11 @@ export class LspClient {
     this.proc.stdin!.write(body);
   }
 
-  request<T = any>(method: string, params: unknown, timeoutMs = 20000): Promise<T> {
+  /** A request typed by its protocol object (protocol/index.ts, vscode-languageserver-protocol), or by a method name. */
+  request<P, R>(type: ProtocolRequestType<P, R>, params: P, timeoutMs?: number): Promise<R>;
+  request<T = any>(method: string, params: unknown, timeoutMs?: number): Promise<T>;
+  request<T>(typeOrMethod: string | ProtocolRequestType<unknown, T>, params: unknown, timeoutMs = 20000): Promise<T> {
+    const method = typeof typeOrMethod === 'string' ? typeOrMethod : typeOrMethod.method;
     const id = this.nextId++;
     return new Promise<T>((resolve, reject) => {
       const timer = setTimeout(() => { this.pending.delete(id); reject(new Error(`timeout waiting for ${method}\n${this.stderr}`)); }, timeoutMs);

@@ -9,6 +9,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { LspClient } from './harness';
 import { QUAD as BASE } from './fixtures';
+import { getPlots, runTarget } from '../../protocol';
 
 const QUAD = BASE + `derivation dd {
   given x: vector(2)
@@ -32,7 +33,7 @@ describe('persisted results over LSP', () => {
     const first = await start();
     const uri = first.uri('p.tlab');
     await first.open('p.tlab', QUAD);
-    const res = await first.request<any>('theorylab/run', { uri });
+    const res = await first.request(runTarget, { uri });
     assert.equal(res.ok, false); // one expectation fails
     assert.match(res.message, /1 failed/);
     await first.shutdown();
@@ -61,9 +62,9 @@ describe('persisted results over LSP', () => {
     const runLens = (target: string) => lenses.find((l) => l.command.command === 'theorylab.run' && l.command.arguments[0].target === target && !l.command.arguments[0].seed)!.command.title;
     assert.equal(runLens('quad'), '▶ Run (✗ 1 failed, 1 passed)');
     assert.equal(runLens('dd'), '▶ Run (✓ 1 passed)');
-    const plots = await second.request<any[]>('theorylab/plots', { uri, target: 'quad' });
+    const plots = await second.request(getPlots, { uri, target: 'quad' });
     assert.equal(plots.length, 1);
-    assert.deepEqual(plots[0].spec.data.values.map((r: any) => [r.x, r.y]), [[1, 3], [2, 1.5], [4, 0.75]]);
+    assert.deepEqual((plots[0].spec as any).data.values.map((r: any) => [r.x, r.y]), [[1, 3], [2, 1.5], [4, 0.75]]);
     assert.equal(plots[0].stale, undefined);
 
     // Changing the block's text marks the loaded results stale.
@@ -74,7 +75,7 @@ describe('persisted results over LSP', () => {
     assert.equal(l2.find((l) => l.command.command === 'theorylab.run' && l.command.arguments[0].target === 'quad').command.title, '▶ Run (stale)');
     const h2 = await second.at<any>('textDocument/hover', 'p.tlab', { line: 6, character: 12 });
     assert.match(h2.contents.value, /stale/);
-    assert.equal((await second.request<any[]>('theorylab/plots', { uri, target: 'quad' }))[0].stale, true);
+    assert.equal((await second.request(getPlots, { uri, target: 'quad' }))[0].stale, true);
     await second.shutdown();
 
     // A corrupt saved file: ignored, the server answers normally and shows no results.
@@ -88,7 +89,7 @@ describe('persisted results over LSP', () => {
     assert.match(h3.contents.value, /\*\*b\*\*/);
     assert.ok(third.notifications.some((n) => n.method === 'window/logMessage' && /ignored the saved results/.test(n.params.message)));
     // a new run writes a good file again
-    const r3 = await third.request<any>('theorylab/run', { uri, target: 'quad' });
+    const r3 = await third.request(runTarget, { uri, target: 'quad' });
     assert.match(r3.message, /1 failed/);
     assert.equal(JSON.parse(fs.readFileSync(path.join(storageDir, 'tlab-results', files[0]), 'utf8')).uri, uri);
   });

@@ -3,6 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer } from './harness';
+import { runTarget } from '../../protocol';
 
 const FILE = `derivation quad {
   given A: matrix(3, 3) spd, x: vector(3)
@@ -22,7 +23,7 @@ test('the re-check lens runs the derivation with the next seed', async () => {
     assert.ok(recheck, 'a Re-check lens on the derivation');
     const args = recheck!.command!.arguments![0];
     assert.equal(args.seed, 1);
-    const r = await server.request<{ ok: boolean; message: string }>('theorylab/run', args, 60000);
+    const r = await server.request(runTarget, args, 60000);
     assert.equal(r.ok, true, r.message);
     const after = (await lenses()).find((l) => l.command?.title.includes('new seed'));
     assert.equal(after!.command!.arguments![0].seed, 2);

@@ -4,6 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer } from './harness';
+import { runTarget } from '../../protocol';
 
 const TEXT = `experiment quad {
   let b = -6
@@ -19,7 +20,7 @@ test('after an edit, hints are marked stale and the last failure stays greyed un
     await c.open('s.tlab', TEXT);
     const uri = c.uri('s.tlab');
     const failed = c.waitForDiagnostics(uri, (d) => d.some((x) => x.code === 'expect'));
-    await c.request('theorylab/run', { uri, target: 'quad' });
+    await c.request(runTarget, { uri, target: 'quad' });
     await failed;
     const all = { start: { line: 0, character: 0 }, end: { line: 10, character: 0 } };
     const before = await c.request<any[]>('textDocument/inlayHint', { textDocument: { uri }, range: all });
@@ -35,7 +36,7 @@ test('after an edit, hints are marked stale and the last failure stays greyed un
     assert.ok(!after.some((h) => h.position.line === 1), 'the edited statement shows no old value');
     assert.ok(after.some((h) => h.position.line === 4 && /✗ \(stale\)/.test(h.label)), JSON.stringify(after));
     const fresh = c.waitForDiagnostics(uri, (d) => !d.some((x) => x.code === 'stale'));
-    await c.request('theorylab/run', { uri, target: 'quad' });
+    await c.request(runTarget, { uri, target: 'quad' });
     await fresh;
   } finally {
     await c.shutdown();

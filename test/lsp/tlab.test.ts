@@ -6,6 +6,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { applyEdits, cursor, LspClient, positionAt, repoRoot, startServer, textOf } from './harness';
 import { QUAD } from './fixtures';
+import { getPlots, plotUpdated, runTarget } from '../../protocol';
 
 const fixture = (f: string) => fs.readFileSync(path.join(repoRoot, 'test', 'fixtures', 'tlab', f), 'utf8');
 
@@ -228,7 +229,7 @@ describe('tlab over LSP', () => {
     await c.open('run.tlab', QUAD);
     const uri = c.uri('run.tlab');
     const diagP = c.waitForDiagnostics(uri, (d) => d.some((x) => x.code === 'expect'));
-    const res = await c.request<any>('theorylab/run', { uri, target: 'quad' });
+    const res = await c.request(runTarget, { uri, target: 'quad' });
     assert.equal(res.ok, false);
     assert.match(res.message, /1 passed, 1 failed/);
     const d = await diagP;
@@ -242,14 +243,14 @@ describe('tlab over LSP', () => {
     const hv = await c.at<any>('textDocument/hover', 'run.tlab', { line: 6, character: 12 });
     // a series shows as a small table over the sweep coordinate
     assert.match(hv.contents.value, /\| a \| value \|[\s\S]*\| 1 \| 3 \|[\s\S]*\| 2 \| 1\.5 \|[\s\S]*\| 4 \| 0\.75 \|/);
-    const plots = await c.request<any[]>('theorylab/plots', { uri, target: 'quad' });
+    const plots = await c.request(getPlots, { uri, target: 'quad' });
     assert.equal(plots.length, 1);
     assert.equal(plots[0].title, 'minimiser');
-    assert.equal(plots[0].spec.$schema, 'https://vega.github.io/schema/vega-lite/v5.json');
-    assert.deepEqual(plots[0].spec.data.values.map((r: any) => [r.x, r.y]), [[1, 3], [2, 1.5], [4, 0.75]]);
-    assert.equal(plots[0].spec.layer[0].encoding.x.scale.type, 'log');
+    assert.equal((plots[0].spec as any).$schema, 'https://vega.github.io/schema/vega-lite/v5.json');
+    assert.deepEqual((plots[0].spec as any).data.values.map((r: any) => [r.x, r.y]), [[1, 3], [2, 1.5], [4, 0.75]]);
+    assert.equal((plots[0].spec as any).layer[0].encoding.x.scale.type, 'log');
     assert.deepEqual(plots[0].rows[1], { a: 2, 'x*': 1.5 });
-    assert.ok(c.notifications.some((n) => n.method === 'theorylab/plotUpdated' && n.params.title === 'minimiser'));
+    assert.ok(c.notifications.some((n) => n.method === plotUpdated.method && n.params.title === 'minimiser'));
     const hints = await c.request<any[]>('textDocument/inlayHint', { textDocument: { uri }, range: { start: { line: 0, character: 0 }, end: { line: 20, character: 0 } } });
     assert.ok(hints.some((x) => x.position.line === 2 && /= -6/.test(x.label)), JSON.stringify(hints));
     assert.ok(hints.some((x) => x.position.line === 5 && /✓/.test(x.label)));
@@ -257,7 +258,7 @@ describe('tlab over LSP', () => {
     const edited = QUAD.replace('let b = -6', 'let b = -8');
     const d2 = await c.change('run.tlab', edited);
     assert.ok(!d2.some((x) => x.code === 'expect'));
-    const p2 = await c.request<any[]>('theorylab/plots', { uri, target: 'quad' });
+    const p2 = await c.request(getPlots, { uri, target: 'quad' });
     assert.equal(p2[0].stale, true);
   });
 
@@ -266,7 +267,7 @@ describe('tlab over LSP', () => {
     await c.open('der.tlab', text);
     const uri = c.uri('der.tlab');
     const diagP = c.waitForDiagnostics(uri, (d) => d.some((x) => x.code === 'check'));
-    const res = await c.request<any>('theorylab/run', { uri });
+    const res = await c.request(runTarget, { uri });
     assert.equal(res.ok, false);
     const d = await diagP;
     const bad = d.filter((x) => x.code === 'check');

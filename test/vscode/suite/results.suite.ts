@@ -5,7 +5,7 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { TheoryLabApi } from '../../../client/extension';
-import type { ChartPanelInfo, PlotsPanelInfo } from '../../../media/webviewMessages';
+import type { ChartPanelInfo, PlotsPanelInfo } from '../../../protocol/webviewMessages';
 import { eventually, hoverText, openDemo, workspaceFolder } from './util';
 
 type RunResult = { ok: boolean; message: string } | undefined;

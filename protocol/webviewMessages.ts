@@ -1,6 +1,6 @@
 // Messages between the extension (client/plotPanel.ts, client/chartPanel.ts) and the webviews
-// (media/*.ts). Typed once here, imported by both sides.
-import type { PlotPayload } from '../server/protocol';
+// (media/*.ts). Typed once here, imported by both sides; like the rest of protocol/, no node and no DOM.
+import type { PlotPayload } from './index';
 
 /** A plot in the panel's history. */
 export interface PlotEntry extends PlotPayload {
@@ -34,7 +34,7 @@ export type FromPlotsWebview =
   | { type: 'exported'; format: 'svg' | 'png' | 'csv' | 'json'; name: string; data: string }
   | { type: 'error'; message: string };
 
-import type { ChartData } from '../server/g2l2/chart';
+import type { ChartData } from './chart';
 
 export type ToChartWebview =
   | { type: 'chart'; chart: ChartData }

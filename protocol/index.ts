@@ -1,6 +1,8 @@
 // Every custom LSP request and notification of Theory Lab, typed once and shared by the client, the
 // server and the webviews (in the manner of rust-analyzer's lsp_ext.ts). Add new messages here only.
+// This package imports nothing from server/, client/, media/ or node: test/unit/imports.test.ts checks it.
 import { NotificationType, RequestType } from 'vscode-languageserver-protocol';
+import type { ChartData } from './chart';
 
 /** Server → client: the language server's state and the compute backend, for the status bar. */
 export interface ServerStatusParams {
@@ -50,10 +52,11 @@ export const getPlots = new RequestType<RunParams, PlotPayload[], void>('theoryl
 /** Server → client: a plot was (re)computed. */
 export const plotUpdated = new NotificationType<PlotPayload>('theorylab/plotUpdated');
 
-/** Client → server: the CKY chart of a sentence (G2L2). */
-export interface ChartParams { uri: string; /** 0-based line of the `sentence` statement */ line: number }
-export const getChart = new RequestType<ChartParams, unknown, void>('theorylab/chart');
-
-/** `getChart` with its result typed: the chart data of server/g2l2/chart.ts, or null when no sentence is on that line. */
-export type { ChartData, ChartCellData, ChartNodeData, ChartDerivationData } from './g2l2/chart';
-export const getChartData = new RequestType<ChartParams, import('./g2l2/chart').ChartData | null, void>('theorylab/chart');
+/** Client → server: the CKY chart of a sentence (G2L2): the chart data, or null when no sentence is on that line. */
+export interface ChartParams {
+  uri: string;
+  /** 0-based line of the `sentence` statement */
+  line: number;
+}
+export type { ChartData, ChartCellData, ChartNodeData, ChartDerivationData } from './chart';
+export const getChartData = new RequestType<ChartParams, ChartData | null, void>('theorylab/chart');
