@@ -10,6 +10,8 @@ import * as path from 'node:path';
 import { runTlabFile, checkTlabFile } from '../tlab/cli';
 import { InProcessRunner } from '../engine/runner';
 import { parseCsv } from './csv';
+import { publicationSpec, svgInInches } from './publication';
+import { renderPlotSvg } from './renderSvg';
 
 async function figure(source: string): Promise<{ svg: string; csv: string[][]; spec: Record<string, unknown> }> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'theorylab-fig-'));
@@ -130,4 +132,17 @@ test('a heatmap plot with x/y lines, or a heatmap of a series, is a diagnostic a
   const msgs = checkTlabFile(file).diagnostics.map((d) => `${d.line}: ${d.message}`);
   assert.ok(msgs.some((m) => m.startsWith('6: a plot with `heatmap =`')), msgs.join('\n'));
   assert.ok(msgs.some((m) => m.startsWith('8: `heatmap =` needs a matrix or a vector')), msgs.join('\n'));
+});
+
+test('the publication preset sizes the SVG in inches with serif fonts, keeping the drawing', async () => {
+  const { spec } = await figure(SIM.replace(/SEEDS/g, '3'));
+  const pub = publicationSpec(spec, 3.5, 2.6);
+  const svg = svgInInches(await renderPlotSvg(pub), 'sample mean vs n');
+  const root = svg.match(/^<svg[^>]*>/)![0];
+  const w = Number(root.match(/width="([\d.]+)in"/)![1]), h = Number(root.match(/height="([\d.]+)in"/)![1]);
+  assert.ok(Math.abs(w - 3.5) < 0.6 && Math.abs(h - 2.6) < 0.6, `${w} × ${h} in`);
+  assert.match(root, /viewBox="0 0 [\d.]+ [\d.]+"/);
+  assert.match(svg, /font-family="Times New Roman, Times/);
+  assert.ok(svg.includes('<title>sample mean vs n</title>'));
+  assert.equal(marks(svg, 'mark-rule'), 5, 'the same error bars as on screen');
 });

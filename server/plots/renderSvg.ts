@@ -8,7 +8,7 @@ import { expressionInterpreter } from 'vega-interpreter';
 
 export async function renderPlotSvg(spec: unknown, onWarning: (message: string) => void = () => {}): Promise<string> {
   const logger = collectingLogger(onWarning);
-  const vgSpec = compile(spec as TopLevelSpec, { logger }).spec;
+  const vgSpec = compile(spec as TopLevelSpec, { logger: logger as never }).spec;
   const view = new vega.View(vega.parse(vgSpec, undefined, { ast: true }), {
     renderer: 'none',
     expr: expressionInterpreter as never,
