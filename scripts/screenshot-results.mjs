@@ -60,7 +60,7 @@ async function command(page, title) {
 
 try {
   const workspace = path.join(root, 'examples');
-  server = await startCodeServer({ workspace, stateDir: state, log, settings: { 'workbench.colorTheme': 'Default Dark Modern', 'editor.minimap.enabled': false } });
+  server = await startCodeServer({ workspace, stateDir: state, log, env: { THEORYLAB_NO_WALKTHROUGH: '1' }, settings: { 'workbench.colorTheme': 'Default Dark Modern', 'editor.minimap.enabled': false } });
   const { chromium: pw } = await import('playwright-core');
   browser = await pw.launch({ executablePath: chromium, headless: true, args: chromiumArgs });
   const page = await browser.newPage({ viewport: { width: 1440, height: 820 } });
