@@ -1,5 +1,5 @@
 // Matrix- and image-valued outputs as pictures: `heatmap = M` draws a matrix as coloured cells
-// (viridis, with a colour bar), `image = v` draws a pattern in greys (a vector of n² entries becomes
+// (viridis, or red–blue centred at 0 for signed data, with a colour bar), `image = v` draws a pattern in greys (a vector of n² entries becomes
 // an n×n picture). Several such lines in one plot sit side by side; the images share one grey scale
 // so stored, corrupted and retrieved patterns compare by eye. Large matrices are mean-pooled to at
 // most MAX_SIDE cells a side so the SVG stays small. Also gives the long-form rows for CSV export.
@@ -77,7 +77,8 @@ export function matrixSpec(title: string, panels: MatrixPanel[]): { spec: Record
         y: { field: 'row', type: 'ordinal', axis: image ? null : axis(rows), scale: { paddingInner: 0 } },
         color: {
           field: 'value', type: 'quantitative', title: image ? 'value' : p.label,
-          scale: image ? { range: ['#000000', '#ffffff'] } : { scheme: 'viridis' },
+          // Signed data (a change, a difference) on a diverging scale centred at 0; else viridis.
+          scale: image ? { range: ['#000000', '#ffffff'] } : signed(m) ? { scheme: 'redblue', reverse: true, domainMid: 0 } : { scheme: 'viridis' },
           legend: image ? null : { orient: 'right', gradientLength: Math.max(60, rows * cell), title: null, format: '.3~g' },
         },
         tooltip: [
@@ -97,6 +98,12 @@ export function matrixSpec(title: string, panels: MatrixPanel[]): { spec: Record
     resolve: { scale: { color: panels.every((p) => p.kind === 'image') ? 'shared' : 'independent' } },
   };
   return { spec, warnings };
+}
+
+function signed(m: number[][]): boolean {
+  let lo = Infinity, hi = -Infinity;
+  for (const r of m) for (const v of r) if (Number.isFinite(v)) { lo = Math.min(lo, v); hi = Math.max(hi, v); }
+  return lo < 0 && hi > 0;
 }
 
 /** Long-form rows (one per cell) for CSV/JSON export. */

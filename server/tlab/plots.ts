@@ -195,7 +195,9 @@ function legendOf(order: string[], simulated: string[]): Record<string, unknown>
   // Theory entries show a line, simulation entries a filled marker, as in the plot.
   const sim = `indexof(${exprLiteral(simulated)}, datum.value) >= 0`;
   return {
-    orient: 'bottom', direction: 'horizontal', columns: Math.min(order.length, 3),
+    // Side by side while the entries fit the plot's width (~70 characters), else one per row.
+    orient: 'bottom', direction: 'horizontal',
+    columns: order.reduce((n, l) => n + Math.max(...wrapLabel(l).map((w) => w.length)) + 6, 0) <= 75 ? Math.min(order.length, 4) : 1,
     encode: {
       symbols: {
         update: {
