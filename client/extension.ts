@@ -29,6 +29,7 @@ function settings(): Record<string, unknown> {
     autoRunMaxSeconds: c.get('autoRun.maxSeconds', 1),
     inlayHintsEnabled: c.get('inlayHints.enabled', true),
     cluster: c.get('cluster', {}),
+    python: c.get('python', ''),  // workspace solvers' interpreter (server/workspace-solvers/lsp.ts)
   };
 }
 

@@ -30,7 +30,9 @@ const required = ['extension/package.json', 'extension/readme.md', 'extension/di
   'extension/dist/solverHost.js', 'extension/dist/cli.js', 'extension/grammars/tlab.tmLanguage.json',
   'extension/grammars/clevr.tmLanguage.json', 'extension/grammars/tlab.language-configuration.json',
   'extension/grammars/clevr.language-configuration.json', 'extension/node_modules/webgpu/index.js',
-  'extension/node_modules/webgpu/package.json', 'extension/node_modules/webgpu/dist/linux-x64/dawn.node'];
+  'extension/node_modules/webgpu/package.json', 'extension/node_modules/webgpu/dist/linux-x64/dawn.node',
+  // workspace solvers: the Python helper, the JS child and the JS solver type (docs/workspace-solvers.md)
+  'extension/solver-runtime/theorylab_solver.py', 'extension/solver-runtime/theorylab-js-child.cjs', 'extension/solver-runtime/theorylab-solver.d.ts'];
 const missing = required.filter((r) => !names.has(r) && !names.has(r.replace('readme.md', 'README.md')));
 const media = entries.filter((e) => e.name.startsWith('extension/media/'));
 const total = entries.reduce((a, e) => a + e.size, 0);

@@ -1,6 +1,7 @@
 // `theorylab` command-line interface: dispatches to one module per subcommand (server/cli/*.ts).
 // Exit codes: 0 success / all passed, 1 an expectation or check failed, 2 an error.
 import { commands } from './cli/commands';
+import { loadCliWorkspaceSolvers } from './workspace-solvers/cli';
 
 const VERSION = '0.1.0';
 
@@ -41,6 +42,8 @@ export async function main(argv: string[]): Promise<number> {
     return 0;
   }
   try {
+    // the workspace's own solvers (`*.solver.toml`) next to the built-ins: server/workspace-solvers/cli.ts
+    if (['run', 'check', 'solve', 'task'].includes(cmd.name)) loadCliWorkspaceSolvers(rest);
     return await cmd.run(rest);
   } catch (e) {
     console.error(`theorylab ${cmd.name}: ${(e as Error)?.message ?? e}`);

@@ -19,6 +19,7 @@ import { SlurmRunner } from './cluster/slurm';
 import { clusterSettings, configureCluster, slurmOptionsFromSettings } from './cluster/settings';
 import { configurePersistence } from './tlab/persist';
 import * as path from 'node:path';
+import { installWorkspaceSolvers } from './workspace-solvers/lsp';
 
 const connection = createConnection(ProposedFeatures.all);
 const documents = new TextDocuments(TextDocument);
@@ -37,6 +38,12 @@ const ctx: ServerContext = {
   log: (m) => connection.console.log(m),
   clusterEnabled: () => clusterSettings().backend === 'slurm',
 };
+
+// `*.solver.toml` declarations: diagnostics on the manifest, registry merge, sync to the solver host
+const workspaceSolvers = installWorkspaceSolvers({
+  connection, documents, roots: () => roots, trusted: () => trusted,
+  recheck: () => { for (const d of documents.all()) scheduleDiagnostics(d.uri, 0); },
+});
 
 function featuresFor(doc: TextDocument | undefined): LanguageFeatures | undefined {
   if (!doc) return undefined;
@@ -59,6 +66,7 @@ connection.onInitialize((params): InitializeResult => {
   if (opts && typeof opts.trusted === 'boolean') trusted = opts.trusted;
   autoRun.configure((opts as { settings?: unknown } | undefined)?.settings);
   configureCluster((opts as { settings?: unknown } | undefined)?.settings);
+  workspaceSolvers.configure((opts as { settings?: unknown } | undefined)?.settings);
   // Last block results of each document, shown at once on reopen (server/tlab/persist.ts): in the
   // client's workspace storage, else next to the solver result cache in the user cache.
   const storageDir = (opts as { storageDir?: unknown } | undefined)?.storageDir;
@@ -90,6 +98,7 @@ connection.onInitialize((params): InitializeResult => {
 
 connection.onInitialized(() => {
   live.publish(true); // ready, quiescent
+  workspaceSolvers.start();
   // the real compute backend in the status bar before the first job (server/engine/lspRunner.ts)
   void (runner as { announceBackend?(): Promise<void> }).announceBackend?.().catch(() => {});
 });
@@ -118,7 +127,7 @@ documents.onDidChangeContent((e) => scheduleDiagnostics(e.document.uri));
 // Live theory: cheap blocks whose text changed re-run ~300 ms after typing stops (server/tlab/autoRun.ts).
 const autoRun = new AutoRunner({ ctx, live, document: (u) => documents.get(u), run: (d, target, signal) => tlab.runTarget(d, target, ctx, { onPlot: (plot) => void connection.sendNotification(plotUpdated, plot), signal }) });
 documents.onDidChangeContent((e) => autoRun.changed(e.document));
-connection.onDidChangeConfiguration((p) => { autoRun.configure(p.settings); configureCluster(p.settings); void connection.sendRequest(CodeLensRefreshRequest.type).catch(() => {}); });
+connection.onDidChangeConfiguration((p) => { autoRun.configure(p.settings); configureCluster(p.settings); workspaceSolvers.configure(p.settings); void connection.sendRequest(CodeLensRefreshRequest.type).catch(() => {}); });
 documents.onDidClose((e) => {
   autoRun.closed(e.document.uri);
   featuresFor(e.document)?.close?.(e.document.uri);

@@ -9,7 +9,7 @@ import type { CheckStmt, LetStmt } from '../tlab/ast';
 import { analyzeDerivation, runDerivation } from './index';
 import { samplePoint } from './domains';
 import { PointEvaluator } from './evaluate';
-import { finiteDifference, findGrad, relativeError } from './runner';
+import { finiteDifference, findGrad, relativeError } from './checkRun';
 import { Tensor, tensor } from './tensor';
 import { parseDerivations } from './testing';
 

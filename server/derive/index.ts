@@ -3,8 +3,8 @@ import type { DerivationDecl, LetStmt } from '../tlab/ast';
 import { DeriveDiagnostic, ShapeChecker } from './shapes';
 
 export type { DeriveDiagnostic } from './shapes';
-export type { CheckOutcome, DerivationRun, RunOptions, TensorSummary } from './runner';
-export { runDerivation, relativeError, DEFAULT_SEED, DEFAULT_TIMEOUT_MS } from './runner';
+export type { CheckOutcome, DerivationRun, RunOptions, TensorSummary } from './checkRun';
+export { runDerivation, relativeError, DEFAULT_SEED, DEFAULT_TIMEOUT_MS } from './checkRun';
 export { SIGNATURES as DERIVE_BUILTIN_SIGNATURES, BUILTIN_NAMES as DERIVE_BUILTIN_NAMES } from './builtins';
 
 /**

@@ -1,6 +1,6 @@
 // Presentation helpers shared by the editor and the CLI, so both word results the same way.
 import type { DerivationDecl } from '../tlab/ast';
-import type { CheckOutcome, DerivationRun, TensorSummary } from './runner';
+import type { CheckOutcome, DerivationRun, TensorSummary } from './checkRun';
 import type { DeriveDiagnostic } from './shapes';
 import { shapeText } from './tensor';
 

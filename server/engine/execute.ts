@@ -7,6 +7,8 @@ import {
 } from '../solvers/registry';
 import { cpuKernels, DeviceLostError, getKernels, KernelApi } from './kernels/index';
 import type { SolveRequest, SolveResult } from './runner';
+// workspace solvers declared by the language server reach this process through a sync file
+import '../workspace-solvers/hostSync';
 
 export interface ResolvedRequest {
   def: SolverDef;

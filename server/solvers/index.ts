@@ -14,11 +14,38 @@ export const allSolvers: SolverDef[] = [
 ];
 
 const byId = new Map(allSolvers.map((s) => [s.id, s]));
+const builtinCount = allSolvers.length;
+
+// Workspace solvers (server/workspace-solvers/): declared in the user's `*.solver.toml` files and
+// appended after the built-ins, so every reader of `allSolvers`/`getSolver` sees them too.
+const workspaceById = new Map<string, SolverDef>();
+let workspaceSync: (() => void) | undefined;
+let generation = 0;
+
+/** Bumped whenever the workspace solvers change: analyses of unchanged text are redone. */
+export function solverGeneration(): number { return generation; }
+
+/** Replaces the workspace solvers (ids of built-ins are refused by the caller's validation). */
+export function setWorkspaceSolvers(defs: SolverDef[]): void {
+  const fresh = defs.filter((d) => !byId.has(d.id));
+  allSolvers.splice(builtinCount, allSolvers.length - builtinCount, ...fresh);
+  workspaceById.clear();
+  for (const d of fresh) workspaceById.set(d.id, d);
+  generation++;
+}
+
+/** A process that learns workspace solvers from elsewhere (the solver host) refreshes them before lookups. */
+export function onWorkspaceLookup(sync: () => void): void { workspaceSync = sync; }
+
+export function isBuiltinSolver(id: string): boolean { return byId.has(id); }
 
 export function getSolver(id: string): SolverDef | undefined {
-  return byId.get(id);
+  const builtin = byId.get(id);
+  if (builtin) return builtin;
+  workspaceSync?.();
+  return workspaceById.get(id);
 }
 
 export function solverIds(): string[] {
-  return [...byId.keys()].sort();
+  return [...byId.keys(), ...workspaceById.keys()].sort();
 }

@@ -11,11 +11,11 @@ import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { ServerContext } from '../languageService';
 import { RunResult, serverStatus, ServerStatusParams } from '../../protocol';
 import { getSolver } from '../solvers/index';
-import { resolveParams, type Value } from '../solvers/registry';
+import { resolveParams } from '../solvers/registry';
 import type { DerivationDecl, ExperimentDecl } from './ast';
 import { Analysis, spanKey } from './checker';
 import { blockFingerprint, getState } from './documents';
-import { isSeries, isStat, RV } from './values';
+import { lowerSolveArgs, pointParams, toParamValue } from './solveArgs';
 
 export const DEFAULT_MAX_SECONDS = 1;
 export const DEFAULT_DELAY_MS = 300;
@@ -29,13 +29,6 @@ export interface BlockCost {
   calls: number;
   /** why the estimate is Infinity, when it is */
   unknown?: string;
-}
-
-function toValue(v: RV): Value | undefined {
-  if (v === null || typeof v === 'number' || typeof v === 'boolean' || typeof v === 'string') return v;
-  if (isStat(v)) return v.mean;
-  if (Array.isArray(v)) { const xs = v.map(toValue); return xs.every((x) => x !== undefined) ? (xs as Value[]) : undefined; }
-  return undefined;
 }
 
 /**
@@ -56,36 +49,21 @@ export function estimateBlockCost(a: Analysis, name: string): BlockCost {
     if (st.kind !== 'solve') continue;
     const def = getSolver(st.solver.name);
     if (!def) continue; // an unknown solver fails at once
-    const fixed: Record<string, Value> = {};
-    const varying: { name: string; idx: number[]; values: RV[] }[] = [];
-    const unknown: string[] = [];
-    for (const arg of st.args) {
-      const spec = arg.name ? def.params.find((p) => p.name === arg.name) : undefined;
-      if (!arg.name || !spec) continue;
-      if (spec.kind === 'expr') { fixed[arg.name] = arg.value.kind === 'str' ? arg.value.value : a.text.slice(arg.value.span.start, arg.value.span.end); continue; }
-      const v = a.staticValues.get(spanKey(arg.value.span));
-      if (v === undefined) {
-        if (spec.kind === 'enum' && arg.value.kind === 'name') fixed[arg.name] = arg.value.name;
-        else unknown.push(arg.name);
-        continue;
-      }
-      if (isSeries(v)) { varying.push({ name: arg.name, idx: v.idx, values: v.values }); continue; }
-      const jv = toValue(v);
-      if (jv === undefined) unknown.push(arg.name); else fixed[arg.name] = jv;
-    }
+    // An argument the checker could not fold is unknown; a bare word for an enum parameter is the word.
+    const lowered = lowerSolveArgs(st, def, a.text, {
+      isBound: (n) => a.staticValues.has(spanKey(st.args.find((x) => x.value.kind === 'name' && x.value.name === n)?.value.span ?? { start: -1, end: -1 })),
+      value: (arg) => a.staticValues.get(spanKey(arg.value.span)),
+      skipUnknownParams: true,
+    });
+    const unknown = lowered.unknown;
     if (unknown.length && def.stochastic) {
       return { seconds: Infinity, calls, unknown: `\`${st.name.name}\`: ${unknown.map((u) => `\`${u}\``).join(', ')} only known after a run` };
     }
     // Distinct parameter sets over the grid points the varying arguments share (the runner runs each once).
-    let idx = varying.length ? varying[0].idx : [0];
-    for (const s of varying.slice(1)) { const set = new Set(s.idx); idx = idx.filter((i) => set.has(i)); }
-    const pos = varying.map((s) => new Map(s.idx.map((i, k) => [i, k])));
+    const sets = pointParams(lowered, (v) => toParamValue(v));
+    if (!sets) return { seconds: Infinity, calls, unknown: `\`${st.name.name}\`: an argument is not a plain value` };
     const seen = new Set<string>();
-    for (const p of idx) {
-      const given: Record<string, Value> = { ...fixed };
-      let ok = true;
-      varying.forEach((s, j) => { const x = toValue(s.values[pos[j].get(p)!]); if (x === undefined) ok = false; else given[s.name] = x; });
-      if (!ok) return { seconds: Infinity, calls, unknown: `\`${st.name.name}\`: an argument is not a plain value` };
+    for (const { params: given } of sets) {
       const key = JSON.stringify(given);
       if (seen.has(key)) continue;
       seen.add(key);

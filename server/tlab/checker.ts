@@ -2,142 +2,22 @@
 // functions, types of expressions, solver calls validated against the registry, constant folding of
 // lets/sweeps/arguments (so out-of-range values and missing grid points are reported before a run),
 // and the symbol table used by navigation, rename, completion and hover.
-import os from 'node:os';
-import type {
-  DerivationDecl, ExperimentDecl, ExpectStmt, Expr, Ident, LetStmt, PlotStmt, SolveStmt, Span, TlabFile,
-} from './ast';
-import { parseTlab, ParseResult } from './parser';
-import { builtinByName, builtins, constantByName } from './builtins';
-import { buildGrid, Env, evalExpr, EvalContext, Grid, makeFunction, Unknown } from './evaluator';
-import { EvalError, fmt, isSeries, RV, toNumber } from './values';
-import { ANY, numeric, outputType, SType, t, typeText } from './types';
-import { getSolver, solverIds } from '../solvers/index';
-import { checkParamValue, didYouMean, ParamSpec, SolverDef, Value } from '../solvers/registry';
+import type { DerivationDecl, ExperimentDecl, ExpectStmt, Expr, Ident, LetStmt, PlotStmt, Span, TlabFile } from './ast';
+import { buildGrid, Env, Grid, makeFunction } from './evaluator';
+import { fmt, RV } from './values';
+import { ANY, numeric, t, typeText } from './types';
 import { analyzeDerivation, derivationLets } from '../derive/index';
+import { Analysis, BlockInfo, CheckOptions, COMPARISONS, dotted, MAX_STATIC_GRID, QuickFix, Ref, Scope, Severity, spanKey, Sym, TlabDiagnostic, walk } from './checkTypes';
+import { SolveChecker } from './checkSolve';
 
-export type Severity = 'error' | 'warning' | 'info';
-
-export interface QuickFix { title: string; span: Span; newText: string }
-
-export interface TlabDiagnostic {
-  span: Span;
-  message: string;
-  severity: Severity;
-  /** Replacement proposals (quick fixes for misspellings). */
-  fixes?: QuickFix[];
-  /** Where it came from: 'syntax' | 'check' | 'derive' | 'run' */
-  source?: string;
-}
-
-export type SymKind = 'let' | 'function' | 'param' | 'sweep' | 'result' | 'given' | 'experiment' | 'derivation';
-
-export interface Sym {
-  name: string;
-  kind: SymKind;
-  /** span of the defining name */
-  span: Span;
-  /** the whole defining statement */
-  declSpan: Span;
-  uri: string;
-  type: SType;
-  /** the block it is visible in (undefined = the whole file) */
-  block?: string;
-  doc?: string;
-  solver?: SolverDef;
-  params?: string[];
-  /** statically known value (constants, sweep values) */
-  value?: RV;
-}
-
-export interface Ref { span: Span; sym: Sym }
-
-export interface BlockInfo {
-  kind: 'experiment' | 'derivation';
-  name: string;
-  decl: ExperimentDecl | DerivationDecl;
-  /** static grid, when every sweep folds to constants */
-  grid?: Grid;
-  sweeps: string[];
-}
-
-export interface Analysis {
-  uri: string;
-  text: string;
-  parse: ParseResult;
-  diagnostics: TlabDiagnostic[];
-  symbols: Sym[];
-  refs: Ref[];
-  blocks: BlockInfo[];
-  /** top-level lets of the file and of its imports, in evaluation order (imports first) */
-  fileLets: { stmt: LetStmt; uri: string }[];
-  /** Statically known values by span (`start:end`), for hovers before any run. */
-  staticValues: Map<string, RV>;
-  /** Analyses of imported files (transitively), by uri: their text serves navigation. */
-  imported: Map<string, Analysis>;
-}
-
-export interface CheckOptions {
-  uri: string;
-  /** Reads a workspace file relative to `fromUri` (throws a clear error when it cannot). */
-  readFile?(fromUri: string, relativePath: string): { uri: string; text: string };
-  /** Files being imported above this one (cycle detection). */
-  importStack?: string[];
-  /** Parsed imports shared across one check (a file imported twice is analysed once). */
-  importCache?: Map<string, Analysis>;
-}
-
-export const spanKey = (s: Span) => `${s.start}:${s.end}`;
-
-const MAX_STATIC_GRID = 20000;
-
-class Scope {
-  private names = new Map<string, Sym>();
-  constructor(public readonly parent?: Scope) {}
-  lookup(name: string): Sym | undefined { return this.names.get(name) ?? this.parent?.lookup(name); }
-  local(name: string): Sym | undefined { return this.names.get(name); }
-  define(s: Sym): void { this.names.set(s.name, s); }
-  all(): Sym[] {
-    const out = new Map<string, Sym>();
-    for (let sc: Scope | undefined = this; sc; sc = sc.parent) for (const [k, v] of sc.names) if (!out.has(k)) out.set(k, v);
-    return [...out.values()];
-  }
-}
-
-const COMPARISONS = new Set(['==', '!=', '<', '<=', '>', '>=', '≈']);
+export type { Analysis, BlockInfo, CheckOptions, QuickFix, Ref, Severity, Sym, SymKind, TlabDiagnostic } from './checkTypes';
+export { dotted, spanKey, walk } from './checkTypes';
 
 export function checkTlab(text: string, opts: CheckOptions): Analysis {
   return new Checker(text, opts).run();
 }
 
-class Checker {
-  private a: Analysis;
-  /** Diagnostics count when the current statement started (to avoid duplicate fold errors). */
-  private stmtDiagStart = 0;
-  private emptyGrid: Grid = buildGrid([]);
-
-  constructor(private text: string, private opts: CheckOptions) {
-    this.a = {
-      uri: opts.uri, text, parse: parseTlab(text), diagnostics: [], symbols: [], refs: [], blocks: [], fileLets: [],
-      staticValues: new Map(), imported: new Map(),
-    };
-  }
-
-  private diag(span: Span, message: string, severity: Severity = 'error', fixes?: QuickFix[]): void {
-    this.a.diagnostics.push({ span, message, severity, fixes, source: 'check' });
-  }
-
-  private def(scope: Scope, s: Omit<Sym, 'uri'> & { uri?: string }): Sym {
-    const sym: Sym = { uri: this.opts.uri, ...s };
-    const prev = scope.local(sym.name);
-    if (prev && prev.uri === sym.uri && sym.name) {
-      const line = this.text.slice(0, prev.span.start).split('\n').length;
-      this.diag(sym.span, `\`${sym.name}\` is already defined in this scope (line ${line})`);
-    }
-    if (sym.name) scope.define(sym);
-    if (sym.uri === this.opts.uri) this.a.symbols.push(sym);
-    return sym;
-  }
-
+class Checker extends SolveChecker {
   run(): Analysis {
     const a = this.a;
     for (const e of a.parse.errors) a.diagnostics.push({ span: e.span, message: e.message, severity: 'error', source: 'syntax' });
@@ -164,7 +44,7 @@ class Checker {
   }
 
   // ---- imports -------------------------------------------------------------------------------------
-  private imports(file: TlabFile, scope: Scope, env: Env): void {
+  protected imports(file: TlabFile, scope: Scope, env: Env): void {
     const stack = [...(this.opts.importStack ?? []), this.opts.uri];
     const cache = this.opts.importCache ?? new Map<string, Analysis>();
     for (const item of file.items) {
@@ -213,10 +93,8 @@ class Checker {
   }
 
   // ---- statements ----------------------------------------------------------------------------------
-  private ctxFor(grid: Grid): EvalContext { return { grid, text: this.text }; }
-
   /** Evaluates a let statically when it can; returns the value (undefined when not constant). */
-  private foldLet(st: LetStmt, env: Env, grid: Grid, report: boolean): RV | undefined {
+  protected foldLet(st: LetStmt, env: Env, grid: Grid, report: boolean): RV | undefined {
     if (!st.name.name) return undefined;
     const ctx = this.ctxFor(grid);
     if (st.params) {
@@ -226,24 +104,7 @@ class Checker {
     }
     return this.fold(st.value, env, grid, report, (v) => env.set(st.name.name, v));
   }
-
-  private fold(e: Expr, env: Env, grid: Grid, report: boolean, onValue?: (v: RV) => void): RV | undefined {
-    try {
-      const v = evalExpr(e, env, this.ctxFor(grid));
-      onValue?.(v);
-      this.a.staticValues.set(spanKey(e.span), v);
-      return v;
-    } catch (err) {
-      if (err instanceof EvalError && report && this.a.diagnostics.length === this.stmtDiagStart) {
-        this.diag(err.span ?? e.span, err.message);
-      } else if (!(err instanceof Unknown) && !(err instanceof EvalError)) {
-        // a bug in folding must not take the checker down
-      }
-      return undefined;
-    }
-  }
-
-  private letStmt(st: LetStmt, scope: Scope, env: Env, grid: Grid, block?: string): void {
+  protected letStmt(st: LetStmt, scope: Scope, env: Env, grid: Grid, block?: string): void {
     this.stmtDiagStart = this.a.diagnostics.length;
     if (st.params) {
       const inner = new Scope(scope);
@@ -269,7 +130,7 @@ class Checker {
     this.def(scope, { name: st.name.name, kind: 'let', span: st.name.span, declSpan: st.span, type, block, value });
   }
 
-  private experiment(decl: ExperimentDecl, fileScope: Scope, fileEnv: Env): void {
+  protected experiment(decl: ExperimentDecl, fileScope: Scope, fileEnv: Env): void {
     const block = decl.name.name;
     const info: BlockInfo = { kind: 'experiment', name: block, decl, sweeps: [] };
     this.a.blocks.push(info);
@@ -329,7 +190,7 @@ class Checker {
     }
   }
 
-  private derivation(decl: DerivationDecl, fileScope: Scope): void {
+  protected derivation(decl: DerivationDecl, fileScope: Scope): void {
     this.a.blocks.push({ kind: 'derivation', name: decl.name.name, decl, sweeps: [] });
     try {
       for (const d of analyzeDerivation(decl, derivationLets(this.a.fileLets, this.opts.uri))) {
@@ -362,7 +223,7 @@ class Checker {
   }
 
   /** Records references without diagnostics (derivation bodies). */
-  private resolveNames(e: Expr, scope: Scope): void {
+  protected resolveNames(e: Expr, scope: Scope): void {
     walk(e, (x) => {
       if (x.kind === 'name' || x.kind === 'prime') {
         const s = scope.lookup(x.name);
@@ -371,120 +232,8 @@ class Checker {
     });
   }
 
-  // ---- solve ---------------------------------------------------------------------------------------
-  private solve(st: SolveStmt, scope: Scope, env: Env, grid: Grid, block: string): void {
-    const def = st.solver.name ? getSolver(st.solver.name) : undefined;
-    let series = false;
-    if (!st.solver.name) {
-      // syntax error already reported
-    } else if (!def) {
-      const s = didYouMean(st.solver.name, solverIds());
-      this.diag(st.solver.span, `unknown solver \`${st.solver.name}\`${s ? ` — did you mean \`${s}\`?` : ''}`, 'error',
-        s ? [{ title: `Change to '${s}'`, span: st.solver.span, newText: s }] : undefined);
-    } else {
-      if (def.stochastic && !st.stochastic) this.diag(st.span.start === st.span.end ? st.solver.span : { start: st.span.start, end: st.span.start + 5 }, `\`${def.id}\` is stochastic: write \`simulate\` (its outputs carry mean and std over seeds)`, 'warning', [{ title: "Change to 'simulate'", span: { start: st.span.start, end: st.span.start + 5 }, newText: 'simulate' }]);
-      if (!def.stochastic && st.stochastic) this.diag({ start: st.span.start, end: st.span.start + 8 }, `\`${def.id}\` is deterministic: write \`solve\``, 'warning', [{ title: "Change to 'solve'", span: { start: st.span.start, end: st.span.start + 8 }, newText: 'solve' }]);
-    }
-    const given = new Map<string, { arg: SolveStmt['args'][number]; spec?: ParamSpec; value?: RV }>();
-    for (const arg of st.args) {
-      if (!arg.name) {
-        this.diag(arg.span, `solver arguments are named: write \`name = value\`${def ? ` (parameters: ${def.params.map((p) => p.name).join(', ')})` : ''}`);
-        this.typeOf(arg.value, scope, grid);
-        continue;
-      }
-      const nameSpan = arg.nameSpan ?? arg.span;
-      if (given.has(arg.name)) this.diag(nameSpan, `\`${arg.name}\` is given twice`);
-      const spec = def?.params.find((p) => p.name === arg.name);
-      if (def && !spec) {
-        const s = didYouMean(arg.name, def.params.map((p) => p.name));
-        this.diag(nameSpan, `\`${def.id}\` has no parameter \`${arg.name}\`${s ? ` — did you mean \`${s}\`?` : ''}`, 'error',
-          s ? [{ title: `Change to '${s}'`, span: nameSpan, newText: s }] : undefined);
-      }
-      const entry: { arg: typeof arg; spec?: ParamSpec; value?: RV } = { arg, spec };
-      given.set(arg.name, entry);
-      if (spec?.kind === 'expr') { entry.value = arg.value.kind === 'str' ? arg.value.value : this.text.slice(arg.value.span.start, arg.value.span.end); continue; }
-      if (spec?.kind === 'enum' && arg.value.kind === 'name' && !scope.lookup(arg.value.name)) {
-        entry.value = arg.value.name; // a bare word such as `readouts = dense`
-        const msg = checkParamValue(spec, arg.value.name);
-        if (msg) {
-          const s = didYouMean(arg.value.name, spec.values ?? []);
-          this.diag(arg.value.span, msg, 'error', s ? [{ title: `Change to '${s}'`, span: arg.value.span, newText: s }] : undefined);
-        }
-        continue;
-      }
-      const before = this.a.diagnostics.length;
-      const ty = this.typeOf(arg.value, scope, grid);
-      if (ty.series) series = true;
-      if (spec && this.a.diagnostics.length === before) this.argType(spec, ty, arg.value.span);
-      if (this.a.diagnostics.length !== before) continue;
-      const v = this.fold(arg.value, env, grid, false);
-      entry.value = v;
-      if (spec && v !== undefined) this.argValue(spec, v, arg.value.span, grid);
-    }
-    if (def) {
-      const missing = def.params.filter((p) => p.default === undefined && !p.optional && !given.has(p.name));
-      for (const p of missing) this.diag(st.solver.span, `\`${def.id}\` needs the parameter \`${p.name}\` (${p.doc})`);
-      // Cross-parameter rules, when every argument is known (at the first grid point for series).
-      const all = [...given.values()].every((g) => g.value !== undefined || !g.spec);
-      if (!missing.length && (def.validate || def.memoryEstimate) && all) {
-        const params: Record<string, Value> = {};
-        for (const p of def.params) if (p.default !== undefined) params[p.name] = p.default;
-        for (const [k, g] of given) if (g.spec) { const v = firstPoint(g.value!); if (v !== undefined) params[k] = v; }
-        try {
-          let refused = false;
-          for (const issue of def.validate?.(params) ?? []) {
-            const where = issue.param && given.get(issue.param) ? given.get(issue.param)!.arg.span : st.solver.span;
-            this.diag(where, issue.message, issue.severity ?? 'error');
-            refused ||= issue.severity !== 'warning';
-          }
-          // Absurd sizes: the local engine refuses a job whose estimate exceeds its memory limit (default
-          // 75% of RAM); say so while editing. A warning: a cluster node may have the memory.
-          const need = !refused && def.memoryEstimate ? def.memoryEstimate(params) : 0;
-          if (need > 0.75 * os.totalmem()) {
-            this.diag(st.solver.span, `\`${def.id}\` would need about ${(need / 2 ** 30).toFixed(1)} GiB of memory for these parameters, ` +
-              `more than the solver limit of ${(0.75 * os.totalmem() / 2 ** 30).toFixed(1)} GiB (75% of this machine's memory), so it will be refused here; reduce the sizes`, 'warning');
-          }
-        } catch { /* a validate that throws on odd input is reported when it runs */ }
-      }
-    }
-    this.def(scope, {
-      name: st.name.name, kind: 'result', span: st.name.span, declSpan: st.span, type: def ? t('result', series, { solver: def }) : ANY,
-      block, solver: def, doc: def?.title,
-    });
-  }
-
-  private argType(spec: ParamSpec, ty: SType, span: Span): void {
-    if (ty.k === 'any') return;
-    const want: Record<string, SType['k'][]> = {
-      number: ['num', 'stat', 'bool'], integer: ['num', 'stat'], boolean: ['bool'], string: ['str'], enum: ['str'], vector: ['list'], expr: ['str'],
-    };
-    const ok = want[spec.kind] ?? [];
-    if (!ok.includes(ty.k)) this.diag(span, `\`${spec.name}\` expects ${kindText(spec)}, got a ${typeText({ ...ty, series: false })}`);
-  }
-
-  private argValue(spec: ParamSpec, v: RV, span: Span, grid: Grid): void {
-    if (isSeries(v)) {
-      for (let k = 0; k < v.values.length; k++) {
-        const x = v.values[k];
-        const jv = toValue(x);
-        if (jv === undefined) continue;
-        const msg = checkParamValue(spec, jv);
-        if (msg) {
-          const at = grid.names.map((n) => `${n} = ${fmt(grid.coords[n][v.idx[k]])}`).join(', ');
-          this.diag(span, `${msg}${at ? ` at the grid point ${at}` : ''}`);
-          return;
-        }
-      }
-      return;
-    }
-    const jv = toValue(v);
-    if (jv === undefined) return;
-    const msg = checkParamValue(spec, jv);
-    if (msg) this.diag(span, msg);
-  }
-
   // ---- expect / plot -------------------------------------------------------------------------------
-  private expect(st: ExpectStmt, scope: Scope, env: Env, grid: Grid, info: BlockInfo): void {
+  protected expect(st: ExpectStmt, scope: Scope, env: Env, grid: Grid, info: BlockInfo): void {
     const c = st.condition;
     if (c.kind === 'error') return;
     if (c.kind !== 'binary' || !COMPARISONS.has(c.op)) {
@@ -512,7 +261,7 @@ class Checker {
     }
   }
 
-  private plot(st: PlotStmt, scope: Scope, grid: Grid): void {
+  protected plot(st: PlotStmt, scope: Scope, grid: Grid): void {
     const xs = st.series.filter((s) => s.axis === 'x'), ys = st.series.filter((s) => s.axis === 'y');
     const head = { start: st.span.start, end: st.span.start + 4 };
     const pictures = st.series.filter((s) => s.axis === 'heatmap' || s.axis === 'image');
@@ -537,247 +286,6 @@ class Checker {
     }
   }
 
-  // ---- expressions ---------------------------------------------------------------------------------
-  private ref(span: Span, sym: Sym): void { this.a.refs.push({ span, sym }); }
-
-  typeOf(e: Expr, scope: Scope, grid: Grid): SType {
-    switch (e.kind) {
-      case 'num': return t('num');
-      case 'str': return t('str');
-      case 'error': return ANY;
-      case 'name': {
-        const s = scope.lookup(e.name);
-        if (s) { this.ref(e.span, s); return s.type; }
-        const c = constantByName.get(e.name);
-        if (c) return typeof c.value === 'boolean' ? t('bool') : t('num');
-        if (builtinByName.has(e.name)) { this.diag(e.span, `\`${e.name}\` is a function: call it as ${builtinByName.get(e.name)!.signature}`); return ANY; }
-        this.unknownName(e.name, e.span, scope);
-        return ANY;
-      }
-      case 'prime':
-        this.diag(e.span, `\`${e.name}'\` (a derivative) is only available in derivation blocks`);
-        return ANY;
-      case 'list': {
-        const items = e.items.map((x) => this.typeOf(x, scope, grid));
-        for (let i = 0; i < items.length; i++) if (!numeric(items[i]) && items[i].k !== 'str') this.diag(e.items[i].span, `a list holds numbers, got a ${typeText(items[i])}`);
-        return t('list', items.some((x) => x.series));
-      }
-      case 'unary': {
-        const o = this.typeOf(e.operand, scope, grid);
-        if (e.op === 'not') { if (o.k !== 'bool' && o.k !== 'any') this.diag(e.operand.span, `\`not\` needs a condition, got a ${typeText(o)}`); return t('bool', o.series); }
-        if (!numeric(o)) this.diag(e.operand.span, `\`${e.op}\` needs a number, got a ${typeText(o)}`);
-        return t(o.k === 'list' ? 'list' : o.k === 'any' ? 'any' : 'num', o.series);
-      }
-      case 'binary': {
-        const l = this.typeOf(e.left, scope, grid), r = this.typeOf(e.right, scope, grid);
-        const series = l.series || r.series;
-        if (e.op === '@') { this.diag(e.opSpan, '`@` (matrix product) is only available in derivation blocks'); return ANY; }
-        if (e.op === 'and' || e.op === 'or') {
-          for (const [x, ty] of [[e.left, l], [e.right, r]] as const) if (ty.k !== 'bool' && ty.k !== 'any') this.diag(x.span, `\`${e.op}\` needs conditions, got a ${typeText(ty)}`);
-          return t('bool', series);
-        }
-        if (e.op === '==' || e.op === '!=') return t('bool', series);
-        for (const [x, ty] of [[e.left, l], [e.right, r]] as const) {
-          if (!numeric(ty)) this.diag(x.span, `\`${e.op}\` needs numbers, got a ${typeText(ty)}`);
-        }
-        if (COMPARISONS.has(e.op)) return t('bool', series);
-        const k = l.k === 'list' || r.k === 'list' ? 'list' : l.k === 'any' || r.k === 'any' ? 'any' : 'num';
-        return t(k, series);
-      }
-      case 'call': return this.call(e, scope, grid);
-      case 'member': return this.member(e.object, e.name, e.nameSpan, scope, grid);
-      case 'transpose': {
-        const o = this.typeOf(e.operand, scope, grid);
-        if (o.k === 'result' || o.k === 'record') return this.fieldType(o, 'T', { start: e.span.end - 1, end: e.span.end });
-        if (o.k !== 'any') this.diag(e.span, '`.T` (transpose) is only available in derivation blocks');
-        return ANY;
-      }
-      case 'index': {
-        const o = this.typeOf(e.object, scope, grid), i = this.typeOf(e.index, scope, grid);
-        if (o.k !== 'list' && o.k !== 'any') this.diag(e.object.span, `indexing needs a list, got a ${typeText(o)}`);
-        if (i.k !== 'num' && i.k !== 'any') this.diag(e.index.span, `an index is a number, got a ${typeText(i)}`);
-        return t(o.k === 'any' ? 'any' : 'num', o.series || i.series);
-      }
-      case 'select': {
-        const o = this.typeOf(e.object, scope, grid);
-        const vt = this.typeOf(e.value, scope, grid);
-        const sweepSym = scope.lookup(e.name);
-        if (!sweepSym || sweepSym.kind !== 'sweep') {
-          const sweeps = scope.all().filter((s) => s.kind === 'sweep').map((s) => s.name);
-          const s = didYouMean(e.name, sweeps);
-          this.diag(e.nameSpan, `\`${e.name}\` is not swept in this experiment${s ? ` — did you mean \`${s}\`?` : sweeps.length ? ` (swept: ${sweeps.join(', ')})` : ''}`, 'error',
-            s ? [{ title: `Change to '${s}'`, span: e.nameSpan, newText: s }] : undefined);
-        } else {
-          this.ref(e.nameSpan, sweepSym);
-          if (!o.series && o.k !== 'any') this.diag(e.object.span, `this ${typeText(o)} does not vary over \`${e.name}\`: nothing to select`);
-          if (vt.series) this.diag(e.value.span, 'the selected value must be one number');
-          const coords = grid.coords[e.name];
-          if (coords && !vt.series) {
-            const env = new Env();
-            try {
-              const target = toNumber(evalExpr(e.value, env, this.ctxFor(grid)));
-              const vals = [...new Set(coords)];
-              const hit = vals.some((x) => x === target || Math.abs(x - target) <= 1e-9 * Math.max(Math.abs(x), Math.abs(target)));
-              if (!hit) {
-                const near = vals.sort((a, b) => Math.abs(a - target) - Math.abs(b - target)).slice(0, 3);
-                this.diag(e.value.span, `no grid point has ${e.name} = ${fmt(target)}; nearest: ${near.map(fmt).join(', ')}`);
-              }
-            } catch { /* not a constant: checked when it runs */ }
-          }
-        }
-        return { ...o, series: o.series && grid.names.length > 1 };
-      }
-    }
-  }
-
-  private unknownName(name: string, span: Span, scope: Scope): void {
-    const candidates = [...scope.all().map((s) => s.name), ...builtins.map((b) => b.name), ...constantByName.keys()];
-    const s = didYouMean(name, candidates);
-    this.diag(span, `unknown name \`${name}\`${s ? ` — did you mean \`${s}\`?` : ''}`, 'error', s ? [{ title: `Change to '${s}'`, span, newText: s }] : undefined);
-  }
-
-  private member(object: Expr, name: string, nameSpan: Span, scope: Scope, grid: Grid): SType {
-    // A dotted solver id used as a value (`scaling.bayes_optimal`) is a mistake worth a clear message.
-    const o = this.typeOf(object, scope, grid);
-    return this.fieldType(o, name, nameSpan);
-  }
-
-  private fieldType(o: SType, name: string, nameSpan: Span): SType {
-    if (o.k === 'any') return t('any', o.series);
-    if (o.k === 'result' && o.solver) {
-      const out = o.solver.outputs.find((x) => x.name === name);
-      if (!out) {
-        const s = didYouMean(name, o.solver.outputs.map((x) => x.name));
-        this.diag(nameSpan, `\`${o.solver.id}\` has no output \`${name}\`${s ? ` — did you mean \`${s}\`?` : ` (outputs: ${o.solver.outputs.map((x) => x.name).join(', ')})`}`, 'error',
-          s ? [{ title: `Change to '${s}'`, span: nameSpan, newText: s }] : undefined);
-        return t('any', o.series);
-      }
-      return outputType(out.kind, o.series);
-    }
-    if (o.k === 'stat') {
-      if (name === 'mean' || name === 'std' || name === 'n') return t('num', o.series);
-      this.diag(nameSpan, `a mean ± std has the fields mean, std and n, not \`${name}\``);
-      return t('any', o.series);
-    }
-    if (o.k === 'record') return t('any', o.series);
-    this.diag(nameSpan, `\`.${name}\` needs a solver result, got a ${typeText(o)}`);
-    return ANY;
-  }
-
-  private call(e: Extract<Expr, { kind: 'call' }>, scope: Scope, grid: Grid): SType {
-    const argTypes = e.args.map((a) => this.typeOf(a.value, scope, grid));
-    for (const a of e.args) if (a.name) this.diag(a.nameSpan ?? a.span, 'functions take positional arguments (named arguments are for solver calls)');
-    if (e.callee.kind !== 'name') {
-      const id = dotted(e.callee);
-      if (id && getSolver(id)) this.diag(e.callee.span, `solvers are called in a statement: \`solve r = ${id}(…)\``);
-      else this.diag(e.callee.span, 'only functions can be called here');
-      return ANY;
-    }
-    const name = e.callee.name;
-    const series = argTypes.some((x) => x.series);
-    const user = scope.lookup(name);
-    if (user) {
-      this.ref(e.callee.span, user);
-      if (user.type.k !== 'fn') {
-        if (user.type.k !== 'any') this.diag(e.callee.span, `\`${name}\` is a ${typeText(user.type)}, not a function`);
-        return ANY;
-      }
-      if (user.type.arity !== undefined && user.type.arity !== e.args.length) {
-        this.diag(e.span, `\`${name}\` takes ${user.type.arity} argument${user.type.arity === 1 ? '' : 's'}, got ${e.args.length}`);
-      }
-      return t('any', series);
-    }
-    const b = builtinByName.get(name);
-    if (!b) {
-      this.unknownName(name, e.callee.span, scope);
-      return ANY;
-    }
-    if (e.args.length < b.minArgs || e.args.length > b.maxArgs) {
-      this.diag(e.span, `${b.signature} takes ${b.minArgs === b.maxArgs ? b.minArgs : `${b.minArgs} to ${b.maxArgs}`} argument${b.maxArgs === 1 ? '' : 's'}, got ${e.args.length}`);
-      return t(b.kind === 'constructor' ? 'list' : 'num', series);
-    }
-    for (let i = 0; i < argTypes.length; i++) {
-      if (!numeric(argTypes[i])) this.diag(e.args[i].span, `${name} needs numbers, got a ${typeText(argTypes[i])}`);
-    }
-    switch (b.kind) {
-      case 'elementwise': {
-        if (e.args.length === 1 && (name === 'min' || name === 'max')) return this.aggregateType(name, argTypes[0], e.args[0].span);
-        const list = argTypes.some((x) => x.k === 'list');
-        return t(list ? 'list' : 'num', series);
-      }
-      case 'aggregate': return this.aggregateType(name, argTypes[0], e.args[0].span);
-      case 'slope': {
-        const before = this.a.diagnostics.length;
-        for (let i = 0; i < 2; i++) {
-          const ty = argTypes[i];
-          if (ty.k !== 'any' && !ty.series && ty.k !== 'list') {
-            this.diag(e.args[i].span, `slope(y, x) needs two series over the sweep (or two lists); ${i === 0 ? 'y' : 'x'} is one ${typeText(ty)}`);
-          }
-        }
-        if (before === this.a.diagnostics.length && argTypes[0].series !== argTypes[1].series && argTypes[0].k !== 'any' && argTypes[1].k !== 'any') {
-          this.diag(e.span, 'slope(y, x): y and x must both be series over the sweep, or both lists');
-        }
-        return t('num');
-      }
-      case 'constructor':
-        if (series) this.diag(e.span, `${name} needs constant ends and count, not values that vary over the sweep`);
-        return t('list');
-    }
-  }
-
-  private aggregateType(name: string, ty: SType, span: Span): SType {
-    if (ty.k === 'any') return t('num');
-    if (!ty.series && ty.k !== 'list') { this.diag(span, `${name} needs a list or a series over the sweep, got a ${typeText(ty)}`); return t('num'); }
-    // a series of lists aggregates each list (one number per grid point)
-    return t('num', ty.series && ty.k === 'list');
-  }
-}
-
-function kindText(p: ParamSpec): string {
-  switch (p.kind) {
-    case 'number': return 'a number';
-    case 'integer': return 'an integer';
-    case 'boolean': return 'true or false';
-    case 'string': return 'a string';
-    case 'enum': return `one of ${p.values?.join(', ')}`;
-    case 'vector': return 'a list of numbers';
-    case 'expr': return 'an expression';
-  }
-}
-
-/** A static value as a registry Value (numbers, booleans, strings, lists); undefined when not convertible. */
-function toValue(v: RV): Value | undefined {
-  if (typeof v === 'number' || typeof v === 'boolean' || typeof v === 'string') return v;
-  if (Array.isArray(v)) { const xs = v.map(toValue); return xs.every((x) => x !== undefined) ? xs as Value[] : undefined; }
-  if (v && typeof v === 'object' && v.kind === 'stat') return v.mean;
-  return undefined;
-}
-
-function firstPoint(v: RV): Value | undefined {
-  if (isSeries(v)) return v.values.length ? toValue(v.values[0]) : undefined;
-  return toValue(v);
-}
-
-/** `a.b.c` as a dotted name, or undefined. */
-export function dotted(e: Expr): string | undefined {
-  if (e.kind === 'name') return e.name;
-  if (e.kind === 'member') { const o = dotted(e.object); return o ? `${o}.${e.name}` : undefined; }
-  return undefined;
-}
-
-/** Visits every sub-expression. */
-export function walk(e: Expr, f: (x: Expr) => void): void {
-  f(e);
-  switch (e.kind) {
-    case 'list': e.items.forEach((x) => walk(x, f)); break;
-    case 'call': walk(e.callee, f); e.args.forEach((a) => walk(a.value, f)); break;
-    case 'member': walk(e.object, f); break;
-    case 'index': walk(e.object, f); walk(e.index, f); break;
-    case 'select': walk(e.object, f); walk(e.value, f); break;
-    case 'binary': walk(e.left, f); walk(e.right, f); break;
-    case 'unary': walk(e.operand, f); break;
-    case 'transpose': walk(e.operand, f); break;
-  }
 }
 
 export type { Ident };

@@ -6,7 +6,7 @@ import * as path from 'node:path';
 import { renderPlotSvg } from '../plots/renderSvg';
 import { pathToUri, readWorkspaceFile } from '../workspaceFiles';
 import { Analysis, checkTlab } from './checker';
-import { blockPassed, runTlab } from './runner';
+import { blockPassed, runTlab } from './blockRun';
 import { rowsToCsv } from './plots';
 import type { SolverRunner } from '../engine/runner';
 import type { Device } from '../solvers/registry';

@@ -3,8 +3,9 @@
 // computed from so they can be marked stale the moment that text changes.
 import type { Span } from './ast';
 import { Analysis, checkTlab } from './checker';
-import type { BlockResult } from './runner';
+import type { BlockResult } from './blockRun';
 import { persistedResults } from './persist';
+import { solverGeneration } from '../solvers/index';
 
 export interface StoredResult {
   result: BlockResult;
@@ -28,9 +29,13 @@ const states = new Map<string, DocState>();
 
 export type FileReader = (fromUri: string, rel: string) => { uri: string; text: string };
 
+const checkedGeneration = new Map<string, number>();
+
 export function getState(uri: string, version: number, text: string, readFile?: FileReader): DocState {
   let s = states.get(uri);
-  if (s && s.version === version && s.analysis.text === text) return s;
+  // a changed workspace solver declaration (solverGeneration) re-checks unchanged text too
+  if (s && s.version === version && s.analysis.text === text && checkedGeneration.get(uri) === solverGeneration()) return s;
+  checkedGeneration.set(uri, solverGeneration());
   const analysis = checkTlab(text, { uri, readFile });
   if (!s) {
     // results saved by an earlier session (or before the file was closed): shown at once, stale if the text changed

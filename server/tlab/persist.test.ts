@@ -7,7 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { StoredResult } from './documents';
 import { BlockResultStore } from './persist';
-import type { BlockResult } from './runner';
+import type { BlockResult } from './blockRun';
 import type { RV } from './values';
 
 const tmpDir = () => fs.mkdtempSync(path.join(os.tmpdir(), 'tlab-persist-'));

@@ -11,7 +11,7 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { StoredResult } from './documents';
-import type { BlockResult } from './runner';
+import type { BlockResult } from './blockRun';
 import type { RV } from './values';
 
 const FORMAT = 1;

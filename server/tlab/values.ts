@@ -55,13 +55,21 @@ export function describe(v: RV): string {
   }
 }
 
+/**
+ * The grid points every series is defined on (in the first one's order), and for each series a map
+ * from grid point to its position in that series.
+ */
+export function commonPoints(series: { idx: number[] }[]): { idx: number[]; pos: Map<number, number>[] } {
+  let idx = series.length ? series[0].idx : [];
+  for (const s of series.slice(1)) { const set = new Set(s.idx); idx = idx.filter((i) => set.has(i)); }
+  return { idx, pos: series.map((s) => new Map(s.idx.map((i, k) => [i, k]))) };
+}
+
 /** Joins series operands on their common grid points and applies `f` pointwise. */
 export function lift(args: RV[], f: (...xs: RV[]) => RV): RV {
   const series = args.filter(isSeries) as SeriesV[];
   if (series.length) {
-    let idx = series[0].idx;
-    for (const s of series.slice(1)) { const set = new Set(s.idx); idx = idx.filter((i) => set.has(i)); }
-    const pos = series.map((s) => new Map(s.idx.map((i, k) => [i, k])));
+    const { idx, pos } = commonPoints(series);
     const values = idx.map((i) => {
       let si = 0;
       const at = args.map((a) => (isSeries(a) ? a.values[pos[si++].get(i)!] : a));

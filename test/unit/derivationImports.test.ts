@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { checkTlab } from '../../server/tlab/checker';
-import { runTlab } from '../../server/tlab/runner';
+import { runTlab } from '../../server/tlab/blockRun';
 import { InProcessRunner } from '../../server/engine/runner';
 
 const files: Record<string, string> = {

@@ -8,8 +8,13 @@ import * as path from 'node:path';
 import { checkTlabFile, runTlabFile } from '../../server/tlab/cli';
 import { checkClevrFile, runClevrFile } from '../../server/clevr/cli';
 import { InProcessRunner } from '../../server/engine/runner';
+import { loadCliWorkspaceSolvers } from '../../server/workspace-solvers/cli';
 
 const root = path.resolve(__dirname, '..', '..', 'examples');
+// examples/workspace-solver/ declares its own solvers (*.solver.toml); register them as `theorylab check` would
+process.env.THEORYLAB_WORKSPACE = path.join(root, 'workspace-solver');
+loadCliWorkspaceSolvers([]);
+delete process.env.THEORYLAB_WORKSPACE;
 
 function files(dir: string): string[] {
   return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => {

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { checkTlab } from './checker';
-import { runTlab, BlockResult } from './runner';
+import { runTlab, BlockResult } from './blockRun';
 import { InProcessRunner, SolveRequest, SolverRunner } from '../engine/runner';
 import { getSolver } from '../solvers/index';
 import { isSeries, show } from './values';

@@ -5,8 +5,9 @@
 import type { DerivationDecl, ExperimentDecl, ExpectStmt, Expr, LetStmt, PlotStmt, SolveStmt, Span } from './ast';
 import type { Analysis } from './checker';
 import { spanKey } from './checker';
-import { buildGrid, Env, evalExpr, EvalContext, Grid, makeFunction, restrictValue, Unknown } from './evaluator';
-import { EvalError, fmt, fromSolverValue, isSeries, isStat, RV, show, toNumber, ResultV, SeriesV } from './values';
+import { buildGrid, Env, evalExpr, EvalContext, makeFunction, restrictValue, Unknown } from './evaluator';
+import { lowerSolveArgs, pointParams, toParamValue } from './solveArgs';
+import { commonPoints, EvalError, fmt, fromSolverValue, isSeries, RV, show, toNumber, ResultV, SeriesV } from './values';
 import { buildPlot, PlotLine } from './plots';
 import type { SolverRunner } from '../engine/runner';
 import { getSolver } from '../solvers/index';
@@ -111,11 +112,11 @@ async function pool<T>(tasks: (() => Promise<T>)[], limit: number): Promise<Prom
   return out;
 }
 
+/** A value passed to a solver at run time: anything that is not a parameter value is an error. */
 function toSolverValue(v: RV, what: string): Value {
-  if (v === null || typeof v === 'number' || typeof v === 'boolean' || typeof v === 'string') return v;
-  if (isStat(v)) return v.mean;
-  if (Array.isArray(v)) return v.map((x) => toSolverValue(x, what));
-  throw new EvalError(`${what}: cannot pass ${show(v)} to a solver`);
+  const x = toParamValue(v);
+  if (x === undefined) throw new EvalError(`${what}: cannot pass ${show(v)} to a solver`);
+  return x;
 }
 
 async function runExperiment(analysis: Analysis, decl: ExperimentDecl, opts: TlabRunOptions): Promise<BlockResult> {
@@ -227,17 +228,8 @@ function bindLet(st: LetStmt, env: Env, ctx: EvalContext): RV {
 async function solve(st: SolveStmt, env: Env, ctx: EvalContext, opts: TlabRunOptions, text: string): Promise<RV> {
   const def = getSolver(st.solver.name);
   if (!def) throw new EvalError(`unknown solver \`${st.solver.name}\``, st.solver.span);
-  const fixed: Record<string, Value> = {};
-  const varying: { name: string; v: SeriesV }[] = [];
-  for (const arg of st.args) {
-    if (!arg.name) throw new EvalError('solver arguments are named: `name = value`', arg.span);
-    const spec = def.params.find((p) => p.name === arg.name);
-    if (spec?.kind === 'expr') { fixed[arg.name] = arg.value.kind === 'str' ? arg.value.value : text.slice(arg.value.span.start, arg.value.span.end); continue; }
-    if (spec?.kind === 'enum' && arg.value.kind === 'name' && !env.has(arg.value.name)) { fixed[arg.name] = arg.value.name; continue; }
-    const v = evalExpr(arg.value, env, ctx);
-    if (isSeries(v)) varying.push({ name: arg.name, v });
-    else fixed[arg.name] = toSolverValue(v, arg.name);
-  }
+  for (const arg of st.args) if (!arg.name) throw new EvalError('solver arguments are named: `name = value`', arg.span);
+  const lowered = lowerSolveArgs(st, def, text, { isBound: (n) => env.has(n), value: (arg) => evalExpr(arg.value, env, ctx), convert: toSolverValue });
   const device: Device = st.device?.value ?? opts.device ?? 'auto';
   const call = (params: Record<string, Value>) => opts.runner.solve(
     { solver: def.id, params, seed: opts.seed ?? 0, device, budget: opts.budget ?? 'full' },
@@ -246,19 +238,16 @@ async function solve(st: SolveStmt, env: Env, ctx: EvalContext, opts: TlabRunOpt
   const wrap = (outputs: Record<string, Value>): ResultV => ({
     kind: 'result', solver: def.id, outputs: Object.fromEntries(Object.entries(outputs).map(([k, x]) => [k, fromSolverValue(x)])),
   });
-  if (!varying.length) {
-    const r = await call(fixed);
+  if (!lowered.varying.length) {
+    const r = await call(lowered.fixed);
     return wrap(r.outputs);
   }
   // One call per grid point the arguments vary over; identical parameter sets run once.
-  let idx = varying[0].v.idx;
-  for (const s of varying.slice(1)) { const set = new Set(s.v.idx); idx = idx.filter((i) => set.has(i)); }
-  const pos = varying.map((s) => new Map(s.v.idx.map((i, k) => [i, k])));
+  const sets = pointParams(lowered, toSolverValue)!;
+  const idx = sets.map((x) => x.point);
   const byKey = new Map<string, () => Promise<ResultV>>();
   const keys: string[] = [];
-  for (const p of idx) {
-    const params: Record<string, Value> = { ...fixed };
-    varying.forEach((s, j) => { params[s.name] = toSolverValue(s.v.values[pos[j].get(p)!], s.name); });
+  for (const { params } of sets) {
     const key = JSON.stringify(params);
     keys.push(key);
     if (!byKey.has(key)) byKey.set(key, async () => wrap((await call(params)).outputs));
@@ -315,8 +304,9 @@ function expect(st: ExpectStmt, env: Env, ctx: EvalContext, text: string): Expec
     };
     if (isSeries(a) || isSeries(b)) {
       const sa = isSeries(a) ? a : undefined, sb = isSeries(b) ? b : undefined;
-      const idx = sa && sb ? sa.idx.filter((i) => sb.idx.includes(i)) : (sa ?? sb)!.idx;
-      const at = (v: RV, p: number) => (isSeries(v) ? v.values[v.idx.indexOf(p)] : v);
+      const both = [sa, sb].filter((x): x is SeriesV => !!x);
+      const { idx, pos } = commonPoints(both);
+      const at = (v: RV, p: number) => (isSeries(v) ? v.values[pos[both.indexOf(v)].get(p)!] : v);
       if (!idx.length) return fail(`nothing to compare: ${src(c.left)} and ${src(c.right)} share no grid point`);
       for (const p of idx) cmp(at(a, p), at(b, p), p);
     } else cmp(a, b);

@@ -1,0 +1,106 @@
+// Pieces of the .tlab parser that are not grammar rules: token sets that start or cannot start a
+// statement, operator precedences and the shunting-yard tree builder, spans of tokens, and the
+// wording of syntax errors.
+import type { IToken, TokenType } from 'chevrotain';
+import { chevrotain } from '../chevrotain';
+import * as T from './lexer';
+import type { BinaryOp, CheckStmt, DomainName, ExpectStmt, Expr, GivenStmt, LetStmt, PlotStmt, SolveStmt, Span, SweepStmt } from './ast';
+
+export interface ParseError { span: Span; message: string; /** stray tokens (dropped when another error explains them) */ junk?: boolean }
+
+export type AnyStmt = LetStmt | SweepStmt | SolveStmt | PlotStmt | ExpectStmt | GivenStmt | CheckStmt;
+
+export const DOMAINS: DomainName[] = ['real', 'positive', 'unit', 'simplex', 'spd'];
+export const DEVICES = ['gpu', 'cpu', 'auto'];
+
+export const statementStarts = [T.Let, T.Sweep, T.Solve, T.Simulate, T.Plot, T.Expect, T.Given, T.Check];
+export const topStarts = [T.Import, T.Let, T.Experiment, T.Derivation];
+/** Tokens that cannot start a statement inside a block (the block's `}` and the top-level keywords end it). */
+export const blockJunk = T.allTokens.filter((t) => t !== T.BinaryOperator && t !== T.PrefixOperator && t !== T.WhiteSpace && t !== T.LineComment && t !== T.BlockComment
+  && t !== T.UnterminatedComment && t !== T.UnterminatedString && t !== T.RCurly
+  && !statementStarts.includes(t) && !topStarts.includes(t));
+/** At top level everything but the four top-level keywords is junk (statements are parsed and rejected). */
+export const topJunk = blockJunk.filter((t) => !statementStarts.includes(t)).concat([T.RCurly]);
+
+/** The lexer tracks start offsets only (faster); a token ends where its image does. */
+export function tokEnd(t: IToken): number { return t.startOffset + t.image.length; }
+
+export const PREC: Record<string, number> = {
+  or: 1, and: 2, '==': 4, '!=': 4, '<': 4, '<=': 4, '>': 4, '>=': 4, '≈': 4, '+': 5, '-': 5, '*': 6, '/': 6, '@': 6,
+};
+export const PREFIX_PREC = { not: 3, sign: 7 };
+
+export function tokenSpan(t: IToken): Span {
+  if (!t || t.isInsertedInRecovery || Number.isNaN(t.startOffset)) return { start: -1, end: -1 };
+  return { start: t.startOffset, end: tokEnd(t) };
+}
+export const valid = (s: Span) => s.start >= 0 && !Number.isNaN(s.start);
+
+export function unaryNode(op: IToken, operand: Expr): Expr {
+  const os = tokenSpan(op);
+  const end = valid(operand.span) ? operand.span.end : os.end;
+  return { kind: 'unary', op: op.image as '-' | '+' | 'not', operand, span: { start: os.start, end } };
+}
+
+export function binaryNode(op: BinaryOp, left: Expr, right: Expr, opSpan: Span): Expr {
+  const start = valid(left.span) ? left.span.start : opSpan.start;
+  const end = valid(right.span) ? right.span.end : opSpan.end;
+  return { kind: 'binary', op, left, right, opSpan, span: { start, end } };
+}
+
+/** Shunting-yard over `prefix* operand (op prefix* operand)*`. */
+export function buildExpr(seq: (Expr | IToken)[]): Expr {
+  const out: Expr[] = [];
+  const ops: { tok: IToken; prec: number; unary: boolean }[] = [];
+  const apply = () => {
+    const o = ops.pop()!;
+    if (o.unary) { out.push(unaryNode(o.tok, out.pop() ?? errorExpr())); return; }
+    const right = out.pop() ?? errorExpr(), left = out.pop() ?? errorExpr();
+    out.push(binaryNode(o.tok.image as BinaryOp, left, right, tokenSpan(o.tok)));
+  };
+  let expectOperand = true;
+  for (const item of seq) {
+    if (!item) continue;
+    if ('kind' in item) { out.push(item); expectOperand = false; continue; }
+    const tok = item as IToken;
+    if (expectOperand) { ops.push({ tok, prec: tok.tokenType === T.Not ? PREFIX_PREC.not : PREFIX_PREC.sign, unary: true }); continue; }
+    const p = PREC[tok.image] ?? 0;
+    while (ops.length && ops[ops.length - 1].prec >= p) apply();
+    ops.push({ tok, prec: p, unary: false });
+    expectOperand = true;
+  }
+  while (ops.length) apply();
+  return out.pop() ?? errorExpr();
+}
+
+export const invalid: Span = { start: -1, end: -1 };
+export const errorExpr = (): Expr => ({ kind: 'error', span: { ...invalid } });
+
+/** While a chunk is parsed: the token after it (the parser sees an end of input there). */
+let nextAfterChunk: IToken | undefined;
+/** Set by the chunk driver (parser.ts) while it parses one chunk. */
+export function setNextAfterChunk(t: IToken | undefined): void { nextAfterChunk = t; }
+
+export function describeToken(t: IToken | undefined): string {
+  if ((!t || t.tokenType === chevrotain.EOF) && nextAfterChunk) return `'${nextAfterChunk.image}'`;
+  if (!t || t.tokenType === chevrotain.EOF) return 'the end of the file';
+  return `'${t.image.length > 24 ? t.image.slice(0, 24) + '…' : t.image}'`;
+}
+
+export const EXPR_RULES = new Set(['expr', 'prefixOp', 'binaryOp', 'power', 'postfix', 'primary', 'arg']);
+
+export const errorMessages = {
+  buildMismatchTokenMessage({ expected, actual }: { expected: TokenType; actual: IToken }): string {
+    return `expected ${expected.LABEL ?? expected.name} but found ${describeToken(actual)}`;
+  },
+  buildNotAllInputParsedMessage({ firstRedundant }: { firstRedundant: IToken }): string {
+    return `unexpected ${describeToken(firstRedundant)}`;
+  },
+  buildNoViableAltMessage({ actual, ruleName }: { actual: IToken[]; ruleName: string }): string {
+    const what = EXPR_RULES.has(ruleName) ? 'an expression' : `a ${ruleName}`;
+    return `expected ${what} but found ${describeToken(actual?.[0])}`;
+  },
+  buildEarlyExitMessage({ actual, ruleName }: { actual: IToken[]; ruleName: string }): string {
+    return `expected ${ruleName} but found ${describeToken(actual?.[0])}`;
+  },
+};

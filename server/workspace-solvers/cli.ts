@@ -1,0 +1,37 @@
+// The CLI's side of workspace solvers: `theorylab run/check/solve/task` find the manifests of the
+// workspace the file belongs to and register them in this process (trusted: the user ran the command).
+// The workspace is THEORYLAB_WORKSPACE when set (Slurm tasks inherit it), else the nearest folder
+// above the first file argument holding .git, .vscode or .theorylab, else that file's folder (or the
+// current directory). The interpreter: THEORYLAB_PYTHON, else the workspace's .venv, else python3.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { choosePython, findManifests, loadManifests, readFileOrUndefined, registerWorkspace } from './registry';
+
+export function workspaceRootsFor(argv: string[], cwd = process.cwd()): string[] {
+  const env = process.env.THEORYLAB_WORKSPACE;
+  if (env) return env.split(path.delimiter).filter(Boolean);
+  const file = argv.find((a) => !a.startsWith('-') && /\.(tlab|clevr)$/.test(a) && fs.existsSync(a));
+  const start = file ? path.dirname(path.resolve(cwd, file)) : cwd;
+  for (let dir = start; ; dir = path.dirname(dir)) {
+    if (['.git', '.vscode', '.theorylab'].some((m) => fs.existsSync(path.join(dir, m)))) return [dir];
+    if (path.dirname(dir) === dir) return [start];
+  }
+}
+
+/** Registers the workspace's solvers; manifest problems are printed (file:line) and those solvers skipped. */
+export function loadCliWorkspaceSolvers(argv: string[], report: (l: string) => void = (l) => process.stderr.write(`${l}\n`)): number {
+  const roots = workspaceRootsFor(argv);
+  const loaded = loadManifests(findManifests(roots), readFileOrUndefined);
+  for (const [file, diags] of loaded.diagnostics) {
+    for (const d of diags) report(`${path.relative(process.cwd(), file)}:${d.line + 1}: ${d.severity}: ${d.message}`);
+  }
+  if (!loaded.decls.length) return 0;
+  const log = (l: string) => process.stderr.write(`${l}\n`);
+  registerWorkspace(loaded.decls, (d) => {
+    const root = roots.find((r) => !path.relative(r, d.manifest).startsWith('..'));
+    return { trusted: true, python: choosePython(root, process.env.THEORYLAB_PYTHON), log };
+  });
+  // array tasks submitted by this command read the same workspace on the node
+  process.env.THEORYLAB_WORKSPACE = roots.join(path.delimiter);
+  return loaded.decls.length;
+}
