@@ -36,12 +36,14 @@ function persist(): void {
 function addPlots(plots: PlotPayload[], reveal: boolean): void {
   const before = selected;
   let changed = false;
+  // A block with several plots ("Plot" lens): the first one is shown, the others wait in the history.
+  let firstShown: string | undefined;
   for (const p of plots) {
     const key = keyOf(p);
     const old = entries.findIndex((e) => !e.pinned && keyOf(e) === key);
     // The same result again (the extension re-sends plots after edits to mark them stale): nothing new.
     if (old >= 0 && entries[old].createdAt === p.createdAt && !!entries[old].stale === !!p.stale) {
-      if (reveal) selected = entries[old].id;
+      if (reveal) firstShown ??= entries[old].id;
       continue;
     }
     changed = true;
@@ -53,8 +55,9 @@ function addPlots(plots: PlotPayload[], reveal: boolean): void {
       if (selected === entries[old].id) selected = entry.id;
       entries[old] = entry;
     } else entries.unshift(entry);
-    if (reveal) selected = entry.id;
+    if (reveal) firstShown ??= entry.id;
   }
+  if (firstShown) selected = firstShown;
   while (entries.length > MAX_ENTRIES) {
     const i = entries.map((e) => e.pinned).lastIndexOf(false);
     entries.splice(i >= 0 ? i : entries.length - 1, 1);

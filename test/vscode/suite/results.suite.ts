@@ -109,7 +109,7 @@ export function defineResultsSuite(): void {
         assert.ok(r?.ok, `run succeeded: ${r?.message}`);
         const fresh = await eventually('the ✓ code lens after the run', 30_000, async () => {
           const t = await lensTitles(doc);
-          return t.some((x) => /^▶ Run \(✓ 2 passed\)$/.test(x)) ? t : undefined;
+          return t.some((x) => /^\$\(play\) Run \(✓ 2 passed\)$/.test(x)) ? t : undefined;
         });
         assert.ok(!fresh.some((x) => /stale/.test(x)), JSON.stringify(fresh));
         assert.doesNotMatch(await hoverAt(doc, 'expect q.f_min[b = 2]', 2), /stale/);
@@ -125,9 +125,9 @@ export function defineResultsSuite(): void {
         assert.ok(ok, 'the edit applied');
         const stale = await eventually('the stale code lens', 30_000, async () => {
           const t = await lensTitles(doc);
-          return t.includes('▶ Run (stale)') ? t : undefined;
+          return t.includes('$(play) Run (stale)') ? t : undefined;
         });
-        assert.ok(stale.includes('▶ Run (stale)'), JSON.stringify(stale));
+        assert.ok(stale.includes('$(play) Run (stale)'), JSON.stringify(stale));
         // The old values stay visible on hover, marked as stale — not silently wrong, not removed.
         const hover = await hoverAt(doc, 'expect q.f_min[b = 2]', 2);
         assert.match(hover, /✓ q\.f_min\[b = 2\] ≈ 0\.5/);
@@ -139,7 +139,7 @@ export function defineResultsSuite(): void {
         assert.equal(again?.ok, false);
         const after = await eventually('the refreshed code lens', 30_000, async () => {
           const t = await lensTitles(doc);
-          return t.some((x) => /^▶ Run \(✗ 1 failed, 1 passed\)$/.test(x)) ? t : undefined;
+          return t.some((x) => /^\$\(play\) Run \(✗ 1 failed, 1 passed\)$/.test(x)) ? t : undefined;
         });
         assert.ok(!after.some((x) => /stale/.test(x)));
         assert.doesNotMatch(await hoverAt(doc, 'expect q.f_min[b = 2]', 2), /stale/);
