@@ -6,22 +6,20 @@ import type { LanguageClient } from 'vscode-languageclient/node';
 import { getChartData } from '../protocol';
 import type { ChartData } from '../protocol/chart';
 import type { ChartPanelInfo, FromChartWebview, ToChartWebview } from '../protocol/webviewMessages';
-import { webviewHtml, webviewOptions } from './webviewHtml';
+import { WebviewPanelHost } from './webviewPanelHost';
 
 const VIEW_TYPE = 'theorylab.chart';
 
-export class ChartPanel {
-  private panel: vscode.WebviewPanel | undefined;
-  private ready = false;
-  private pending: ToChartWebview[] = [];
-  private queries = new Map<number, (i: ChartPanelInfo) => void>();
-  private nextQuery = 1;
-
+export class ChartPanel extends WebviewPanelHost<ToChartWebview, FromChartWebview, ChartPanelInfo> {
   /** The sentence shown, so that edits of its file refresh the chart. */
   private shown: { uri: string; line: number } | undefined;
   private refreshTimer: NodeJS.Timeout | undefined;
 
-  constructor(private readonly context: vscode.ExtensionContext, private readonly client: () => LanguageClient | undefined, private readonly output: vscode.OutputChannel) {
+  constructor(context: vscode.ExtensionContext, private readonly client: () => LanguageClient | undefined, private readonly output: vscode.OutputChannel) {
+    super(context, VIEW_TYPE, {
+      title: 'G2L2 Chart', script: 'chart.js', style: 'chart.css',
+      body: '<div id="header"></div><div id="chart"></div><div id="details"></div><div id="parses"></div>',
+    });
     // The chart follows edits of its .clevr file (lexicon, scene, sentence) shortly after typing stops.
     context.subscriptions.push(vscode.workspace.onDidChangeTextDocument((e) => {
       if (!this.panel || !this.shown || e.document.uri.toString() !== this.shown.uri) return;
@@ -37,8 +35,7 @@ export class ChartPanel {
   async open(uri: string, line: number): Promise<ChartData | undefined> {
     this.shown = { uri, line };
     const chart = await this.fetch(uri, line);
-    if (!this.panel) this.attach(vscode.window.createWebviewPanel(VIEW_TYPE, 'G2L2 Chart', { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true }, webviewOptions(this.context.extensionUri)));
-    else this.panel.reveal(undefined, true);
+    this.openBeside();
     if (chart) this.post({ type: 'chart', chart });
     return chart;
   }
@@ -56,52 +53,21 @@ export class ChartPanel {
     }
   }
 
-  attach(panel: vscode.WebviewPanel): void {
-    this.panel = panel;
-    this.ready = false;
-    panel.webview.options = webviewOptions(this.context.extensionUri);
-    panel.webview.html = webviewHtml(panel.webview, this.context.extensionUri, {
-      title: 'G2L2 Chart', script: 'chart.js', style: 'chart.css',
-      body: '<div id="header"></div><div id="chart"></div><div id="details"></div><div id="parses"></div>',
-    });
-    panel.webview.onDidReceiveMessage((m: FromChartWebview) => this.receive(m), undefined, this.context.subscriptions);
-    panel.onDidDispose(() => { this.panel = undefined; this.ready = false; }, undefined, this.context.subscriptions);
-  }
-
-  private post(m: ToChartWebview): void {
-    if (this.panel && this.ready) void this.panel.webview.postMessage(m);
-    else this.pending.push(m);
-  }
-
-  private async receive(m: FromChartWebview): Promise<void> {
-    if (m.type === 'ready') {
-      this.ready = true;
-      for (const q of this.pending.splice(0)) void this.panel?.webview.postMessage(q);
-      // After a reload the webview shows its saved chart; refresh it from the current text.
-      if (m.uri !== undefined && m.line !== undefined) {
-        this.shown ??= { uri: m.uri, line: m.line };
-        const fresh = await this.fetch(m.uri, m.line);
-        if (fresh) this.post({ type: 'chart', chart: fresh });
-      }
-    } else if (m.type === 'reveal') {
-      const doc = await vscode.workspace.openTextDocument(vscode.Uri.parse(m.uri));
-      const pos = new vscode.Position(m.line, 0);
-      await vscode.window.showTextDocument(doc, { selection: new vscode.Range(pos, pos), viewColumn: vscode.ViewColumn.One });
-    } else if (m.type === 'query-result') {
-      this.queries.get(m.requestId)?.(m.info);
-      this.queries.delete(m.requestId);
+  protected async afterReady(m: FromChartWebview): Promise<void> {
+    // After a reload the webview shows its saved chart; refresh it from the current text.
+    if (m.type === 'ready' && m.uri !== undefined && m.line !== undefined) {
+      this.shown ??= { uri: m.uri, line: m.line };
+      const fresh = await this.fetch(m.uri, m.line);
+      if (fresh) this.post({ type: 'chart', chart: fresh });
     }
   }
 
-  /** Test hook: what the chart webview shows. */
-  query(timeoutMs = 10000): Promise<ChartPanelInfo | undefined> {
-    if (!this.panel) return Promise.resolve(undefined);
-    const requestId = this.nextQuery++;
-    return new Promise((resolve) => {
-      const timer = setTimeout(() => { this.queries.delete(requestId); resolve(undefined); }, timeoutMs);
-      this.queries.set(requestId, (i) => { clearTimeout(timer); resolve(i); });
-      this.post({ type: 'query', requestId });
-    });
+  protected async receive(m: FromChartWebview): Promise<void> {
+    if (m.type === 'reveal') {
+      const doc = await vscode.workspace.openTextDocument(vscode.Uri.parse(m.uri));
+      const pos = new vscode.Position(m.line, 0);
+      await vscode.window.showTextDocument(doc, { selection: new vscode.Range(pos, pos), viewColumn: vscode.ViewColumn.One });
+    }
   }
 }
 

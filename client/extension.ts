@@ -8,6 +8,7 @@ import {
 import { cancelTarget, runTarget, serverStatus, ServerStatusParams } from '../protocol';
 import { listenForPlots, registerPlotPanel, runArgs } from './plotPanel';
 import { registerChartPanel } from './chartPanel';
+import { openWalkthroughOnce } from './walkthrough';
 
 /** What activate() returns: the integration tests and sibling client modules reach the client here. */
 export interface TheoryLabApi {
@@ -44,6 +45,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Theory
   };
   showStatus({ state: 'starting', backend: '…', runningJobs: 0 });
   status.show();
+  void openWalkthroughOnce(context);
 
   const serverModule = context.asAbsolutePath(path.join('dist', 'server.js'));
   const serverOptions: ServerOptions = {

@@ -1,11 +1,15 @@
 // The plots webview: renders Vega-Lite specs from the language server with the bundled Vega (no
 // network; expressions evaluated by vega-interpreter so the CSP needs no 'unsafe-eval'), keeps a
-// history of plots (pin, rename, delete), and exports figures (SVG, PNG) and data (CSV, JSON) through
-// the extension. State lives in the webview's setState and is mirrored to the extension.
+// history of plots (pin, rename, delete), and exports figures (SVG, PNG, publication SVG, SVG to the
+// clipboard) and data (RFC 4180 CSV, JSON) through the extension. State lives in the webview's
+// setState and is mirrored to the extension. Tooltips are hidden whenever the figure changes or the
+// pointer leaves it, so one plot's tooltip never stays over the next.
 import embed, { Result } from 'vega-embed';
 import { expressionInterpreter } from 'vega-interpreter';
 import type { PlotPayload } from '../protocol';
-import type { FromPlotsWebview, PlotEntry, PlotsPanelInfo, ToPlotsWebview } from '../protocol/webviewMessages';
+import type { FromPlotsWebview, PlotEntry, PlotExportFormat, PlotExportStyle, PlotsPanelInfo, ToPlotsWebview } from '../protocol/webviewMessages';
+import { rowsToCsv } from '../server/plots/csv';
+import { publicationSpec, svgInInches } from '../server/plots/publication';
 
 interface VsCodeApi { postMessage(m: FromPlotsWebview): void; getState(): unknown; setState(s: unknown): void }
 declare function acquireVsCodeApi(): VsCodeApi;
@@ -32,12 +36,14 @@ function persist(): void {
 function addPlots(plots: PlotPayload[], reveal: boolean): void {
   const before = selected;
   let changed = false;
+  // A block with several plots ("Plot" lens): the first one is shown, the others wait in the history.
+  let firstShown: string | undefined;
   for (const p of plots) {
     const key = keyOf(p);
     const old = entries.findIndex((e) => !e.pinned && keyOf(e) === key);
     // The same result again (the extension re-sends plots after edits to mark them stale): nothing new.
     if (old >= 0 && entries[old].createdAt === p.createdAt && !!entries[old].stale === !!p.stale) {
-      if (reveal) selected = entries[old].id;
+      if (reveal) firstShown ??= entries[old].id;
       continue;
     }
     changed = true;
@@ -49,8 +55,9 @@ function addPlots(plots: PlotPayload[], reveal: boolean): void {
       if (selected === entries[old].id) selected = entry.id;
       entries[old] = entry;
     } else entries.unshift(entry);
-    if (reveal) selected = entry.id;
+    if (reveal) firstShown ??= entry.id;
   }
+  if (firstShown) selected = firstShown;
   while (entries.length > MAX_ENTRIES) {
     const i = entries.map((e) => e.pinned).lastIndexOf(false);
     entries.splice(i >= 0 ? i : entries.length - 1, 1);
@@ -116,9 +123,15 @@ function startRename(li: HTMLLIElement, e: PlotEntry): void {
 
 let renderGen = 0;
 
+/** Hides every tooltip element vega-tooltip made (they live on <body>, outside the figure). */
+function hideTooltips(): void {
+  document.querySelectorAll('.vg-tooltip').forEach((el) => el.classList.remove('visible'));
+}
+
 async function render(): Promise<void> {
   const gen = ++renderGen;
   renderHistory();
+  hideTooltips();
   view?.finalize();
   view = undefined;
   renderError = undefined;
@@ -130,11 +143,14 @@ async function render(): Promise<void> {
   try {
     // In the panel the figure takes the panel's width and the editor theme's colours; exports use the
     // spec as the server wrote it (fixed size, light defaults), see exportAs.
-    const spec = { ...(e.spec as Record<string, unknown>), width: 'container', autosize: { type: 'fit-x', contains: 'padding' } };
+    const server = e.spec as Record<string, unknown>;
+    // Picture plots (hconcat of heatmaps) keep their cell sizes; curves fill the panel's width.
+    const fit = 'hconcat' in server ? {} : { width: 'container', autosize: { type: 'fit-x', contains: 'padding' } };
+    const spec = { ...server, ...fit, config: themed((server.config ?? {}) as Record<string, Record<string, unknown>>) };
     // A fresh host per render: a render that a newer one overtook finalizes its own view only.
     const host = document.createElement('div');
     figure.replaceChildren(host);
-    const r = await embed(host, spec as never, embedOptions(themeConfig()) as never);
+    const r = await embed(host, spec as never, embedOptions({}) as never);
     if (gen !== renderGen) { r.finalize(); return; }
     view = r;
   } catch (err) {
@@ -152,27 +168,32 @@ function embedOptions(config: Record<string, unknown>): Record<string, unknown> 
   };
 }
 
-/** Vega config in the colours of the current VS Code theme (its CSS variables). */
-function themeConfig(): Record<string, unknown> {
+/** The spec's config in the colours of the current VS Code theme (its CSS variables). */
+function themed(config: Record<string, Record<string, unknown>>): Record<string, unknown> {
   const css = getComputedStyle(document.body);
   const v = (name: string, fallback: string) => css.getPropertyValue(name).trim() || fallback;
   const fg = v('--vscode-foreground', '#333');
   const grid = v('--vscode-editorWidget-border', v('--vscode-panel-border', '#8884'));
   return {
+    ...config,
     background: 'transparent',
-    axis: { labelColor: fg, titleColor: fg, domainColor: fg, tickColor: fg, gridColor: grid, gridOpacity: 0.6 },
-    legend: { labelColor: fg, titleColor: fg },
-    title: { color: fg },
-    view: { stroke: grid },
+    axis: { ...config.axis, labelColor: fg, titleColor: fg, domainColor: fg, tickColor: fg, gridColor: grid },
+    legend: { ...config.legend, labelColor: fg, titleColor: fg },
+    title: { ...config.title, color: fg },
+    view: { ...config.view, stroke: fg },
   };
 }
 
 /** The figure for export: rendered off-screen from the server's spec on white, whatever the theme. */
-async function exportFigure(e: PlotEntry, format: 'svg' | 'png'): Promise<string> {
+async function exportFigure(e: PlotEntry, format: 'svg' | 'png', style?: PlotExportStyle): Promise<string> {
   const host = document.createElement('div');
-  const r = await embed(host, e.spec as never, embedOptions({ background: 'white' }) as never);
+  const publication = style?.preset === 'publication';
+  const spec = publication ? publicationSpec(e.spec as Record<string, unknown>, style?.widthIn, style?.heightIn) : e.spec;
+  const r = await embed(host, spec as never, embedOptions({ background: 'white' }) as never);
   try {
-    return format === 'svg' ? await r.view.toSVG() : await r.view.toImageURL('png', 2);
+    if (format === 'png') return await r.view.toImageURL('png', publication ? 300 / 96 : 2);
+    const svg = await r.view.toSVG();
+    return publication ? svgInInches(svg, e.title) : svg;
   } finally {
     r.finalize();
   }
@@ -189,30 +210,22 @@ function info(): PlotsPanelInfo {
   };
 }
 
-function csv(rows: Record<string, unknown>[]): string {
-  const cols = [...new Set(rows.flatMap((r) => Object.keys(r)))];
-  const cell = (v: unknown) => {
-    const s = v === null || v === undefined ? '' : String(v);
-    return /[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-  };
-  return [cols.join(','), ...rows.map((r) => cols.map((c) => cell(r[c])).join(','))].join('\n') + '\n';
-}
-
-async function exportAs(format: 'svg' | 'png' | 'csv' | 'json'): Promise<void> {
+async function exportAs(format: PlotExportFormat, target: 'file' | 'clipboard' = 'file', style?: PlotExportStyle): Promise<void> {
   const e = entries.find((x) => x.id === selected);
   if (!e) { vscode.postMessage({ type: 'error', message: 'no plot selected' }); return; }
+  if (target === 'clipboard' && format === 'png') { vscode.postMessage({ type: 'error', message: 'a PNG cannot go to the clipboard as text; copy the SVG, or export the PNG' }); return; }
   let data: string;
-  if (format === 'csv') data = csv(e.rows);
+  if (format === 'csv') data = rowsToCsv(e.rows);
   else if (format === 'json') data = JSON.stringify({ title: e.title, experiment: e.experiment, uri: e.uri, createdAt: e.createdAt, rows: e.rows }, null, 2);
   else {
     try {
-      data = await exportFigure(e, format);
+      data = await exportFigure(e, format, style);
     } catch (err) {
       vscode.postMessage({ type: 'error', message: `could not export the figure: ${(err as Error)?.message ?? err}` });
       return;
     }
   }
-  vscode.postMessage({ type: 'exported', format, name: e.name, data });
+  vscode.postMessage({ type: 'exported', format, name: e.name, data, target, preset: style?.preset ?? 'screen' });
 }
 
 window.addEventListener('message', (ev: MessageEvent<ToPlotsWebview>) => {
@@ -222,7 +235,7 @@ window.addEventListener('message', (ev: MessageEvent<ToPlotsWebview>) => {
     // The extension's copy wins only when the webview has none (e.g. a panel opened after a reload).
     if (!entries.length) { entries = m.entries; selected = entries.some((e) => e.id === m.selected) ? m.selected : entries[0]?.id; persist(); void render(); }
   } else if (m.type === 'query') vscode.postMessage({ type: 'query-result', requestId: m.requestId, info: info() });
-  else if (m.type === 'export') void exportAs(m.format);
+  else if (m.type === 'export') void exportAs(m.format, m.target, m.style);
   else if (m.type === 'history') {
     const e = entries.find((x) => x.id === m.id);
     if (!e) vscode.postMessage({ type: 'error', message: `no plot ${m.id} in the history` });
@@ -236,6 +249,12 @@ window.addEventListener('message', (ev: MessageEvent<ToPlotsWebview>) => {
 for (const f of ['svg', 'png', 'csv', 'json'] as const) {
   document.getElementById(`export-${f}`)?.addEventListener('click', () => void exportAs(f));
 }
+document.getElementById('export-publication')?.addEventListener('click', () => void exportAs('svg', 'file', { preset: 'publication' }));
+document.getElementById('copy-svg')?.addEventListener('click', () => void exportAs('svg', 'clipboard'));
+// A tooltip belongs to the figure under the pointer: gone when the pointer, the focus or the panel is.
+figure.addEventListener('mouseleave', hideTooltips);
+window.addEventListener('blur', hideTooltips);
+document.addEventListener('visibilitychange', hideTooltips);
 
 const saved = vscode.getState() as { entries?: PlotEntry[]; selected?: string } | undefined;
 if (saved?.entries) { entries = saved.entries; selected = saved.selected; }

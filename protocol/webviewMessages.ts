@@ -9,11 +9,21 @@ export interface PlotEntry extends PlotPayload {
   pinned: boolean;
 }
 
+/** What an export writes: a figure (svg, png), its data (csv, json). */
+export type PlotExportFormat = 'svg' | 'png' | 'csv' | 'json';
+
+/**
+ * How a figure is exported: `screen` as the server drew it; `publication` at a size in inches with a
+ * serif font stack and print-sized text (see server/plots/publication.ts).
+ */
+export interface PlotExportStyle { preset: 'screen' | 'publication'; widthIn?: number; heightIn?: number }
+
 export type ToPlotsWebview =
   | { type: 'plots'; plots: PlotPayload[]; reveal: boolean }
   | { type: 'restore'; entries: PlotEntry[]; selected?: string }
   | { type: 'query'; requestId: number }
-  | { type: 'export'; format: 'svg' | 'png' | 'csv' | 'json' }
+  /** `target: 'clipboard'` hands the text (SVG, CSV, JSON) back for the clipboard instead of a file. */
+  | { type: 'export'; format: PlotExportFormat; target?: 'file' | 'clipboard'; style?: PlotExportStyle }
   /** The history buttons (pin, unpin, rename, delete, select) as a message: commands and tests use it. */
   | { type: 'history'; id: string; action: 'pin' | 'unpin' | 'rename' | 'delete' | 'select'; name?: string };
 
@@ -31,7 +41,7 @@ export type FromPlotsWebview =
   | { type: 'ready' }
   | { type: 'state'; entries: PlotEntry[]; selected?: string }
   | { type: 'query-result'; requestId: number; info: PlotsPanelInfo }
-  | { type: 'exported'; format: 'svg' | 'png' | 'csv' | 'json'; name: string; data: string }
+  | { type: 'exported'; format: PlotExportFormat; name: string; data: string; target?: 'file' | 'clipboard'; preset?: 'screen' | 'publication' }
   | { type: 'error'; message: string };
 
 import type { ChartData } from './chart';

@@ -48,13 +48,20 @@ export interface SolveStmt {
 }
 
 export interface PlotSeries {
-  axis: 'x' | 'y';
+  /** `heatmap` / `image` draw a matrix (or a square-reshaped vector) as a picture. */
+  axis: 'x' | 'y' | 'heatmap' | 'image';
   value: Expr;
   label?: { value: string; span: Span };
   scale?: { value: 'log' | 'linear'; span: Span };
+  unit?: { value: string; span: Span };
   span: Span;
 }
-export interface PlotStmt { kind: 'plot'; title?: { value: string; span: Span }; series: PlotSeries[]; span: Span }
+export interface PlotStmt {
+  kind: 'plot'; title?: { value: string; span: Span }; series: PlotSeries[];
+  /** `xlabel "…"` / `ylabel "…"` lines: axis titles that override the ones derived from the labels. */
+  xlabel?: { value: string; span: Span }; ylabel?: { value: string; span: Span };
+  span: Span;
+}
 
 /** `expect A op B [within T] [where COND]` — `within` only with ≈ (T absolute, or relative when written with %). */
 export interface ExpectStmt {

@@ -108,8 +108,8 @@ test('stochastic outputs keep their std: error bars in the plot, mean in arithme
   assert.deepEqual(b.expects.map((e) => e.passed), [true, true]);
   assert.ok(spy.calls.every((c) => c.budget === 'test' && c.device === 'gpu'));
   const spec = b.plots[0].spec as any;
-  assert.equal(spec.layer.length, 2);
-  assert.equal(spec.layer[1].mark.type, 'errorbar');
+  // a simulation: error bars under filled markers, no line
+  assert.deepEqual(spec.layer.map((l: any) => l.mark.type), ['errorbar', 'point']);
   const rows = spec.data.values;
   assert.equal(rows.length, 2);
   for (const row of rows) assert.ok(row.hi > row.y && row.lo < row.y);

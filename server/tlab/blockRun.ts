@@ -373,10 +373,11 @@ function plot(st: PlotStmt, env: Env, ctx: EvalContext, text: string, uri: strin
     axis: s.axis,
     label: s.label?.value ?? text.slice(s.value.span.start, s.value.span.end),
     scale: s.scale?.value,
+    unit: s.unit?.value,
     value: evalExpr(s.value, env, ctx),
   }));
-  const title = st.title?.value ?? `${experiment}: ${lines.filter((l) => l.axis === 'y').map((l) => l.label).join(', ')}`;
-  const built = buildPlot(title, lines);
+  const title = st.title?.value ?? `${experiment}: ${lines.filter((l) => l.axis !== 'x').map((l) => l.label).join(', ')}`;
+  const built = buildPlot(title, lines, { xlabel: st.xlabel?.value, ylabel: st.ylabel?.value });
   return { payload: { uri, experiment, title, spec: built.spec, rows: built.rows, createdAt: new Date().toISOString() }, warnings: built.warnings };
 }
 

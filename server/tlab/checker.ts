@@ -269,6 +269,17 @@ class Checker extends SolveChecker {
   protected plot(st: PlotStmt, scope: Scope, grid: Grid): void {
     const xs = st.series.filter((s) => s.axis === 'x'), ys = st.series.filter((s) => s.axis === 'y');
     const head = { start: st.span.start, end: st.span.start + 4 };
+    const pictures = st.series.filter((s) => s.axis === 'heatmap' || s.axis === 'image');
+    if (pictures.length) {
+      // A picture plot: each line one matrix (or vector), no axes of its own to pair with x/y lines.
+      for (const s of [...xs, ...ys]) this.diag(s.span, 'a plot with `heatmap =` or `image =` lines has no `x =`/`y =` lines; put the curves in a plot of their own');
+      for (const s of pictures) {
+        const ty = this.typeOf(s.value, scope, grid);
+        if (ty.k !== 'list' && ty.k !== 'any') this.diag(s.value.span, `\`${s.axis} =\` needs a matrix or a vector, got a ${typeText(ty)}`);
+        else if (ty.series) this.diag(s.value.span, `\`${s.axis} =\` draws one matrix, but this has one per grid point: select one, e.g. \`m[alpha = …]\``);
+      }
+      return;
+    }
     if (xs.length === 0) this.diag(head, 'a plot needs one `x = …` line');
     if (xs.length > 1) this.diag(xs[1].span, 'a plot has one `x = …` line; overlay several `y = …` lines instead');
     if (ys.length === 0) this.diag(head, 'a plot needs at least one `y = …` line');

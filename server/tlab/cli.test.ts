@@ -39,7 +39,7 @@ test('run: exit 0 when everything passes, 1 when an expectation fails, 2 on erro
   assert.equal(j.blocks[0].expects[0].line, 4);
   const files = fs.readdirSync(out).sort();
   for (const f of ['e-1-p.csv', 'e-1-p.vl.json']) assert.ok(files.includes(f), files.join());
-  assert.equal(fs.readFileSync(path.join(out, 'e-1-p.csv'), 'utf8'), 'a,q.x_min\n1,1\n2,0.5\n');
+  assert.equal(fs.readFileSync(path.join(out, 'e-1-p.csv'), 'utf8'), 'a,q.x_min\r\n1,1\r\n2,0.5\r\n'); // RFC 4180 line ends
   assert.equal(JSON.parse(fs.readFileSync(path.join(out, 'e-1-p.vl.json'), 'utf8')).$schema, 'https://vega.github.io/schema/vega-lite/v5.json');
 
   const fail = write('fail.tlab', 'experiment e {\n  solve q = demo.quadratic(a = 1, b = -2)\n  expect q.x_min == 2\n}\n');

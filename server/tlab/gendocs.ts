@@ -42,7 +42,8 @@ derivation  := 'derivation' NAME [ STRING ] '{' { let | given | check } '}'
 sweep       := 'sweep' NAME '=' expr
 solve       := ( 'solve' | 'simulate' ) NAME '=' NAME { '.' NAME } '(' [ arg { ',' arg } [ ',' ] ] ')' [ 'on' ( 'gpu' | 'cpu' | 'auto' ) ]
 arg         := NAME '=' expr
-plot        := 'plot' [ STRING ] '{' { ( 'x' | 'y' ) '=' expr { 'label' STRING | 'scale' ( 'log' | 'linear' ) } } '}'
+plot        := 'plot' [ STRING ] '{' { plotline | ( 'xlabel' | 'ylabel' ) STRING } '}'
+plotline    := ( 'x' | 'y' | 'heatmap' | 'image' ) '=' expr { 'label' STRING | 'unit' STRING | 'scale' ( 'log' | 'linear' ) }
 expect      := 'expect' expr [ 'within' sum ] [ 'where' expr ]
 given       := 'given' var { ',' var }
 var         := NAME ':' ( 'scalar' | 'vector' '(' NUMBER ')' | 'matrix' '(' NUMBER ',' NUMBER ')' ) [ domain ] | NAME ':' domain
@@ -90,7 +91,9 @@ export function languageMarkdown(root: string): string {
     '- `x[alpha = 2]` selects the grid point where the swept name equals the value (within 1e-9 relative); otherwise it is an error that lists the nearest values. `v[i]` indexes a list (0-based, negative from the end).',
     '- `expect A op B` holds when it holds at every grid point. `≈` without `within` uses a relative tolerance of 1e-6; `within T` is absolute, `within T%` relative to B. `==` compares numbers to 1e-12 relative. `where COND` keeps only the grid points where COND holds *before* A and B are computed; fewer than 2 points left for a `slope` is an error.',
     '- A failed expectation is an error diagnostic on its line with the computed values; a passing one shows ✓ and its values on hover and as an inlay hint. Results go stale the moment the text of their block or of a file-level `let` changes.',
-    '- `plot` draws one Vega-Lite figure: one `x =` line, one or more `y =` lines (overlaid with a legend); `label` names a line, `scale log` makes its axis logarithmic.',
+    '- `plot` draws one Vega-Lite figure: one `x =` line, one or more `y =` lines (overlaid, with a legend in the order the lines are written); `label` names a line, `unit "s"` adds its unit to the axis title (`label (unit)`), `scale log` makes its axis logarithmic (ticks at powers of ten, 10⁻³, minor ticks unlabelled). Axes fit the data with a 5% margin. The x axis is titled by the x line; the y axis by its one `y =` line, or by `ylabel "…"` (which also overrides the x title as `xlabel "…"`), or by the common unit of several y lines, else left to the legend.',
+    '- In a plot, a line of plain numbers (a `solve` output or arithmetic on it) is theory and drawn as a line; a line of mean ± std values (a `simulate` output) is a simulation and drawn as markers with error bars of ± one standard deviation over the seeds. With one seed there is no spread: markers only, no `(std)` column in the CSV export, no ± 0.',
+    '- `heatmap = M` draws a matrix (a list of rows, e.g. an influence matrix or chart weights) as coloured cells with a colour bar (viridis, or red–blue centred at 0 when the values have both signs); `image = v` draws a pattern in greys, a vector of n² entries as an n × n picture (e.g. stored, corrupted and retrieved PCN patterns). Several such lines in one plot sit side by side, the images on one shared grey scale; a picture plot has no `x =`/`y =` lines, and a matrix that varies over the sweep must be selected at one grid point (`m[alpha = 2]`). Matrices larger than 160 cells a side are drawn mean-pooled; the CSV export lists every cell (panel, row, col, value).',
     '- `on gpu | cpu | auto` picks the device of one solver call (otherwise the `theorylab.device` setting or `--device`).', '',
     '## Built-in functions and constants', '',
     '| function | description |', '|---|---|',

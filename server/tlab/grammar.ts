@@ -231,29 +231,41 @@ export class TlabParser extends ExprParser {
     const series: PlotSeries[] = [];
     this.ACTION(() => this.setPending({ kind: 'plot', title: title ? { value: this.stringValue(title), span: this.tokSpan(title) } : undefined, series, span: this.from(kw.startOffset) }));
     this.CONSUME(T.LCurly);
-    this.MANY(() => { const s = this.SUBRULE(this.plotSeries); this.ACTION(() => { if (s && s.span) series.push(s); }); });
+    const axisTitles: { xlabel?: IToken; ylabel?: IToken } = {};
+    this.MANY(() => this.OR([
+      {
+        GATE: () => (this.LA(1).image === 'xlabel' || this.LA(1).image === 'ylabel') && this.LA(2).tokenType === T.StringLit,
+        ALT: () => { const which = this.CONSUME2(T.Identifier); const text = this.CONSUME2(T.StringLit); this.ACTION(() => { axisTitles[which.image as 'xlabel' | 'ylabel'] = text; }); },
+      },
+      { ALT: () => { const s = this.SUBRULE(this.plotSeries); this.ACTION(() => { if (s && s.span) series.push(s); }); } },
+    ]));
     this.CONSUME(T.RCurly);
-    return this.ACTION(() => ({
-      kind: 'plot' as const, title: title ? { value: this.stringValue(title), span: this.tokSpan(title) } : undefined, series, span: this.from(kw.startOffset),
-    }))!;
+    return this.ACTION(() => {
+      const titled = (tok?: IToken) => (tok && !tok.isInsertedInRecovery ? { value: this.stringValue(tok), span: this.tokSpan(tok) } : undefined);
+      return {
+        kind: 'plot' as const, title: title ? { value: this.stringValue(title), span: this.tokSpan(title) } : undefined, series,
+        xlabel: titled(axisTitles.xlabel), ylabel: titled(axisTitles.ylabel), span: this.from(kw.startOffset),
+      };
+    })!;
   }, { recoveryValueFunc: this.takePending as any });
 
   private plotSeries = this.RULE('plotSeries', (): PlotSeries => {
     const axis = this.CONSUME(T.Identifier);
     this.CONSUME(T.Assign);
     const value = this.SUBRULE(this.expr);
-    let label: IToken | undefined, scale: IToken | undefined;
+    let label: IToken | undefined, scale: IToken | undefined, unit: IToken | undefined;
     this.MANY({
-      GATE: () => this.LA(1).image === 'label' || this.LA(1).image === 'scale',
+      GATE: () => this.LA(1).image === 'label' || this.LA(1).image === 'scale' || this.LA(1).image === 'unit',
       DEF: () => this.OR([
         { GATE: () => this.LA(1).image === 'label', ALT: () => { this.CONSUME2(T.Identifier); label = this.CONSUME(T.StringLit); } },
         { GATE: () => this.LA(1).image === 'scale', ALT: () => { this.CONSUME3(T.Identifier); scale = this.CONSUME4(T.Identifier); } },
+        { GATE: () => this.LA(1).image === 'unit', ALT: () => { this.CONSUME5(T.Identifier); unit = this.CONSUME3(T.StringLit); } },
       ]),
     });
     return this.ACTION(() => {
-      let ax: 'x' | 'y' = 'y';
-      if (axis.image === 'x' || axis.image === 'y') ax = axis.image;
-      else if (!axis.isInsertedInRecovery) this.extra.push({ span: this.tokSpan(axis), message: `a plot line starts with \`x =\` or \`y =\`, not \`${axis.image} =\`` });
+      let ax: PlotSeries['axis'] = 'y';
+      if (axis.image === 'x' || axis.image === 'y' || axis.image === 'heatmap' || axis.image === 'image') ax = axis.image;
+      else if (!axis.isInsertedInRecovery) this.extra.push({ span: this.tokSpan(axis), message: `a plot line starts with \`x =\`, \`y =\`, \`heatmap =\` or \`image =\`, not \`${axis.image} =\`` });
       let sc: PlotSeries['scale'];
       if (scale && !scale.isInsertedInRecovery) {
         if (scale.image === 'log' || scale.image === 'linear') sc = { value: scale.image, span: this.tokSpan(scale) };
@@ -261,7 +273,8 @@ export class TlabParser extends ExprParser {
       }
       return {
         axis: ax, value: this.ex(value), label: label ? { value: this.stringValue(label), span: this.tokSpan(label) } : undefined,
-        scale: sc, span: this.from(axis.startOffset),
+        scale: sc, unit: unit && !unit.isInsertedInRecovery ? { value: this.stringValue(unit), span: this.tokSpan(unit) } : undefined,
+        span: this.from(axis.startOffset),
       };
     })!;
   });

@@ -1,26 +1,76 @@
-// Turns the evaluated lines of a `plot` statement into a complete Vega-Lite v5 spec with inline data
-// (log scales, overlays with a legend, error bars for series that carry a std over seeds) and into
-// wide rows for CSV/JSON export.
+// Turns the evaluated lines of a `plot` statement into a complete Vega-Lite v5 spec with inline data,
+// styled like a matplotlib figure (framed axes, outward ticks, tab10 colours, no grid): axis titles
+// from the lines' labels and units, data-fitted domains, power-of-ten log ticks, a legend in the order
+// the lines are declared, theory (`solve`, plain numbers) as lines and simulations (values with a mean
+// and std over seeds) as markers with ±std error bars, none when there is only one seed. `heatmap` and
+// `image` lines become pictures (server/plots/heatmap.ts). Also gives wide rows for CSV/JSON export.
 import { isSeries, isStat, RV, toNumber } from './values';
+import { exprLiteral, fittedDomain, logTicks, wrapLabel } from '../plots/axes';
+import { matrixRows, matrixSpec, MatrixPanel, toMatrix } from '../plots/heatmap';
+export { rowsToCsv } from '../plots/csv';
 
-export interface PlotLine { axis: 'x' | 'y'; label: string; scale?: 'log' | 'linear'; value: RV }
+export interface PlotLine {
+  axis: 'x' | 'y' | 'heatmap' | 'image';
+  label: string;
+  scale?: 'log' | 'linear';
+  /** Unit of the quantity, shown in the axis title as "label (unit)". */
+  unit?: string;
+  value: RV;
+}
+
+/** Plot-level axis titles (`xlabel "…"`, `ylabel "…"` in the plot block) override the derived ones. */
+export interface PlotAxisTitles { xlabel?: string; ylabel?: string }
 
 export interface BuiltPlot { spec: Record<string, unknown>; rows: Record<string, number | string | null>[]; warnings: string[] }
 
-interface Point { key: number; v: number; std?: number }
+interface Point { key: number; v: number; std?: number; n?: number }
+
+/** matplotlib's default colour cycle (tab10). */
+export const TAB10 = ['#1f77b4', '#ff7f0e', '#2ca02c', '#d62728', '#9467bd', '#8c564b', '#e377c2', '#7f7f7f', '#bcbd22', '#17becf'];
+
+/** The look shared by the panel, the exports and `--out` (the panel overrides only the colours). */
+export const FIGURE_CONFIG = {
+  font: 'DejaVu Sans, Helvetica, Arial, sans-serif',
+  view: { stroke: '#000000', strokeWidth: 0.8 },
+  axis: {
+    grid: false, domain: false, tickColor: '#000000', tickWidth: 0.8, tickSize: 3.5,
+    labelFontSize: 10, labelColor: '#000000', titleFontSize: 11, titleFontWeight: 'normal', titleColor: '#000000', labelFlush: false,
+  },
+  legend: { labelFontSize: 10, symbolStrokeWidth: 1.5, labelLimit: 0, rowPadding: 4, columnPadding: 14 },
+  title: { fontSize: 12, fontWeight: 'normal', anchor: 'middle' },
+  line: { strokeWidth: 1.5 },
+};
 
 /** One (key, value) per grid point (series) or list entry (lists); keys join x with each y. */
 function points(v: RV, label: string): Point[] {
-  const one = (x: RV, key: number): Point => (isStat(x) ? { key, v: x.mean, std: x.std } : { key, v: toNumber(x, `plot line '${label}'`) });
+  const one = (x: RV, key: number): Point => (isStat(x)
+    ? { key, v: x.mean, ...(x.n > 1 && Number.isFinite(x.std) ? { std: x.std, n: x.n } : { n: x.n }) }
+    : { key, v: toNumber(x, `plot line '${label}'`) });
   if (isSeries(v)) {
-    if (v.values.some(Array.isArray)) throw new Error(`plot line '${label}' has a list at each grid point; plot one entry (e.g. ${label}[0]) or an aggregate`);
+    if (v.values.some(Array.isArray)) throw new Error(`plot line '${label}' has a list at each grid point; plot one entry (e.g. ${label}[0]) or an aggregate, or draw it with \`heatmap =\``);
     return v.values.map((x, k) => one(x, v.idx[k]));
   }
   if (Array.isArray(v)) return v.map((x, k) => one(x, k));
   return [one(v, -1)];
 }
 
-export function buildPlot(title: string, lines: PlotLine[]): BuiltPlot {
+/** A value is a simulation (markers) when it carries a mean over seeds; otherwise theory (a line). */
+function isSimulated(v: RV): boolean {
+  if (isStat(v)) return true;
+  if (isSeries(v)) return v.values.some(isStat);
+  return Array.isArray(v) && v.some(isStat);
+}
+
+const titled = (label: string, unit?: string) => (unit ? `${label} (${unit})` : label);
+
+export function buildPlot(title: string, lines: PlotLine[], titles: PlotAxisTitles = {}): BuiltPlot {
+  const pictures = lines.filter((l) => l.axis === 'heatmap' || l.axis === 'image');
+  if (pictures.length) {
+    if (pictures.length !== lines.length) throw new Error('a plot with `heatmap =` or `image =` lines has no `x =`/`y =` lines; put the curves in a plot of their own');
+    const panels: MatrixPanel[] = pictures.map((l) => ({ kind: l.axis as 'heatmap' | 'image', label: l.label, matrix: toMatrix(l.value, l.axis as 'heatmap' | 'image', l.label) }));
+    const { spec, warnings } = matrixSpec(title, panels);
+    return { spec: { ...spec, config: FIGURE_CONFIG }, rows: matrixRows(panels), warnings };
+  }
   const warnings: string[] = [];
   const xLine = lines.find((l) => l.axis === 'x');
   const yLines = lines.filter((l) => l.axis === 'y');
@@ -32,9 +82,12 @@ export function buildPlot(title: string, lines: PlotLine[]): BuiltPlot {
   const data: Record<string, number | string | null>[] = [];
   const wide = new Map<number, Record<string, number | string | null>>();
   for (const p of xs) wide.set(p.key, { [xLine.label]: p.v });
-  let withStd = false;
+  const simulated = new Set<string>();
+  let seeds = 0;
   for (const line of yLines) {
     const ys = points(line.value, line.label);
+    const sim = isSimulated(line.value);
+    if (sim) simulated.add(line.label);
     let hidden = 0;
     for (const p of ys) {
       // A constant (one value) is drawn across every x.
@@ -44,51 +97,116 @@ export function buildPlot(title: string, lines: PlotLine[]): BuiltPlot {
         if (x === undefined) continue;
         const row = wide.get(key)!;
         row[line.label] = Number.isFinite(p.v) ? p.v : null;
+        // One seed has no spread: no "(std)" column of zeros.
         if (p.std !== undefined) row[`${line.label} (std)`] = p.std;
         if (!Number.isFinite(x) || !Number.isFinite(p.v) || (xLog && x <= 0) || (yLog && p.v <= 0)) { hidden++; continue; }
-        const d: Record<string, number | string | null> = { x, y: p.v, series: line.label };
-        if (p.std !== undefined && Number.isFinite(p.std)) {
-          withStd = true;
-          d.lo = p.v - p.std; d.hi = p.v + p.std;
-          if (yLog && d.lo <= 0) d.lo = p.v / 10; // keep the bar drawable on a log axis
+        const d: Record<string, number | string | null> = { x, y: p.v, series: line.label, kind: sim ? 'simulation' : 'theory' };
+        if (p.std !== undefined) {
+          d.std = p.std; d.n = p.n ?? null; d.lo = p.v - p.std; d.hi = p.v + p.std;
+          seeds = Math.max(seeds, p.n ?? 0);
         }
         data.push(d);
       }
     }
     if (hidden) warnings.push(`${hidden} point${hidden > 1 ? 's' : ''} of '${line.label}' not drawn (not finite${xLog || yLog ? ', or ≤ 0 on a log axis' : ''})`);
   }
-  const xEnc = { field: 'x', type: 'quantitative', title: xLine.label, scale: { type: xLog ? 'log' : 'linear', zero: false } };
-  const yEnc = { field: 'y', type: 'quantitative', title: yLines.length === 1 ? yLines[0].label : 'value', scale: { type: yLog ? 'log' : 'linear', zero: false } };
-  const color = { field: 'series', type: 'nominal', title: null, legend: { orient: 'bottom' } };
-  const layer: unknown[] = [
-    { mark: { type: 'line', point: true, tooltip: true }, encoding: { x: xEnc, y: yEnc, color } },
-  ];
-  if (withStd) {
+  const xDomain = fittedDomain(data.map((d) => d.x as number), xLog);
+  const yDomain = fittedDomain(data.flatMap((d) => [d.y as number, ...(d.lo !== undefined ? [d.lo as number, d.hi as number] : [])]), yLog);
+  // An error bar reaching below zero on a log axis is cut at the bottom of the plot.
+  if (yLog && yDomain) for (const d of data) if (d.lo !== undefined && (d.lo as number) <= 0) d.lo = yDomain[0];
+
+  const xTitle = titles.xlabel ?? titled(xLine.label, xLine.unit);
+  const units = [...new Set(yLines.map((l) => l.unit))];
+  const yTitle = titles.ylabel
+    ?? (yLines.length === 1 ? titled(yLines[0].label, yLines[0].unit) : units.length === 1 && units[0] ? units[0] : null);
+  const xEnc = { field: 'x', type: 'quantitative', title: xTitle, scale: scaleOf(xLog, xDomain), axis: axisOf(xLog, xDomain) };
+  const yEnc = { field: 'y', type: 'quantitative', title: yTitle, scale: scaleOf(yLog, yDomain), axis: axisOf(yLog, yDomain) };
+  const order = yLines.map((l) => l.label);
+  const color = {
+    field: 'series', type: 'nominal', title: null,
+    scale: { domain: order, range: order.map((_, i) => TAB10[i % TAB10.length]) },
+    legend: yLines.length > 1 ? legendOf(order, [...simulated]) : null,
+  };
+  const fmt = '.4~g';
+  const tipX = { field: 'x', type: 'quantitative', title: xTitle, format: fmt };
+  const tipY = { field: 'y', type: 'quantitative', title: 'value', format: fmt };
+  const tipSeries = { field: 'series', type: 'nominal', title: 'series' };
+  const layer: unknown[] = [];
+  if (yLines.some((l) => !simulated.has(l.label))) {
     layer.push({
-      transform: [{ filter: 'isValid(datum.lo)' }],
-      mark: { type: 'errorbar', ticks: true },
-      encoding: { x: xEnc, y: { field: 'lo', type: 'quantitative', scale: yEnc.scale, title: yEnc.title }, y2: { field: 'hi' }, color },
+      transform: [{ filter: "datum.kind === 'theory'" }],
+      mark: { type: 'line', point: xs.length > 1 ? 'transparent' : { filled: true, size: 30 }, clip: true },
+      encoding: { x: xEnc, y: yEnc, color, tooltip: [tipSeries, tipX, tipY] },
+    });
+  }
+  if (simulated.size) {
+    if (data.some((d) => d.lo !== undefined)) {
+      layer.push({
+        transform: [{ filter: "datum.kind === 'simulation' && isValid(datum.lo)" }],
+        mark: { type: 'errorbar', ticks: { size: 6 }, thickness: 1, clip: true },
+        encoding: { x: xEnc, y: { field: 'lo', type: 'quantitative', scale: yEnc.scale, axis: yEnc.axis, title: yTitle }, y2: { field: 'hi' }, color },
+      });
+    }
+    layer.push({
+      transform: [{ filter: "datum.kind === 'simulation'" }],
+      mark: { type: 'point', filled: true, size: 36, opacity: 1, clip: true },
+      encoding: {
+        x: xEnc, y: yEnc, color,
+        tooltip: [tipSeries, tipX, tipY, ...(seeds > 1 ? [
+          { field: 'std', type: 'quantitative', title: `std over seeds`, format: fmt },
+          { field: 'n', type: 'quantitative', title: 'seeds' },
+        ] : [])],
+      },
     });
   }
   const spec = {
     $schema: 'https://vega.github.io/schema/vega-lite/v5.json',
     title,
     width: 480,
-    height: 300,
+    height: 320,
     data: { values: data },
     layer,
+    config: FIGURE_CONFIG,
   };
   return { spec, rows: [...wide.values()], warnings };
 }
 
-/** CSV of export rows (header = union of keys in first-seen order). */
-export function rowsToCsv(rows: Record<string, number | string | null>[]): string {
-  const cols: string[] = [];
-  for (const r of rows) for (const k of Object.keys(r)) if (!cols.includes(k)) cols.push(k);
-  const cell = (v: unknown) => {
-    if (v === null || v === undefined) return '';
-    const s = String(v);
-    return /[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+function scaleOf(log: boolean, domain: [number, number] | undefined): Record<string, unknown> {
+  // (no `zero` on a log scale: Vega-Lite would warn that it drops it)
+  return { type: log ? 'log' : 'linear', ...(log ? {} : { zero: false }), nice: false, ...(domain ? { domain } : {}) };
+}
+
+/** Log axes get explicit ticks: long labelled ones at powers of ten, short unlabelled ones between. */
+function axisOf(log: boolean, domain: [number, number] | undefined): Record<string, unknown> {
+  if (!log || !domain) return { tickCount: 6 };
+  const t = logTicks(domain[0], domain[1]);
+  return {
+    values: t.values,
+    labelExpr: `${exprLiteral(t.labels)}[datum.value] || ''`,
+    tickSize: { condition: { test: `indexof(${exprLiteral(t.major)}, datum.value) >= 0`, value: 3.5 }, value: 2 },
+    labelOverlap: false,
   };
-  return [cols.map(cell).join(','), ...rows.map((r) => cols.map((c) => cell(r[c])).join(','))].join('\n') + '\n';
+}
+
+/** The legend in declaration order, long labels wrapped onto several lines instead of cut off. */
+function legendOf(order: string[], simulated: string[]): Record<string, unknown> {
+  const wrapped: Record<string, string[]> = {};
+  for (const l of order) { const w = wrapLabel(l); if (w.length > 1) wrapped[l] = w; }
+  // Theory entries show a line, simulation entries a filled marker, as in the plot.
+  const sim = `indexof(${exprLiteral(simulated)}, datum.value) >= 0`;
+  return {
+    // Side by side while the entries fit the plot's width (~70 characters), else one per row.
+    orient: 'bottom', direction: 'horizontal',
+    columns: order.reduce((n, l) => n + Math.max(...wrapLabel(l).map((w) => w.length)) + 6, 0) <= 75 ? Math.min(order.length, 4) : 1,
+    encode: {
+      symbols: {
+        update: {
+          shape: { signal: `${sim} ? 'circle' : 'stroke'` },
+          size: { signal: `${sim} ? 36 : 200` },
+          fillOpacity: { signal: `${sim} ? 1 : 0` },
+        },
+      },
+    },
+    ...(Object.keys(wrapped).length ? { labelExpr: `${exprLiteral(wrapped)}[datum.label] || datum.label` } : {}),
+  };
 }

@@ -9,6 +9,7 @@ import { blockFingerprint, freshResults, mapStaleSpan, shiftFor } from './docume
 import { isResult, isStat, show } from './values';
 import { range, state, toLspDiagnostic } from './serviceCommon';
 import { clipMessage } from './checkTypes';
+import { outcomeOf, staticErrors, statusLens } from './runStatus';
 
 export function diagnostics(doc: TextDocument, ctx: ServerContext): lsp.Diagnostic[] {
   const s = state(doc, ctx);
@@ -57,28 +58,35 @@ export function codeLenses(doc: TextDocument, ctx: ServerContext): lsp.CodeLens[
     const r = range(doc, { start: item.span.start, end: item.span.start });
     const args = [{ uri: doc.uri, target: name }];
     const stored = s.results.get(name);
-    let status = '';
-    if (s.running.has(name) || s.running.has('*')) status = ' (running…)';
+    const running = s.running.has(name) || s.running.has('*');
+    let status = '', stale = false;
+    if (running) status = ' (running…)';
     else if (stored) {
-      const stale = blockFingerprint(s.analysis, name) !== stored.fingerprint;
+      stale = blockFingerprint(s.analysis, name) !== stored.fingerprint;
       const res = stored.result;
       const failed = res.expects.filter((e) => !e.passed).length + res.checks.filter((c) => !c.passed).length;
       const passed = res.expects.filter((e) => e.passed).length + res.checks.filter((c) => c.passed).length;
       status = stale ? ' (stale)' : failed ? ` (✗ ${failed} failed, ${passed} passed)` : ` (✓ ${passed} passed)`;
     }
-    out.push({ range: r, command: { title: `▶ Run${status}`, command: 'theorylab.run', arguments: args } });
-    out.push({ range: r, command: { title: '■ Cancel', command: 'theorylab.cancel', arguments: args } });
+    // Codicons (rendered by VS Code in every font), not emoji (empty boxes without an emoji font).
+    out.push({ range: r, command: { title: `$(play) Run${status}`, command: 'theorylab.run', arguments: args } });
+    out.push({ range: r, command: { title: '$(debug-stop) Cancel', command: 'theorylab.cancel', arguments: args } });
     if (item.kind === 'derivation') {
       // a fresh set of random points: the seed after the one last used for this block
       const next = (s.seeds.get(name) ?? 0) + 1;
-      out.push({ range: r, command: { title: '🎲 Re-check with new seed', command: 'theorylab.run', arguments: [{ uri: doc.uri, target: name, seed: next }] } });
+      out.push({ range: r, command: { title: '$(refresh) Re-check with new seed', command: 'theorylab.run', arguments: [{ uri: doc.uri, target: name, seed: next }] } });
     }
     if (item.kind === 'experiment' && ctx.clusterEnabled?.()) {
-      out.push({ range: r, command: { title: '☁ Run on cluster', command: 'theorylab.run', arguments: [{ uri: doc.uri, target: name, backend: 'slurm' }] } });
+      out.push({ range: r, command: { title: '$(cloud-upload) Run on cluster', command: 'theorylab.run', arguments: [{ uri: doc.uri, target: name, backend: 'slurm' }] } });
     }
     if (item.kind === 'experiment' && item.body.some((st) => st.kind === 'plot')) {
-      out.push({ range: r, command: { title: '📈 Plot', command: 'theorylab.showPlots', arguments: args } });
+      out.push({ range: r, command: { title: '$(graph) Plot', command: 'theorylab.showPlots', arguments: args } });
     }
+    // The state of the last run (running, not run, cancelled, failed, done at … in …): text only;
+    // "not run" jumps to the first error.
+    const errors = staticErrors(s.analysis.diagnostics, item.span);
+    const text = statusLens({ running, errors, outcome: outcomeOf(s, name), stale });
+    if (text) out.push({ range: r, command: { title: text, command: errors ? 'editor.action.marker.nextInFiles' : '' } });
   }
   return out;
 }

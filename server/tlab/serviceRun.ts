@@ -8,6 +8,7 @@ import { blockFingerprint, peekState } from './documents';
 import { persistResults } from './persist';
 import { blockPassed, runTlab } from './blockRun';
 import { state } from './serviceCommon';
+import { setOutcome } from './runStatus';
 
 // ---- run / cancel / plots (called by server.ts) ------------------------------------------------------
 
@@ -34,7 +35,9 @@ export async function runTarget(doc: TextDocument, target: string | undefined, c
     const report = await runTlab(analysis, { runner: ctx.runner, device: ctx.settings().device, signal: controller.signal, budget: hooks.budget ?? 'full', seed: hooks.seed ?? (target ? s.seeds.get(target) : undefined) }, target);
     let passed = 0, failed = 0, errors = 0;
     for (const b of report.blocks) {
-      if (b.cancelled) continue;
+      if (b.cancelled) { setOutcome(s, b.name, { kind: 'cancelled', at: new Date() }); continue; }
+      const runError = b.issues.find((i) => i.severity === 'error');
+      setOutcome(s, b.name, runError ? { kind: 'failed', at: new Date(), message: runError.message } : { kind: 'done', finishedAt: new Date(), seconds: b.seconds });
       s.results.set(b.name, { result: b, fingerprint: fingerprints.get(b.name) ?? '', text: analysis.text });
       passed += b.expects.filter((e) => e.passed).length + b.checks.filter((c) => c.passed).length;
       failed += b.expects.filter((e) => !e.passed).length + b.checks.filter((c) => !c.passed).length;
@@ -47,6 +50,8 @@ export async function runTarget(doc: TextDocument, target: string | undefined, c
     const ok = report.blocks.every(blockPassed);
     return { ok, message: `${report.blocks.length} block${report.blocks.length === 1 ? '' : 's'}: ${passed} passed, ${failed} failed${errors ? `, ${errors} error${errors > 1 ? 's' : ''}` : ''} (${report.seconds.toFixed(2)} s)` };
   } catch (e) {
+    for (const n of names) setOutcome(s, n, { kind: 'failed', at: new Date(), message: (e as Error).message });
+    ctx.refresh(doc.uri);
     return { ok: false, message: `run failed: ${(e as Error).message}` };
   } finally {
     if (s.running.get(key) === controller) s.running.delete(key);

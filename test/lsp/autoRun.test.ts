@@ -117,7 +117,7 @@ describe('live theory over LSP (trusted workspace)', () => {
     const l = await lenses(c, 'mixed.tlab');
     const run = l.filter((x) => x.command.command === 'theorylab.run').map((x) => x.command.title);
     assert.match(run[0], /✗ 1 failed/); // cheap: ran by itself
-    assert.equal(run[1], '▶ Run'); // costly: never ran
+    assert.equal(run[1], '$(play) Run'); // costly: never ran
     const h = await c.at<any>('textDocument/hover', 'mixed.tlab', { line: 5, character: 11 });
     assert.match(h.contents.value, /\*\*m\*\* — result of `demo\.noisy_mean`/);
     assert.doesNotMatch(h.contents.value, /\| output \| value \|/); // no values: it never ran
@@ -131,7 +131,7 @@ describe('live theory over LSP (trusted workspace)', () => {
     await c.change('off.tlab', CHEAP.replace('let b = -6', 'let b = -10'));
     await logLine(c, /off\.tlab: not running anything automatically: theorylab\.autoRun\.maxSeconds is 0/, n);
     const l = await lenses(c, 'off.tlab');
-    assert.equal(l[0].command.title, '▶ Run');
+    assert.equal(l[0].command.title, '$(play) Run');
 
     c.notify('workspace/didChangeConfiguration', { settings: { theorylab: { autoRun: { maxSeconds: 1 } } } });
     n = logs(c).length;
@@ -154,7 +154,7 @@ describe('live theory over LSP (untrusted workspace)', () => {
     assert.ok(!logs(c).some((m) => /\[auto-run\].*running quad/.test(m)));
     assert.ok(!statuses(c).some((s) => s.quiescent === false));
     const l = await lenses(c, 'u.tlab');
-    assert.equal(l[0].command.title, '▶ Run');
+    assert.equal(l[0].command.title, '$(play) Run');
   });
 });
 

@@ -60,8 +60,8 @@ describe('persisted results over LSP', () => {
     assert.match(dh.contents.value, /value at the first point/);
     const lenses = await second.request<any[]>('textDocument/codeLens', { textDocument: { uri } });
     const runLens = (target: string) => lenses.find((l) => l.command.command === 'theorylab.run' && l.command.arguments[0].target === target && !l.command.arguments[0].seed)!.command.title;
-    assert.equal(runLens('quad'), '▶ Run (✗ 1 failed, 1 passed)');
-    assert.equal(runLens('dd'), '▶ Run (✓ 1 passed)');
+    assert.equal(runLens('quad'), '$(play) Run (✗ 1 failed, 1 passed)');
+    assert.equal(runLens('dd'), '$(play) Run (✓ 1 passed)');
     const plots = await second.request(getPlots, { uri, target: 'quad' });
     assert.equal(plots.length, 1);
     assert.deepEqual((plots[0].spec as any).data.values.map((r: any) => [r.x, r.y]), [[1, 3], [2, 1.5], [4, 0.75]]);
@@ -72,7 +72,7 @@ describe('persisted results over LSP', () => {
     const d2 = await second.change('p.tlab', edited);
     assert.ok(!d2.some((d) => d.code === 'expect'));
     const l2 = await second.request<any[]>('textDocument/codeLens', { textDocument: { uri } });
-    assert.equal(l2.find((l) => l.command.command === 'theorylab.run' && l.command.arguments[0].target === 'quad').command.title, '▶ Run (stale)');
+    assert.equal(l2.find((l) => l.command.command === 'theorylab.run' && l.command.arguments[0].target === 'quad').command.title, '$(play) Run (stale)');
     const h2 = await second.at<any>('textDocument/hover', 'p.tlab', { line: 6, character: 12 });
     assert.match(h2.contents.value, /stale/);
     assert.equal((await second.request(getPlots, { uri, target: 'quad' }))[0].stale, true);
@@ -84,7 +84,7 @@ describe('persisted results over LSP', () => {
     const d3 = await third.open('p.tlab', QUAD);
     assert.deepEqual(d3, []);
     const l3 = await third.request<any[]>('textDocument/codeLens', { textDocument: { uri } });
-    assert.equal(l3.find((l) => l.command.command === 'theorylab.run' && l.command.arguments[0].target === 'quad').command.title, '▶ Run');
+    assert.equal(l3.find((l) => l.command.command === 'theorylab.run' && l.command.arguments[0].target === 'quad').command.title, '$(play) Run');
     const h3 = await third.at<any>('textDocument/hover', 'p.tlab', { line: 2, character: 7 });
     assert.match(h3.contents.value, /\*\*b\*\*/);
     assert.ok(third.notifications.some((n) => n.method === 'window/logMessage' && /ignored the saved results/.test(n.params.message)));

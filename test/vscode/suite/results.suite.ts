@@ -7,6 +7,7 @@ import * as vscode from 'vscode';
 import type { TheoryLabApi } from '../../../client/extension';
 import type { ChartPanelInfo, PlotsPanelInfo } from '../../../protocol/webviewMessages';
 import { eventually, hoverText, openDemo, workspaceFolder } from './util';
+import { parseCsv } from '../../../server/plots/csv';
 
 type RunResult = { ok: boolean; message: string } | undefined;
 
@@ -109,7 +110,7 @@ export function defineResultsSuite(): void {
         assert.ok(r?.ok, `run succeeded: ${r?.message}`);
         const fresh = await eventually('the ✓ code lens after the run', 30_000, async () => {
           const t = await lensTitles(doc);
-          return t.some((x) => /^▶ Run \(✓ 2 passed\)$/.test(x)) ? t : undefined;
+          return t.some((x) => /^\$\(play\) Run \(✓ 2 passed\)$/.test(x)) ? t : undefined;
         });
         assert.ok(!fresh.some((x) => /stale/.test(x)), JSON.stringify(fresh));
         assert.doesNotMatch(await hoverAt(doc, 'expect q.f_min[b = 2]', 2), /stale/);
@@ -125,9 +126,9 @@ export function defineResultsSuite(): void {
         assert.ok(ok, 'the edit applied');
         const stale = await eventually('the stale code lens', 30_000, async () => {
           const t = await lensTitles(doc);
-          return t.includes('▶ Run (stale)') ? t : undefined;
+          return t.includes('$(play) Run (stale)') ? t : undefined;
         });
-        assert.ok(stale.includes('▶ Run (stale)'), JSON.stringify(stale));
+        assert.ok(stale.includes('$(play) Run (stale)'), JSON.stringify(stale));
         // The old values stay visible on hover, marked as stale — not silently wrong, not removed.
         const hover = await hoverAt(doc, 'expect q.f_min[b = 2]', 2);
         assert.match(hover, /✓ q\.f_min\[b = 2\] ≈ 0\.5/);
@@ -139,7 +140,7 @@ export function defineResultsSuite(): void {
         assert.equal(again?.ok, false);
         const after = await eventually('the refreshed code lens', 30_000, async () => {
           const t = await lensTitles(doc);
-          return t.some((x) => /^▶ Run \(✗ 1 failed, 1 passed\)$/.test(x)) ? t : undefined;
+          return t.some((x) => /^\$\(play\) Run \(✗ 1 failed, 1 passed\)$/.test(x)) ? t : undefined;
         });
         assert.ok(!after.some((x) => /stale/.test(x)));
         assert.doesNotMatch(await hoverAt(doc, 'expect q.f_min[b = 2]', 2), /stale/);
@@ -215,14 +216,14 @@ export function defineResultsSuite(): void {
         const csvUri = vscode.Uri.parse(await vscode.commands.executeCommand<string>('theorylab.test.exportPlot', 'csv'));
         written.push(csvUri);
         assert.equal(csvUri.path, vscode.Uri.joinPath(plotsDir, 'quadratic_minimum_minimum_vs_b.csv').path);
-        const csv = new TextDecoder().decode(await vscode.workspace.fs.readFile(csvUri)).trimEnd().split('\n');
-        const header = csv[0].split(',');
+        const csv = parseCsv(new TextDecoder().decode(await vscode.workspace.fs.readFile(csvUri)));
+        const header = csv[0];
         const bCol = header.indexOf('b');
-        assert.ok(bCol >= 0, `the CSV has a column b: ${csv[0]}`);
-        const bs = [...new Set(csv.slice(1).map((l) => Number(l.split(',')[bCol])))].sort((x, y) => x - y);
+        assert.ok(bCol >= 0, `the CSV has a column b: ${header}`);
+        const bs = [...new Set(csv.slice(1).map((l) => Number(l[bCol])))].sort((x, y) => x - y);
         assert.deepEqual(bs, [-4, -3, -2, -1, 0, 1, 2, 3, 4]);
         // x* = -b / (2a) = -b / 4 is in the data next to its b.
-        const numbers = csv.slice(1).map((l) => l.split(',').map(Number));
+        const numbers = csv.slice(1).map((l) => l.map(Number));
         assert.ok(numbers.some((row) => row[bCol] === 4 && row.some((v, k) => k !== bCol && v === -1)), csv.join('\n'));
 
         // And the other two formats: PNG (the figure, rendered at 2×) and JSON (the same rows).
@@ -244,6 +245,52 @@ export function defineResultsSuite(): void {
         await vscode.commands.executeCommand('theorylab.test.plotHistory', entry.id, 'delete');
       }
       assert.equal(await vscode.workspace.fs.stat(plotsDir).then(() => true, () => false), hadPlotsDir);
+    });
+
+    test('a figure reads like a paper figure: titles from labels, 10ⁿ log ticks, theory lines, simulated markers with error bars, legend in order, RFC 4180 CSV', async () => {
+      const doc = await vscode.workspace.openTextDocument(vscode.Uri.joinPath(workspaceFolder(), 'figures.tlab'));
+      await vscode.window.showTextDocument(doc);
+      const r = await run(doc.uri, 'power_law_mean');
+      assert.ok(r?.ok, `run succeeded: ${r?.message}`);
+      const lenses = await eventually('the done lens', 30_000, async () => {
+        const t = await lensTitles(doc);
+        return t.some((x) => /^\$\(check\) done at \d\d:\d\d:\d\d in /.test(x)) ? t : undefined;
+      });
+      assert.ok(lenses.includes('$(graph) Plot') && !lenses.some((x) => /📈|▶/.test(x)), JSON.stringify(lenses));
+      await vscode.commands.executeCommand('theorylab.showPlots', doc.uri.toString(), 'power_law_mean');
+      await eventually('the rendered figure', 60_000, async () => {
+        const i = await plotInfo();
+        return i && i.markCount > 0 && i.entries.find((e) => e.id === i.selected)?.title === 'mean of n^(-1/2) from 8 noisy draws' ? i : undefined;
+      });
+      const plotsDir = vscode.Uri.joinPath(workspaceFolder(), 'plots');
+      const hadPlotsDir = await vscode.workspace.fs.stat(plotsDir).then(() => true, () => false);
+      const written: vscode.Uri[] = [];
+      try {
+        const svgUri = vscode.Uri.parse(await vscode.commands.executeCommand<string>('theorylab.test.exportPlot', 'svg'));
+        written.push(svgUri);
+        const svg = new TextDecoder().decode(await vscode.workspace.fs.readFile(svgUri));
+        const texts = [...svg.matchAll(/<text[^>]*?(?:\/>|>([\s\S]*?)<\/text>)/g)].map((m) => (m[1] ?? '').replace(/<tspan[^>]*>/g, ' ').replace(/<\/tspan>/g, '').trim());
+        assert.ok(texts.includes('n') && texts.includes('mean estimate'), `axis titles from the labels: ${texts.join(' | ')}`);
+        assert.ok(!texts.includes('value'), 'no generic "value" axis title');
+        for (const p of ['10¹', '10²', '10³', '10⁴', '10⁻¹', '10⁻²']) assert.ok(texts.includes(p), `log tick ${p}: ${texts.join(' | ')}`);
+        const count = (cls: string) => [...svg.matchAll(new RegExp(`class="${cls} role-mark[\\s\\S]*?</g>`, 'g'))].reduce((n, m) => n + (m[0].match(/<path|<line/g) ?? []).length, 0);
+        assert.equal(count('mark-rule'), 7, 'one error bar per simulated grid point');
+        assert.equal((svg.match(/class="mark-line role-mark/g) ?? []).length, 2, 'two theory lines');
+        assert.ok(count('mark-symbol') >= 7 * 3, 'markers for the simulation (and hover points on the lines)');
+        const order = ['μ = n^(-1/2) (theory)', 'standard error σ/√N (theory)', 'sample mean over 8 seeds, each of N = 8 draws (simulation)'];
+        const at = order.map((l) => texts.findIndex((t) => t === l || t.replace(/\s+/g, ' ') === l));
+        assert.ok(at.every((i, k) => i >= 0 && (k === 0 || i > at[k - 1])), `legend in declaration order: ${at} in ${texts.join(' | ')}`);
+
+        const csvUri = vscode.Uri.parse(await vscode.commands.executeCommand<string>('theorylab.test.exportPlot', 'csv'));
+        written.push(csvUri);
+        const rows = parseCsv(new TextDecoder().decode(await vscode.workspace.fs.readFile(csvUri)));
+        assert.deepEqual(rows[0], ['n', ...order, `${order[2]} (std)`]);
+        assert.equal(rows.length, 1 + 7);
+        assert.ok(rows.every((row) => row.length === rows[0].length), 'equal-length rows');
+      } finally {
+        for (const f of written) await vscode.workspace.fs.delete(f).then(undefined, () => {});
+        if (!hadPlotsDir) await vscode.workspace.fs.delete(plotsDir, { recursive: true }).then(undefined, () => {});
+      }
     });
 
     test('Show chart on a G2L2 sentence opens the chart panel with cells, nodes and a derivation tree', async () => {
