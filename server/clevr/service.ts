@@ -92,7 +92,7 @@ async function analysisSoon(doc: TextDocument, ctx: ServerContext, waitMs = 150)
   if (hit && hit.text === doc.getText() && hit.complete) return hit.analysis;
   const running = inflight.get(doc.uri);
   if (running && running.text === doc.getText()) {
-    const r = await Promise.race([running.promise, new Promise<undefined>((res) => { (setTimeout(res, waitMs) as unknown as { unref?: () => void }).unref?.(); })]);
+    const r = await Promise.race([running.promise, new Promise<undefined>((res) => { (setTimeout(() => res(undefined), waitMs) as unknown as { unref?: () => void }).unref?.(); })]);
     if (r) return r;
   }
   return analysisFor(doc, ctx);

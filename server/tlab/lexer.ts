@@ -96,6 +96,7 @@ export interface LexResult { tokens: IToken[]; comments: IToken[]; errors: { spa
 
 /** Control characters (NUL, a lone CR) written as escapes, so a message shows what is there. */
 function visible(s: string): string {
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is the point
   return s.replace(/[\u0000-\u001f\u007f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 

@@ -43,6 +43,7 @@ export function confinementRoot(filePath: string, roots: string[]): string {
 export function resolveConfined(fromFile: string, relPath: string, roots: string[]): Confined {
   const from = filePathOf(fromFile);
   if (!from) return { error: `'${relPath}' cannot be read from an unsaved document; save the file in the workspace first` };
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: a NUL in a path is what is being reported
   if (relPath.includes('\u0000')) return { error: `'${relPath.replace(/\u0000/g, '\\u0000')}' is not a valid path` };
   const target = path.resolve(path.dirname(from), relPath);
   const root = confinementRoot(from, roots);
