@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { compileScalarExpr, ExprError } from './scalarExpr';
+import { compileScalarExpr, ExprError, MAX_EXPR_DEPTH, MAX_EXPR_TERMS, parseScalarExpr } from './scalarExpr';
 import { erf, erfc } from './special';
 
 const ev = (s: string, x: number) => compileScalarExpr(s).evaluate(x);
@@ -82,4 +82,64 @@ test('derivatives agree with central differences', () => {
   }
   assert.equal(compileScalarExpr('relu(x)').derivative(-1), 0);
   assert.equal(compileScalarExpr('relu(x)').derivative(2), 1);
+});
+
+// ---- Hostile sizes and nesting (issue 17): clear errors, never RangeError, linear compile ----
+
+const chain = (n: number, sep: string) => Array(n).fill('x').join(sep);
+const nested = (n: number, open: string, inner = 'x') => open.repeat(n) + inner + ')'.repeat(n);
+const exprError = (re: RegExp) => (e: unknown) => e instanceof ExprError && re.test((e as Error).message);
+
+test('a 4,000-term x^x^…^x chain is refused as too large (not compiled quadratically)', () => {
+  assert.throws(() => compileScalarExpr(chain(4000, '^')), exprError(new RegExp(`expression too large: more than ${MAX_EXPR_TERMS} terms.*column`)));
+  // A flat sum of the same size gets the same error; a megabyte of parentheses is refused before parsing.
+  assert.throws(() => compileScalarExpr(chain(4000, '+')), exprError(/expression too large/));
+  assert.throws(() => compileScalarExpr('('.repeat(1 << 20)), exprError(/expression too large: more than \d+ tokens/));
+});
+
+test('a 500-term x^x^…^x chain evaluates like the direct tower, derivative like finite differences', () => {
+  const f = compileScalarExpr(chain(500, '^'));
+  const tower = (x: number) => { let y = x; for (let i = 1; i < 500; i++) y = Math.pow(x, y); return y; };
+  for (const x of [0.9, 1.05, 1.3]) {
+    assert.ok(Math.abs(f.evaluate(x) - tower(x)) <= 1e-12 * Math.abs(tower(x)), `value at ${x}: ${f.evaluate(x)} vs ${tower(x)}`);
+    const h = 1e-6, fd = (tower(x + h) - tower(x - h)) / (2 * h);
+    assert.ok(Math.abs(f.derivative(x) - fd) <= 1e-6 * Math.max(1, Math.abs(fd)), `derivative at ${x}: ${f.derivative(x)} vs ${fd}`);
+    assert.equal(f.dual(x), f.evaluate(x));
+    assert.equal(f.dualSlot.d, f.derivative(x));
+  }
+});
+
+test('a 500-deep tanh(tanh(…)) chain matches the iterated map and its chain-rule product', () => {
+  const f = compileScalarExpr(nested(500, 'tanh('));
+  for (const x of [-0.8, 0.3, 2]) {
+    let y = x, dy = 1;
+    for (let i = 0; i < 500; i++) { y = Math.tanh(y); dy *= 1 - y * y; }
+    assert.ok(Math.abs(f.evaluate(x) - y) <= 1e-15, `value at ${x}`);
+    assert.ok(Math.abs(f.derivative(x) - dy) <= 1e-12 * Math.abs(dy), `derivative at ${x}: ${f.derivative(x)} vs ${dy}`);
+    const h = 1e-4, fd = (f.evaluate(x + h) - f.evaluate(x - h)) / (2 * h);
+    assert.ok(Math.abs(f.derivative(x) - fd) <= 1e-5 * Math.abs(dy) + 1e-12, `fd at ${x}`);
+  }
+});
+
+test('deep nesting evaluates or gives the depth error at a column, never a RangeError', () => {
+  assert.equal(ev(nested(500, '('), 0.25), 0.25);
+  assert.equal(ev('-'.repeat(500) + 'x', 3), 3);
+  const deep: string[] = [nested(1000, '('), nested(1000, 'abs('), '-'.repeat(1999) + 'x', chain(1000, '^'), nested(999, '(-')];
+  for (const src of deep) {
+    assert.throws(() => compileScalarExpr(src), exprError(new RegExp(`nested deeper than ${MAX_EXPR_DEPTH} levels \\(at column \\d+\\)|expression too large`)), src.slice(0, 20));
+  }
+  // The depth error names where the limit was crossed.
+  assert.throws(() => compileScalarExpr(nested(1000, '(')), exprError(new RegExp(`column ${MAX_EXPR_DEPTH + 1}\\b`)));
+});
+
+test('identical sub-trees are shared (hash-consed), so the tree is a DAG', () => {
+  const t = parseScalarExpr('tanh(2*x)*tanh(2*x) + x^x');
+  assert.ok(t.t === 'bin' && t.a.t === 'bin' && t.b.t === 'bin');
+  if (t.t !== 'bin' || t.a.t !== 'bin' || t.b.t !== 'bin') return;
+  assert.equal(t.a.a, t.a.b, 'tanh(2*x) is one node');
+  assert.equal(t.b.a, t.b.b, 'x is one node');
+  // -0 and 0 stay distinct constants.
+  assert.equal(ev('1/(0*1) + 1/(-0)', 1), NaN);
+  assert.equal(ev('1/-0', 1), -Infinity);
+  assert.equal(ev('(1/0) - (1/-0)', 1), Infinity);
 });

@@ -9,6 +9,12 @@
 //   unary   := ('-' | '+') unary | power
 //   power   := atom ('^' unary)?
 //   atom    := number | name | name '(' sum (',' sum)* ')' | '(' sum ')'
+//
+// Hostile input is bounded, never quadratic: an expression has at most MAX_EXPR_TERMS terms and
+// MAX_EXPR_DEPTH nesting levels (each a clear ExprError with a column, never a RangeError); identical
+// sub-trees are hash-consed into one node (the tree is a DAG), every compiler memoises its closure per
+// node, and the derivative comes from the one-pass dual compiler, so compile time and per-point cost are
+// linear in the expression's size.
 
 import { erf } from './special';
 
@@ -53,6 +59,13 @@ const VARIADIC: Record<string, (args: number[]) => number> = {
 };
 const CONSTANTS: Record<string, number> = { pi: Math.PI, e: Math.E };
 
+/** Most terms an expression may have (numbers, names and operators; parentheses and commas not counted). */
+export const MAX_EXPR_TERMS = 2000;
+/** Most tokens of any kind, so a megabyte of parentheses is refused before it is held in memory. */
+export const MAX_EXPR_TOKENS = 4 * MAX_EXPR_TERMS;
+/** Deepest nesting (parentheses, calls, unary signs, exponent chains) the parser and compilers accept. */
+export const MAX_EXPR_DEPTH = 600;
+
 /** Names a user may call, for messages and completion. */
 export const EXPR_FUNCTIONS = [...Object.keys(UNARY), ...Object.keys(VARIADIC)].sort();
 
@@ -63,20 +76,31 @@ function own<T>(table: Record<string, T>, key: string): T | undefined {
 
 interface Token { kind: 'num' | 'name' | 'op' | 'end'; text: string; value?: number; col: number }
 
+// Sticky regexes match at `lastIndex` without copying the rest of the source (no quadratic slicing).
+const NUM_RE = /(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?/y;
+const NAME_RE = /[A-Za-z_][A-Za-z_0-9]*/y;
+const SPACE_RE = /\s/;
+
 function tokenize(src: string): Token[] {
   const out: Token[] = [];
-  let i = 0;
+  let i = 0, terms = 0;
   while (i < src.length) {
     const c = src[i];
-    if (/\s/.test(c)) { i++; continue; }
+    if (SPACE_RE.test(c)) { i++; continue; }
     const col = i + 1;
-    const num = /^(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?/.exec(src.slice(i));
+    if (c !== '(' && c !== ')' && c !== ',') terms++;
+    if (terms > MAX_EXPR_TERMS || out.length >= MAX_EXPR_TOKENS) {
+      throw new ExprError(`expression too large: more than ${terms > MAX_EXPR_TERMS ? `${MAX_EXPR_TERMS} terms (numbers, names, operators)` : `${MAX_EXPR_TOKENS} tokens`}`, col);
+    }
+    NUM_RE.lastIndex = i;
+    const num = NUM_RE.exec(src);
     if (num) {
       out.push({ kind: 'num', text: num[0], value: Number(num[0]), col });
       i += num[0].length;
       continue;
     }
-    const name = /^[A-Za-z_][A-Za-z_0-9]*/.exec(src.slice(i));
+    NAME_RE.lastIndex = i;
+    const name = NAME_RE.exec(src);
     if (name) { out.push({ kind: 'name', text: name[0], col }); i += name[0].length; continue; }
     if (c === '*' && src[i + 1] === '*') { out.push({ kind: 'op', text: '^', col }); i += 2; continue; }
     if ('+-*/^(),'.includes(c)) { out.push({ kind: 'op', text: c, col }); i++; continue; }
@@ -90,6 +114,26 @@ function tokenize(src: string): Token[] {
 export function parseScalarExpr(source: string, variable = 'x'): ExprNode {
   const toks = tokenize(source);
   let pos = 0;
+  // Hash-consing: structurally identical sub-trees become one shared node (keys use child ids).
+  const ids = new Map<ExprNode, number>();
+  const interned = new Map<string, ExprNode>();
+  const mk = (n: ExprNode): ExprNode => {
+    let key: string;
+    switch (n.t) {
+      case 'num': key = Object.is(n.v, -0) ? 'n-0' : `n${n.v}`; break;
+      case 'var': key = 'v'; break;
+      case 'neg': key = `-${ids.get(n.a)}`; break;
+      case 'bin': key = `${n.op}${ids.get(n.a)},${ids.get(n.b)}`; break;
+      case 'call': key = `${n.f}(${n.args.map((a) => ids.get(a)).join(',')}`; break;
+    }
+    const hit = interned.get(key);
+    if (hit) return hit;
+    interned.set(key, n);
+    ids.set(n, ids.size);
+    return n;
+  };
+  // Every nesting level passes through unary(); counting its active frames bounds the recursion.
+  let depth = 0;
   const peek = () => toks[pos];
   const take = () => toks[pos++];
   const isOp = (t: Token, ...ops: string[]) => t.kind === 'op' && ops.includes(t.text);
@@ -105,7 +149,7 @@ export function parseScalarExpr(source: string, variable = 'x'): ExprNode {
     let left = product();
     while (isOp(peek(), '+', '-')) {
       const op = take().text as '+' | '-';
-      left = { t: 'bin', op, a: left, b: product() };
+      left = mk({ t: 'bin', op, a: left, b: product() });
     }
     return left;
   };
@@ -113,29 +157,35 @@ export function parseScalarExpr(source: string, variable = 'x'): ExprNode {
     let left = unary();
     while (isOp(peek(), '*', '/')) {
       const op = take().text as '*' | '/';
-      left = { t: 'bin', op, a: left, b: unary() };
+      left = mk({ t: 'bin', op, a: left, b: unary() });
     }
     return left;
   };
   const unary = (): ExprNode => {
-    if (isOp(peek(), '-', '+')) {
-      const neg = take().text === '-';
-      const a = unary();
-      return neg ? { t: 'neg', a } : a;
+    if (depth >= MAX_EXPR_DEPTH) throw new ExprError(`expression nested deeper than ${MAX_EXPR_DEPTH} levels`, peek().col);
+    depth++;
+    try {
+      if (isOp(peek(), '-', '+')) {
+        const neg = take().text === '-';
+        const a = unary();
+        return neg ? mk({ t: 'neg', a }) : a;
+      }
+      return power();
+    } finally {
+      depth--;
     }
-    return power();
   };
   const power = (): ExprNode => {
     const base = atom();
     if (isOp(peek(), '^')) {
       take();
-      return { t: 'bin', op: '^', a: base, b: unary() };
+      return mk({ t: 'bin', op: '^', a: base, b: unary() });
     }
     return base;
   };
   const atom = (): ExprNode => {
     const t = take();
-    if (t.kind === 'num') return { t: 'num', v: t.value! };
+    if (t.kind === 'num') return mk({ t: 'num', v: t.value! });
     if (isOp(t, '(')) {
       const inner = sum();
       expect(')');
@@ -154,11 +204,11 @@ export function parseScalarExpr(source: string, variable = 'x'): ExprNode {
         } else {
           throw new ExprError(`unknown function '${t.text}' (known: ${EXPR_FUNCTIONS.join(', ')})`, t.col);
         }
-        return { t: 'call', f: t.text, args };
+        return mk({ t: 'call', f: t.text, args });
       }
-      if (t.text === variable) return { t: 'var' };
+      if (t.text === variable) return mk({ t: 'var' });
       const c = own(CONSTANTS, t.text);
-      if (c !== undefined) return { t: 'num', v: c };
+      if (c !== undefined) return mk({ t: 'num', v: c });
       if (own(UNARY, t.text) || own(VARIADIC, t.text)) throw new ExprError(`function '${t.text}' needs parentheses`, t.col);
       throw new ExprError(`unknown name '${t.text}' (the variable is '${variable}')`, t.col);
     }
@@ -173,14 +223,21 @@ export function parseScalarExpr(source: string, variable = 'x'): ExprNode {
   return tree;
 }
 
-/** Compiles a tree into a closure computing its value. */
-export function compileValue(n: ExprNode): ScalarFn {
+/** Compiles a tree into a closure computing its value (one closure per distinct node of the DAG). */
+export function compileValue(n: ExprNode, memo = new Map<ExprNode, ScalarFn>()): ScalarFn {
+  let fn = memo.get(n);
+  if (!fn) { fn = compileValueNode(n, memo); memo.set(n, fn); }
+  return fn;
+}
+
+function compileValueNode(n: ExprNode, memo: Map<ExprNode, ScalarFn>): ScalarFn {
+  const compileChild = (c: ExprNode) => compileValue(c, memo);
   switch (n.t) {
     case 'num': { const v = n.v; return () => v; }
     case 'var': return (x) => x;
-    case 'neg': { const a = compileValue(n.a); return (x) => -a(x); }
+    case 'neg': { const a = compileChild(n.a); return (x) => -a(x); }
     case 'bin': {
-      const a = compileValue(n.a), b = compileValue(n.b);
+      const a = compileChild(n.a), b = compileChild(n.b);
       switch (n.op) {
         case '+': return (x) => a(x) + b(x);
         case '-': return (x) => a(x) - b(x);
@@ -197,7 +254,7 @@ export function compileValue(n: ExprNode): ScalarFn {
     // falls through (unreachable: every operator returns)
     case 'call': {
       const nn = n as Extract<ExprNode, { t: 'call' }>;
-      const args = nn.args.map(compileValue);
+      const args = nn.args.map(compileChild);
       const u = own(UNARY, nn.f);
       if (u) { const a = args[0]; return (x) => u(a(x)); }
       if (args.length === 2) {
@@ -224,62 +281,35 @@ const UNARY_DERIV: Record<string, (u: number) => number> = {
   relu: (u) => (u > 0 ? 1 : 0),
 };
 
-/** Compiles a tree into a closure computing d/dx (chain, product, quotient and power rules). */
+/**
+ * Compiles a tree into a closure computing d/dx (chain, product, quotient and power rules). It runs the
+ * dual-number pass and keeps only the derivative: a separate symbolic derivative would re-derive and
+ * re-evaluate every sub-expression once per level above it (quadratic in a chain such as x^x^…^x).
+ */
 export function compileDerivative(n: ExprNode): ScalarFn {
-  switch (n.t) {
-    case 'num': return () => 0;
-    case 'var': return () => 1;
-    case 'neg': { const da = compileDerivative(n.a); return (x) => -da(x); }
-    case 'bin': {
-      const a = compileValue(n.a), b = compileValue(n.b);
-      const da = compileDerivative(n.a), db = compileDerivative(n.b);
-      switch (n.op) {
-        case '+': return (x) => da(x) + db(x);
-        case '-': return (x) => da(x) - db(x);
-        case '*': return (x) => da(x) * b(x) + a(x) * db(x);
-        case '/': return (x) => { const bv = b(x); return (da(x) * bv - a(x) * db(x)) / (bv * bv); };
-        case '^': {
-          if (n.b.t === 'num') {
-            const e = n.b.v;
-            return (x) => e * Math.pow(a(x), e - 1) * da(x);
-          }
-          // d(a^b) = a^b (b′ ln a + b a′/a), for a > 0.
-          return (x) => { const av = a(x), bv = b(x); return Math.pow(av, bv) * (db(x) * Math.log(av) + bv * da(x) / av); };
-        }
-      }
-    }
-    // falls through (unreachable)
-    case 'call': {
-      const nn = n as Extract<ExprNode, { t: 'call' }>;
-      const args = nn.args.map(compileValue);
-      const dargs = nn.args.map(compileDerivative);
-      const du = own(UNARY_DERIV, nn.f);
-      if (du) { const a = args[0], da = dargs[0]; return (x) => du(a(x)) * da(x); }
-      // max/min: the derivative of the argument that is selected.
-      const pickMax = nn.f === 'max';
-      return (x) => {
-        let best = 0, bv = args[0](x);
-        for (let i = 1; i < args.length; i++) {
-          const v = args[i](x);
-          if (pickMax ? v > bv : v < bv) { bv = v; best = i; }
-        }
-        return dargs[best](x);
-      };
-    }
-  }
+  const slot = { d: 0 };
+  const dual = compileDual(n, slot);
+  return (x) => { dual(x); return slot.d; };
 }
 
 /**
  * Compiles a tree into one closure that returns the value and leaves the derivative in `slot.d`
  * (forward-mode dual numbers): one pass instead of two, so tanh in tanh(2*x) is evaluated once.
  */
-export function compileDual(n: ExprNode, slot: { d: number }): ScalarFn {
+export function compileDual(n: ExprNode, slot: { d: number }, memo = new Map<ExprNode, ScalarFn>()): ScalarFn {
+  // Sharing a closure between parents is sound: each call leaves its own node's derivative in the slot.
+  let fn = memo.get(n);
+  if (!fn) { fn = compileDualNode(n, slot, memo); memo.set(n, fn); }
+  return fn;
+}
+
+function compileDualNode(n: ExprNode, slot: { d: number }, memo: Map<ExprNode, ScalarFn>): ScalarFn {
   switch (n.t) {
     case 'num': { const v = n.v; return () => { slot.d = 0; return v; }; }
     case 'var': return (x) => { slot.d = 1; return x; };
-    case 'neg': { const a = compileDual(n.a, slot); return (x) => { const v = a(x); slot.d = -slot.d; return -v; }; }
+    case 'neg': { const a = compileDual(n.a, slot, memo); return (x) => { const v = a(x); slot.d = -slot.d; return -v; }; }
     case 'bin': {
-      const a = compileDual(n.a, slot), b = compileDual(n.b, slot);
+      const a = compileDual(n.a, slot, memo), b = compileDual(n.b, slot, memo);
       switch (n.op) {
         case '+': return (x) => { const u = a(x), du = slot.d, v = b(x); slot.d += du; return u + v; };
         case '-': return (x) => { const u = a(x), du = slot.d, v = b(x); slot.d = du - slot.d; return u - v; };
@@ -302,7 +332,7 @@ export function compileDual(n: ExprNode, slot: { d: number }): ScalarFn {
     // falls through (unreachable)
     case 'call': {
       const nn = n as Extract<ExprNode, { t: 'call' }>;
-      const args = nn.args.map((c) => compileDual(c, slot));
+      const args = nn.args.map((c) => compileDual(c, slot, memo));
       if (nn.f === 'tanh') {
         const a = args[0];
         return (x) => { const t = Math.tanh(a(x)); slot.d *= 1 - t * t; return t; };
@@ -334,5 +364,9 @@ export function compileDual(n: ExprNode, slot: { d: number }): ScalarFn {
 export function compileScalarExpr(source: string, variable = 'x'): CompiledExpr {
   const tree = parseScalarExpr(source, variable);
   const dualSlot = { d: 0 };
-  return { source, variable, evaluate: compileValue(tree), derivative: compileDerivative(tree), dual: compileDual(tree, dualSlot), dualSlot };
+  const dual = compileDual(tree, dualSlot);
+  const derivSlot = { d: 0 };
+  const derivDual = compileDual(tree, derivSlot);
+  // `derivative` has its own slot so callers may interleave it with `dual` without clobbering dualSlot.
+  return { source, variable, evaluate: compileValue(tree), derivative: (x) => { derivDual(x); return derivSlot.d; }, dual, dualSlot };
 }

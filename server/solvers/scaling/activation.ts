@@ -1,6 +1,8 @@
 // Activation preprocessing (math spec A1): Hermite coefficients of the user's σ_u, the refusal of even
 // components, removal of the linear part, and fast evaluation of g(q) = Σ c_l² q^l and its derivatives.
 // Results are cached per activation text, because every grid point of a sweep is a separate call.
+// A text the expression compiler refuses (syntax, more than MAX_EXPR_TERMS terms, nesting deeper than
+// MAX_EXPR_DEPTH) becomes a SolverInputError on `activation`: an ordinary solver error, never a crash.
 import { compileScalarExpr, ExprError } from '../../numeric/scalarExpr';
 import { gaussianSecondMoment, gaussianTrapezoid, GaussianRule, hermiteCoefficients, polyEval, sqrtFactorial } from '../../numeric/hermite';
 import { gaussHermite } from '../../numeric/gaussHermite';
@@ -53,12 +55,18 @@ export function activationModel(source: string, quadrature: Quadrature = 'trapez
   return model;
 }
 
+/** The activation as quoted in messages: long (possibly hostile) texts are cut, so errors stay readable. */
+export function quoteActivation(source: string): string {
+  return source.length <= 80 ? `\`${source}\`` : `\`${source.slice(0, 60)}…\` (${source.length} characters)`;
+}
+
 function buildActivation(source: string, rule: GaussianRule): ActivationModel {
+  const shown = quoteActivation(source);
   let f: (x: number) => number;
   try {
     f = compileScalarExpr(source, 'x').evaluate;
   } catch (e) {
-    if (e instanceof ExprError) throw new SolverInputError(`activation \`${source}\`: ${e.message}`, 'activation');
+    if (e instanceof ExprError) throw new SolverInputError(`activation ${shown}: ${e.message}`, 'activation');
     throw e;
   }
   const vals = new Float64Array(rule.z.length);
@@ -67,12 +75,12 @@ function buildActivation(source: string, rule: GaussianRule): ActivationModel {
     // Points where the Gaussian weight underflows cannot matter, but a NaN/Inf anywhere signals a
     // function that is undefined on part of the real line (log, sqrt of negatives, 1/x…).
     if (!Number.isFinite(v)) {
-      throw new SolverInputError(`activation \`${source}\` is not finite at x = ${rule.z[j].toFixed(3)} (got ${v}); it must be defined on the whole real line`, 'activation');
+      throw new SolverInputError(`activation ${shown} is not finite at x = ${rule.z[j].toFixed(3)} (got ${v}); it must be defined on the whole real line`, 'activation');
     }
     vals[j] = v;
   }
   const second = gaussianSecondMoment(rule, vals);
-  if (!Number.isFinite(second)) throw new SolverInputError(`activation \`${source}\` has an infinite second moment`, 'activation');
+  if (!Number.isFinite(second)) throw new SolverInputError(`activation ${shown} has an infinite second moment`, 'activation');
 
   let L = 200;
   let cu = hermiteCoefficients(rule, vals, L);
@@ -80,7 +88,7 @@ function buildActivation(source: string, rule: GaussianRule): ActivationModel {
   const scale = 1e-8 * Math.max(1, Math.sqrt(second));
   if (Math.abs(mu0) > scale || Math.abs(mu2) > scale) {
     throw new SolverInputError(
-      `activation \`${source}\` has even Hermite components μ0 = ${mu0.toPrecision(6)}, μ2 = ${mu2.toPrecision(6)}; ` +
+      `activation ${shown} has even Hermite components μ0 = ${mu0.toPrecision(6)}, μ2 = ${mu2.toPrecision(6)}; ` +
       'the extensive-width equations need μ0 = μ2 = 0 (use an odd activation such as tanh(2*x))', 'activation');
   }
   // E[σ²] for σ = σ_u − μ1 x: subtract the linear component's energy.
@@ -97,7 +105,7 @@ function buildActivation(source: string, rule: GaussianRule): ActivationModel {
     cu = hermiteCoefficients(rule, vals, L);
     tail = tailOf(cu);
     if (tail >= 1e-8) {
-      notes.push(`the Hermite series of \`${source}\` converges slowly: E[σ²] − Σ_{l≤${L}} c_l² = ${tail.toExponential(2)} (results near q = 1 are approximate)`);
+      notes.push(`the Hermite series of ${shown} converges slowly: E[σ²] − Σ_{l≤${L}} c_l² = ${tail.toExponential(2)} (results near q = 1 are approximate)`);
     }
   }
   const c = new Float64Array(L + 1);
@@ -105,7 +113,7 @@ function buildActivation(source: string, rule: GaussianRule): ActivationModel {
   let g1 = 0;
   for (let l = 3; l <= L; l++) g1 += c[l] * c[l];
   if (!(g1 > 1e-12 * Math.max(1, second))) {
-    throw new SolverInputError(`activation \`${source}\` has no non-linear part (Σ_{l≥3} c_l² = ${g1.toExponential(2)}): nothing can be learned`, 'activation');
+    throw new SolverInputError(`activation ${shown} has no non-linear part (Σ_{l≥3} c_l² = ${g1.toExponential(2)}): nothing can be learned`, 'activation');
   }
   const muUser = new Float64Array(L + 1);
   for (let l = 0; l <= L; l++) muUser[l] = cu[l] * sqrtFactorial(l);
