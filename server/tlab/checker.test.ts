@@ -1,6 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { checkTlab } from './checker';
+import { parseTlab } from './parser';
+import type { ExperimentDecl, ExpectStmt } from './ast';
 
 function diags(text: string, files: Record<string, string> = {}) {
   const readFile = (_from: string, rel: string) => {
@@ -101,4 +103,13 @@ test('derivation blocks get the derivation engine\'s static diagnostics', () => 
 
 test('a clean file has no diagnostics', () => {
   assert.deepEqual(diags('let d = 3\nexperiment e {\n  sweep a = linspace(1, 2, 3)\n  solve q = demo.quadratic(a = a * d, b = 1)\n  expect max(q.x_min) < 0\n}'), []);
+});
+
+test('`~=` is the ASCII spelling of `≈`: same tree, `within` accepted, no diagnostic', () => {
+  const ascii = 'experiment a {\n  solve q = demo.quadratic(a = 1, b = -2)\n  expect q.x_min ~= 1 within 1%\n}\n';
+  assert.deepEqual(diags(ascii), []);
+  const st = parseTlab(ascii).file.items[0] as ExperimentDecl;
+  const e = st.body[1] as ExpectStmt;
+  assert.equal(e.condition.kind === 'binary' && e.condition.op, '≈');
+  assert.equal(e.percent, true);
 });

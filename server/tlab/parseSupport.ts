@@ -49,6 +49,9 @@ export function binaryNode(op: BinaryOp, left: Expr, right: Expr, opSpan: Span):
 }
 
 /** Shunting-yard over `prefix* operand (op prefix* operand)*`. */
+/** The operator a token stands for: `~=` is the ASCII spelling of `≈`. */
+const opOf = (t: IToken): string => (t.tokenType === T.Approx ? '≈' : t.image);
+
 export function buildExpr(seq: (Expr | IToken)[]): Expr {
   const out: Expr[] = [];
   const ops: { tok: IToken; prec: number; unary: boolean }[] = [];
@@ -56,7 +59,7 @@ export function buildExpr(seq: (Expr | IToken)[]): Expr {
     const o = ops.pop()!;
     if (o.unary) { out.push(unaryNode(o.tok, out.pop() ?? errorExpr())); return; }
     const right = out.pop() ?? errorExpr(), left = out.pop() ?? errorExpr();
-    out.push(binaryNode(o.tok.image as BinaryOp, left, right, tokenSpan(o.tok)));
+    out.push(binaryNode(opOf(o.tok) as BinaryOp, left, right, tokenSpan(o.tok)));
   };
   let expectOperand = true;
   for (const item of seq) {
@@ -64,7 +67,7 @@ export function buildExpr(seq: (Expr | IToken)[]): Expr {
     if ('kind' in item) { out.push(item); expectOperand = false; continue; }
     const tok = item as IToken;
     if (expectOperand) { ops.push({ tok, prec: tok.tokenType === T.Not ? PREFIX_PREC.not : PREFIX_PREC.sign, unary: true }); continue; }
-    const p = PREC[tok.image] ?? 0;
+    const p = PREC[opOf(tok)] ?? 0;
     while (ops.length && ops[ops.length - 1].prec >= p) apply();
     ops.push({ tok, prec: p, unary: false });
     expectOperand = true;
