@@ -113,3 +113,11 @@ test('`~=` is the ASCII spelling of `≈`: same tree, `within` accepted, no diag
   assert.equal(e.condition.kind === 'binary' && e.condition.op, '≈');
   assert.equal(e.percent, true);
 });
+
+test('a misspelt statement keyword: one diagnostic with the suggestion and a fix; the statement still parses', () => {
+  assert.deepEqual(diags('experimnt a {\n  let x = 1\n}\n'), [
+    { at: 'experimnt', message: 'unknown keyword `experimnt` — did you mean `experiment`?', severity: 'error', fixes: ['experiment'] },
+  ]);
+  // `x` is still defined by the misspelt `let`: no "unknown name" after it
+  assert.deepEqual(diags('experiment a {\n  lte x = 1\n  expect x == 1\n}\n').map((d) => d.message), ['unknown keyword `lte` — did you mean `let`?']);
+});
