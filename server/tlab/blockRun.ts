@@ -39,6 +39,8 @@ export interface ExpectOutcome {
   message: string;
   left?: string;
   right?: string;
+  /** the comparison of a two-sided expectation (`==`, `≈`, `<`…), for the values shown inline */
+  op?: string;
 }
 
 export interface RunIssue { span: Span; message: string; severity: 'error' | 'warning' }
@@ -54,7 +56,7 @@ export interface BlockResult {
   /** value of every evaluated expression, by `start:end` span */
   values: Map<string, RV>;
   /** value of each defined name (let, sweep, solve), by the span of its defining name */
-  defined: { name: string; span: Span; stmtSpan: Span; value: RV }[];
+  defined: { name: string; span: Span; stmtSpan: Span; value: RV; literal?: boolean }[];
   /** derivation hover values */
   derivationValueAt?(offset: number): { span: Span; text: string } | undefined;
   seconds: number;
@@ -173,7 +175,8 @@ async function runExperiment(analysis: Analysis, decl: ExperimentDecl, opts: Tla
         switch (st.kind) {
           case 'let': {
             const v = bindLet(st, env, ctx);
-            res.defined.push({ name: st.name.name, span: st.name.span, stmtSpan: st.span, value: v });
+            // a hint that repeats the literal on its own line (`let c = 1` → `= 1`) says nothing
+            res.defined.push({ name: st.name.name, span: st.name.span, stmtSpan: st.span, value: v, literal: isLiteral(st.value) });
             break;
           }
           case 'sweep': {
@@ -307,11 +310,14 @@ function expect(st: ExpectStmt, env: Env, ctx: EvalContext, text: string): Expec
     }
     const failures: string[] = [];
     let compared = 0;
+    // the first failing pair is what the inline hint shows (the whole series would not say where it failed)
+    let first: { left: string; right: string; at: string } | undefined;
     const cmp = (x: RV, y: RV, point?: number) => {
       compared++;
       const ok = compare(c.op, x, y, tol, relative);
       if (!ok.pass) {
         const at = point !== undefined && ctx.grid.names.length ? `${ctx.grid.names.map((n) => `${n} = ${fmt(ctx.grid.coords[n][point])}`).join(', ')}: ` : '';
+        first ??= { left: show(x), right: show(y), at };
         failures.push(`${at}${show(x)} ${c.op} ${show(y)} is false${ok.detail ? ` (${ok.detail})` : ''}`);
       }
     };
@@ -325,18 +331,24 @@ function expect(st: ExpectStmt, env: Env, ctx: EvalContext, text: string): Expec
     } else cmp(a, b);
     const tolText = st.tolerance ? ` within ${text.slice(st.tolerance.span.start, st.tolerance.span.end)}` : '';
     if (!failures.length) {
-      return { span: st.span, passed: true, message: `${src(c.left)} ${c.op} ${src(c.right)}${tolText}: ${show(a)} ${c.op} ${show(b)}`, left: show(a), right: show(b) };
+      return { span: st.span, passed: true, message: `${src(c.left)} ${c.op} ${src(c.right)}${tolText}: ${show(a)} ${c.op} ${show(b)}`, left: show(a), right: show(b), op: c.op };
     }
     const head = compared > 1 ? `fails at ${failures.length} of ${compared} grid points: ` : '';
     return {
       span: st.span, passed: false,
       message: `expectation failed: ${head}${failures.slice(0, 3).join('; ')}${failures.length > 3 ? '; …' : ''}`,
-      left: show(a), right: show(b),
+      left: first ? `${first.at}${first.left}` : show(a), right: first?.right ?? show(b), op: c.op,
     };
   } catch (e) {
     if (e instanceof Unknown) return fail(`cannot evaluate: \`${e.name}\` has no value`);
     return fail((e as Error).message);
   }
+}
+
+/** A number or string written out (`1`, `-6`, `2.5e-3`, `"adam"`): its value is its text. */
+function isLiteral(e: Expr): boolean {
+  if (e.kind === 'num' || e.kind === 'str') return true;
+  return e.kind === 'unary' && (e.op === '-' || e.op === '+') && e.operand.kind === 'num';
 }
 
 function compare(op: string, x: RV, y: RV, tol: number, relative: boolean): { pass: boolean; detail?: string } {

@@ -1,6 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { checkTlab } from './checker';
+import { parseTlab } from './parser';
+import type { ExperimentDecl, ExpectStmt } from './ast';
 
 function diags(text: string, files: Record<string, string> = {}) {
   const readFile = (_from: string, rel: string) => {
@@ -101,4 +103,21 @@ test('derivation blocks get the derivation engine\'s static diagnostics', () => 
 
 test('a clean file has no diagnostics', () => {
   assert.deepEqual(diags('let d = 3\nexperiment e {\n  sweep a = linspace(1, 2, 3)\n  solve q = demo.quadratic(a = a * d, b = 1)\n  expect max(q.x_min) < 0\n}'), []);
+});
+
+test('`~=` is the ASCII spelling of `≈`: same tree, `within` accepted, no diagnostic', () => {
+  const ascii = 'experiment a {\n  solve q = demo.quadratic(a = 1, b = -2)\n  expect q.x_min ~= 1 within 1%\n}\n';
+  assert.deepEqual(diags(ascii), []);
+  const st = parseTlab(ascii).file.items[0] as ExperimentDecl;
+  const e = st.body[1] as ExpectStmt;
+  assert.equal(e.condition.kind === 'binary' && e.condition.op, '≈');
+  assert.equal(e.percent, true);
+});
+
+test('a misspelt statement keyword: one diagnostic with the suggestion and a fix; the statement still parses', () => {
+  assert.deepEqual(diags('experimnt a {\n  let x = 1\n}\n'), [
+    { at: 'experimnt', message: 'unknown keyword `experimnt` — did you mean `experiment`?', severity: 'error', fixes: ['experiment'] },
+  ]);
+  // `x` is still defined by the misspelt `let`: no "unknown name" after it
+  assert.deepEqual(diags('experiment a {\n  lte x = 1\n  expect x == 1\n}\n').map((d) => d.message), ['unknown keyword `lte` — did you mean `let`?']);
 });

@@ -21,7 +21,7 @@ export function checkTlab(text: string, opts: CheckOptions): Analysis {
 class Checker extends SolveChecker {
   run(): Analysis {
     const a = this.a;
-    for (const e of a.parse.errors) a.diagnostics.push({ span: e.span, message: e.message, severity: 'error', source: 'syntax' });
+    for (const e of a.parse.errors) a.diagnostics.push({ span: e.span, message: e.message, severity: 'error', source: 'syntax', ...(e.fixes ? { fixes: e.fixes } : {}) });
     const fileScope = new Scope();
     const fileEnv = new Env();
     this.imports(a.parse.file, fileScope, fileEnv);

@@ -52,7 +52,7 @@ check       := 'check' expr '==' expr [ 'within' sum ] [ 'at' sum 'points' ]
 expr        := and { 'or' and }
 and         := not { 'and' not }
 not         := 'not' not | compare
-compare     := sum { ( '==' | '!=' | '<' | '<=' | '>' | '>=' | '≈' ) sum }
+compare     := sum { ( '==' | '!=' | '<' | '<=' | '>' | '>=' | '≈' | '~=' ) sum }
 sum         := product { ( '+' | '-' ) product }
 product     := unary { ( '*' | '/' | '@' ) unary }
 unary       := ( '-' | '+' ) unary | power
@@ -89,7 +89,7 @@ export function languageMarkdown(root: string): string {
     '- Several `sweep`s form a grid (Cartesian product, the first sweep outermost). A value that depends on a swept name is a *series* over the grid points; arithmetic and functions apply pointwise.',
     '- A solver call whose arguments depend on swept names runs once per grid point (identical parameter sets once; a few at a time); its outputs become series. `r.field` reads an output; a stochastic output (`simulate`) is a mean ± std: it counts as its mean in arithmetic, `.std`/`.mean`/`.n` read its parts, and plots draw error bars.',
     '- `x[alpha = 2]` selects the grid point where the swept name equals the value (within 1e-9 relative); otherwise it is an error that lists the nearest values. `v[i]` indexes a list (0-based, negative from the end).',
-    '- `expect A op B` holds when it holds at every grid point. `≈` without `within` uses a relative tolerance of 1e-6; `within T` is absolute, `within T%` relative to B. `==` compares numbers to 1e-12 relative. `where COND` keeps only the grid points where COND holds *before* A and B are computed; fewer than 2 points left for a `slope` is an error.',
+    '- `expect A op B` holds when it holds at every grid point. `≈` (ASCII spelling `~=`, the same operator) without `within` uses a relative tolerance of 1e-6; `within T` is absolute, `within T%` relative to B. `==` compares numbers to 1e-12 relative. `where COND` keeps only the grid points where COND holds *before* A and B are computed; fewer than 2 points left for a `slope` is an error.',
     '- A failed expectation is an error diagnostic on its line with the computed values; a passing one shows ✓ and its values on hover and as an inlay hint. Results go stale the moment the text of their block or of a file-level `let` changes.',
     '- `plot` draws one Vega-Lite figure: one `x =` line, one or more `y =` lines (overlaid, with a legend in the order the lines are written); `label` names a line, `unit "s"` adds its unit to the axis title (`label (unit)`), `scale log` makes its axis logarithmic (ticks at powers of ten, 10⁻³, minor ticks unlabelled). Axes fit the data with a 5% margin. The x axis is titled by the x line; the y axis by its one `y =` line, or by `ylabel "…"` (which also overrides the x title as `xlabel "…"`), or by the common unit of several y lines, else left to the legend.',
     '- In a plot, a line of plain numbers (a `solve` output or arithmetic on it) is theory and drawn as a line; a line of mean ± std values (a `simulate` output) is a simulation and drawn as markers with error bars of ± one standard deviation over the seeds. With one seed there is no spread: markers only, no `(std)` column in the CSV export, no ± 0.',

@@ -61,7 +61,8 @@ export const Le = punct('Le', /<=/, '<=', B);
 export const Ge = punct('Ge', />=/, '>=', B);
 export const Lt = punct('Lt', /</, '<', B);
 export const Gt = punct('Gt', />/, '>', B);
-export const Approx = punct('Approx', /≈/, '≈', B);
+// `~=` is the ASCII spelling of `≈` (the parser reads both as `≈`)
+export const Approx = punct('Approx', /≈|~=/, '≈', B);
 export const Assign = punct('Assign', /=/, '=');
 export const Plus = punct('Plus', /\+/, '+', [BinaryOperator, PrefixOperator]);
 export const Minus = punct('Minus', /-/, '-', [BinaryOperator, PrefixOperator]);

@@ -6,7 +6,55 @@ import { chevrotain } from '../chevrotain';
 import * as T from './lexer';
 import type { BinaryOp, CheckStmt, DomainName, ExpectStmt, Expr, GivenStmt, LetStmt, PlotStmt, SolveStmt, Span, SweepStmt } from './ast';
 
-export interface ParseError { span: Span; message: string; /** stray tokens (dropped when another error explains them) */ junk?: boolean }
+export interface ParseError {
+  span: Span; message: string;
+  /** stray tokens (dropped when another error explains them) */ junk?: boolean;
+  /** edits that fix it (a misspelt keyword) */ fixes?: { title: string; span: Span; newText: string }[];
+}
+
+/** Keywords that begin a statement, and what the next token of such a statement is. */
+const STATEMENT_STARTS = [T.Import, T.Let, T.Experiment, T.Derivation, T.Sweep, T.Solve, T.Simulate, T.Plot, T.Expect, T.Given, T.Check];
+
+/** Edit distance with adjacent transpositions (`experimnt`, `slove`). */
+function typoDistance(a: string, b: string): number {
+  const d = Array.from({ length: a.length + 1 }, (_, i) => [i, ...Array(b.length).fill(0)]);
+  for (let j = 1; j <= b.length; j++) d[0][j] = j;
+  for (let i = 1; i <= a.length; i++) {
+    for (let j = 1; j <= b.length; j++) {
+      d[i][j] = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
+    }
+  }
+  return d[a.length][b.length];
+}
+
+/**
+ * A name that begins a line and is followed by a name or a string can only be a misspelt statement
+ * keyword (`experimnt a {`, `lte x = 1`): it is read as the nearest keyword, so the rest of the statement
+ * parses and is checked, and reported once with the correction as a fix (instead of a cascade of errors).
+ */
+export function fixMisspeltKeywords(tokens: IToken[], text: string): ParseError[] {
+  const out: ParseError[] = [];
+  for (let i = 0; i + 1 < tokens.length; i++) {
+    const t = tokens[i], next = tokens[i + 1];
+    if (t.tokenType !== T.Identifier || (next.tokenType !== T.Identifier && next.tokenType !== T.StringLit)) continue;
+    const prevEnd = i ? tokens[i - 1].startOffset + tokens[i - 1].image.length : 0;
+    if (i && !text.slice(prevEnd, t.startOffset).includes('\n')) continue;
+    let best: TokenType | undefined, bestD = Infinity;
+    for (const k of STATEMENT_STARTS) {
+      const word = (k.LABEL ?? '').replace(/'/g, '');
+      const d = typoDistance(t.image, word);
+      if (d < bestD && d <= (word.length <= 4 ? 1 : 2)) { best = k; bestD = d; }
+    }
+    if (!best) continue;
+    const word = (best.LABEL ?? '').replace(/'/g, '');
+    const span = { start: t.startOffset, end: t.startOffset + t.image.length };
+    out.push({ span, message: `unknown keyword \`${t.image}\` — did you mean \`${word}\`?`, fixes: [{ title: `Change to '${word}'`, span, newText: word }] });
+    t.tokenType = best;
+    t.tokenTypeIdx = best.tokenTypeIdx!;
+  }
+  return out;
+}
 
 export type AnyStmt = LetStmt | SweepStmt | SolveStmt | PlotStmt | ExpectStmt | GivenStmt | CheckStmt;
 
@@ -49,6 +97,9 @@ export function binaryNode(op: BinaryOp, left: Expr, right: Expr, opSpan: Span):
 }
 
 /** Shunting-yard over `prefix* operand (op prefix* operand)*`. */
+/** The operator a token stands for: `~=` is the ASCII spelling of `≈`. */
+const opOf = (t: IToken): string => (t.tokenType === T.Approx ? '≈' : t.image);
+
 export function buildExpr(seq: (Expr | IToken)[]): Expr {
   const out: Expr[] = [];
   const ops: { tok: IToken; prec: number; unary: boolean }[] = [];
@@ -56,7 +107,7 @@ export function buildExpr(seq: (Expr | IToken)[]): Expr {
     const o = ops.pop()!;
     if (o.unary) { out.push(unaryNode(o.tok, out.pop() ?? errorExpr())); return; }
     const right = out.pop() ?? errorExpr(), left = out.pop() ?? errorExpr();
-    out.push(binaryNode(o.tok.image as BinaryOp, left, right, tokenSpan(o.tok)));
+    out.push(binaryNode(opOf(o.tok) as BinaryOp, left, right, tokenSpan(o.tok)));
   };
   let expectOperand = true;
   for (const item of seq) {
@@ -64,7 +115,7 @@ export function buildExpr(seq: (Expr | IToken)[]): Expr {
     if ('kind' in item) { out.push(item); expectOperand = false; continue; }
     const tok = item as IToken;
     if (expectOperand) { ops.push({ tok, prec: tok.tokenType === T.Not ? PREFIX_PREC.not : PREFIX_PREC.sign, unary: true }); continue; }
-    const p = PREC[tok.image] ?? 0;
+    const p = PREC[opOf(tok)] ?? 0;
     while (ops.length && ops[ops.length - 1].prec >= p) apply();
     ops.push({ tok, prec: p, unary: false });
     expectOperand = true;

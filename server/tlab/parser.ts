@@ -6,7 +6,7 @@ import { chevrotain } from '../chevrotain';
 import * as T from './lexer';
 import type { Span, TlabFile, TopLevel } from './ast';
 import { ParseError, describeToken, tokEnd, topStarts, setNextAfterChunk } from './parseSupport';
-import { collapseDeepNesting } from './parseSupport';
+import { collapseDeepNesting, fixMisspeltKeywords } from './parseSupport';
 import { TlabParser } from './grammar';
 
 export type { ParseError } from './parseSupport';
@@ -104,7 +104,7 @@ export function parseTlab(text: string): ParseResult {
   const p = parser();
   // over-deep groups become placeholders before the grammar sees them (parseSupport.ts)
   const tokens = collapseDeepNesting(lexed.tokens);
-  const errors: ParseError[] = [...lexed.errors];
+  const errors: ParseError[] = [...lexed.errors, ...fixMisspeltKeywords(tokens, text)];
   const items: TopLevel[] = [];
   if (tokens.length) {
     const bounds = chunkBounds(tokens);
@@ -128,7 +128,7 @@ export function parseTlab(text: string): ParseResult {
   // right where a real syntax error was reported are part of that error.
   const unique = errors.filter((e, i) => (i === 0 || e.span.start !== errors[i - 1].span.start || e.message !== errors[i - 1].message)
     && !(e.junk && errors.some((o) => !o.junk && o.span.start >= e.span.start && o.span.start < e.span.end)))
-    .map((e) => ({ span: clampSpan(e.span, text.length), message: e.message }));
+    .map((e) => ({ span: clampSpan(e.span, text.length), message: e.message, ...(e.fixes ? { fixes: e.fixes } : {}) }));
   return { file, errors: unique, comments: lexed.comments, tokens: lexed.tokens };
 }
 

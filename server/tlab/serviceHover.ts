@@ -12,6 +12,7 @@ import { keywordDocs, outputMarkdown, paramMarkdown, solverMarkdown } from './do
 import * as T from './lexer';
 import { tokEnd } from './parser';
 import { typeText } from './types';
+import { expectHint } from './serviceResults';
 import { allExprs, blockAt, contains, gridCoords, range, refAt, resultAt, state, symAt, valueMarkdown } from './serviceCommon';
 
 export function hover(doc: TextDocument, pos: lsp.Position, ctx: ServerContext): lsp.Hover | null {
@@ -45,7 +46,10 @@ export function hover(doc: TextDocument, pos: lsp.Position, ctx: ServerContext):
     if (run) {
       for (const e of run.res.expects) {
         const sp = { start: e.span.start + run.shift, end: e.span.end + run.shift };
-        if (contains(sp, off) && !parts.length) parts.push(`${e.passed ? '✓' : '✗'} ${e.message}${staleNote}`);
+        if (!contains(sp, off) || parts.length) continue;
+        // A failure's message is already the diagnostic VS Code shows above the hover: show the values only.
+        if (e.passed) parts.push(`✓ ${e.message}${staleNote}`);
+        else parts.push(`${e.error ? 'expectation not evaluated (see the problem)' : `expectation failed: ${expectHint(e)}`}${staleNote}`);
       }
     }
   }

@@ -7,6 +7,7 @@ import type { ServerContext } from '../languageService';
 import type { Span } from './ast';
 import { blockFingerprint, freshResults, mapStaleSpan, shiftFor } from './documents';
 import { isResult, isStat, show } from './values';
+import type { ExpectOutcome } from './blockRun';
 import { range, state, toLspDiagnostic } from './serviceCommon';
 import { clipMessage } from './checkTypes';
 import { outcomeOf, staticErrors, statusLens } from './runStatus';
@@ -107,6 +108,7 @@ export function inlayHints(doc: TextDocument, r: lsp.Range, ctx: ServerContext):
       const end = endOf(d.stmtSpan);
       if (end === undefined || end < lo || end > hi) continue;
       let label: string | undefined;
+      if (d.literal) continue;
       if (typeof d.value === 'number' || isStat(d.value)) label = `= ${show(d.value)}`;
       else if (isResult(d.value)) {
         const scalars = Object.entries(d.value.outputs).filter(([, x]) => typeof x === 'number' || isStat(x)).slice(0, 3);
@@ -117,7 +119,7 @@ export function inlayHints(doc: TextDocument, r: lsp.Range, ctx: ServerContext):
     for (const e of res.expects) {
       const end = endOf(e.span);
       if (end === undefined || end < lo || end > hi) continue;
-      out.push({ position: doc.positionAt(end), label: (e.passed ? ` ✓ ${e.left ?? ''}` : ' ✗') + mark, paddingLeft: true });
+      out.push({ position: doc.positionAt(end), label: ` ${expectHint(e)}${mark}`, paddingLeft: true });
     }
     for (const c of res.checks) {
       const end = endOf(c.span);
@@ -126,4 +128,17 @@ export function inlayHints(doc: TextDocument, r: lsp.Range, ctx: ServerContext):
     }
   }
   return out;
+}
+
+/** The comparison that held, or the one that failed, in the relation that was found instead. */
+const negated: Record<string, string> = { '==': '≠', '≈': '≠', '!=': '=', '<': '≥', '<=': '>', '>': '≤', '>=': '<' };
+
+/** Inline text of an expectation outcome: `✓ 1.5 == 1.5`, `✗ 0.5 ≠ 0.6`, or "not evaluated". */
+export function expectHint(e: ExpectOutcome): string {
+  if (e.error) return 'not evaluated';
+  const clip = (t: string) => (t.length > 40 ? `${t.slice(0, 39)}…` : t);
+  if (e.left === undefined) return e.passed ? '✓' : '✗';
+  if (e.right === undefined || !e.op) return `${e.passed ? '✓' : '✗'} ${clip(e.left)}`;
+  const op = e.passed ? e.op : negated[e.op] ?? `not ${e.op}`;
+  return `${e.passed ? '✓' : '✗'} ${clip(e.left)} ${op} ${clip(e.right)}`;
 }

@@ -166,7 +166,8 @@ export function show(v: RV, max = 6): string {
     return `[${head.join(', ')}${v.length > max ? `, … (${v.length})` : ''}]`;
   }
   switch (v.kind) {
-    case 'stat': return `${fmt(v.mean)} ± ${fmt(v.std)}`;
+    // one seed has no spread to show: never "± 0"
+    case 'stat': return v.n <= 1 ? fmt(v.mean) : `${fmt(v.mean)} ± ${fmt(v.std)}`;
     case 'result': return `${v.solver} result`;
     case 'record': return `{${Object.keys(v.fields).slice(0, max).join(', ')}}`;
     case 'series': {

@@ -77,7 +77,9 @@ describe('live theory over LSP (trusted workspace)', () => {
     assert.match(h.contents.value, /\| a \| value \|[\s\S]*\| 1 \| 4 \|[\s\S]*\| 2 \| 2 \|[\s\S]*\| 4 \| 1 \|/);
     assert.doesNotMatch(h.contents.value, /stale/);
     const hs = await hints(c, 'live.tlab');
-    assert.ok(hs.some((x) => x.position.line === 2 && /= -8/.test(x.label)), JSON.stringify(hs));
+    // a failed expectation shows its values inline; a literal (`let b = -8`) gets no hint repeating it
+    assert.ok(hs.some((x) => x.position.line === 5 && x.label === ' ✗ 2 ≠ 1.5'), JSON.stringify(hs));
+    assert.ok(!hs.some((x) => x.position.line === 2), JSON.stringify(hs));
     // the plot was recomputed and pushed to the client
     const plot = await until('a plotUpdated with the new data', () => c.notifications.find((n) => n.method === 'theorylab/plotUpdated' && n.params.uri === uri &&
       JSON.stringify(n.params.spec.data.values.map((r: any) => [r.x, r.y])) === JSON.stringify([[1, 4], [2, 2], [4, 1]])), c);

@@ -48,7 +48,8 @@ describe('persisted results over LSP', () => {
     assert.equal(failed[0].range.start.line, 6);
     assert.match(failed[0].message, /a = 4: 0\.75 > 1 is false/);
     const hints = await second.request<any[]>('textDocument/inlayHint', { textDocument: { uri }, range: whole });
-    assert.ok(hints.some((h) => h.position.line === 2 && /= -6/.test(h.label)), JSON.stringify(hints));
+    assert.ok(!hints.some((h) => h.position.line === 2), JSON.stringify(hints)); // a literal: no hint
+    assert.ok(hints.some((h) => h.position.line === 6 && h.label === ' ✗ a = 4: 0.75 ≤ 1'), JSON.stringify(hints));
     assert.ok(hints.some((h) => h.position.line === 5 && /✓/.test(h.label)));
     const hv = await second.at<any>('textDocument/hover', 'p.tlab', { line: 6, character: 12 });
     assert.match(hv.contents.value, /\| 1 \| 3 \|[\s\S]*\| 2 \| 1\.5 \|[\s\S]*\| 4 \| 0\.75 \|/);
