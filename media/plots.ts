@@ -8,8 +8,8 @@ import embed, { Result } from 'vega-embed';
 import { expressionInterpreter } from 'vega-interpreter';
 import type { PlotPayload } from '../protocol';
 import type { FromPlotsWebview, PlotEntry, PlotExportFormat, PlotExportStyle, PlotsPanelInfo, ToPlotsWebview } from '../protocol/webviewMessages';
-import { rowsToCsv } from '../server/plots/csv';
-import { publicationSpec, svgInInches } from '../server/plots/publication';
+import { rowsToCsv } from '../protocol/csv';
+import { publicationSpec, svgInInches } from '../protocol/publication';
 
 interface VsCodeApi { postMessage(m: FromPlotsWebview): void; getState(): unknown; setState(s: unknown): void }
 declare function acquireVsCodeApi(): VsCodeApi;

@@ -14,7 +14,7 @@ export type PlotExportFormat = 'svg' | 'png' | 'csv' | 'json';
 
 /**
  * How a figure is exported: `screen` as the server drew it; `publication` at a size in inches with a
- * serif font stack and print-sized text (see server/plots/publication.ts).
+ * serif font stack and print-sized text (see protocol/publication.ts).
  */
 export interface PlotExportStyle { preset: 'screen' | 'publication'; widthIn?: number; heightIn?: number }
 

@@ -48,7 +48,7 @@ export function startWorker(): void {
     const c = await getKernels(device, { allowSoftware: allowSoftwareGpu });
     const name = c.kernels.backend.name;
     if (device === 'cpu') return { name, reason: 'theorylab.device is cpu' };
-    if (name !== 'cpu') return { name, warning: c.warning, reason: `${device} found ${name}` };
+    if (!/^cpu(:|$)/.test(name)) return { name, warning: c.warning, reason: `${device} found ${name}` };
     // `auto` falls back quietly; the same probe as `gpu` (cached, no second device) gives the cause
     const why = c.warning ?? (await getKernels('gpu', { allowSoftware: allowSoftwareGpu })).warning;
     const cause = /\((.*)\)/.exec(why ?? '')?.[1] ?? 'no usable GPU adapter';

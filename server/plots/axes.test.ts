@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { fittedDomain, formatNumber, logTicks, powerOfTen, wrapLabel } from './axes';
-import { parseCsv, rowsToCsv } from './csv';
+import { parseCsv, rowsToCsv } from '../../protocol/csv';
 
 test('powers of ten are written with superscript exponents', () => {
   assert.equal(powerOfTen(-3), '10⁻³');

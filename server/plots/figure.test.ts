@@ -9,8 +9,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { runTlabFile, checkTlabFile } from '../tlab/cli';
 import { InProcessRunner } from '../engine/runner';
-import { parseCsv } from './csv';
-import { publicationSpec, svgInInches } from './publication';
+import { parseCsv } from '../../protocol/csv';
+import { publicationSpec, svgInInches } from '../../protocol/publication';
 import { renderPlotSvg } from './renderSvg';
 
 async function figure(source: string): Promise<{ svg: string; csv: string[][]; spec: Record<string, unknown> }> {

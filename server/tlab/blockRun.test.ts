@@ -183,7 +183,17 @@ test('spec: bo_scaling and two_laws', { skip: getSolver('scaling.bayes_optimal')
   const text = fs.readFileSync(specFile, 'utf8');
   const a = checkTlab(text, { uri: 'file:///spec.tlab' });
   assert.deepEqual(a.diagnostics.filter((d) => d.severity === 'error').map((d) => d.message), []);
-  const report = await runTlab(a, { runner: new InProcessRunner(), budget: 'test' });
+  // the fixture's Adam block says `on gpu`; on a software-only adapter (lavapipe) that is ~10x slower
+  // than the CPU, so this test keeps the GPU off (the gpu tier runs `on gpu` on lavapipe)
+  const saved = process.env.THEORYLAB_GPU;
+  process.env.THEORYLAB_GPU = 'off';
+  let report;
+  try {
+    report = await runTlab(a, { runner: new InProcessRunner(), budget: 'test' });
+  } finally {
+    if (saved === undefined) delete process.env.THEORYLAB_GPU;
+    else process.env.THEORYLAB_GPU = saved;
+  }
   const [bo, laws] = report.blocks;
   assert.deepEqual(bo.expects.map((e) => [e.passed, e.message]), [
     [true, 'bo.k_c[alpha = 2] == 31: 31 == 31'],

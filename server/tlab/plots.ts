@@ -7,7 +7,7 @@
 import { isSeries, isStat, RV, toNumber } from './values';
 import { exprLiteral, fittedDomain, logTicks, wrapLabel } from '../plots/axes';
 import { matrixRows, matrixSpec, MatrixPanel, toMatrix } from '../plots/heatmap';
-export { rowsToCsv } from '../plots/csv';
+export { rowsToCsv } from '../../protocol/csv';
 
 export interface PlotLine {
   axis: 'x' | 'y' | 'heatmap' | 'image';

@@ -66,7 +66,7 @@ describe('a workspace the client did not call trusted', () => {
 
   test('a .clevr eval is checked but not executed on open, and Run refuses it', async () => {
     const diags = await c.open('s.clevr', CLEVR, 'clevr');
-    const notRun = diags.filter((d) => /not run: the workspace is not trusted/.test(d.message));
+    const notRun = diags.filter((d) => /this workspace is not trusted: evals and sentences do not run/.test(d.message));
     assert.equal(notRun.length, 1, JSON.stringify(diags));
     assert.equal(notRun[0].range.start.line, 5);
     assert.equal(diags.filter((d) => d.severity === 1).length, 0, 'the file itself is fine');

@@ -14,15 +14,9 @@ const root = path.resolve(__dirname, '..', '..');
 
 /** `file -> specifier` pairs allowed for now although they break the solver rule (issue 16, item 1). */
 const KNOWN_SOLVER_ENGINE_IMPORTS = new Set([
-  'server/solvers/registry.ts -> server/engine/kernels/api.ts',
   'server/solvers/pcn/solvers.ts -> server/engine/kernels/api.ts',
   'server/solvers/pcn/kernelMemory.ts -> server/engine/kernels/api.ts',
   'server/solvers/influence/gram.ts -> server/engine/kernels/api.ts',
-  'server/solvers/scaling/adamStudent.ts -> server/engine/kernels/index.ts',
-  'server/solvers/scaling/adamStudent.ts -> server/engine/kernels/api.ts',
-  'server/solvers/scaling/studentMlp.ts -> server/engine/kernels/cpu.ts',
-  'server/solvers/scaling/kernelStudent.ts -> server/engine/kernels/api.ts',
-  'server/solvers/memory/bmm.ts -> server/engine/kernels/cpu.ts',
 ]);
 
 /** The only npm packages protocol/ may use: the JSON-RPC message types, which run in any JS runtime. */

@@ -2,7 +2,10 @@
 // 'auto' open a WebGPU device. An explicit `gpu` uses whatever adapter there is, software (lavapipe)
 // or not, and the backend name says which; only when there is none does it fall back to the CPU, with
 // a warning that says why. `auto` accepts only hardware adapters (software rasterisers are slower than
-// the CPU kernels) and quietly uses the CPU otherwise, unless `allowSoftware` is given.
+// the CPU kernels) and quietly uses the CPU otherwise, unless `allowSoftware` is given. A software
+// adapter chosen for `gpu` comes with a warning, since it is usually slower than the CPU kernels.
+// THEORYLAB_GPU=off (or 0/none) keeps every job on the CPU: for machines whose adapter misbehaves, and
+// for the unit tests, whose fixtures say `on gpu` but must not run on a software rasteriser.
 import type { Device } from '../../solvers/contract';
 import type { KernelApi } from './api';
 import { CpuKernels } from './cpuBackend';
@@ -26,6 +29,9 @@ export function cpuKernels(): CpuKernels {
 /** Opens (once per process and choice) the kernels for a device setting. */
 export async function getKernels(device: Device, opts: { allowSoftware?: boolean; retried?: boolean } = {}): Promise<KernelChoice> {
   if (device === 'cpu') return { kernels: cpuKernels() };
+  if (/^(off|0|none|false)$/i.test(process.env.THEORYLAB_GPU ?? '')) {
+    return { kernels: cpuKernels(), warning: device === 'gpu' ? 'GPU requested but turned off (THEORYLAB_GPU); using the CPU' : undefined };
+  }
   const allowSoftware = device === 'gpu' || (opts.allowSoftware ?? false);
   const key = String(allowSoftware);
   let pending = gpuCache.get(key);
@@ -44,7 +50,15 @@ export async function getKernels(device: Device, opts: { allowSoftware?: boolean
     gpuCache.set(key, pending);
   }
   const got = await pending;
-  if (got.kernels && !(got.kernels as { lost?: boolean }).lost) return { kernels: got.kernels };
+  if (got.kernels && !(got.kernels as { lost?: boolean }).lost) {
+    const software = (got.kernels as { software?: boolean }).software === true;
+    return {
+      kernels: got.kernels,
+      warning: software && device === 'gpu'
+        ? `GPU requested: the only adapter is a software rasteriser (${got.kernels.backend.name}), usually slower than the CPU kernels; \`on cpu\` or theorylab.device = auto uses the CPU`
+        : undefined,
+    };
+  }
   if (got.kernels && !opts.retried) {
     // the device of an earlier job was lost (driver reset): open a fresh one once
     gpuCache.delete(key);

@@ -7,7 +7,7 @@ import * as vscode from 'vscode';
 import type { TheoryLabApi } from '../../../client/extension';
 import type { ChartPanelInfo, PlotsPanelInfo } from '../../../protocol/webviewMessages';
 import { eventually, hoverText, openDemo, workspaceFolder } from './util';
-import { parseCsv } from '../../../server/plots/csv';
+import { parseCsv } from '../../../protocol/csv';
 
 type RunResult = { ok: boolean; message: string } | undefined;
 
