@@ -12,12 +12,8 @@ import { builtinModules } from 'node:module';
 
 const root = path.resolve(__dirname, '..', '..');
 
-/** `file -> specifier` pairs allowed for now although they break the solver rule (issue 16, item 1). */
-const KNOWN_SOLVER_ENGINE_IMPORTS = new Set([
-  'server/solvers/pcn/solvers.ts -> server/engine/kernels/api.ts',
-  'server/solvers/pcn/kernelMemory.ts -> server/engine/kernels/api.ts',
-  'server/solvers/influence/gram.ts -> server/engine/kernels/api.ts',
-]);
+/** `file -> specifier` pairs that break the solver rule (issue 16, item 1): none are left, and none may be added. */
+const KNOWN_SOLVER_ENGINE_IMPORTS = new Set<string>([]);
 
 /** The only npm packages protocol/ may use: the JSON-RPC message types, which run in any JS runtime. */
 const PROTOCOL_PACKAGES = new Set(['vscode-languageserver-protocol']);

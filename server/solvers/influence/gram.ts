@@ -2,7 +2,7 @@
 // float32, so a device Gram matrix carries ~1e-7 relative error: fine for the dual's outputs, not for
 // the float64 exactness checks, which is why the CPU path stays float64 and this one is opt-in by
 // device.
-import type { KernelApi } from '../../engine/kernels/api';
+import type { KernelApi } from '../contract';
 import { dense, Dense } from '../../numeric/linalg';
 
 /** A Bᵀ (rows of A against rows of B) computed by the backend and read back as float64. */

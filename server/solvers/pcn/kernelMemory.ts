@@ -2,7 +2,7 @@
 // run batched on the device (`KernelApi.pcn`, pcn.md Eq. 3); the 0.9 step-size rule, the top-down
 // initialisation and the once-per-batch weight update stay here, as in memory.ts (the float64 CPU
 // path). Values live on the device as float32; the weight update reads them back once per epoch.
-import type { KernelApi, PcnNet } from '../../engine/kernels/api';
+import type { KernelApi, PcnNet } from '../contract';
 import type { InferenceTrace, PcnNetwork } from './network';
 import { computeErrors, PcnState, weightGradient } from './network';
 import type { TrainOptions, TrainResult } from './memory';

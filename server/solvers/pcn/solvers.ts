@@ -9,7 +9,7 @@ import { complete, denoise, patternMse, trainMemory, TrainResult } from './memor
 import { PcnNetwork } from './network';
 import { binaryPatterns, shapeImages } from './patterns';
 import { completeOnKernels, denoiseOnKernels, trainMemoryOnKernels } from './kernelMemory';
-import type { KernelApi } from '../../engine/kernels/api';
+import type { KernelApi } from '../contract';
 
 const trainingParams: ParamSpec[] = [
   { name: 'data', kind: 'enum', values: ['binary', 'shapes'], default: 'binary', doc: 'stored patterns: random {0,1} vectors, or generated grayscale images of shapes' },
