@@ -31,7 +31,8 @@ test('auto never picks a software adapter; an explicit gpu uses it and says it i
   const forced = await new InProcessRunner({ device: 'gpu' }).solve({ solver: 'test.kernels', params: { n: 8 } });
   assert.match(forced.backend, /^webgpu:.*\(software\)$/);
   assert.equal(forced.outputs.sum, 512);
-  assert.deepEqual(forced.warnings, []);
+  assert.equal(forced.warnings.length, 1, forced.warnings.join('; '));
+  assert.match(forced.warnings[0], /software rasteriser .*slower than the CPU/);
 });
 
 test('scaling.adam_student on an explicit gpu trains on the WebGPU adapter: job and solver report the same backend', async () => {

@@ -3,7 +3,8 @@
 // or not, and the backend name says which; only when there is none does it fall back to the CPU, with
 // a warning that says why. `auto` accepts only hardware adapters (software rasterisers are slower than
 // the CPU kernels) and quietly uses the CPU otherwise, unless `allowSoftware` is given. A software
-// adapter chosen for `gpu` comes with a warning, since it is usually slower than the CPU kernels.
+// adapter chosen for `gpu` comes with a warning, since it is usually slower than the CPU kernels
+// (not when the caller allowed software adapters explicitly, as the tests do).
 // THEORYLAB_GPU=off (or 0/none) keeps every job on the CPU: for machines whose adapter misbehaves, and
 // for the unit tests, whose fixtures say `on gpu` but must not run on a software rasteriser.
 import type { Device } from '../../solvers/contract';
@@ -54,7 +55,7 @@ export async function getKernels(device: Device, opts: { allowSoftware?: boolean
     const software = (got.kernels as { software?: boolean }).software === true;
     return {
       kernels: got.kernels,
-      warning: software && device === 'gpu'
+      warning: software && device === 'gpu' && !opts.allowSoftware
         ? `GPU requested: the only adapter is a software rasteriser (${got.kernels.backend.name}), usually slower than the CPU kernels; \`on cpu\` or theorylab.device = auto uses the CPU`
         : undefined,
     };
