@@ -207,41 +207,8 @@ export interface KernelApi {
   /** Soft CLEVR relate: out[b, j] = Σ_i o[b, i] · r[b, i, j]; o is B×N, r is B×N×N. */
   batchedMatvec(o: Tensor, r: Tensor, out: Tensor): void;
 
-  /** Deprecated (a model, not a primitive): PCN moves to server/solvers/pcn/ on the primitives above. */
-  pcn(cfg: PcnConfig): PcnNet;
-
   /** Resolves when every enqueued op has finished. */
   sync(): Promise<void>;
-  dispose(): void;
-}
-
-export interface PcnConfig {
-  /** n⁰ (data) … n^L (top) */
-  sizes: number[];
-  /** Samples per batch (rows of every value matrix). */
-  batch: number;
-  activation: 'relu' | 'tanh';
-}
-
-/**
- * Layer l's values are batch × n^l (row-major); θ^l (l = 1..L) is n^{l−1} × n^l and maps layer l down to
- * layer l−1: μ^{l−1} = f(x^l) θ^lᵀ.
- */
-export interface PcnNet {
-  setWeights(l: number, theta: Float32Array): void;
-  setValues(l: number, x: Float32Array): void;
-  values(l: number): Promise<Float32Array>;
-  /** μ^l for l = 0..L−1 at the current values. */
-  prediction(l: number): Promise<Float32Array>;
-  /** Which entries of x⁰ are free (1) or clamped (0), per pixel (length n⁰) or per entry (batch·n⁰); default: all clamped. */
-  setFreeMask(mask: Float32Array | null): void;
-  /**
-   * One synchronous inference step (pcn.md Eq. 3): errors at the current values, then
-   * x^l += γ(−ε^l + f′(x^l) ⊙ ε^{l−1} θ^l) for l = 1..L (no −ε^L at the top), and x⁰ −= γ ε⁰ on free entries.
-   */
-  step(gamma: number): void;
-  /** E = ½ Σ_l ‖ε^l‖² summed over the batch, at the current values. */
-  energy(): Promise<number>;
   dispose(): void;
 }
 

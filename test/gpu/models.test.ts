@@ -6,6 +6,7 @@ import { Rng } from '../../server/numeric/rng';
 import { CpuKernels } from '../../server/engine/kernels/cpuBackend';
 import type { KernelApi } from '../../server/engine/kernels/api';
 import { StudentModel } from '../../server/solvers/scaling/studentModel';
+import { DevicePcn } from '../../server/solvers/pcn/deviceNet';
 import { gpu, randn, relErr, TOL } from './helpers';
 
 const cpu = new CpuKernels();
@@ -51,7 +52,7 @@ test('PCN inference steps (relu and tanh, clamped and free sensory layer) and en
       const mask = free ? Float32Array.from({ length: 30 }, (_, i) => (i % 3 === 0 ? 1 : 0)) : null;
       const res: { e: number[]; x: Float32Array[]; mu: Float32Array }[] = [];
       for (const k of [await gpu(), cpu] as KernelApi[]) {
-        const net = k.pcn({ sizes, batch, activation });
+        const net = new DevicePcn(k, { sizes, batch, activation });
         for (let l = 1; l < 3; l++) net.setWeights(l, theta[l]);
         xs.forEach((x, l) => net.setValues(l, x));
         net.setFreeMask(mask);

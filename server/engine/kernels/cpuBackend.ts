@@ -5,7 +5,7 @@ import * as K from './cpu';
 import { systemBlas } from './blas';
 import { wantHelper } from './wasmGemm';
 import {
-  BinaryOp, KernelApi, PcnConfig, PcnNet, ReduceOp, sizeOf, Tensor, UnaryOp,
+  BinaryOp, KernelApi, ReduceOp, sizeOf, Tensor, UnaryOp,
 } from './api';
 
 class CpuTensor implements Tensor {
@@ -67,7 +67,6 @@ export class CpuKernels implements KernelApi {
   normalizeRows(x: Tensor): void { K.normalizeRows(t(x), x.size / cols(x), cols(x)); }
   batchedMatvec(o: Tensor, r: Tensor, out: Tensor): void { K.batchedMatvec(t(o), t(r), o.size / cols(o), cols(o), t(out)); }
 
-  pcn(cfg: PcnConfig): PcnNet { return new CpuPcn(cfg); }
   async sync(): Promise<void> { /* synchronous backend */ }
   dispose(): void { /* nothing held */ }
 }
@@ -83,65 +82,4 @@ export function adam(w: Float32Array, g: Float32Array, m: Float32Array, v: Float
     const vi = (v[i] = b2 * v[i] + (1 - b2) * gi * gi);
     w[i] -= stepSize * mi / (Math.sqrt(vi) / bc2 + eps);
   }
-}
-
-export class CpuPcn implements PcnNet {
-  private readonly L: number;
-  readonly x: Float32Array[]; readonly theta: Float32Array[];
-  private readonly fx: Float32Array[]; private readonly mu: Float32Array[]; private readonly err: Float32Array[];
-  private readonly g: Float32Array[];
-  private mask: Float32Array | null = null;
-
-  constructor(private readonly cfg: PcnConfig) {
-    const { sizes, batch } = cfg;
-    this.L = sizes.length - 1;
-    this.x = sizes.map((n) => new Float32Array(batch * n));
-    this.fx = sizes.map((n) => new Float32Array(batch * n));
-    this.theta = sizes.map((n, l) => new Float32Array(l === 0 ? 0 : sizes[l - 1] * n));
-    this.mu = sizes.slice(0, -1).map((n) => new Float32Array(batch * n));
-    this.err = sizes.slice(0, -1).map((n) => new Float32Array(batch * n));
-    this.g = sizes.map((n) => new Float32Array(batch * n));
-  }
-
-  setWeights(l: number, theta: Float32Array): void { this.theta[l].set(theta); }
-  setValues(l: number, x: Float32Array): void { this.x[l].set(x); }
-  async values(l: number): Promise<Float32Array> { return this.x[l].slice(); }
-  async prediction(l: number): Promise<Float32Array> { this.errors(); return this.mu[l].slice(); }
-  setFreeMask(mask: Float32Array | null): void { this.mask = mask ? mask.slice() : null; }
-
-  /** μ^l = f(x^{l+1}) θ^{l+1}ᵀ and ε^l = x^l − μ^l for every l < L; returns E. */
-  private errors(): number {
-    const { sizes, batch, activation } = this.cfg;
-    let e = 0;
-    for (let l = 1; l <= this.L; l++) K.unary(activation, this.x[l], this.fx[l]);
-    for (let l = 0; l < this.L; l++) {
-      K.matmul(this.fx[l + 1], this.theta[l + 1], this.mu[l], batch, sizes[l + 1], sizes[l], { transB: true });
-      const x = this.x[l], mu = this.mu[l], er = this.err[l];
-      for (let i = 0; i < er.length; i++) { const d = x[i] - mu[i]; er[i] = d; e += d * d; }
-    }
-    return e / 2;
-  }
-
-  step(gamma: number): void {
-    const { sizes, batch, activation } = this.cfg;
-    this.errors();
-    const dAct: UnaryOp = activation === 'relu' ? 'relu_grad' : 'tanh_grad';
-    for (let l = 1; l <= this.L; l++) {
-      // ε^{l−1} θ^l : batch × n^l
-      K.matmul(this.err[l - 1], this.theta[l], this.g[l], batch, sizes[l - 1], sizes[l]);
-      const x = this.x[l], g = this.g[l];
-      const er = l < this.L ? this.err[l] : null;
-      for (let i = 0; i < x.length; i++) {
-        const fp = K.unaryScalar(dAct, x[i]);
-        x[i] += gamma * ((er ? -er[i] : 0) + fp * g[i]);
-      }
-    }
-    if (this.mask) {
-      const x0 = this.x[0], e0 = this.err[0], m = this.mask;
-      for (let i = 0; i < x0.length; i++) x0[i] -= gamma * e0[i] * m[i % m.length];
-    }
-  }
-
-  async energy(): Promise<number> { return this.errors(); }
-  dispose(): void { /* garbage collected */ }
 }

@@ -7,7 +7,7 @@
 // on the CPU.
 import type { AdamParams, BackendInfo, FArray, HostGemmOptions } from '../../solvers/contract';
 import {
-  BinaryOp, DeviceLostError, KernelApi, PcnConfig, PcnNet, ReduceOp, sizeOf, Tensor, UnaryOp,
+  BinaryOp, DeviceLostError, KernelApi, ReduceOp, sizeOf, Tensor, UnaryOp,
 } from './api';
 import { matmul as hostMatmul } from './cpu';
 import { binaryOpCode, kernels, reduceOpCode, unaryOpCode } from './wgsl';
@@ -361,7 +361,6 @@ export class GpuKernels implements KernelApi {
     this.dispatch('batchedMatvec', [whole(o), whole(r), g(out)], new Uint32Array([batch, n, 0, 0]).buffer, this.flatGroups(batch * n));
   }
 
-  pcn(cfg: PcnConfig): PcnNet { return new GpuPcn(this, cfg); }
 
   async sync(): Promise<void> {
     this.check();
@@ -376,87 +375,3 @@ export class GpuKernels implements KernelApi {
 }
 
 const g = (t: Tensor): GPUBuffer => (t as GpuTensor).buffer;
-
-class GpuPcn implements PcnNet {
-  private readonly L: number;
-  private readonly x: GPUBuffer[]; private readonly fx: GPUBuffer[]; private readonly theta: GPUBuffer[];
-  private readonly mu: GPUBuffer[]; private readonly err: GPUBuffer[]; private readonly gr: GPUBuffer[];
-  private readonly energyBuf: GPUBuffer;
-  private mask: GPUBuffer | undefined; private maskLen = 0;
-
-  constructor(private readonly k: GpuKernels, private readonly cfg: PcnConfig) {
-    const { sizes, batch } = cfg;
-    this.L = sizes.length - 1;
-    const f = (n: number) => k.createBuffer(n * 4);
-    this.x = sizes.map((n) => f(batch * n));
-    this.fx = sizes.map((n) => f(batch * n));
-    this.gr = sizes.map((n) => f(batch * n));
-    this.theta = sizes.map((n, l) => f(l === 0 ? 1 : sizes[l - 1] * n));
-    this.mu = sizes.slice(0, -1).map((n) => f(batch * n));
-    this.err = sizes.slice(0, -1).map((n) => f(batch * n));
-    this.energyBuf = f(Math.max(1, this.L));
-  }
-
-  setWeights(l: number, theta: Float32Array): void { this.k.upload(this.theta[l], theta); }
-  setValues(l: number, x: Float32Array): void { this.k.upload(this.x[l], x); }
-  values(l: number): Promise<Float32Array> { return this.k.download(this.x[l], this.cfg.batch * this.cfg.sizes[l]); }
-  async prediction(l: number): Promise<Float32Array> {
-    this.errors();
-    return this.k.download(this.mu[l], this.cfg.batch * this.cfg.sizes[l]);
-  }
-  setFreeMask(mask: Float32Array | null): void {
-    if (this.mask) { this.k.forget(this.mask); this.mask.destroy(); this.mask = undefined; }
-    if (mask) { this.mask = this.k.createBuffer(mask.length * 4); this.k.upload(this.mask, mask); this.maskLen = mask.length; }
-  }
-
-  private errors(): void {
-    const { sizes, batch, activation } = this.cfg;
-    const { k } = this;
-    for (let l = 1; l <= this.L; l++) k.unaryRaw(activation, this.x[l], this.fx[l], batch * sizes[l]);
-    for (let l = 0; l < this.L; l++) {
-      k.matmulRaw(this.fx[l + 1], this.theta[l + 1], this.mu[l], { M: batch, N: sizes[l], K: sizes[l + 1], transB: true });
-      k.binaryRaw('sub', this.x[l], this.mu[l], this.err[l], batch * sizes[l]);
-    }
-  }
-
-  step(gamma: number): void {
-    const { sizes, batch, activation } = this.cfg;
-    const { k } = this;
-    k.beginBatch();
-    this.errors();
-    for (let l = 1; l <= this.L; l++) {
-      k.matmulRaw(this.err[l - 1], this.theta[l], this.gr[l], { M: batch, N: sizes[l], K: sizes[l - 1] });
-    }
-    for (let l = 1; l <= this.L; l++) {
-      const n = batch * sizes[l];
-      const p = new ArrayBuffer(16);
-      new Uint32Array(p).set([n, l < this.L ? 1 : 0, 0, activation === 'relu' ? 0 : 1]);
-      new Float32Array(p)[2] = gamma;
-      k.dispatch('pcnUpdate', [this.x[l], l < this.L ? this.err[l] : this.gr[l], this.gr[l]], p, k.flatGroups(n));
-    }
-    if (this.mask) {
-      const n = batch * sizes[0];
-      const p = new ArrayBuffer(16);
-      new Uint32Array(p).set([n, this.maskLen]);
-      new Float32Array(p)[2] = gamma;
-      k.dispatch('pcnFree', [this.x[0], this.err[0], this.mask], p, k.flatGroups(n));
-    }
-    k.endBatch();
-  }
-
-  async energy(): Promise<number> {
-    const { sizes, batch } = this.cfg;
-    this.errors();
-    for (let l = 0; l < this.L; l++) this.k.reduceRowsRaw('sumsq', this.err[l], this.energyBuf, 1, batch * sizes[l], l);
-    const e = await this.k.download(this.energyBuf, this.L);
-    let s = 0;
-    for (const v of e) s += v;
-    return s / 2;
-  }
-
-  dispose(): void {
-    for (const b of [...this.x, ...this.fx, ...this.gr, ...this.theta, ...this.mu, ...this.err, this.energyBuf, this.mask]) {
-      if (b) { this.k.forget(b); b.destroy(); }
-    }
-  }
-}

@@ -356,42 +356,4 @@ fn main(${rowArgs}) {
   for (var j = lid.x; j < p.cols; j += 256u) { w[row * p.cols + j] = w[row * p.cols + j] * inv; }
 }`,
   },
-
-  // PCN value update (pcn.md Eq. 3): x += γ(−hasErr·ε + f′(x) ⊙ g) with g = ε^{l−1} θ^l.
-  pcnUpdate: {
-    writes: [0],
-    code: common + `
-struct P { n: u32, hasErr: u32, gamma: f32, act: u32 }
-@group(0) @binding(0) var<storage, read_write> x: array<f32>;
-@group(0) @binding(1) var<storage, read> err: array<f32>;
-@group(0) @binding(2) var<storage, read> g: array<f32>;
-@group(0) @binding(3) var<uniform> p: P;
-@compute @workgroup_size(256)
-fn main(${flatArgs}) {
-  ${flat}
-  if (i >= p.n) { return; }
-  let xi = x[i];
-  var fp: f32;
-  if (p.act == 0u) { fp = select(0.0, 1.0, xi > 0.0); } else { let t = tanh_safe(xi); fp = 1.0 - t * t; }
-  let e = select(0.0, err[i], p.hasErr == 1u);
-  x[i] = xi + p.gamma * (fp * g[i] - e);
-}`,
-  },
-
-  // Free sensory entries relax towards their prediction: x⁰ −= γ ε⁰ ⊙ mask.
-  pcnFree: {
-    writes: [0],
-    code: `
-struct P { n: u32, maskLen: u32, gamma: f32, pad: u32 }
-@group(0) @binding(0) var<storage, read_write> x: array<f32>;
-@group(0) @binding(1) var<storage, read> err: array<f32>;
-@group(0) @binding(2) var<storage, read> mask: array<f32>;
-@group(0) @binding(3) var<uniform> p: P;
-@compute @workgroup_size(256)
-fn main(${flatArgs}) {
-  ${flat}
-  if (i >= p.n) { return; }
-  x[i] = x[i] - p.gamma * err[i] * mask[i % p.maskLen];
-}`,
-  },
 };

@@ -1,17 +1,18 @@
-// The PCN memory on the engine's kernel API (ctx.kernels: WebGPU when available): inference steps
-// run batched on the device (`KernelApi.pcn`, pcn.md Eq. 3); the 0.9 step-size rule, the top-down
+// The PCN memory on the job's kernels (ctx.kernels: the CPU BLAS, or WebGPU when available): inference
+// steps run batched on the device (DevicePcn in deviceNet.ts, pcn.md Eq. 3); the 0.9 step-size rule, the top-down
 // initialisation and the once-per-batch weight update stay here, as in memory.ts (the float64 CPU
 // path). Values live on the device as float32; the weight update reads them back once per epoch.
-import type { KernelApi, PcnNet } from '../contract';
+import type { KernelApi } from '../contract';
+import { DevicePcn } from './deviceNet';
 import type { InferenceTrace, PcnNetwork } from './network';
 import { computeErrors, PcnState, weightGradient } from './network';
 import type { TrainOptions, TrainResult } from './memory';
 
-function upload(net: PcnNetwork, pn: PcnNet): void {
+function upload(net: PcnNetwork, pn: DevicePcn): void {
   for (let l = 1; l <= net.L; l++) pn.setWeights(l, Float32Array.from(net.theta[l]));
 }
 
-async function topDownInit(net: PcnNetwork, pn: PcnNet, batch: number): Promise<void> {
+async function topDownInit(net: PcnNetwork, pn: DevicePcn, batch: number): Promise<void> {
   const nL = net.sizes[net.L];
   const top = new Float32Array(batch * nL);
   for (let s = 0; s < batch; s++) top.set(net.b, s * nL);
@@ -20,7 +21,7 @@ async function topDownInit(net: PcnNetwork, pn: PcnNet, batch: number): Promise<
 }
 
 /** One inference phase on the device with the 0.9 rule (P7), as `infer` in network.ts. */
-async function inferOnDevice(pn: PcnNet, steps: number, gamma0: number, onStep?: (t: number) => void): Promise<InferenceTrace> {
+async function inferOnDevice(pn: DevicePcn, steps: number, gamma0: number, onStep?: (t: number) => void): Promise<InferenceTrace> {
   let gamma = gamma0;
   let ePrev = await pn.energy();
   const trace: InferenceTrace = { energy: [ePrev], gamma: [], decays: 0 };
@@ -39,7 +40,7 @@ async function inferOnDevice(pn: PcnNet, steps: number, gamma0: number, onStep?:
 export async function trainMemoryOnKernels(k: KernelApi, net: PcnNetwork, data: Float64Array, N: number, opts: TrainOptions): Promise<TrainResult> {
   const activation = net.shape.activation;
   if (activation !== 'relu' && activation !== 'tanh') throw new Error(`the kernel PCN supports relu and tanh, not ${activation}`);
-  const pn = k.pcn({ sizes: net.sizes, batch: N, activation });
+  const pn = new DevicePcn(k, { sizes: net.sizes, batch: N, activation });
   const host = new PcnState(net, N);
   const grad = net.theta.map((t) => new Float64Array(t.length));
   const x0 = Float32Array.from(data);
@@ -78,7 +79,7 @@ export async function trainMemoryOnKernels(k: KernelApi, net: PcnNetwork, data: 
 /** Denoising on the device: iterate the retrieval map (clamp x⁰, relax, read μ⁰). */
 export async function denoiseOnKernels(k: KernelApi, net: PcnNetwork, corrupted: Float64Array, batch: number,
   opts: { iterations: number; steps: number; gamma: number; onIteration?(i: number): void }): Promise<Float64Array> {
-  const pn = k.pcn({ sizes: net.sizes, batch, activation: net.shape.activation as 'relu' | 'tanh' });
+  const pn = new DevicePcn(k, { sizes: net.sizes, batch, activation: net.shape.activation as 'relu' | 'tanh' });
   try {
     upload(net, pn);
     let estimate: Float32Array = Float32Array.from(corrupted);
@@ -98,7 +99,7 @@ export async function denoiseOnKernels(k: KernelApi, net: PcnNetwork, corrupted:
 /** Completion on the device: observed pixels clamped, the rest relaxes from 0; the answer is x⁰. */
 export async function completeOnKernels(k: KernelApi, net: PcnNetwork, observed: Float64Array, mask: Uint8Array, batch: number,
   opts: { steps: number; gamma: number; onStep?(t: number): void }): Promise<Float64Array> {
-  const pn = k.pcn({ sizes: net.sizes, batch, activation: net.shape.activation as 'relu' | 'tanh' });
+  const pn = new DevicePcn(k, { sizes: net.sizes, batch, activation: net.shape.activation as 'relu' | 'tanh' });
   try {
     upload(net, pn);
     pn.setValues(0, Float32Array.from(observed, (v, i) => (mask[i] ? v : 0)));
