@@ -121,6 +121,7 @@ async function runWith(def: SolverDef, params: Record<string, Value>, req: Solve
     },
     signal,
     warn: (m) => warnings.push(m),
+    dataRoot: req.dataRoot,
     // The backend is reported only when the solver actually used the kernels.
     get kernels() { used = true; return kernels; },
   };

@@ -15,6 +15,8 @@ export interface SolveRequest {
   priority?: number;
   timeoutMs?: number;
   budget?: 'full' | 'test';
+  /** The folder data files may be read from (SolverContext.dataRoot); not part of the cache key (data paths are absolute then). */
+  dataRoot?: string;
 }
 
 export interface SolveResult {

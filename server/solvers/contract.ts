@@ -78,6 +78,12 @@ export interface SolverContext {
   /** Non-fatal remarks shown to the user next to the result (e.g. "linear part removed"). */
   warn(message: string): void;
   /**
+   * The folder this job may read data files from: the workspace folder of the document that asked
+   * (its own folder outside a workspace), or the CLI's project root. A data path resolves against it
+   * and must stay inside it. Absent for a bare `solve` request: the process's working directory.
+   */
+  dataRoot?: string;
+  /**
    * Compute kernels of the selected backend (CPU with the system BLAS or wasm, or WebGPU), set by the
    * engine. Solvers reach compute only through it; reading it marks the job as run on `backend`.
    */

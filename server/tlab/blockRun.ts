@@ -29,6 +29,8 @@ export interface TlabRunOptions {
   /** Per derivation, in ms. */
   derivationTimeoutMs?: number;
   onProgress?(message: string): void;
+  /** The folder data files may be read from (the document's workspace folder; the CLI's project root). */
+  dataRoot?: string;
 }
 
 export interface ExpectOutcome {
@@ -230,25 +232,24 @@ function bindLet(st: LetStmt, env: Env, ctx: EvalContext): RV {
 }
 
 /** A confined absolute path as the solver host reads it: relative to its working directory when inside it. */
-function solverPath(abs: string): string {
-  const rel = path.relative(process.cwd(), abs);
-  return rel && !rel.startsWith('..') && !path.isAbsolute(rel) ? rel : abs;
-}
-
 async function solve(st: SolveStmt, env: Env, ctx: EvalContext, opts: TlabRunOptions, text: string, dataFiles: Map<string, string>): Promise<RV> {
   const def = getSolver(st.solver.name);
   if (!def) throw new EvalError(`unknown solver \`${st.solver.name}\``, st.solver.span);
   for (const arg of st.args) if (!arg.name) throw new EvalError('solver arguments are named: `name = value`', arg.span);
   const lowered = lowerSolveArgs(st, def, text, { isBound: (n) => env.has(n), value: (arg) => evalExpr(arg.value, env, ctx), convert: toSolverValue });
-  // Data files were resolved against this .tlab file and confined by the checker; the solver opens
-  // workspace-relative paths from its working directory, so pass the file relative to that.
+  // Data files were resolved against this .tlab file and confined by the checker: the solver gets the
+  // absolute path and the document's data root, inside which it confines the path once more.
+  let dataRoot: string | undefined;
   for (const arg of st.args) {
     const abs = arg.name && dataFiles.get(spanKey(arg.value.span));
-    if (abs && typeof lowered.fixed[arg.name!] === 'string') lowered.fixed[arg.name!] = solverPath(abs);
+    if (abs && typeof lowered.fixed[arg.name!] === 'string') {
+      lowered.fixed[arg.name!] = abs;
+      dataRoot = opts.dataRoot ?? path.dirname(abs);
+    }
   }
   const device: Device = st.device?.value ?? opts.device ?? 'auto';
   const call = (params: Record<string, Value>) => opts.runner.solve(
-    { solver: def.id, params, seed: opts.seed ?? 0, device, budget: opts.budget ?? 'full' },
+    { solver: def.id, params, seed: opts.seed ?? 0, device, budget: opts.budget ?? 'full', ...(dataRoot ? { dataRoot } : {}) },
     { signal: opts.signal },
   );
   const wrap = (outputs: Record<string, Value>): ResultV => ({

@@ -58,3 +58,29 @@ test('derivations run from the CLI and a wrong identity exits 1', async () => {
   assert.equal(r.code, 1);
   assert.equal(JSON.parse(r.out).blocks[0].checks[0].passed, false);
 });
+
+test('data files resolve against the .tlab file inside its project, whatever the working directory', async () => {
+  // project/ (marked by package.json) holds the spec and its data; a secret lies next to the project
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'tlab-data-'));
+  const proj = path.join(root, 'project');
+  fs.mkdirSync(path.join(proj, 'specs', 'data'), { recursive: true });
+  fs.writeFileSync(path.join(proj, 'package.json'), '{}');
+  const rows = Array.from({ length: 40 }, (_, i) => `${(i % 7) / 7},${(i % 5) / 5},${((i % 7) / 7) * 2 - (i % 5) / 5}`);
+  fs.writeFileSync(path.join(proj, 'specs', 'data', 'reg.csv'), `x1,x2,y\n${rows.join('\n')}\n`);
+  fs.writeFileSync(path.join(root, 'secret.csv'), `x1,x2,y\n${rows.join('\n')}\n`);
+  const spec = path.join(proj, 'specs', 'fit.tlab');
+  fs.writeFileSync(spec, 'experiment fit {\n  solve p = influence.primal(data = "data/reg.csv", d_out = 1, N_test = 5, forget = [0, 1])\n  expect p.retrain_error < 1e-8\n}\n');
+  const cwd = process.cwd();
+  try {
+    process.chdir(os.tmpdir()); // neither the project nor the spec's folder
+    const r = await cli(['run', spec, '--json']);
+    assert.equal(r.code, 0, r.out + r.err);
+    assert.equal(JSON.parse(r.out).blocks[0].expects[0].passed, true);
+    fs.writeFileSync(spec, 'experiment fit {\n  solve p = influence.primal(data = "../../secret.csv", d_out = 1, N_test = 5)\n}\n');
+    const out = await cli(['check', spec, '--json']);
+    assert.equal(out.code, 1, out.out);
+    assert.match(out.out, /outside the workspace folder/);
+  } finally {
+    process.chdir(cwd);
+  }
+});

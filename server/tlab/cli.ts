@@ -64,7 +64,7 @@ export async function runTlabFile(file: string, opts: TlabCliRunOptions): Promis
     const lines = diagnostics.map((d) => `${file}:${d.line}:${d.column}: error: ${d.message}`);
     return { exitCode: 2, report: { file, passed: false, diagnostics, blocks: [] }, text: [...lines, `${errors.length} error${errors.length > 1 ? 's' : ''}: nothing was run`].join('\n') };
   }
-  const report = await runTlab(analysis, { runner: opts.runner, device: opts.device, budget: opts.budget ?? 'full' });
+  const report = await runTlab(analysis, { runner: opts.runner, device: opts.device, budget: opts.budget ?? 'full', dataRoot: projectRootOf(path.resolve(file)) });
   const lines: string[] = [];
   const line = (s: Span) => idx.at(s.start).line;
   let failed = false, broken = false;

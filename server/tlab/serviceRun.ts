@@ -9,6 +9,7 @@ import { persistResults } from './persist';
 import { blockPassed, runTlab } from './blockRun';
 import { state } from './serviceCommon';
 import { setOutcome } from './runStatus';
+import { confinementRoot, filePathOf } from '../workspace/confine';
 
 // ---- run / cancel / plots (called by server.ts) ------------------------------------------------------
 
@@ -31,8 +32,14 @@ export async function runTarget(doc: TextDocument, target: string | undefined, c
   const fingerprints = new Map(names.map((n) => [n, blockFingerprint(analysis, n)!]));
   try {
     if (hooks.seed !== undefined && target) s.seeds.set(target, hooks.seed);
-    // theorylab.device applies to solve statements without their own `on …`
-    const report = await runTlab(analysis, { runner: ctx.runner, device: ctx.settings().device, signal: controller.signal, budget: hooks.budget ?? 'full', seed: hooks.seed ?? (target ? s.seeds.get(target) : undefined) }, target);
+    // theorylab.device applies to solve statements without their own `on …`; data files are read
+    // inside the document's workspace folder (its own folder outside one)
+    const file = filePathOf(doc.uri);
+    const dataRoot = file ? confinementRoot(file, ctx.workspaceRoots()) : undefined;
+    const report = await runTlab(analysis, {
+      runner: ctx.runner, device: ctx.settings().device, signal: controller.signal, budget: hooks.budget ?? 'full',
+      seed: hooks.seed ?? (target ? s.seeds.get(target) : undefined), dataRoot,
+    }, target);
     let passed = 0, failed = 0, errors = 0;
     for (const b of report.blocks) {
       if (b.cancelled) { setOutcome(s, b.name, { kind: 'cancelled', at: new Date() }); continue; }

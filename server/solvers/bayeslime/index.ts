@@ -139,7 +139,7 @@ const explain: SolverDef = {
     const modelRng = Rng.derive(p.model_seed as number, 11);
     let box: BlackBox, defaultInstance: Float64Array, defaultBackground: Float64Array;
     if (p.data !== 'synthetic') {
-      const root = (ctx as unknown as { workspaceRoot?: string }).workspaceRoot || process.cwd();
+      const root = ctx.dataRoot || process.cwd();
       const table = parseTable(fs.readFileSync(resolveDataPath(p.data as string, root), 'utf8'));
       dAll = table.d;
       const r = p.row as number;

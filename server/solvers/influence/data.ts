@@ -58,23 +58,22 @@ export function syntheticData(n: number, d: number, dOut: number, loss: LossName
 }
 
 /**
- * Resolves a data path inside the workspace. Absolute paths and `..` segments are refused outright,
- * and the resolved real path must stay under the root (a symlink cannot escape either).
+ * Resolves a data path against the job's data root (SolverContext.dataRoot: the workspace folder) and
+ * confines it there: the resolved real path must stay under the root's real path, so neither `..`, an
+ * absolute path elsewhere nor a symlink can escape. An absolute path inside the root is what the
+ * language server passes once the checker has resolved the path against the .tlab file.
  */
 export function resolveDataPath(p: string, root: string): string {
-  if (path.isAbsolute(p) || /^[a-zA-Z]:/.test(p) || p.startsWith('\\')) {
-    throw new SolverInputError(`data path '${p}' must be relative to the workspace (absolute paths are refused)`, 'data');
-  }
-  if (p.split(/[\\/]+/).includes('..')) {
-    throw new SolverInputError(`data path '${p}' may not contain '..': only workspace files can be read`, 'data');
-  }
   const full = path.resolve(root, p);
-  if (!fs.existsSync(full)) throw new SolverInputError(`data file not found: '${p}'`, 'data');
   const realRoot = fs.realpathSync(root);
+  const outside = (q: string) => { const rel = path.relative(realRoot, q); return rel.startsWith('..') || path.isAbsolute(rel); };
+  if (!fs.existsSync(full)) {
+    if (outside(path.resolve(realRoot, p))) throw new SolverInputError(`data path '${p}' leads outside the workspace (${root}); only files inside it can be read`, 'data');
+    throw new SolverInputError(`data file not found: '${p}'`, 'data');
+  }
   const real = fs.realpathSync(full);
-  const rel = path.relative(realRoot, real);
-  if (rel.startsWith('..') || path.isAbsolute(rel)) {
-    throw new SolverInputError(`data path '${p}' leads outside the workspace`, 'data');
+  if (outside(real)) {
+    throw new SolverInputError(`data path '${p}' leads outside the workspace (${root}); only files inside it can be read`, 'data');
   }
   if (!fs.statSync(real).isFile()) throw new SolverInputError(`data path '${p}' is not a file`, 'data');
   return real;

@@ -73,8 +73,7 @@ interface Prepared {
 }
 
 function workspaceRoot(ctx: SolverContext): string {
-  const r = (ctx as unknown as { workspaceRoot?: unknown }).workspaceRoot;
-  return typeof r === 'string' && r.length > 0 ? r : process.cwd();
+  return ctx.dataRoot || process.cwd();
 }
 
 /** Data, model, θ* and the forget split, all from the seed (separate streams per purpose). */
