@@ -4,7 +4,11 @@
 // (x[l][s * n^l + i]), so every product below is a dense loop over contiguous rows.
 import { Rng } from '../../numeric/rng';
 import { Activation, ActivationName, activations } from './activation';
+import type { HostGemmOptions } from '../contract';
 import { gemmAB, gemmABt } from './gemm64';
+
+/** A dense product on host float64 arrays: C (m×n) = op(A)·op(B) (KernelApi.gemm's signature). */
+export type HostGemm = (a: Float64Array, b: Float64Array, c: Float64Array, m: number, k: number, n: number, opts?: HostGemmOptions) => Float64Array;
 
 export interface PcnShape {
   /** n^0 (data) … n^L (top memory layer) */
@@ -20,6 +24,11 @@ export class PcnNetwork {
   readonly theta: Float64Array[];
   /** Fixed start vector of the top layer, shared by all samples. */
   readonly b: Float64Array;
+  /**
+   * The job's host GEMM (ctx.kernels.gemm: the system BLAS), when the solver hands one over; else the
+   * register-blocked JS products of gemm64.ts. Both compute in float64; only the summation order differs.
+   */
+  gemm?: HostGemm;
 
   constructor(readonly shape: PcnShape, seed: number) {
     this.sizes = shape.sizes.slice();
@@ -80,7 +89,8 @@ export function applyActivation(net: PcnNetwork, x: Float64Array, out: Float64Ar
 export function predictLayer(net: PcnNetwork, st: PcnState, l: number): void {
   applyActivation(net, st.x[l + 1], st.fx[l + 1]);
   // μ (B × n^l) = f(x^{l+1}) (B × n^{l+1}) · θ^{l+1}ᵀ, θ^{l+1} stored n^l × n^{l+1}
-  gemmABt(st.fx[l + 1], net.theta[l + 1], st.mu[l], st.batch, net.sizes[l + 1], net.sizes[l]);
+  if (net.gemm) net.gemm(st.fx[l + 1], net.theta[l + 1], st.mu[l], st.batch, net.sizes[l + 1], net.sizes[l], { transB: true });
+  else gemmABt(st.fx[l + 1], net.theta[l + 1], st.mu[l], st.batch, net.sizes[l + 1], net.sizes[l]);
 }
 
 /** Recomputes every prediction and error (P1, P2) and returns the energy E (P3), summed over the batch. */
@@ -108,7 +118,8 @@ export function valueGradients(net: PcnNetwork, st: PcnState): void {
     const nl = net.sizes[l], nd = net.sizes[l - 1];
     const g = st.grad[l], th = net.theta[l], ed = st.eps[l - 1], x = st.x[l];
     // back-projection ε^{l−1} θ^l (B × n^{l−1} · n^{l−1} × n^l) as one GEMM over the batch
-    gemmAB(ed, th, g, B, nd, nl);
+    if (net.gemm) net.gemm(ed, th, g, B, nd, nl);
+    else gemmAB(ed, th, g, B, nd, nl);
     const own = l < net.L ? st.eps[l] : undefined;
     if (net.shape.activation === 'relu') {
       // f'(x) is 0 or 1: no call per element
@@ -124,6 +135,12 @@ export function valueGradients(net: PcnNetwork, st: PcnState): void {
 export function weightGradient(net: PcnNetwork, st: PcnState, l: number, out: Float64Array): void {
   const B = st.batch, nl = net.sizes[l], nu = net.sizes[l + 1];
   const e = st.eps[l], fu = st.fx[l + 1];
+  if (net.gemm) {
+    // out = −εᵀ f(x^{l+1}): (n^l × B) · (B × n^{l+1}), ε stored B × n^l
+    net.gemm(e, fu, out, nl, B, nu, { transA: true });
+    for (let i = 0; i < out.length; i++) out[i] = -out[i];
+    return;
+  }
   out.fill(0);
   for (let s = 0; s < B; s++) {
     const eo = s * nl, fo = s * nu;

@@ -25,8 +25,8 @@ const trainingParams: ParamSpec[] = [
   { name: 'epochs', kind: 'integer', default: 5000, min: 1, max: 1e6, doc: 'maximum training epochs (full batch); training stops earlier when the energy per pixel is below `tolerance`' },
   { name: 'tolerance', kind: 'number', default: 1e-6, min: 0, doc: 'stop when E / (N n⁰) falls below this' },
   { name: 'precision', kind: 'enum', values: ['float64', 'float32'], default: 'float64',
-    doc: 'float64: batched float64 GEMMs in this folder (register-blocked), every activation; ' +
-      'float32: inference steps as batched GEMMs on the engine kernels (CPU wasm SIMD, or WebGPU with device = gpu), relu/tanh only, ' +
+    doc: 'float64: batched float64 GEMMs on the system BLAS (register-blocked JS products where none is found), every activation; ' +
+      'float32: inference steps as batched products on the job\'s kernels (the CPU BLAS, or WebGPU with device = gpu), relu/tanh only, ' +
       'weight update still float64; energies agree with float64 to ~1e-6 relative (tested to 1e-4) and C3 holds (pcn.md asks float64 only for the C1 gradient check). ' +
       'On a WebGPU device (device = gpu) the steps always run in float32.' },
 ];
@@ -88,6 +88,8 @@ async function trainOrReuse(p: Record<string, Value>, ctx: SolverContext): Promi
   const width = p.width as number;
   const sizes = [n0, ...new Array(p.layers as number).fill(width)];
   const net = new PcnNetwork({ sizes, activation: p.activation as ActivationName }, Rng.derive(ctx.seed, 2).nextU32());
+  // the float64 path's products on the job's host GEMM (the system BLAS when there is one)
+  if (!kernels && ctx.kernels) { const k = ctx.kernels; net.gemm = (a, b, c, m, kk, n, o) => k.gemm(a, b, c, m, kk, n, o); }
   const trainOpts = {
     alpha: p.alpha as number, gamma: p.gamma as number, steps: p.T as number,
     maxEpochs: epochs, tolerance: p.tolerance as number,
