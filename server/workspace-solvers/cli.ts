@@ -30,10 +30,15 @@ export function loadCliWorkspaceSolvers(argv: string[], report: (l: string) => v
   if (!loaded.decls.length) return 0;
   const log = (l: string) => process.stderr.write(`${l}\n`);
   const choices = new Map<string, InterpreterChoice>();
+  // the interpreter is named for the solvers the file calls (all of them with --verbose), not for
+  // every manifest of the workspace
+  const fileArg = argv.find((a) => !a.startsWith('-') && /\.(tlab|clevr)$/.test(a));
+  const text = argv.includes('--verbose') || !fileArg ? undefined : (readFileOrUndefined(path.resolve(fileArg)) ?? '');
+  const mentioned = (id: string) => text === undefined || text.includes(id);
   registerWorkspace(loaded.decls, (d) => {
     const root = roots.find((r) => !path.relative(r, d.manifest).startsWith('..'));
     const python = choosePython(root, process.env.THEORYLAB_PYTHON, 'THEORYLAB_PYTHON');
-    if (d.language === 'python') report(`theorylab: workspace solver ${d.id}: Python ${python.path} (${python.why})`);
+    if (d.language === 'python' && mentioned(d.id)) report(`theorylab: workspace solver ${d.id}: Python ${python.path} (${python.why})`);
     choices.set(d.id, python);
     return { trusted: true, python, log };
   });
