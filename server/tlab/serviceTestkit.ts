@@ -26,8 +26,8 @@ export function at(marked: string, name = `d${n++}.tlab`): { doc: TextDocument; 
   const doc = TextDocument.create(pathToUri(path.join(WS, name)), 'tlab', 1, text);
   return { doc, pos: doc.positionAt(off), text };
 }
-export const labels = async (marked: string) => {
-  const { doc, pos } = at(marked);
+export const labels = async (marked: string, name?: string) => {
+  const { doc, pos } = at(marked, name);
   return (await F.completion!(doc, pos, ctx)).map((i) => i.label);
 };
 export const hoverAt = async (marked: string) => {
