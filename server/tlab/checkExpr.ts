@@ -144,7 +144,10 @@ export abstract class ExprChecker {
               const hit = vals.some((x) => x === target || Math.abs(x - target) <= 1e-9 * Math.max(Math.abs(x), Math.abs(target)));
               if (!hit) {
                 const near = vals.sort((a, b) => Math.abs(a - target) - Math.abs(b - target)).slice(0, 3);
-                this.diag(e.value.span, `no grid point has ${e.name} = ${fmt(target)}; nearest: ${near.map(fmt).join(', ')}`);
+                // the fix writes a nearest value exactly enough to select it (fmt rounds to 6 digits)
+                const exact = (x: number) => (Math.abs(Number(fmt(x)) - x) <= 1e-9 * Math.abs(x) ? fmt(x) : String(x));
+                this.diag(e.value.span, `no grid point has ${e.name} = ${fmt(target)}; nearest: ${near.map(fmt).join(', ')}`, 'error',
+                  near.map((x) => ({ title: `Change to the grid value ${fmt(x)}`, span: e.value.span, newText: exact(x) })));
               }
             } catch { /* not a constant: checked when it runs */ }
           }

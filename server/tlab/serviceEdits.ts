@@ -25,7 +25,8 @@ export function codeActions(doc: TextDocument, r: lsp.Range, diags: lsp.Diagnost
       const key = `${f.span.start}:${f.newText}`;
       if (seen.has(key)) continue;
       seen.add(key);
-      out.push({ title: f.title, kind: lsp.CodeActionKind.QuickFix, diagnostics: [lspDiag], isPreferred: true, edit: { changes: { [doc.uri]: [{ range: range(doc, f.span), newText: f.newText }] } } });
+      // one fix is the obvious choice; among several (nearest grid values, which argument to drop) the user picks
+      out.push({ title: f.title, kind: lsp.CodeActionKind.QuickFix, diagnostics: [lspDiag], isPreferred: d.fixes.length === 1, edit: { changes: { [doc.uri]: [{ range: range(doc, f.span), newText: f.newText }] } } });
     }
   }
   return out;
