@@ -3,7 +3,7 @@
 // and constant folding (the base of the statement and solver checks).
 import type { Expr, Span } from './ast';
 import { parseTlab } from './parser';
-import { builtinByName, builtins, constantByName } from './builtins';
+import { builtinByName, builtins, constantByName, namedArgAllowed } from './builtins';
 import { buildGrid, Env, evalExpr, EvalContext, Grid, Unknown } from './evaluator';
 import { SyntaxGap } from './evaluator';
 import { EvalError, fmt, RV, toNumber } from './values';
@@ -193,7 +193,15 @@ export abstract class ExprChecker {
 
   protected call(e: Extract<Expr, { kind: 'call' }>, scope: Scope, grid: Grid): SType {
     const argTypes = e.args.map((a) => this.typeOf(a.value, scope, grid));
-    for (const a of e.args) if (a.name) this.diag(a.nameSpan ?? a.span, 'functions take positional arguments (named arguments are for solver calls)');
+    const calleeName = e.callee.kind === 'name' ? e.callee.name : '';
+    e.args.forEach((a, i) => {
+      if (!a.name || (!scope.lookup(calleeName) && namedArgAllowed(calleeName, a.name, i))) return;
+      const b = builtinByName.get(calleeName);
+      const allowed = !scope.lookup(calleeName) && b?.named ? Object.keys(b.named) : [];
+      this.diag(a.nameSpan ?? a.span, allowed.includes(a.name)
+        ? `\`${a.name} =\` must be argument ${b!.named![a.name] + 1} of ${b!.signature}`
+        : 'functions take positional arguments (named arguments are for solver calls)');
+    });
     if (e.callee.kind !== 'name') {
       const id = dotted(e.callee);
       if (id && getSolver(id)) this.diag(e.callee.span, `solvers are called in a statement: \`solve r = ${id}(…)\``);
