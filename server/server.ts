@@ -159,6 +159,7 @@ connection.onInitialize((params): InitializeResult => {
       referencesProvider: true,
       renameProvider: { prepareProvider: true },
       documentFormattingProvider: true,
+      documentRangeFormattingProvider: true,
       codeActionProvider: true,
       codeLensProvider: { resolveProvider: false },
       inlayHintProvider: true,
@@ -322,6 +323,12 @@ const table: Row[] = [
     (h) => connection.onDocumentFormatting(h),
     [],
     (f, d, p) => f.formatting?.(d, p.options, ctx),
+  ),
+  row<lsp.DocumentRangeFormattingParams, lsp.TextEdit[]>(
+    'rangeFormatting',
+    (h) => connection.onDocumentRangeFormatting(h),
+    [],
+    (f, d, p) => f.rangeFormatting?.(d, p.range, p.options, ctx),
   ),
   row<lsp.CodeActionParams, lsp.CodeAction[]>(
     'codeAction',

@@ -1,11 +1,12 @@
 // Public API of derivation checks, used by the .tlab language service and the CLI.
 import type { DerivationDecl, LetStmt } from '../tlab/ast';
-import { DeriveDiagnostic, ShapeChecker } from './shapes';
+import { CheckInfo, DeriveDiagnostic, ShapeChecker } from './shapes';
+import type { Shape } from './tensor';
 
 export type { DeriveDiagnostic } from './shapes';
 export type { CheckOutcome, DerivationRun, RunOptions, TensorSummary } from './checkRun';
 export { runDerivation, relativeError, DEFAULT_SEED, DEFAULT_TIMEOUT_MS } from './checkRun';
-export { SIGNATURES as DERIVE_BUILTIN_SIGNATURES, BUILTIN_NAMES as DERIVE_BUILTIN_NAMES } from './builtins';
+export { BUILTIN_NAMES as DERIVE_BUILTIN_NAMES, DERIVE_BUILTINS, DERIVE_BUILTIN_BY_NAME, DERIVE_OPERATORS, GIVEN_DOMAINS, GIVEN_SHAPES } from './builtins';
 
 /**
  * The top-level lets a derivation sees: those of imported files (imports first, as the checker orders
@@ -20,4 +21,11 @@ export function derivationLets(fileLets: { stmt: LetStmt; uri: string }[], uri: 
 export function analyzeDerivation(decl: DerivationDecl, fileLets: LetStmt[]): DeriveDiagnostic[] {
   return new ShapeChecker(decl, fileLets).analyze().diagnostics;
 }
+/** Static shapes for hover: of every body expression (by `start:end`) and of both sides of each check, in order. */
+export function derivationShapes(decl: DerivationDecl, fileLets: LetStmt[]): { exprs: Map<string, Shape>; checks: CheckInfo[] } {
+  const checker = new ShapeChecker(decl, fileLets);
+  const { checks } = checker.analyze();
+  return { exprs: checker.exprShapes, checks };
+}
+export { shapeText } from './tensor';
 export { outcomeDiagnostic, hoverText, reportLines, runFailed } from './report';

@@ -18,7 +18,11 @@ type Binding =
   | { kind: 'value'; stmt: LetStmt; file: boolean; type?: SType; busy?: boolean }
   | { kind: 'function'; stmt: LetStmt; file: boolean };
 
-export interface CheckInfo { index: number; tolerance: number; points: number; shape: Shape | null }
+export interface CheckInfo {
+  index: number; tolerance: number; points: number; shape: Shape | null;
+  /** The static shape of each side (null when unknown after an error), for the check's hover. */
+  left: Shape | null; right: Shape | null;
+}
 
 export interface Analysis {
   diagnostics: DeriveDiagnostic[];
@@ -42,6 +46,8 @@ const inside = (a: Span, b: Span) => a.start >= b.start && a.end <= b.end;
 
 export class ShapeChecker {
   readonly diagnostics: DeriveDiagnostic[] = [];
+  /** The shape of every expression of the derivation's own body, by `start:end` (hover shows it). */
+  readonly exprShapes = new Map<string, Shape>();
   private readonly local = new Map<string, Binding>();
   private readonly file = new Map<string, Binding>();
   /** Calls being expanded, outermost first: where to report problems found in a file-level body. */
@@ -93,7 +99,7 @@ export class ShapeChecker {
             this.error(stmt.points.span, `\`at N points\` needs a constant integer between 1 and ${MAX_POINTS}`);
           } else if (p.value !== undefined) points = p.value;
         }
-        checks.push({ index: checks.length, tolerance, points, shape: left.shape ?? right.shape });
+        checks.push({ index: checks.length, tolerance, points, shape: left.shape ?? right.shape, left: left.shape, right: right.shape });
       }
     }
     return { diagnostics: dedupe(this.diagnostics), hasErrors: this.diagnostics.some((d) => d.severity === 'error'), checks };
@@ -195,6 +201,13 @@ export class ShapeChecker {
   // ------------------------------------------------------------ expressions
 
   infer(e: Expr, params: Map<string, SType>): SType {
+    const t = this.inferShape(e, params);
+    // Only the body's own text: a function body typed at a call has a shape per call, not one of its own.
+    if (t.shape && !params.size && !this.fileOnly && inside(e.span, this.decl.span)) this.exprShapes.set(`${e.span.start}:${e.span.end}`, t.shape);
+    return t;
+  }
+
+  private inferShape(e: Expr, params: Map<string, SType>): SType {
     switch (e.kind) {
       case 'num': return { shape: [], value: e.value };
       case 'name': return this.nameType(e, params);

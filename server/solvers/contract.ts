@@ -117,6 +117,8 @@ export interface ParamIssue {
   param?: string;
   message: string;
   severity?: 'error' | 'warning';
+  /** Parameters of which at most one may be given (the editor offers to remove each one given). */
+  exclusive?: string[];
 }
 
 export class SolverInputError extends Error {

@@ -11,6 +11,8 @@ export interface Builtin {
   kind: BuiltinKind;
   minArgs: number;
   maxArgs: number;
+  /** Optional trailing arguments that may also be written by name, with their position (`range(0, 10, step = 2)`). */
+  named?: Record<string, number>;
   /** Evaluates with already-evaluated arguments. */
   call(args: RV[]): RV;
 }
@@ -114,8 +116,8 @@ export const builtins: Builtin[] = [
     },
   },
   {
-    name: 'range', signature: 'range(a, b, step = 1)', kind: 'constructor', minArgs: 2, maxArgs: 3,
-    doc: 'Numbers a, a + step, … strictly before b (like Python).',
+    name: 'range', signature: 'range(a, b, step = 1)', kind: 'constructor', minArgs: 2, maxArgs: 3, named: { step: 2 },
+    doc: 'Numbers a, a + step, … strictly before b (like Python); the step may be written `range(0, 10, step = 2)` or `range(0, 10, 2)`.',
     call: (a) => {
       const lo = toNumber(a[0]), hi = toNumber(a[1]), step = a.length > 2 ? toNumber(a[2]) : 1;
       if (!(step !== 0) || !Number.isFinite(step)) throw new EvalError('range: step must be a non-zero number');
@@ -127,6 +129,11 @@ export const builtins: Builtin[] = [
 ];
 
 export const builtinByName = new Map(builtins.map((b) => [b.name, b]));
+
+/** Whether the argument at `index` of a call of `name` may be written `argName = …` (only a built-in's named trailing arguments). */
+export function namedArgAllowed(name: string, argName: string, index: number): boolean {
+  return builtinByName.get(name)?.named?.[argName] === index;
+}
 
 export const constants: { name: string; value: RV; doc: string }[] = [
   { name: 'pi', value: Math.PI, doc: 'π = 3.14159…' },

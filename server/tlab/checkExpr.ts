@@ -3,7 +3,7 @@
 // and constant folding (the base of the statement and solver checks).
 import type { Expr, Span } from './ast';
 import { parseTlab } from './parser';
-import { builtinByName, builtins, constantByName } from './builtins';
+import { builtinByName, builtins, constantByName, namedArgAllowed } from './builtins';
 import { buildGrid, Env, evalExpr, EvalContext, Grid, Unknown } from './evaluator';
 import { SyntaxGap } from './evaluator';
 import { EvalError, fmt, RV, toNumber } from './values';
@@ -144,7 +144,10 @@ export abstract class ExprChecker {
               const hit = vals.some((x) => x === target || Math.abs(x - target) <= 1e-9 * Math.max(Math.abs(x), Math.abs(target)));
               if (!hit) {
                 const near = vals.sort((a, b) => Math.abs(a - target) - Math.abs(b - target)).slice(0, 3);
-                this.diag(e.value.span, `no grid point has ${e.name} = ${fmt(target)}; nearest: ${near.map(fmt).join(', ')}`);
+                // the fix writes a nearest value exactly enough to select it (fmt rounds to 6 digits)
+                const exact = (x: number) => (Math.abs(Number(fmt(x)) - x) <= 1e-9 * Math.abs(x) ? fmt(x) : String(x));
+                this.diag(e.value.span, `no grid point has ${e.name} = ${fmt(target)}; nearest: ${near.map(fmt).join(', ')}`, 'error',
+                  near.map((x) => ({ title: `Change to the grid value ${fmt(x)}`, span: e.value.span, newText: exact(x) })));
               }
             } catch { /* not a constant: checked when it runs */ }
           }
@@ -190,7 +193,15 @@ export abstract class ExprChecker {
 
   protected call(e: Extract<Expr, { kind: 'call' }>, scope: Scope, grid: Grid): SType {
     const argTypes = e.args.map((a) => this.typeOf(a.value, scope, grid));
-    for (const a of e.args) if (a.name) this.diag(a.nameSpan ?? a.span, 'functions take positional arguments (named arguments are for solver calls)');
+    const calleeName = e.callee.kind === 'name' ? e.callee.name : '';
+    e.args.forEach((a, i) => {
+      if (!a.name || (!scope.lookup(calleeName) && namedArgAllowed(calleeName, a.name, i))) return;
+      const b = builtinByName.get(calleeName);
+      const allowed = !scope.lookup(calleeName) && b?.named ? Object.keys(b.named) : [];
+      this.diag(a.nameSpan ?? a.span, allowed.includes(a.name)
+        ? `\`${a.name} =\` must be argument ${b!.named![a.name] + 1} of ${b!.signature}`
+        : 'functions take positional arguments (named arguments are for solver calls)');
+    });
     if (e.callee.kind !== 'name') {
       const id = dotted(e.callee);
       if (id && getSolver(id)) this.diag(e.callee.span, `solvers are called in a statement: \`solve r = ${id}(…)\``);

@@ -8,7 +8,7 @@ import { fmt, isSeries, RV } from './values';
 import { ANY, SType, t, typeText } from './types';
 import { getSolver, solverIds } from '../solvers/index';
 import { checkParamValue, didYouMean, ParamSpec, Value } from '../solvers/registry';
-import { Scope, spanKey } from './checkTypes';
+import { QuickFix, Scope, spanKey } from './checkTypes';
 import { ExprChecker } from './checkExpr';
 import { literalArg, toParamValue } from './solveArgs';
 
@@ -64,7 +64,7 @@ export abstract class SolveChecker extends ExprChecker {
       if (this.a.diagnostics.length !== before) continue;
       const v = this.fold(arg.value, env, grid, false);
       entry.value = v;
-      if (spec && v !== undefined) this.argValue(spec, v, arg.value.span, grid);
+      if (spec && v !== undefined) this.argValue(spec, v, arg.value.span, grid, arg.value.kind === 'str');
       if (spec && isDataFileParam(spec) && typeof v === 'string' && v !== 'synthetic') this.dataFile(v, arg.value.span);
     }
     if (def) {
@@ -80,7 +80,8 @@ export abstract class SolveChecker extends ExprChecker {
           let refused = false;
           for (const issue of def.validate?.(params) ?? []) {
             const where = issue.param && given.get(issue.param) ? given.get(issue.param)!.arg.span : st.solver.span;
-            this.diag(where, issue.message, issue.severity ?? 'error');
+            const fixes = (issue.exclusive ?? []).filter((n) => given.has(n)).map((n) => removeArgFix(st, n, this.text));
+            this.diag(where, issue.message, issue.severity ?? 'error', fixes.length ? fixes : undefined);
             refused ||= issue.severity !== 'warning';
           }
           // Absurd sizes: the local engine refuses a job whose estimate exceeds its memory limit (default
@@ -120,7 +121,7 @@ export abstract class SolveChecker extends ExprChecker {
     if (!ok.includes(ty.k)) this.diag(span, `\`${spec.name}\` expects ${kindText(spec)}, got a ${typeText({ ...ty, series: false })}`);
   }
 
-  protected argValue(spec: ParamSpec, v: RV, span: Span, grid: Grid): void {
+  protected argValue(spec: ParamSpec, v: RV, span: Span, grid: Grid, literal = false): void {
     if (isSeries(v)) {
       for (let k = 0; k < v.values.length; k++) {
         const x = v.values[k];
@@ -138,7 +139,10 @@ export abstract class SolveChecker extends ExprChecker {
     const jv = toParamValue(v);
     if (jv === undefined) return;
     const msg = checkParamValue(spec, jv);
-    if (msg) this.diag(span, msg);
+    if (!msg) return;
+    // a misspelt enum value written as a string literal: the fix keeps the quotes
+    const s = literal && spec.kind === 'enum' && typeof jv === 'string' ? didYouMean(jv, spec.values ?? []) : undefined;
+    this.diag(span, msg, 'error', s ? [{ title: `Change to '${s}'`, span, newText: JSON.stringify(s) }] : undefined);
   }
 }
 
@@ -152,6 +156,15 @@ function kindText(p: ParamSpec): string {
     case 'vector': return 'a list of numbers';
     case 'expr': return 'an expression';
   }
+}
+
+/** The quick fix that deletes the argument `name = …` of a solver call with the comma that joins it to the others. */
+function removeArgFix(st: SolveStmt, name: string, text: string): QuickFix {
+  const i = st.args.findIndex((a) => a.name === name);
+  const a = st.args[i];
+  const next = st.args[i + 1], prev = st.args[i - 1];
+  const span = prev ? { start: prev.span.end, end: a.span.end } : next ? { start: a.span.start, end: next.span.start } : a.span;
+  return { title: `Remove \`${text.slice(a.span.start, a.span.end)}\``, span, newText: '' };
 }
 
 /** Solver parameters that name a CSV file (or 'synthetic'): `data` strings. */

@@ -121,3 +121,15 @@ test('a misspelt statement keyword: one diagnostic with the suggestion and a fix
   // `x` is still defined by the misspelt `let`: no "unknown name" after it
   assert.deepEqual(diags('experiment a {\n  lte x = 1\n  expect x == 1\n}\n').map((d) => d.message), ['unknown keyword `lte` — did you mean `let`?']);
 });
+
+test('range(a, b, step = …): the documented named step is accepted, in its place only, and runs', () => {
+  assert.deepEqual(diags('let a = range(0, 10, step = 2)\nlet b = range(0, 10, 2)\n'), []);
+  const misplaced = diags('let c = range(0, step = 2)\nlet d = linspace(0, 1, n = 3)\n');
+  assert.deepEqual(misplaced.map((x) => [x.at, x.message]), [
+    ['step', '`step =` must be argument 3 of range(a, b, step = 1)'],
+    ['n', 'functions take positional arguments (named arguments are for solver calls)'],
+  ]);
+  const a = checkTlab('let a = range(1, 8, step = 3)\n', { uri: 'file:///ws/r.tlab', readFile: () => { throw new Error('none'); } });
+  const sym = a.symbols.find((s) => s.name === 'a')!;
+  assert.deepEqual(sym.value, [1, 4, 7]);
+});

@@ -285,9 +285,11 @@ class Checker extends SolveChecker {
     if (ys.length === 0) this.diag(head, 'a plot needs at least one `y = …` line');
     for (const s of st.series) {
       const ty = this.typeOf(s.value, scope, grid);
-      if (!numeric(ty) || ty.k === 'list' && !ty.series) {
-        if (ty.k !== 'list') this.diag(s.value.span, `a plot line needs numbers, got a ${typeText(ty)}`);
-      }
+      if (ty.k === 'list' && ty.series) {
+        // what the run would refuse (plots.ts): one number per grid point is needed to draw a curve
+        const text = this.text.slice(s.value.span.start, s.value.span.end);
+        this.diag(s.value.span, `plot line \`${text}\` has a list at each grid point; plot one entry (e.g. ${text}[0]) or an aggregate, or draw it with \`heatmap =\``);
+      } else if (!numeric(ty)) this.diag(s.value.span, `a plot line needs numbers, got a ${typeText(ty)}`);
     }
   }
 

@@ -2,7 +2,7 @@
 // checker (constant folding: lets, sweeps and solver arguments that do not depend on solver results, so
 // out-of-range arguments are reported before anything runs).
 import type { Expr, Span } from './ast';
-import { builtinByName, constantByName } from './builtins';
+import { builtinByName, constantByName, namedArgAllowed } from './builtins';
 import {
   EvalError, FnV, fmt, isFn, isRecord, isResult, isSeries, isStat, lift, liftSeries, RV, SeriesV, show, toNumber,
 } from './values';
@@ -214,7 +214,7 @@ function select(e: Extract<Expr, { kind: 'select' }>, env: Env, ctx: EvalContext
 function evalCall(e: Extract<Expr, { kind: 'call' }>, env: Env, ctx: EvalContext): RV {
   if (e.callee.kind !== 'name') throw new EvalError('solvers are called with `solve r = id(...)`, not inside expressions', e.callee.span);
   const name = e.callee.name;
-  for (const a of e.args) if (a.name) throw new EvalError(`${name} takes positional arguments, not \`${a.name} =\``, a.nameSpan ?? a.span);
+  e.args.forEach((a, i) => { if (a.name && (env.get(name) !== undefined || !namedArgAllowed(name, a.name, i))) throw new EvalError(`${name} takes positional arguments, not \`${a.name} =\``, a.nameSpan ?? a.span); });
   const args = e.args.map((a) => evalExpr(a.value, env, ctx));
   const user = env.get(name);
   if (user !== undefined) {

@@ -35,37 +35,56 @@ function gap(a: Tok, b: Tok, aUnary: boolean): string {
   return ' ';
 }
 
-export function formatTlab(text: string): string | undefined {
+/** How to indent: the editor's `tabSize` / `insertSpaces` (FormattingOptions); two spaces by default. */
+export interface IndentOptions { tabSize?: number; insertSpaces?: boolean }
+
+/** One formatted source line: the offsets of its first token's line start and last token's end, and the new text. */
+export interface FormattedLine { lineStart: number; end: number; text: string }
+
+export function formatTlab(text: string, opts: IndentOptions = {}): string | undefined {
+  const lines = formatTlabLines(text, opts);
+  if (!lines) return undefined;
+  const out: string[] = [];
+  let prevEnd = 0;
+  for (const l of lines) {
+    // At most one blank line kept between lines; none at the start of the file.
+    if (out.length && countBlankLines(text, prevEnd, l.lineStart) > 0) out.push('');
+    out.push(l.text);
+    prevEnd = l.end;
+  }
+  return out.length ? out.join('\n') + '\n' : '';
+}
+
+/** The formatted text of every source line holding tokens (range formatting replaces only some of them). */
+export function formatTlabLines(text: string, opts: IndentOptions = {}): FormattedLine[] | undefined {
   const parsed = parseTlab(text);
   if (parsed.errors.length) return undefined;
+  const unit = opts.insertSpaces === false ? '\t' : ' '.repeat(Math.max(1, Math.min(16, Math.floor(opts.tabSize ?? 2))));
   const toks: Tok[] = [
     ...parsed.tokens.map((t: IToken) => ({ type: t.tokenType, image: t.image, start: t.startOffset, comment: false })),
     ...parsed.comments.map((t: IToken) => ({ type: t.tokenType, image: t.image, start: t.startOffset, comment: true })),
   ].sort((x, y) => x.start - y.start);
 
-  const out: string[] = [];
+  const out: FormattedLine[] = [];
   let depth = 0;          // braces
-  const parens: number[] = []; // output columns just after each open ( or [
+  // Just after each open ( or [: the indent of its line and the output column (continuation lines align there).
+  const parens: { prefix: string; col: number }[] = [];
   let i = 0;
-  let lineStartOffset = 0;
-  let pendingBlank = false;
   while (i < toks.length) {
     // The tokens starting on the current source line.
     const lineNo = lineOf(text, toks[i].start);
     const line: Tok[] = [];
     while (i < toks.length && lineOf(text, toks[i].start) === lineNo) line.push(toks[i++]);
-    // Blank lines before this one (at most one kept; none at the start of the file).
-    const blanks = countBlankLines(text, lineStartOffset, line[0].start);
-    if (blanks > 0 && out.length) pendingBlank = true;
-    if (pendingBlank) { out.push(''); pendingBlank = false; }
     const first = line[0];
     let indentDepth = depth;
     if (first.type === T.RCurly) indentDepth = Math.max(0, depth - 1);
-    let indent: number;
-    if (parens.length && !CLOSERS.has(first.type)) indent = parens[parens.length - 1];
-    else if (parens.length && CLOSERS.has(first.type)) indent = Math.max(0, parens[parens.length - 1] - 1);
-    else indent = indentDepth * 2;
-    let s = ' '.repeat(indent);
+    let indent: string;
+    const open = parens[parens.length - 1];
+    // block depth in the editor's unit; alignment under an open paren in spaces after its line's indent
+    if (open) indent = open.prefix + ' '.repeat(Math.max(0, open.col - open.prefix.length - (CLOSERS.has(first.type) ? 1 : 0)));
+    else indent = unit.repeat(indentDepth);
+    const prefix = indent;
+    let s = indent;
     let prev: Tok | undefined;
     let prevUnary = false;
     for (const tk of line) {
@@ -79,7 +98,7 @@ export function formatTlab(text: string): string | undefined {
       const unary = !tk.comment && (tk.type === T.Minus || tk.type === T.Plus) && isUnaryContext(prev);
       s += tk.image;
       if (!tk.comment) {
-        if (OPENERS.has(tk.type)) parens.push(s.length);
+        if (OPENERS.has(tk.type)) parens.push({ prefix: open ? open.prefix : prefix, col: s.length });
         else if (CLOSERS.has(tk.type)) parens.pop();
         else if (tk.type === T.LCurly) depth++;
         else if (tk.type === T.RCurly) depth = Math.max(0, depth - 1);
@@ -87,11 +106,10 @@ export function formatTlab(text: string): string | undefined {
       prev = tk;
       prevUnary = unary;
     }
-    out.push(s.replace(/[ \t]+$/, ''));
     const last = line[line.length - 1];
-    lineStartOffset = last.start + last.image.length;
+    out.push({ lineStart: text.lastIndexOf('\n', first.start - 1) + 1, end: last.start + last.image.length, text: s.replace(/[ \t]+$/, '') });
   }
-  return out.length ? out.join('\n') + '\n' : '';
+  return out;
 }
 
 // Line numbers by offset, computed once per text (the formatter asks for every token).

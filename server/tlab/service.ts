@@ -6,7 +6,7 @@ import type { LanguageFeatures } from '../languageService';
 import { dotted } from './checker';
 import { dropState } from './documents';
 import { completion, signatureHelp } from './serviceCompletion';
-import { codeActions, formatting } from './serviceEdits';
+import { codeActions, formatting, rangeFormatting } from './serviceEdits';
 import { hover } from './serviceHover';
 import { definition, documentSymbols, foldingRanges, prepareRename, references, rename } from './serviceNav';
 import { codeLenses, diagnostics, inlayHints } from './serviceResults';
@@ -29,7 +29,8 @@ export const tlabFeatures: LanguageFeatures = {
   references,
   prepareRename,
   rename,
-  formatting: (doc) => formatting(doc),
+  formatting: (doc, options) => formatting(doc, options),
+  rangeFormatting: (doc, r, options) => rangeFormatting(doc, r, options),
   codeActions,
   codeLenses,
   inlayHints,

@@ -1,5 +1,11 @@
-// Completion and signature help of .tlab documents: result outputs after `x.`, solver ids after
-// `solve r =`, solver parameters and enum values inside calls, names in scope, built-ins and keywords.
+// Completion and signature help of .tlab documents, by context: result outputs after `x.` (and the
+// fields of a mean ± std output), solver ids after `solve r =`, solver parameters and enum values inside
+// calls (also inside quotes), workspace paths in `import "…"` and `data = "…"`, the plot-line words
+// inside `plot { }`, `given` shapes and domains and the tensor built-ins in derivations (serviceDerive.ts),
+// and otherwise only what fits: statement keywords at the start of a statement, then names in scope,
+// built-ins and the operators that may follow an expression. Items carry sortText in that order.
+import type { IToken } from 'chevrotain';
+import { chevrotain } from '../chevrotain';
 import * as lsp from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { ServerContext } from '../languageService';
@@ -10,41 +16,122 @@ import { keywordDocs, outputMarkdown, paramDefault, paramKind, paramMarkdown, pa
 import * as T from './lexer';
 import { tokEnd } from './parser';
 import { typeText } from './types';
+import { isDataFileParam } from './checkSolve';
 import { blockAt, md, range, state, valueMarkdown, visibleSymbols } from './serviceCommon';
+import { builtinCompletions, derivationSignatureHelp, givenCompletion, givenSlot } from './serviceDerive';
+import { workspacePaths } from './serviceFiles';
+
+/** Tokens after which an expression continues (a new line after them is not a new statement). */
+const CONTINUES = [T.Comma, T.LParen, T.LBracket, T.Assign, T.Colon, T.Within, T.Where, T.Not];
+const continues = (t: IToken) => CONTINUES.includes(t.tokenType) || chevrotain.tokenMatcher(t, T.BinaryOperator) || t.tokenType === T.Minus || t.tokenType === T.Plus;
+
+/** The words of a plot body: a line starts with an axis; after its value come its modifiers. */
+const PLOT_LINE_STARTS: { label: string; insert: string; doc: string }[] = [
+  { label: 'x', insert: 'x = ', doc: 'The horizontal axis: one `x = …` line per plot (usually the swept name).' },
+  { label: 'y', insert: 'y = ', doc: 'A curve over x; several `y =` lines overlay.' },
+  { label: 'heatmap', insert: 'heatmap = ', doc: 'Draws a matrix as coloured cells (a plot of pictures has no x/y lines).' },
+  { label: 'image', insert: 'image = ', doc: 'Draws a vector of n² entries as an n × n grey picture.' },
+  { label: 'xlabel', insert: 'xlabel "$1"', doc: 'Title of the x axis (overrides the one derived from the labels).' },
+  { label: 'ylabel', insert: 'ylabel "$1"', doc: 'Title of the y axis.' },
+];
+const PLOT_LINE_MODIFIERS: { label: string; insert: string; doc: string }[] = [
+  { label: 'label', insert: 'label "$1"', doc: 'The legend entry of this line.' },
+  { label: 'scale', insert: `scale \${1|log,linear|}`, doc: 'The scale of this axis: `log` or `linear`.' },
+  { label: 'unit', insert: 'unit "$1"', doc: 'The unit shown after the axis title.' },
+];
+
+/** The unmatched `{` before index `before` opens a plot body (`plot [\"title\"] {`). */
+function inPlotBody(tokens: IToken[], before: number): boolean {
+  let depth = 0;
+  for (let i = before; i >= 0; i--) {
+    const tt = tokens[i].tokenType;
+    if (tt === T.RCurly) depth++;
+    else if (tt === T.LCurly) {
+      if (depth-- > 0) continue;
+      const k = tokens[i - 1]?.tokenType === T.StringLit ? i - 2 : i - 1;
+      return tokens[k]?.tokenType === T.Plot;
+    }
+  }
+  return false;
+}
+
+/** The statement keyword the cursor's statement starts with (for the keywords that may follow an expression). */
+function statementKeyword(tokens: IToken[], before: number): IToken | undefined {
+  for (let i = before; i >= 0; i--) {
+    const tt = tokens[i].tokenType;
+    if (tt === T.LCurly || tt === T.RCurly) return undefined;
+    if ([T.Let, T.Sweep, T.Solve, T.Simulate, T.Plot, T.Expect, T.Given, T.Check, T.Import].includes(tt)) return tokens[i];
+  }
+  return undefined;
+}
+
+/** Completion inside a string literal: workspace paths after `import`, enum values and data files in solver calls. */
+function stringCompletion(doc: TextDocument, str: IToken, off: number, tokens: IToken[], ctx: ServerContext): lsp.CompletionItem[] {
+  const closed = str.image.length >= 2 && str.image.endsWith('"');
+  const contentEnd = closed ? tokEnd(str) - 1 : tokEnd(str);
+  if (off > contentEnd) return [];
+  const inner = range(doc, { start: str.startOffset + 1, end: contentEnd });
+  const i = tokens.indexOf(str);
+  const paths = (exts: string[], extra: string[] = []) => [...extra, ...workspacePaths(doc.uri, ctx.workspaceRoots(), exts)].map((p, k) => ({
+    label: p, kind: extra.includes(p) ? lsp.CompletionItemKind.Value : lsp.CompletionItemKind.File, sortText: String(k).padStart(4, '0'), textEdit: { range: inner, newText: p },
+  }));
+  if (tokens[i - 1]?.tokenType === T.Import) return paths(['.tlab']);
+  const call = callContext(tokens, off);
+  if (!call?.isSolver || !call.inValue || !call.argName) return [];
+  const p = getSolver(call.callee)?.params.find((x) => x.name === call.argName);
+  if (p?.kind === 'enum') {
+    return (p.values ?? []).map((v, k) => ({ label: v, kind: lsp.CompletionItemKind.EnumMember, detail: p.doc, sortText: String(k).padStart(3, '0'), textEdit: { range: inner, newText: v } }));
+  }
+  if (p && isDataFileParam(p)) return paths(['.csv'], ['synthetic']);
+  return [];
+}
 
 export function completion(doc: TextDocument, pos: lsp.Position, ctx: ServerContext): lsp.CompletionItem[] {
   const s = state(doc, ctx);
   const a = s.analysis;
   const off = doc.offsetAt(pos);
   const tokens = a.parse.tokens;
-  // Inside a comment or a string: nothing.
+  // Inside a comment: nothing; inside a string: paths and enum values only.
   for (const c of a.parse.comments) if (c.startOffset < off && off <= tokEnd(c)) return [];
   const cur = tokenAt(tokens, off);
-  if (cur && cur.tokenType === T.StringLit && cur.startOffset < off) return [];
+  if (cur && cur.tokenType === T.StringLit && cur.startOffset < off) return stringCompletion(doc, cur, off, tokens, ctx);
   const typing = cur && (cur.tokenType === T.Identifier || T.keywordTokens.includes(cur.tokenType)) ? cur : undefined;
   const startOfWord = typing ? typing.startOffset : off;
   const wordRange = range(doc, { start: startOfWord, end: off });
   const before = tokenIndexBefore(tokens, startOfWord);
   const prev = tokens[before];
+  const inBlock = blockAt(a, off);
+  const derivation = inBlock?.kind === 'derivation';
 
   // After `x.`: outputs of a result, or the rest of a dotted solver id.
   if (prev && prev.tokenType === T.Dot) {
+    if (derivation) return [{ label: 'T', kind: lsp.CompletionItemKind.Operator, detail: 'transpose', documentation: md('`X.T` — the transpose of a matrix (a vector is unchanged).'), textEdit: { range: wordRange, newText: 'T' } }];
     const chain = chainBefore(tokens, before);
     if (chain) {
       const items: lsp.CompletionItem[] = [];
-      const sym = visibleSymbols(a, off).find((x) => x.name === chain);
+      const [head, ...rest] = chain.split('.');
+      const sym = visibleSymbols(a, off).find((x) => x.name === head);
+      const statFields = () => [['mean', 'the mean over seeds'], ['std', 'the standard deviation over seeds'], ['n', 'the number of seeds']]
+        .map(([f, d]) => ({ label: f, kind: lsp.CompletionItemKind.Field, detail: d, textEdit: { range: wordRange, newText: f } }));
       if (sym?.solver) {
-        for (const o of sym.solver.outputs) items.push({ label: o.name, kind: lsp.CompletionItemKind.Field, detail: o.kind, documentation: md(outputMarkdown(sym.solver, o)), textEdit: { range: wordRange, newText: o.name } });
-        return items;
+        if (rest.length === 0) {
+          for (const o of sym.solver.outputs) items.push({ label: o.name, kind: lsp.CompletionItemKind.Field, detail: o.kind, documentation: md(outputMarkdown(sym.solver, o)), textEdit: { range: wordRange, newText: o.name } });
+          return items;
+        }
+        // `m.mean.`: only a mean ± std output has fields of its own
+        const out = rest.length === 1 ? sym.solver.outputs.find((o) => o.name === rest[0]) : undefined;
+        return out?.kind === 'stat' ? statFields() : [];
       }
-      if (sym && sym.type.k === 'stat') return ['mean', 'std', 'n'].map((f) => ({ label: f, kind: lsp.CompletionItemKind.Field }));
+      if (sym && rest.length === 0) return sym.type.k === 'stat' ? statFields() : [];
+      if (sym) return [];
       for (const def of allSolvers) {
         if (!def.id.startsWith(chain + '.')) continue;
-        const rest = def.id.slice(chain.length + 1);
-        items.push({ label: rest, kind: lsp.CompletionItemKind.Function, detail: def.title, documentation: md(solverMarkdown(def)), textEdit: { range: wordRange, newText: rest } });
+        const tail = def.id.slice(chain.length + 1);
+        items.push({ label: tail, kind: lsp.CompletionItemKind.Function, detail: def.title, documentation: md(solverMarkdown(def)), textEdit: { range: wordRange, newText: tail } });
       }
       return items;
     }
+    return [];
   }
   // `solve r = |` → solver ids.
   if (prev && prev.tokenType === T.Assign && tokens[before - 1]?.tokenType === T.Identifier
@@ -57,8 +144,15 @@ export function completion(doc: TextDocument, pos: lsp.Position, ctx: ServerCont
     }));
   }
   // After `scale` / `on` (soft keywords).
-  if (prev && prev.tokenType === T.Identifier && prev.image === 'scale') return ['log', 'linear'].map((w) => ({ label: w, kind: lsp.CompletionItemKind.EnumMember }));
-  if (prev && prev.tokenType === T.Identifier && prev.image === 'on' && tokens[before - 1]?.tokenType === T.RParen) return ['gpu', 'cpu', 'auto'].map((w) => ({ label: w, kind: lsp.CompletionItemKind.EnumMember }));
+  if (prev && prev.tokenType === T.Identifier && prev.image === 'scale') return ['log', 'linear'].map((w) => ({ label: w, kind: lsp.CompletionItemKind.EnumMember, textEdit: { range: wordRange, newText: w } }));
+  if (prev && prev.tokenType === T.Identifier && prev.image === 'on' && tokens[before - 1]?.tokenType === T.RParen) return ['gpu', 'cpu', 'auto'].map((w) => ({ label: w, kind: lsp.CompletionItemKind.EnumMember, textEdit: { range: wordRange, newText: w } }));
+
+  const lineStart = doc.offsetAt({ line: pos.line, character: 0 });
+  const statementStart = !prev || [T.LCurly, T.RCurly].includes(prev.tokenType) || (prev.startOffset < lineStart && !continues(prev));
+  if (derivation && prev) {
+    const slot = givenSlot(tokens, before);
+    if (slot && !(statementStart && slot.slot !== 'name')) return givenCompletion(slot, wordRange);
+  }
 
   const call = callContext(tokens, off);
   if (call?.isSolver) {
@@ -76,28 +170,43 @@ export function completion(doc: TextDocument, pos: lsp.Position, ctx: ServerCont
     if (def && call.inValue && call.argName) {
       const p = def.params.find((x) => x.name === call.argName);
       if (p?.kind === 'enum') {
-        return (p.values ?? []).map((v) => ({ label: v, kind: lsp.CompletionItemKind.EnumMember, detail: p.doc, textEdit: { range: wordRange, newText: v } }));
+        return (p.values ?? []).map((v, i) => ({ label: v, kind: lsp.CompletionItemKind.EnumMember, detail: p.doc, sortText: String(i).padStart(3, '0'), textEdit: { range: wordRange, newText: v } }));
       }
-      if (p?.kind === 'boolean') return ['true', 'false'].map((v) => ({ label: v, kind: lsp.CompletionItemKind.Constant }));
+      if (p?.kind === 'boolean') return ['true', 'false'].map((v) => ({ label: v, kind: lsp.CompletionItemKind.Constant, textEdit: { range: wordRange, newText: v } }));
     }
   }
-  // General: names in scope, built-ins, keywords.
+  const snippet = (w: { label: string; insert: string; doc: string }, sort: string): lsp.CompletionItem => ({
+    label: w.label, kind: lsp.CompletionItemKind.Keyword, documentation: md(w.doc), sortText: sort,
+    insertTextFormat: lsp.InsertTextFormat.Snippet, textEdit: { range: wordRange, newText: w.insert },
+  });
+  const plot = inBlock?.kind === 'experiment' && inPlotBody(tokens, before);
+  // At the start of a statement only a statement (or plot-line) keyword fits.
+  if (statementStart) {
+    if (plot) return PLOT_LINE_STARTS.map((w, i) => snippet(w, `0${i}`));
+    const kws = !inBlock ? ['import', 'let', 'experiment', 'derivation']
+      : inBlock.kind === 'experiment' ? ['let', 'sweep', 'solve', 'simulate', 'plot', 'expect'] : ['let', 'given', 'check'];
+    return kws.map((k, i) => ({ label: k, kind: lsp.CompletionItemKind.Keyword, documentation: md(keywordDocs[k] ?? ''), sortText: `0${i}` }));
+  }
   const items: lsp.CompletionItem[] = [];
+  // After a complete expression: the words that may follow it come first.
+  const afterValue = !!prev && [T.Identifier, T.NumberLit, T.StringLit, T.RParen, T.RBracket, T.PrimeName].includes(prev.tokenType);
+  const stmt = statementKeyword(tokens, before);
+  if (plot && afterValue) PLOT_LINE_MODIFIERS.forEach((w, i) => items.push(snippet(w, `0${i}`)));
+  const follow = derivation ? (stmt?.tokenType === T.Check ? ['within', 'at'] : [])
+    : stmt?.tokenType === T.Expect ? ['within', 'where', 'and', 'or'] : ['and', 'or'];
+  if (afterValue && !plot) for (const k of follow) items.push({ label: k, kind: lsp.CompletionItemKind.Keyword, documentation: md(keywordDocs[k] ?? (k === 'at' ? '`at N points` — how many random points the check draws (default 10).' : '')), sortText: `0${k}` });
+  if (derivation && prev?.tokenType === T.NumberLit && tokens[before - 1]?.image === 'at') return [{ label: 'points', kind: lsp.CompletionItemKind.Keyword, textEdit: { range: wordRange, newText: 'points' } }];
   for (const sym of visibleSymbols(a, off)) {
     const kind = sym.kind === 'function' ? lsp.CompletionItemKind.Function : sym.kind === 'result' ? lsp.CompletionItemKind.Struct : lsp.CompletionItemKind.Variable;
-    const detail = sym.kind === 'result' && sym.solver ? sym.solver.id : sym.type.k !== 'any' ? typeText(sym.type) : sym.kind;
-    items.push({ label: sym.name, kind, detail, sortText: `0${sym.name}`, ...(sym.value !== undefined && sym.kind !== 'function' ? { documentation: md(`= ${valueMarkdown(sym.value)}`) } : {}) });
+    const detail = sym.kind === 'result' && sym.solver ? sym.solver.id : sym.kind === 'given' && sym.doc ? sym.doc : sym.type.k !== 'any' ? typeText(sym.type) : sym.kind;
+    items.push({ label: sym.name, kind, detail, sortText: `1${sym.name}`, ...(sym.value !== undefined && sym.kind !== 'function' ? { documentation: md(`= ${valueMarkdown(sym.value)}`) } : {}) });
   }
-  const inBlock = blockAt(a, off);
-  if (!inBlock || inBlock.kind === 'experiment') {
-    for (const b of builtins) items.push({ label: b.name, kind: lsp.CompletionItemKind.Function, detail: b.signature, documentation: md(b.doc), sortText: `1${b.name}` });
-    for (const c of constants) items.push({ label: c.name, kind: lsp.CompletionItemKind.Constant, detail: c.doc, sortText: `1${c.name}` });
+  if (derivation) items.push(...builtinCompletions().map((b) => ({ ...b, sortText: `2${b.label}` })));
+  else {
+    for (const b of builtins) items.push({ label: b.name, kind: lsp.CompletionItemKind.Function, detail: b.signature, documentation: md(b.doc), sortText: `2${b.name}` });
+    for (const c of constants) items.push({ label: c.name, kind: lsp.CompletionItemKind.Constant, detail: c.doc, sortText: `2${c.name}` });
+    if (!afterValue && stmt?.tokenType !== T.Let) items.push({ label: 'not', kind: lsp.CompletionItemKind.Keyword, documentation: md(keywordDocs.not), sortText: '3not' });
   }
-  const statementStart = !prev || [T.LCurly, T.RCurly].includes(prev.tokenType) || prev.startOffset < doc.offsetAt({ line: pos.line, character: 0 });
-  const kws = !inBlock ? ['import', 'let', 'experiment', 'derivation']
-    : inBlock.kind === 'experiment' ? ['let', 'sweep', 'solve', 'simulate', 'plot', 'expect'] : ['let', 'given', 'check'];
-  if (statementStart) for (const k of kws) items.push({ label: k, kind: lsp.CompletionItemKind.Keyword, documentation: md(keywordDocs[k] ?? ''), sortText: `2${k}` });
-  else for (const k of ['and', 'or', 'not', 'within', 'where']) items.push({ label: k, kind: lsp.CompletionItemKind.Keyword, sortText: `3${k}` });
   return items;
 }
 
@@ -120,8 +229,9 @@ export function signatureHelp(doc: TextDocument, pos: lsp.Position, ctx: ServerC
       activeSignature: 0, activeParameter: Math.max(0, active),
     };
   }
-  const b = builtinByName.get(call.callee);
   const user = visibleSymbols(s.analysis, off).find((x) => x.name === call.callee && x.kind === 'function');
+  if (!user && blockAt(s.analysis, off)?.kind === 'derivation') return derivationSignatureHelp(call);
+  const b = builtinByName.get(call.callee);
   let label: string, names: string[], docText: string;
   if (user) { names = user.params ?? []; label = `${user.name}(${names.join(', ')})`; docText = 'user function'; }
   else if (b) { label = b.signature.split(' | ')[0]; names = (label.match(/\((.*)\)/)?.[1] ?? '').split(',').map((x) => x.trim()).filter(Boolean); docText = b.doc; }

@@ -1,4 +1,5 @@
 // Hover of .tlab documents: solver ids and parameters, result outputs, symbols, built-ins and keywords,
+// derivation built-ins, shapes, domains and operators, the shapes of a check's sides (serviceDerive.ts),
 // expectation outcomes and the computed (or statically folded) value of the expression under the cursor.
 import * as lsp from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
@@ -13,6 +14,7 @@ import * as T from './lexer';
 import { tokEnd } from './parser';
 import { typeText } from './types';
 import { expectHint } from './serviceResults';
+import { checkHover, derivationTokenHover } from './serviceDerive';
 import { allExprs, blockAt, contains, gridCoords, range, refAt, resultAt, state, symAt, valueMarkdown } from './serviceCommon';
 
 export function hover(doc: TextDocument, pos: lsp.Position, ctx: ServerContext): lsp.Hover | null {
@@ -79,7 +81,9 @@ export function hover(doc: TextDocument, pos: lsp.Position, ctx: ServerContext):
       hrange = r?.span ?? sym.span;
     } else {
       const tok = tokenAt(a.parse.tokens, off);
-      if (tok) {
+      const deriv = tok && block?.kind === 'derivation' ? derivationTokenHover(a, tok, a.parse.tokens[a.parse.tokens.indexOf(tok) - 1]) : undefined;
+      if (tok && deriv) { parts.push(deriv); hrange = { start: tok.startOffset, end: tokEnd(tok) }; }
+      else if (tok) {
         const b = builtinByName.get(tok.image);
         const c = constantByName.get(tok.image);
         if (tok.tokenType === T.Identifier && b) parts.push(`**${b.signature}** — built-in\n\n${b.doc}`);
@@ -88,6 +92,11 @@ export function hover(doc: TextDocument, pos: lsp.Position, ctx: ServerContext):
         if (parts.length) hrange = { start: tok.startOffset, end: tokEnd(tok) };
       }
     }
+  }
+  // Inside a check: the static shapes of both sides (and after a run, their values at the worst point).
+  if (block?.kind === 'derivation') {
+    const ch = checkHover(a, block, off, doc.getText(), run);
+    if (ch) { parts.push(ch.value); hrange ??= ch.span; }
   }
   // The computed value of the smallest expression under the cursor.
   if (run) {

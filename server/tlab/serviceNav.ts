@@ -1,11 +1,14 @@
 // Navigation features of .tlab documents: document symbols, folding ranges, go to definition
-// (also across imports), references and rename.
+// (also across imports), references and rename (refused, with the reason, when the new name is taken).
 import * as lsp from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { ServerContext } from '../languageService';
 import type { Span } from './ast';
 import { Analysis, Sym } from './checker';
 import * as T from './lexer';
+import { ErrorCodes, ResponseError } from 'vscode-languageserver/node';
+import { DERIVE_BUILTIN_NAMES } from '../derive/index';
+import { builtinByName, constantByName } from './builtins';
 import { tokEnd } from './parser';
 import { contains, range, rangeInText, refAt, sameSym, state, symAt } from './serviceCommon';
 
@@ -45,9 +48,12 @@ export function documentSymbols(doc: TextDocument, ctx: ServerContext): lsp.Docu
 export function foldingRanges(doc: TextDocument, ctx: ServerContext): lsp.FoldingRange[] {
   const a = state(doc, ctx).analysis;
   const out: lsp.FoldingRange[] = [];
+  // A code range ends on the line before its last (the closing `}` stays visible); a range that would
+  // fold nothing (one line) is not offered.
   const add = (sp: Span, kind?: string) => {
     const s = doc.positionAt(sp.start).line, e = doc.positionAt(sp.end).line;
-    if (e > s) out.push({ startLine: s, endLine: kind ? e : e - 1, ...(kind ? { kind } : {}) });
+    const endLine = kind ? e : e - 1;
+    if (endLine > s) out.push({ startLine: s, endLine, ...(kind ? { kind } : {}) });
   };
   for (const item of a.parse.file.items) {
     if (item.kind !== 'experiment' && item.kind !== 'derivation') { if (item.kind === 'let') add({ start: item.span.start, end: item.span.end + 1 }); continue; }
@@ -55,7 +61,20 @@ export function foldingRanges(doc: TextDocument, ctx: ServerContext): lsp.Foldin
     for (const st of item.body) if (st.kind === 'plot') add(st.span); else add({ start: st.span.start, end: st.span.end + 1 });
   }
   for (const c of a.parse.comments) if (c.tokenType !== T.LineComment) add({ start: c.startOffset, end: tokEnd(c) }, lsp.FoldingRangeKind.Comment);
-  return out;
+  // Runs of `//` lines (each comment alone on its line) fold as one comment.
+  const text = doc.getText();
+  let run: { first: number; last: number } | undefined;
+  const flush = () => { if (run && run.last > run.first) out.push({ startLine: run.first, endLine: run.last, kind: lsp.FoldingRangeKind.Comment }); run = undefined; };
+  for (const c of a.parse.comments) {
+    if (c.tokenType !== T.LineComment) { flush(); continue; }
+    const line = doc.positionAt(c.startOffset).line;
+    const alone = /^[ \t]*$/.test(text.slice(doc.offsetAt({ line, character: 0 }), c.startOffset));
+    if (!alone) { flush(); continue; }
+    if (run && line === run.last + 1) run.last = line;
+    else { flush(); run = { first: line, last: line }; }
+  }
+  flush();
+  return out.sort((x, y) => x.startLine - y.startLine);
 }
 
 export function locationOf(doc: TextDocument, a: Analysis, sym: Sym, sp: Span = sym.span): lsp.Location | undefined {
@@ -97,6 +116,44 @@ export function prepareRename(doc: TextDocument, pos: lsp.Position, ctx: ServerC
   return sym ? range(doc, sym.span) : null;
 }
 
+/**
+ * Why renaming `sym` to `newName` would change what the file means, or undefined when it is safe: a name
+ * of the same scope (block, function parameters, file), a file-level or imported name it would shadow
+ * or be shadowed by, another block's name, or a built-in of the block's language.
+ */
+function renameClash(doc: TextDocument, a: Analysis, sym: Sym, newName: string): string | undefined {
+  const where = (s: Sym) => (s.uri === doc.uri ? `line ${doc.positionAt(s.span.start).line + 1}` : s.uri.split('/').pop());
+  const isBlock = (s: Sym) => s.kind === 'experiment' || s.kind === 'derivation';
+  if (isBlock(sym)) {
+    const other = a.symbols.find((s) => isBlock(s) && s.name === newName);
+    return other ? `a ${other.kind} of that name exists (${where(other)})` : undefined;
+  }
+  const fnOf = (p: Sym) => a.symbols.find((f) => f.kind === 'function' && f.params?.includes(p.name) && contains(f.declSpan, p.span.start));
+  const refsIn = (x: Sym, region: Span) => a.refs.some((r) => sameSym(r.sym, x) && contains(region, r.span.start));
+  const taken = (s: Sym) => `\`${newName}\` is already defined (${s.kind === 'param' ? 'parameter' : s.kind}, ${where(s)})`;
+  for (const s of a.symbols) {
+    if (s.name !== newName || isBlock(s) || sameSym(s, sym)) continue;
+    if (s.kind === 'param') {
+      // a parameter is seen only in its function: a clash there, or a use of `sym` it would capture
+      const f = fnOf(s);
+      if (f && ((sym.kind === 'param' && fnOf(sym) === f) || sameSym(f, sym) || refsIn(sym, f.declSpan))) return taken(s);
+      continue;
+    }
+    if (sym.kind === 'param') {
+      const f = fnOf(sym);
+      if (f && refsIn(s, f.declSpan)) return `${taken(s)}, and the body of \`${f.name}\` uses it`;
+      continue;
+    }
+    // the same block, or a file-level name one would shadow
+    if (s.block === sym.block || !s.block || !sym.block) return taken(s);
+  }
+  const imported = a.fileLets.find((l) => l.uri !== a.uri && l.stmt.name.name === newName);
+  if (imported) return `\`${newName}\` is imported from ${imported.uri.split('/').pop()}`;
+  const block = sym.block ? a.parse.file.items.find((i) => (i.kind === 'experiment' || i.kind === 'derivation') && i.name.name === sym.block) : undefined;
+  const builtin = block?.kind === 'derivation' ? DERIVE_BUILTIN_NAMES.has(newName) : builtinByName.has(newName) || constantByName.has(newName);
+  return builtin ? `\`${newName}\` is a built-in` : undefined;
+}
+
 export const IDENT = /^[A-Za-z_\u0370-\u03FF\u1F00-\u1FFF][A-Za-z0-9_\u0370-\u03FF\u1F00-\u1FFF]*$/;
 
 export function rename(doc: TextDocument, pos: lsp.Position, newName: string, ctx: ServerContext): lsp.WorkspaceEdit | null {
@@ -104,7 +161,11 @@ export function rename(doc: TextDocument, pos: lsp.Position, newName: string, ct
   const off = doc.offsetAt(pos);
   const sym = symAt(a, off) ?? a.symbols.find((s) => contains(s.span, off));
   if (!sym) return null;
-  if (!IDENT.test(newName) || T.keywords.includes(newName)) throw new Error(`'${newName}' is not a valid name`);
+  if (!IDENT.test(newName) || T.keywords.includes(newName)) throw new ResponseError(ErrorCodes.InvalidRequest, `'${newName}' is not a valid name`);
+  if (newName !== sym.name) {
+    const clash = renameClash(doc, a, sym, newName);
+    if (clash) throw new ResponseError(ErrorCodes.InvalidRequest, `cannot rename '${sym.name}' to '${newName}': ${clash}`);
+  }
   const changes: Record<string, lsp.TextEdit[]> = {};
   const push = (uri: string, r: lsp.Range) => { (changes[uri] ??= []).push({ range: r, newText: newName }); };
   const def = locationOf(doc, a, sym);

@@ -1,5 +1,5 @@
-// Semantic tokens of .tlab documents: symbols and their references, built-ins, solver ids, soft
-// keywords, then lexical classes for everything else (multi-line tokens split per line).
+// Semantic tokens of .tlab documents: symbols and their references, built-ins (the tensor built-ins and
+// `.T` of derivations too), solver ids, soft keywords, then lexical classes for everything else (multi-line tokens split per line).
 import * as lsp from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { ServerContext } from '../languageService';
@@ -10,6 +10,7 @@ import { Sym } from './checker';
 import * as T from './lexer';
 import { tokEnd } from './parser';
 import { allExprs, state } from './serviceCommon';
+import { derivationLibrarySpans } from './serviceDerive';
 
 export const TT = Object.fromEntries(semanticTokenTypes.map((t, i) => [t, i])) as Record<(typeof semanticTokenTypes)[number], number>;
 export const TM = Object.fromEntries(semanticTokenModifiers.map((t, i) => [t, 1 << i])) as Record<(typeof semanticTokenModifiers)[number], number>;
@@ -33,6 +34,8 @@ export function semanticTokens(doc: TextDocument, ctx: ServerContext): lsp.Seman
     if (e.kind === 'select') set(e.nameSpan, TT.variable, TM.readonly);
     if (e.kind === 'prime') set(e.span, TT.function);
   }
+  // Tensor built-ins and the `T` of `.T` in derivations: library functions, not variables.
+  for (const sp of derivationLibrarySpans(a, a.parse.tokens)) set(sp, TT.function, TM.defaultLibrary);
   for (const item of a.parse.file.items) {
     if (item.kind !== 'experiment' && item.kind !== 'derivation') continue;
     for (const st of item.body) {

@@ -74,7 +74,7 @@ const explain: SolverDef = {
     { name: 'temperature', kind: 'number', optional: true, min: 0, exclusiveMin: true, doc: 'softmax temperature T of focused sampling; default 5e-4 (LIME) or 1e-2 (SHAP)' },
     { name: 'ptg_init', kind: 'integer', default: 200, min: 2, max: 1000000, doc: 'seed size S₀ of the PTG procedure' },
     { name: 'ptg_rule', kind: 'enum', values: ['paper', 'refined'], default: 'paper',
-      doc: 'paper: G(W) = 4 s² 1.96² / (π̄ W²) (B10, conservative); refined: project rule that lets s² and V shrink with N (see README)' },
+      doc: 'how many perturbations G(W) reach the half-width W = `cred_width`. paper: G(W) = 4 s² 1.96² / (π̄ W²) (B10; s² the noise scale of B5 from the seed batch, π̄ its mean proximity weight; conservative, since it freezes s²); refined: a project rule that lets s² and the posterior covariance V shrink with N (s² ≈ r + q/N fitted on the seed batch, then N found by bisection so that the predicted half-width is W)' },
     { name: 'level', kind: 'number', default: 0.95, min: 0.5, max: 0.999, doc: 'credible level 1 − a' },
     { name: 'l2', kind: 'boolean', default: true, doc: 'N(0, σ²I) prior on the coefficients (+I in V_φ and φ̂ᵀφ̂ in s²); false = flat prior' },
     { name: 'prior_dof', kind: 'number', default: 0, min: 0, max: 1e9, doc: 'n₀ of the Scaled-Inv-χ²(n₀, σ₀²) prior on σ² (0: the uninformative limit, the spec default)' },

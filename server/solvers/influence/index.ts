@@ -22,7 +22,7 @@ const commonParams: ParamSpec[] = [
       'random_jacobian: J_i with i.i.d. N(0, 1/P) entries and N(0,1) targets (the math spec\'s reference construction)' },
   { name: 'loss', kind: 'enum', values: ['rls', 'softmax_ce'], default: 'rls',
     doc: 'rls: ‖f − y‖²/(2 d_out); softmax_ce: softmax cross-entropy on one-hot labels (logistic loss on ±1 labels when d_out = 1)' },
-  { name: 'lambda', kind: 'number', default: 0.1, min: 0, exclusiveMin: true, max: 1e6, doc: 'L2 strength λ (inside every per-point loss, centred at θ_p)' },
+  { name: 'lambda', kind: 'number', default: 0.1, min: 0, exclusiveMin: true, max: 1e6, doc: 'L2 strength λ of the regulariser (λ/2)‖θ − θ_p‖² inside every per-point loss; θ_p, the point the problem is linearised at, is θ₀ (the initial weights) for `mlp_linearized` and 0 otherwise' },
   { name: 'N', kind: 'integer', default: 12, min: 2, max: 5000, doc: 'number of training points (synthetic data; a CSV uses its rows)' },
   { name: 'd', kind: 'integer', default: 8, min: 1, max: 10000, doc: 'input dimension of synthetic data' },
   { name: 'd_out', kind: 'integer', default: 3, min: 1, max: 100, doc: 'outputs (classes for softmax_ce; 1 = binary ±1 labels)' },
@@ -300,7 +300,7 @@ const dual: SolverDef = {
   id: 'influence.dual',
   title: 'Data-removal influence in kernel (dual) form from the Jacobian Gram matrix',
   doc: 'Fixes Δα_f = −α*_f and solves the retain block of the kernel system (D6, or the reduced D7) built from the empirical NTK ' +
-    'K = J Jᵀ at θ_p, then maps back Δθ = Jᵀ Δα (influence.md D1–D10). The kernel is materialised (direct or CG) or applied matrix-free as J(Jᵀv) inside CG. ' +
+    'K = J Jᵀ at θ_p (the linearisation point: the initial weights θ₀ for `mlp_linearized`, 0 otherwise), then maps back Δθ = Jᵀ Δα (influence.md D1–D10). The kernel is materialised (direct or CG) or applied matrix-free as J(Jᵀv) inside CG. ' +
     'Cost scales with N·d_out instead of P.',
   paper: 'Z. Sun, S. Valaee, "Extending Kernel Trick to Influence Functions", arXiv:2605.11239 (2026)',
   mathSpec: 'influence.md',

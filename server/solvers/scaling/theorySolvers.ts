@@ -96,7 +96,7 @@ function nOverDOf(p: Record<string, Value>): number {
 /** Exactly one of alpha or n (shared with scaling.adam_student). */
 export function validateAlphaOrN(p: Record<string, Value>): ParamIssue[] {
   const hasA = p.alpha !== undefined, hasN = p.n !== undefined;
-  if (hasA && hasN) return [{ param: 'n', message: 'give either `alpha` (n = alpha·d²) or `n`, not both' }];
+  if (hasA && hasN) return [{ param: 'n', message: 'give either `alpha` (n = alpha·d²) or `n`, not both', exclusive: ['alpha', 'n'] }];
   if (!hasA && !hasN) return [{ message: 'give the sample size as `alpha` (n = alpha·d²) or as `n`' }];
   return [];
 }
