@@ -91,6 +91,7 @@ const ctx: ServerContext = {
     void connection.languages.inlayHint.refresh().catch(() => {});
     void connection.sendRequest(CodeLensRefreshRequest.type).catch(() => {});
   },
+  refreshLenses: () => void connection.sendRequest(CodeLensRefreshRequest.type).catch(() => {}),
   log: (m) => connection.console.log(m),
   clusterEnabled: () => settings.current().cluster.backend === 'slurm',
 };
