@@ -65,7 +65,7 @@ export interface BlockResult {
   /** value of each defined name (let, sweep, solve), by the span of its defining name */
   defined: { name: string; span: Span; stmtSpan: Span; value: RV; literal?: boolean }[];
   /** derivation hover values */
-  derivationValueAt?(offset: number): { span: Span; text: string } | undefined;
+  derivationValueAt?(offset: number): { span: Span; text: string; /** "at the first point", "at draw 7, where this check fails" */ where?: string } | undefined;
   seconds: number;
   cancelled?: boolean;
   /** Solver calls made by the run and how many of them the result cache answered. */
@@ -105,7 +105,7 @@ function runDerivationBlock(analysis: Analysis, decl: DerivationDecl, opts: Tlab
     const run = runDerivation(decl, lets, { seed: opts.seed, timeoutMs: opts.derivationTimeoutMs });
     res.checks = run.checks;
     for (const d of run.diagnostics) if (d.severity !== 'info') res.issues.push({ span: d.span, message: d.message, severity: d.severity === 'error' ? 'error' : 'warning' });
-    res.derivationValueAt = (offset) => { const v = run.valueAtOffset(offset); return v ? { span: v.span, text: v.value.text } : undefined; };
+    res.derivationValueAt = (offset) => { const v = run.valueAtOffset(offset); return v ? { span: v.span, text: v.value.text, where: v.where } : undefined; };
   } catch (e) {
     res.issues.push({ span: decl.name.span, message: `derivation failed to run: ${(e as Error).message}`, severity: 'error' });
   }
