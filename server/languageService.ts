@@ -55,6 +55,8 @@ export interface ServerContext {
   log(message: string): void;
   /** Whether cluster runs are configured (theorylab.cluster.backend = slurm): adds "Run on cluster" lenses. */
   clusterEnabled?(): boolean;
+  /** Whether the client expands snippets in completions (`$1` placeholders); absent = no. */
+  snippets?(): boolean;
 }
 
 /** The client-facing part of a ServerContext for one without a client (unit tests, benchmarks): default settings, no documents. */
