@@ -33,8 +33,13 @@ export class ChartPanel extends WebviewPanelHost<ToChartWebview, FromChartWebvie
   }
 
   async open(uri: string, line: number): Promise<ChartData | undefined> {
-    this.shown = { uri, line };
     const chart = await this.fetch(uri, line);
+    // off a sentence there is no chart: say so instead of opening an empty panel
+    if (!chart) {
+      if (this.client()) void vscode.window.showWarningMessage(`Theory Lab: line ${line + 1} is not a \`sentence\`: put the cursor on a sentence line to show its chart.`);
+      return undefined;
+    }
+    this.shown = { uri, line };
     this.openBeside();
     if (chart) this.post({ type: 'chart', chart });
     return chart;

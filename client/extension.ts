@@ -109,7 +109,11 @@ export async function activate(context: vscode.ExtensionContext): Promise<Theory
       const u = uri ?? activeUri();
       if (!u || !client) return undefined;
       const r = await client.sendRequest(runTarget, { uri: u, target, backend, seed });
-      if (!r.ok) void vscode.window.showErrorMessage(`Theory Lab: ${r.message}`);
+      // A cancel is what the user asked for (no red toast); nothing to run is a warning that says why.
+      if (r.cancelled) vscode.window.setStatusBarMessage('$(circle-slash) Theory Lab: run cancelled', 4000);
+      else if (r.nothingToRun) void vscode.window.showWarningMessage(`Theory Lab: ${r.message}`);
+      else if (!r.ok) void vscode.window.showErrorMessage(`Theory Lab: ${r.message}`);
+      else vscode.window.setStatusBarMessage(`$(check) Theory Lab: ${r.message}`, 6000);
       return r;
     }),
     vscode.commands.registerCommand('theorylab.cancel', async (arg1?: unknown, arg2?: unknown) => {

@@ -29,7 +29,13 @@ export interface RunParams {
   /** Seed of the random points and solver calls; the "Re-check with new seed" lens sends the next one. */
   seed?: number;
 }
-export interface RunResult { ok: boolean; message: string }
+export interface RunResult {
+  ok: boolean; message: string;
+  /** The run was cancelled (by the user): not an error. */
+  cancelled?: boolean;
+  /** Nothing could run (no block in the file): `message` says why. */
+  nothingToRun?: boolean;
+}
 export const runTarget = new RequestType<RunParams, RunResult, void>('theorylab/run');
 
 /** Client → server: cancel what runs for a block (or the whole file). */

@@ -5,15 +5,23 @@
 // for another word) and saves test/screenshots/demo-tlab.png.
 //   node scripts/screenshot.mjs [FILE-IN-EXAMPLES] [OUT.png]
 //   node scripts/screenshot.mjs --results   results in the editor: hover-values.png, plot-panel.png,
-//                                           chart-panel.png (scripts/screenshot-results.mjs)
+//                                           chart-panel.png (scripts/screenshot-results.mjs), then
+//                                           figure-loglog.png, figure-heatmap.png, derivation-fail.png,
+//                                           lens-progress.png (scripts/screenshot-runstate.mjs)
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { chromiumArgs, chromiumPath, root } from './code-server.mjs';
 
 if (process.argv[2] === '--results') {
-  await import('./screenshot-results.mjs'); // exits when done
-  await new Promise(() => {});
+  // two scripts, each exiting when done: run them one after the other as child processes
+  const { spawnSync } = await import('node:child_process');
+  let code = 0;
+  for (const s of ['screenshot-results.mjs', 'screenshot-runstate.mjs']) {
+    const r = spawnSync(process.execPath, [path.join(root, 'scripts', s)], { stdio: 'inherit' });
+    code ||= r.status ?? 1;
+  }
+  process.exit(code);
 }
 const file = process.argv[2] ?? 'demo.tlab';
 const hoverWord = process.env.SCREENSHOT_HOVER ?? (file === 'demo.tlab' ? 'quadratic' : '');

@@ -50,9 +50,13 @@ export interface ServerContext {
   createProgress(): Promise<lsp.WorkDoneProgressServerReporter>;
   /** Asks the client to re-request diagnostics, lenses, hints (results arrived). */
   refresh(uri: string): void;
+  /** Asks the client to re-request code lenses only (run progress); throttled by the caller. */
+  refreshLenses?(): void;
   log(message: string): void;
   /** Whether cluster runs are configured (theorylab.cluster.backend = slurm): adds "Run on cluster" lenses. */
   clusterEnabled?(): boolean;
+  /** Whether the client expands snippets in completions (`$1` placeholders); absent = no. */
+  snippets?(): boolean;
 }
 
 /** The client-facing part of a ServerContext for one without a client (unit tests, benchmarks): default settings, no documents. */

@@ -49,6 +49,8 @@ let roots: string[] = [];
 /** Set only by an explicit `trusted: true` from the client: a client that says nothing gets no runs. */
 let trusted = false;
 let canPullConfiguration = false;
+/** Whether the client expands snippet completions (a solver id then inserts a call template). */
+let snippetSupport = false;
 
 const UNTRUSTED_RUN =
   'this workspace is not trusted: Theory Lab runs no solver, eval or derivation check in it ' +
@@ -91,8 +93,10 @@ const ctx: ServerContext = {
     void connection.languages.inlayHint.refresh().catch(() => {});
     void connection.sendRequest(CodeLensRefreshRequest.type).catch(() => {});
   },
+  refreshLenses: () => void connection.sendRequest(CodeLensRefreshRequest.type).catch(() => {}),
   log: (m) => connection.console.log(m),
   clusterEnabled: () => settings.current().cluster.backend === 'slurm',
+  snippets: () => snippetSupport,
 };
 
 // `*.solver.toml` declarations: diagnostics on the manifest, registry merge, sync to the solver host
@@ -133,6 +137,7 @@ connection.onInitialize((params): InitializeResult => {
   const opts = (params.initializationOptions ?? {}) as { trusted?: unknown; settings?: unknown; storageDir?: unknown };
   trusted = opts.trusted === true;
   canPullConfiguration = params.capabilities.workspace?.configuration === true;
+  snippetSupport = params.capabilities.textDocument?.completion?.completionItem?.snippetSupport === true;
   settings.set(opts.settings); // until `initialized` pulls the section
   // Last block results of each document, shown at once on reopen (server/tlab/persist.ts): in the
   // client's workspace storage, else next to the solver result cache in the user cache.

@@ -483,7 +483,7 @@ export async function clevrChart(params: { uri: string; line: number }, ctx: Ser
  * name or sentence text; absent = the whole file). Evals and sentences run during analysis, so this
  * re-analyses and summarises the results of the target.
  */
-export async function clevrRunTarget(doc: TextDocument, target: string | undefined, ctx: ServerContext): Promise<{ ok: boolean; message: string }> {
+export async function clevrRunTarget(doc: TextDocument, target: string | undefined, ctx: ServerContext): Promise<{ ok: boolean; message: string; nothingToRun?: boolean }> {
   if (!ctx.trusted()) return { ok: false, message: 'this workspace is not trusted: .clevr evals and sentences do not run' };
   cache.delete(doc.uri);
   // An explicit run gets a larger budget than editing.
@@ -503,6 +503,6 @@ export async function clevrRunTarget(doc: TextDocument, target: string | undefin
     if (s.passed === false) ok = false;
   }
   ctx.refresh(doc.uri);
-  if (!lines.length) return { ok: false, message: target === undefined ? 'nothing to run in this file' : `no eval or sentence '${target}'` };
+  if (!lines.length) return { ok: false, nothingToRun: true, message: target === undefined ? 'nothing to run in this file' : `no eval or sentence '${target}'` };
   return { ok, message: lines.join('; ') };
 }

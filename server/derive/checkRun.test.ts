@@ -39,7 +39,7 @@ test('a sign error is caught, with the worst point, both sides and the autodiff 
   assert.deepEqual(Object.keys(bad.worstPoint!).sort(), ['th1', 'th2', 'x0', 'x1', 'x2']);
   assert.deepEqual(bad.left!.shape, [4]);
   assert.deepEqual(bad.autodiff, bad.left);
-  assert.match(bad.message, /^✗ relative error .* > 1e-6/);
+  assert.match(bad.message, /^✗ \d+ of 10 draws fail: relative error .* > 1e-6 at draw \d+ \(the worst\)/);
   // central differences of E confirm the autodiff side, so the message blames the hand-derived side
   assert.deepEqual(bad.finiteDifference!.shape, [4]);
   assert.match(bad.message, /autodiff grad\(·, x1\) = the left side, and central differences agree with it/);

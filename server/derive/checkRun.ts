@@ -7,7 +7,7 @@ import { samplePoint } from './domains';
 import { PointEvaluator, spanKey } from './evaluate';
 import { resetConditioning, runtime, TimeoutError, withDeadline } from './runtime';
 import { CheckInfo, DeriveDiagnostic, ShapeChecker } from './shapes';
-import { Tensor, allFinite, formatNumber, maxAbs, renderTensor, shapeText } from './tensor';
+import { Tensor, allFinite, describeTensor, formatNumber, isLarge, largestDifferences, maxAbs, norm, shapeText } from './tensor';
 
 export interface TensorSummary { shape: number[]; text: string }
 
@@ -23,6 +23,8 @@ export interface CheckOutcome {
   finiteDifference?: TensorSummary;
   /** Index (0-based, in draw order) of the worst point. */
   worstPointIndex?: number;
+  /** How many of the `points` draws failed the tolerance. */
+  failedPoints?: number;
   /** Points skipped because a matrix was near-singular there. */
   redrawn?: number;
   /** True when the check could not be decided (time limit, no well-conditioned point): not a verdict on the math. */
@@ -33,8 +35,12 @@ export interface DerivationRun {
   checks: CheckOutcome[];
   diagnostics: DeriveDiagnostic[];
   valueAt(span: Span): TensorSummary | undefined;
-  /** The value of the smallest evaluated sub-expression containing `offset` (for hovers). */
-  valueAtOffset(offset: number): { span: Span; value: TensorSummary } | undefined;
+  /**
+   * The value of the smallest evaluated sub-expression containing `offset` (for hovers), and at which
+   * draw: the first one when every check passes, else the failing draw ("at draw 7, where this check
+   * fails"), so that what the hover shows is what the failure was about.
+   */
+  valueAtOffset(offset: number): { span: Span; value: TensorSummary; where: string } | undefined;
   seconds: number;
 }
 
@@ -55,7 +61,7 @@ export const DEFAULT_TIMEOUT_MS = 5000;
 export function maxCondition(tolerance: number): number { return Math.min(1e12, tolerance * 1e14); }
 const kappaText = (k: number) => (Number.isFinite(k) ? `condition number up to ${k.toExponential(0)}` : 'singular');
 
-export function summarize(t: Tensor): TensorSummary { return { shape: [...t.shape], text: renderTensor(t) }; }
+export function summarize(t: Tensor): TensorSummary { return { shape: [...t.shape], text: describeTensor(t) }; }
 
 /**
  * Relative error ‖a − b‖∞ / max(‖a‖∞, ‖b‖∞, 1e-9·m), where m is the largest magnitude of any value computed
@@ -134,6 +140,7 @@ export function runDerivation(decl: DerivationDecl, fileLets: LetStmt[], opts: R
   const checkStmts = decl.body.filter((s): s is CheckStmt => s.kind === 'check');
   const values = new Map<string, Tensor>();
   const checks: CheckOutcome[] = [];
+  const ran: { stmt: CheckStmt; outcome: CheckOutcome }[] = [];
 
   // An error in a given or a let leaves nothing safe to evaluate; an error inside one check only skips
   // that check (its diagnostic already says why), so the other checks still report.
@@ -142,7 +149,7 @@ export function runDerivation(decl: DerivationDecl, fileLets: LetStmt[], opts: R
   const blocked = errors.some((d) => !checkStmts.some((c) => d.span.start >= c.span.start && d.span.end <= c.span.end));
   if (!blocked) {
     const runnable = new Set(checkStmts.filter((c) => !within(c.span)));
-    recordFirstPoint(decl, fileLets, givens, seed, () => Math.min(timeoutMs, totalMs - (Date.now() - t0)), runnable, values, diagnostics);
+    recordPoint(decl, fileLets, givens, seed, 0, () => Math.min(timeoutMs, totalMs - (Date.now() - t0)), runnable, values, diagnostics);
     checkStmts.forEach((stmt, i) => {
       if (!runnable.has(stmt)) return;
       const left = totalMs - (Date.now() - t0);
@@ -152,10 +159,42 @@ export function runDerivation(decl: DerivationDecl, fileLets: LetStmt[], opts: R
           message: `check not run: the derivation used up its total time limit of ${formatNumber(totalMs / 1000)} s`,
         });
       } else {
-        checks.push(runCheck(decl, fileLets, givens, stmt, analysis.checks[i], seed, Math.min(timeoutMs, left), left < timeoutMs ? totalMs : undefined));
+        const outcome = runCheck(decl, fileLets, givens, stmt, analysis.checks[i], seed, Math.min(timeoutMs, left), left < timeoutMs ? totalMs : undefined);
+        checks.push(outcome);
+        ran.push({ stmt, outcome });
       }
     });
   }
+
+  // Hovers show the failing draw: every value at the failing draw of the first failed check, and the
+  // sub-expressions of each other failed check at its own failing draw.
+  const failing = ran.filter((r) => !r.outcome.passed && !r.outcome.inconclusive && r.outcome.worstPointIndex !== undefined);
+  let hoverDraw = 0;
+  const ownDraw: { span: Span; draw: number; values: Map<string, Tensor> }[] = [];
+  const limit = () => Math.max(1, Math.min(timeoutMs, totalMs - (Date.now() - t0)));
+  if (failing.length) {
+    const runnable = new Set(ran.map((r) => r.stmt));
+    hoverDraw = failing[0].outcome.worstPointIndex!;
+    const atFail = new Map<string, Tensor>();
+    recordPoint(decl, fileLets, givens, seed, hoverDraw, limit, runnable, atFail, []);
+    values.clear();
+    for (const [k, v] of atFail) values.set(k, v);
+    ownDraw.push({ span: failing[0].stmt.span, draw: hoverDraw, values });
+    for (const f of failing.slice(1)) {
+      const m = new Map<string, Tensor>();
+      recordPoint(decl, fileLets, givens, seed, f.outcome.worstPointIndex!, limit, new Set([f.stmt]), m, []);
+      ownDraw.push({ span: f.stmt.span, draw: f.outcome.worstPointIndex!, values: m });
+    }
+  }
+  const smallest = (m: Map<string, Tensor>, offset: number, inside?: Span) => {
+    let best: { span: Span; t: Tensor } | undefined;
+    for (const [k, t] of m) {
+      const [start, end] = k.split(':').map(Number);
+      if (inside && (start < inside.start || end > inside.end)) continue;
+      if (start <= offset && offset <= end && (!best || end - start < best.span.end - best.span.start)) best = { span: { start, end }, t };
+    }
+    return best;
+  };
 
   return {
     checks,
@@ -163,20 +202,22 @@ export function runDerivation(decl: DerivationDecl, fileLets: LetStmt[], opts: R
     seconds: (Date.now() - t0) / 1000,
     valueAt: (span) => { const v = values.get(spanKey(span)); return v && summarize(v); },
     valueAtOffset: (offset) => {
-      let best: { span: Span; t: Tensor } | undefined;
-      for (const [k, t] of values) {
-        const [start, end] = k.split(':').map(Number);
-        if (start <= offset && offset <= end && (!best || end - start < best.span.end - best.span.start)) best = { span: { start, end }, t };
-      }
-      return best && { span: best.span, value: summarize(best.t) };
+      const own = ownDraw.find((o) => o.span.start <= offset && offset <= o.span.end);
+      const hit = own ? smallest(own.values, offset, own.span) : undefined;
+      if (own && hit) return { span: hit.span, value: summarize(hit.t), where: `at draw ${own.draw + 1}, where this check fails` };
+      const best = smallest(values, offset);
+      if (!best) return undefined;
+      const where = failing.length ? `at draw ${hoverDraw + 1}, the failing draw of the first failed check` : 'at the first point';
+      return { span: best.span, value: summarize(best.t), where };
     },
   };
 }
 
-/** Evaluates every let and both sides of every check at point 0, keeping each sub-expression's value for hovers. */
-function recordFirstPoint(decl: DerivationDecl, fileLets: LetStmt[], givens: GivenVar[], seed: number, limitMs: () => number,
+/** Evaluates every let and both sides of every runnable check at one draw, keeping each sub-expression's value for hovers. */
+function recordPoint(decl: DerivationDecl, fileLets: LetStmt[], givens: GivenVar[], seed: number, draw: number, limitMs: () => number,
   runnable: Set<CheckStmt>, values: Map<string, Tensor>, diagnostics: DeriveDiagnostic[]): void {
-  const ev = new PointEvaluator(decl, fileLets, samplePoint(givens, seed, 0), values);
+  resetConditioning();
+  const ev = new PointEvaluator(decl, fileLets, samplePoint(givens, seed, draw), values);
   for (const s of decl.body) {
     try {
       withDeadline(Math.max(1, limitMs()), () => {
@@ -193,7 +234,7 @@ function runCheck(decl: DerivationDecl, fileLets: LetStmt[], givens: GivenVar[],
   seed: number, timeoutMs: number, cutByTotalMs?: number): CheckOutcome {
   const wanted = info.points;
   const maxDraws = wanted * 5 + 20;
-  let done = 0, drawn = 0, redrawn = 0, worstKappa = 0, kappaOp = '';
+  let done = 0, drawn = 0, redrawn = 0, worstKappa = 0, kappaOp = '', failedDraws = 0;
   let worst: { err: number; k: number; point: Map<string, Tensor>; left: Tensor; right: Tensor; nodes: [Node, Node] } | undefined;
   const base = { span: stmt.span, points: 0, worstRelError: NaN };
   try {
@@ -212,6 +253,7 @@ function runCheck(decl: DerivationDecl, fileLets: LetStmt[], givens: GivenVar[],
         }
         const err = relativeError(left.value, right.value, magnitude([left, right]));
         done++;
+        if (!(err <= info.tolerance)) failedDraws++;
         if (!worst || !(err <= worst.err)) worst = { err, k, point, left: left.value, right: right.value, nodes: [left, right] };
       }
     });
@@ -235,7 +277,7 @@ function runCheck(decl: DerivationDecl, fileLets: LetStmt[], givens: GivenVar[],
   }
   const tol = info.tolerance;
   const passed = worst.err <= tol;
-  const outcome: CheckOutcome = { ...base, message: "", passed, points: done, worstRelError: worst.err, redrawn, worstPointIndex: worst.k };
+  const outcome: CheckOutcome = { ...base, message: '', passed, points: done, worstRelError: worst.err, redrawn, worstPointIndex: worst.k, failedPoints: failedDraws };
   if (passed) {
     outcome.message = `✓ ${done} point${done === 1 ? '' : 's'}, worst relative error ${worst.err === 0 ? '0' : worst.err.toExponential(1)}${redrawNote}`;
     return outcome;
@@ -276,11 +318,19 @@ function runCheck(decl: DerivationDecl, fileLets: LetStmt[], givens: GivenVar[],
   const origin = badSide === -1 ? undefined : firstNonFinite(worst.nodes[badSide]);
   const nonFinite = badSide < 0 ? '' : `the ${badSide === 0 ? 'left' : 'right'} side is not finite` +
     (origin ? ` (\`${origin}\` is the first operation to give NaN or ∞ — check the domains of the givens)` : '') + '; ';
-  const pointText = [...worst.point].map(([n, t]) => `${n} = ${renderTensor(t, 4, 2)}`).join(', ');
-  outcome.message = `✗ relative error ${errText} > ${formatNumber(tol)} at draw ${worst.k + 1}: ${nonFinite}` +
-    `left ${shapeText(worst.left.shape)} = ${outcome.left.text}, right = ${outcome.right.text}` +
-    `${gradNote}; at ${pointText}${redrawNote}`;
+  const pointText = [...worst.point].map(([n, t]) => `${n} = ${describeTensor(t)}`).join(', ');
+  // large sides: where they differ (indices as the language writes them), not two walls of numbers
+  const sides = isLarge(worst.left) && worst.left.data.length === worst.right.data.length
+    ? `left and right ${shapeText(worst.left.shape)} differ most at ${largestDifferences(worst.left, worst.right).join(', ')}` +
+      ` (‖left − right‖ = ${formatNumber(norm(difference(worst.left, worst.right)))}, ‖left‖ = ${formatNumber(norm(worst.left))}, ‖right‖ = ${formatNumber(norm(worst.right))})`
+    : `left ${shapeText(worst.left.shape)} = ${outcome.left.text}, right = ${outcome.right.text}`;
+  outcome.message = `✗ ${failedDraws} of ${done} draws fail: relative error ${errText} > ${formatNumber(tol)} at draw ${worst.k + 1} (the worst): ${nonFinite}` +
+    `${sides}${gradNote}; at ${pointText}${redrawNote}`;
   return outcome;
+}
+
+function difference(a: Tensor, b: Tensor): Tensor {
+  return { shape: [...a.shape], data: a.data.map((v, i) => v - b.data[i]) };
 }
 
 /**

@@ -18,7 +18,7 @@ test('a passing check is an info, a failing one an error; the CLI report counts 
   const lines = reportLines(derivations[0], run, lineOf);
   assert.equal(lines[0], 'derivation mixed "one right, one wrong"');
   assert.match(lines[1], /^  line 3: PASS ✓ 10 points/);
-  assert.match(lines[2], /^  line 4: FAIL ✗ relative error/);
+  assert.match(lines[2], /^  line 4: FAIL ✗ 10 of 10 draws fail: relative error/);
   assert.match(lines[3], /^  1 of 2 checks passed in \d+\.\d\d s$/);
   assert.equal(runFailed(run), true);
 });
@@ -28,6 +28,7 @@ test('an all-passing run does not fail; a hover names shape and point', () => {
   const run = runDerivation(derivations[0], fileLets);
   assert.equal(runFailed(run), false);
   assert.match(hoverText({ shape: [3], text: '[1, 2, 3]' }), /^\(3\) at the first point: \[1, 2, 3\]$/);
+  assert.equal(hoverText({ shape: [], text: '2' }, 'at draw 7, where this check fails'), 'scalar at draw 7, where this check fails: 2');
 });
 
 test('unknown names in a function that is never called are still reported', () => {

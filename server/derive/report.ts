@@ -13,9 +13,9 @@ export function outcomeDiagnostic(o: CheckOutcome): DeriveDiagnostic {
   return { span: o.span, severity, message: o.message };
 }
 
-/** Hover text for a value: its shape, then the compact rendering. */
-export function hoverText(v: TensorSummary): string {
-  return `${shapeText(v.shape)} at the first point: ${v.text}`;
+/** Hover text for a value: its shape, at which draw, then the compact rendering (or summary of a large value). */
+export function hoverText(v: TensorSummary, where = 'at the first point'): string {
+  return `${shapeText(v.shape)} ${where}: ${v.text}`;
 }
 
 /** Plain-text report of one run for the CLI: one line per check, then the totals. */

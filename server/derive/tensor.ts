@@ -76,3 +76,48 @@ export function renderTensor(t: Tensor, maxItems = 6, maxRows = 4): string {
   if (shown < r) rows.push('…', row((r - 1) * c, c));
   return `[${rows.join(', ')}]`;
 }
+
+/** Values with more entries than this are summarised (shape, norm, extreme entries), not printed. */
+export const LARGE_ENTRIES = 24;
+
+export const isLarge = (t: Tensor): boolean => t.shape.length > 0 && t.data.length > LARGE_ENTRIES;
+
+/** The 0-based index of flat entry `k` as the language writes it: `[3]` or `[3, 7]`. */
+export function indexText(shape: Shape, k: number): string {
+  return shape.length === 2 ? `[${Math.floor(k / shape[1])}, ${k % shape[1]}]` : `[${k}]`;
+}
+
+/** Frobenius (Euclidean) norm. */
+export function norm(t: Tensor): number {
+  let s = 0;
+  for (const v of t.data) s += v * v;
+  return Math.sqrt(s);
+}
+
+/**
+ * A value for hovers and messages: small ones rendered entry by entry, large ones summarised as
+ * "(20×20), ‖·‖ = 12.3, largest |entry| 4.1 at [3, 7], entries in [-4.1, 3.9]" instead of a wall of
+ * elided rows that hides where anything is.
+ */
+export function describeTensor(t: Tensor): string {
+  if (!isLarge(t)) return renderTensor(t);
+  let k = 0, lo = Infinity, hi = -Infinity;
+  for (let i = 0; i < t.data.length; i++) {
+    const v = t.data[i];
+    if (Math.abs(v) > Math.abs(t.data[k]) || (Number.isNaN(v) && !Number.isNaN(t.data[k]))) k = i;
+    if (v < lo) lo = v;
+    if (v > hi) hi = v;
+  }
+  return `${shapeText(t.shape)}, ‖·‖ = ${formatNumber(norm(t))}, largest |entry| ${formatNumber(Math.abs(t.data[k]))} at ${indexText(t.shape, k)}, ` +
+    `entries in [${formatNumber(lo)}, ${formatNumber(hi)}]`;
+}
+
+/** The `count` entries where two same-shaped values differ most: "[3, 7]: 1.234 vs 1.567". */
+export function largestDifferences(a: Tensor, b: Tensor, count = 3): string[] {
+  const order = Array.from(a.data.keys())
+    .map((i) => ({ i, d: Math.abs(a.data[i] - b.data[i]) }))
+    .sort((x, y) => (Number.isNaN(y.d) ? Infinity : y.d) - (Number.isNaN(x.d) ? Infinity : x.d))
+    .slice(0, count)
+    .filter((x) => x.d !== 0);
+  return order.map(({ i }) => `${indexText(a.shape, i)}: ${formatNumber(a.data[i])} vs ${formatNumber(b.data[i])}`);
+}

@@ -170,6 +170,7 @@ export class HostRunner implements SolverRunner {
     if (!job) return;
     this.running = job;
     this.status();
+    job.opts.onRun?.();
     const child = this.ensureChild();
     child.send({ type: 'run', id: job.id, req: job.req } satisfies ToHost);
     // A fresh host's start-up (seconds under tsx) does not count against the job's limits.

@@ -39,6 +39,10 @@ export interface SolveOptions {
   tag?: string;
   /** Called when the job is computed rather than served from the cache (the run log's "run …" line). */
   onStart?(): void;
+  /** Called when the job leaves the queue and starts computing (a code lens turns from queued to running). */
+  onRun?(): void;
+  /** The caller shows this job's progress itself (a block run's one notification): no notification per job. */
+  ownProgress?: boolean;
 }
 
 export interface LastResult {
@@ -77,6 +81,7 @@ export class InProcessRunner implements SolverRunner {
     if (signal.aborted) throw new CancelledError();
     // Absurd sizes are refused before anything is allocated (this process has no memory watchdog).
     resolveRequest(req, memoryLimitMb(this.opts.memoryLimitMb) * 2 ** 20);
+    opts.onRun?.();
     return executeSolve({ ...req, device: req.device ?? this.opts.device ?? 'cpu' },
       { signal, onProgress: opts.onProgress, allowSoftwareGpu: this.opts.allowSoftwareGpu });
   }

@@ -11,8 +11,9 @@ import { lowerSolveArgs, pointParams, toParamValue } from './solveArgs';
 import { commonPoints, EvalError, fmt, fromSolverValue, isSeries, RV, show, toNumber, ResultV, SeriesV } from './values';
 import { buildPlot, PlotLine } from './plots';
 import type { SolverRunner } from '../engine/runner';
+import type { JobEvent } from './runStatus';
 import { getSolver } from '../solvers/index';
-import type { Device, Value } from '../solvers/registry';
+import { CancelledError, Device, Value } from '../solvers/registry';
 import { runDerivation, derivationLets, CheckOutcome } from '../derive/index';
 import type { PlotPayload } from '../../protocol';
 
@@ -31,6 +32,12 @@ export interface TlabRunOptions {
   onProgress?(message: string): void;
   /** The folder data files may be read from (the document's workspace folder; the CLI's project root). */
   dataRoot?: string;
+  /** A block starts (the ones after it are still queued). */
+  onBlockStart?(name: string): void;
+  /** A block has finished (or was cancelled); later blocks may still run. */
+  onBlockEnd?(result: BlockResult): void;
+  /** A solver call of a block waits, runs (with the solver's progress) or ends (code lenses show it). */
+  onJob?(block: string, e: JobEvent): void;
 }
 
 export interface ExpectOutcome {
@@ -60,9 +67,11 @@ export interface BlockResult {
   /** value of each defined name (let, sweep, solve), by the span of its defining name */
   defined: { name: string; span: Span; stmtSpan: Span; value: RV; literal?: boolean }[];
   /** derivation hover values */
-  derivationValueAt?(offset: number): { span: Span; text: string } | undefined;
+  derivationValueAt?(offset: number): { span: Span; text: string; /** "at the first point", "at draw 7, where this check fails" */ where?: string } | undefined;
   seconds: number;
   cancelled?: boolean;
+  /** Solver calls made by the run and how many of them the result cache answered. */
+  calls?: { total: number; cached: number };
 }
 
 export interface RunReport { uri: string; blocks: BlockResult[]; seconds: number }
@@ -82,7 +91,10 @@ export async function runTlab(analysis: Analysis, opts: TlabRunOptions, target?:
     if (target && item.name.name !== target) continue;
     if (opts.signal?.aborted) break;
     opts.onProgress?.(`${item.kind} ${item.name.name}`);
-    blocks.push(item.kind === 'experiment' ? await runExperiment(analysis, item, opts) : runDerivationBlock(analysis, item, opts));
+    opts.onBlockStart?.(item.name.name);
+    const b = item.kind === 'experiment' ? await runExperiment(analysis, item, opts) : runDerivationBlock(analysis, item, opts);
+    blocks.push(b);
+    opts.onBlockEnd?.(b);
   }
   return { uri: analysis.uri, blocks, seconds: (performance.now() - t0) / 1000 };
 }
@@ -95,7 +107,7 @@ function runDerivationBlock(analysis: Analysis, decl: DerivationDecl, opts: Tlab
     const run = runDerivation(decl, lets, { seed: opts.seed, timeoutMs: opts.derivationTimeoutMs });
     res.checks = run.checks;
     for (const d of run.diagnostics) if (d.severity !== 'info') res.issues.push({ span: d.span, message: d.message, severity: d.severity === 'error' ? 'error' : 'warning' });
-    res.derivationValueAt = (offset) => { const v = run.valueAtOffset(offset); return v ? { span: v.span, text: v.value.text } : undefined; };
+    res.derivationValueAt = (offset) => { const v = run.valueAtOffset(offset); return v ? { span: v.span, text: v.value.text, where: v.where } : undefined; };
   } catch (e) {
     res.issues.push({ span: decl.name.span, message: `derivation failed to run: ${(e as Error).message}`, severity: 'error' });
   }
@@ -189,7 +201,7 @@ async function runExperiment(analysis: Analysis, decl: ExperimentDecl, opts: Tla
             break;
           }
           case 'solve': {
-            const v = await solve(st, env, ctx, opts, text, analysis.dataFiles);
+            const v = await solve(st, env, ctx, { ...opts, block: res }, text, analysis.dataFiles);
             env.set(st.name.name, v);
             record(st.name.span, v);
             res.defined.push({ name: st.name.name, span: st.name.span, stmtSpan: st.span, value: v });
@@ -204,7 +216,8 @@ async function runExperiment(analysis: Analysis, decl: ExperimentDecl, opts: Tla
           }
         }
       } catch (e) {
-        if (e instanceof Cancelled || opts.signal?.aborted) throw new Cancelled();
+        // a solver call cancelled on its own (its progress notification) cancels the block: not a failure
+        if (e instanceof Cancelled || e instanceof CancelledError || opts.signal?.aborted) throw new Cancelled();
         if (st.kind === 'let' || st.kind === 'solve' || st.kind === 'sweep') failed.add(st.name.name);
         const span = st.kind === 'solve' ? st.solver.span : st.kind === 'let' ? spanOf(e, st.value.span) : spanOf(e, st.span);
         // A statement that only failed because an earlier one did is not a new error.
@@ -232,7 +245,9 @@ function bindLet(st: LetStmt, env: Env, ctx: EvalContext): RV {
 }
 
 /** A confined absolute path as the solver host reads it: relative to its working directory when inside it. */
-async function solve(st: SolveStmt, env: Env, ctx: EvalContext, opts: TlabRunOptions, text: string, dataFiles: Map<string, string>): Promise<RV> {
+let nextJob = 1;
+
+async function solve(st: SolveStmt, env: Env, ctx: EvalContext, opts: TlabRunOptions & { block: BlockResult }, text: string, dataFiles: Map<string, string>): Promise<RV> {
   const def = getSolver(st.solver.name);
   if (!def) throw new EvalError(`unknown solver \`${st.solver.name}\``, st.solver.span);
   for (const arg of st.args) if (!arg.name) throw new EvalError('solver arguments are named: `name = value`', arg.span);
@@ -248,10 +263,30 @@ async function solve(st: SolveStmt, env: Env, ctx: EvalContext, opts: TlabRunOpt
     }
   }
   const device: Device = st.device?.value ?? opts.device ?? 'auto';
-  const call = (params: Record<string, Value>) => opts.runner.solve(
-    { solver: def.id, params, seed: opts.seed ?? 0, device, budget: opts.budget ?? 'full', ...(dataRoot ? { dataRoot } : {}) },
-    { signal: opts.signal },
-  );
+  const block = opts.block;
+  const calls = (block.calls ??= { total: 0, cached: 0 });
+  const call = async (params: Record<string, Value>) => {
+    const id = nextJob++;
+    const report = (e: JobEvent) => opts.onJob?.(block.name, e);
+    report({ id, state: 'waiting' });
+    try {
+      const r = await opts.runner.solve(
+        { solver: def.id, params, seed: opts.seed ?? 0, device, budget: opts.budget ?? 'full', ...(dataRoot ? { dataRoot } : {}) },
+        {
+          signal: opts.signal, ownProgress: !!opts.onJob,
+          onRun: () => report({ id, state: 'running' }),
+          onProgress: (fraction, message) => report({ id, state: 'running', fraction, message }),
+        },
+      );
+      calls.total++;
+      if (r.cached) calls.cached++;
+      report({ id, state: 'done', cached: r.cached });
+      return r;
+    } catch (e) {
+      report({ id, state: 'done' });
+      throw e;
+    }
+  };
   const wrap = (outputs: Record<string, Value>): ResultV => ({
     kind: 'result', solver: def.id, outputs: Object.fromEntries(Object.entries(outputs).map(([k, x]) => [k, fromSolverValue(x)])),
   });
@@ -275,6 +310,7 @@ async function solve(st: SolveStmt, env: Env, ctx: EvalContext, opts: TlabRunOpt
   for (let i = 0; i < uniq.length; i++) {
     const s = settled[i];
     if (s.status === 'rejected') {
+      if (s.reason instanceof CancelledError) throw s.reason;
       const p = idx[keys.indexOf(uniq[i])];
       const at = ctx.grid.names.map((n) => `${n} = ${fmt(ctx.grid.coords[n][p])}`).join(', ');
       throw new EvalError(`${def.id} failed at ${at}: ${(s.reason as Error)?.message ?? s.reason}`, st.solver.span);

@@ -102,7 +102,7 @@ export function languageMarkdown(root: string): string {
     ...constants.map((c) => `| \`${c.name}\` | ${cell(c.doc)} |`), '',
     'Inside derivations the tensor built-ins of the derivation engine apply instead (table below); `*` is elementwise, `@` the matrix product, `.T` transposes and `f\'` is the elementwise derivative of a scalar user function.', '',
     '## Derivations', '',
-    '`given` declares random inputs (entries N(0, 1); domains `positive`, `unit`, `simplex`, `spd`). `check A == B` compares both sides at 10 seeded random points by default (`at N points`) with relative tolerance 1e-6 (`within T`); the shapes of both sides must agree statically. A failing check reports the worst point, both values and the relative error.', '',
+    '`given` declares random inputs (entries N(0, 1); domains `positive`, `unit`, `simplex`, `spd`). `check A == B` compares both sides at 10 seeded random points by default (`at N points`) with relative tolerance 1e-6 (`within T`); the shapes of both sides must agree statically. A failing check says how many of the N draws failed and reports the worst one (the value of every given), both sides and the relative error; hovers then show values at the failing draw, labelled so; values with more than 24 entries are summarised (shape, norm, largest entries with their indices).', '',
     'In the editor, completion after `given x:` offers the shapes and, after a shape, the domains that fit it; hovering a `check` shows the shape of both sides (and, after a run, the outcome and both sides at the worst point).', '',
     '| shape | meaning |', '|---|---|',
     ...GIVEN_SHAPES.map((x) => `| \`${x.label}\` | ${cell(x.doc)} |`), '',

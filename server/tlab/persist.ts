@@ -41,7 +41,7 @@ interface SavedBlock {
   text: number;
   result: Omit<BlockResult, 'values' | 'derivationValueAt'> & {
     values: [string, RV][];
-    derivationValues?: { span: { start: number; end: number }; text: string }[];
+    derivationValues?: { span: { start: number; end: number }; text: string; where?: string }[];
   };
 }
 
@@ -72,26 +72,26 @@ const charClass = (c: string | undefined) => (c === undefined ? 'x' : /\s/.test(
 function derivationTable(r: BlockResult, text: string): SavedBlock['result']['derivationValues'] {
   if (r.kind !== 'derivation' || !r.derivationValueAt || r.span.end - r.span.start > MAX_DERIVATION_PROBE) return undefined;
   if (tables.has(r)) return tables.get(r);
-  const seen = new Map<string, { span: { start: number; end: number }; text: string }>();
+  const seen = new Map<string, { span: { start: number; end: number }; text: string; where?: string }>();
   for (let off = r.span.start; off <= r.span.end; off++) {
     const c = charClass(text[off]);
     if (off - 2 >= r.span.start && c !== 'x' && charClass(text[off - 1]) === c && charClass(text[off - 2]) === c) continue;
-    let v: { span: { start: number; end: number }; text: string } | undefined;
+    let v: { span: { start: number; end: number }; text: string; where?: string } | undefined;
     try { v = r.derivationValueAt(off); } catch { v = undefined; }
-    if (v) seen.set(`${v.span.start}:${v.span.end}`, { span: { start: v.span.start, end: v.span.end }, text: v.text });
+    if (v) seen.set(`${v.span.start}:${v.span.end}`, { span: { start: v.span.start, end: v.span.end }, text: v.text, ...(v.where ? { where: v.where } : {}) });
   }
   const table = [...seen.values()];
   tables.set(r, table);
   return table;
 }
 
-function lookupTable(table: { span: { start: number; end: number }; text: string }[]): BlockResult['derivationValueAt'] {
+function lookupTable(table: { span: { start: number; end: number }; text: string; where?: string }[]): BlockResult['derivationValueAt'] {
   return (offset) => {
     let best: (typeof table)[number] | undefined;
     for (const e of table) {
       if (e.span.start <= offset && offset <= e.span.end && (!best || e.span.end - e.span.start < best.span.end - best.span.start)) best = e;
     }
-    return best && { span: { ...best.span }, text: best.text };
+    return best && { span: { ...best.span }, text: best.text, ...(typeof best.where === 'string' ? { where: best.where } : {}) };
   };
 }
 

@@ -1,14 +1,17 @@
 // Completion and signature help of .tlab documents, by context: result outputs after `x.` (and the
-// fields of a mean ± std output), solver ids after `solve r =`, solver parameters and enum values inside
-// calls (also inside quotes), workspace paths in `import "…"` and `data = "…"`, the plot-line words
-// inside `plot { }`, `given` shapes and domains and the tensor built-ins in derivations (serviceDerive.ts),
-// and otherwise only what fits: statement keywords at the start of a statement, then names in scope,
-// built-ins and the operators that may follow an expression. Items carry sortText in that order.
+// fields of a mean ± std output), solver ids after `solve r =` (with a call template of the required
+// parameters as snippet placeholders, the registry saying which are required), solver parameters and
+// enum values inside calls (also inside quotes), workspace paths in `import "…"` and `data = "…"`, the
+// plot-line words inside `plot { }`, `given` shapes and domains and the tensor built-ins in derivations
+// (serviceDerive.ts), and otherwise only what fits: statement keywords at the start of a statement,
+// then names in scope, built-ins and the operators that may follow an expression. Items carry sortText
+// in that order.
 import type { IToken } from 'chevrotain';
 import { chevrotain } from '../chevrotain';
 import * as lsp from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { ServerContext } from '../languageService';
+import type { ParamSpec, SolverDef } from '../solvers/registry';
 import { getSolver, allSolvers } from '../solvers/index';
 import { builtinByName, builtins, constants } from './builtins';
 import { callContext, chainBefore, tokenAt, tokenIndexBefore } from './context';
@@ -93,7 +96,10 @@ export function completion(doc: TextDocument, pos: lsp.Position, ctx: ServerCont
   const tokens = a.parse.tokens;
   // Inside a comment: nothing; inside a string: paths and enum values only.
   for (const c of a.parse.comments) if (c.startOffset < off && off <= tokEnd(c)) return [];
-  const cur = tokenAt(tokens, off);
+  let cur = tokenAt(tokens, off);
+  // at the end of a word followed at once by `(` (`dem|(a = 1)`) the word is what is being typed
+  const left = off > 0 ? tokenAt(tokens, off - 1) : undefined;
+  if (cur && cur.startOffset === off && left && tokEnd(left) === off && (left.tokenType === T.Identifier || T.keywordTokens.includes(left.tokenType))) cur = left;
   if (cur && cur.tokenType === T.StringLit && cur.startOffset < off) return stringCompletion(doc, cur, off, tokens, ctx);
   const typing = cur && (cur.tokenType === T.Identifier || T.keywordTokens.includes(cur.tokenType)) ? cur : undefined;
   const startOfWord = typing ? typing.startOffset : off;
@@ -113,6 +119,10 @@ export function completion(doc: TextDocument, pos: lsp.Position, ctx: ServerCont
       const sym = visibleSymbols(a, off).find((x) => x.name === head);
       const statFields = () => [['mean', 'the mean over seeds'], ['std', 'the standard deviation over seeds'], ['n', 'the number of seeds']]
         .map(([f, d]) => ({ label: f, kind: lsp.CompletionItemKind.Field, detail: d, textEdit: { range: wordRange, newText: f } }));
+      // the first identifier of the chain: is the dotted id the solver of a `solve r =` statement?
+      let j = before - 1;
+      while (tokens[j - 1]?.tokenType === T.Dot && tokens[j - 2]?.tokenType === T.Identifier) j -= 2;
+      const inSolve = isSolveHead(tokens, j - 1);
       if (sym?.solver) {
         if (rest.length === 0) {
           for (const o of sym.solver.outputs) items.push({ label: o.name, kind: lsp.CompletionItemKind.Field, detail: o.kind, documentation: md(outputMarkdown(sym.solver, o)), textEdit: { range: wordRange, newText: o.name } });
@@ -127,21 +137,28 @@ export function completion(doc: TextDocument, pos: lsp.Position, ctx: ServerCont
       for (const def of allSolvers) {
         if (!def.id.startsWith(chain + '.')) continue;
         const tail = def.id.slice(chain.length + 1);
-        items.push({ label: tail, kind: lsp.CompletionItemKind.Function, detail: def.title, documentation: md(solverMarkdown(def)), textEdit: { range: wordRange, newText: tail } });
+        const template = inSolve ? callTemplate(def, tail, ctx, tokens[before + (typing ? 2 : 1)]) : undefined;
+        items.push({
+          label: tail, kind: lsp.CompletionItemKind.Function, detail: def.title, documentation: md(solverMarkdown(def)),
+          textEdit: { range: wordRange, newText: template ?? tail }, ...(template ? { insertTextFormat: lsp.InsertTextFormat.Snippet } : {}),
+        });
       }
       return items;
     }
     return [];
   }
   // `solve r = |` → solver ids.
-  if (prev && prev.tokenType === T.Assign && tokens[before - 1]?.tokenType === T.Identifier
-    && (tokens[before - 2]?.tokenType === T.Solve || tokens[before - 2]?.tokenType === T.Simulate)) {
+  if (isSolveHead(tokens, before)) {
     const stochastic = tokens[before - 2].tokenType === T.Simulate;
-    return allSolvers.map((def, i) => ({
-      label: def.id, kind: lsp.CompletionItemKind.Function, detail: def.title, documentation: md(solverMarkdown(def)),
-      sortText: `${(def.stochastic ?? false) === stochastic ? 0 : 1}${String(i).padStart(3, '0')}`,
-      textEdit: { range: wordRange, newText: def.id },
-    }));
+    const next = tokens[before + (typing ? 2 : 1)];
+    return allSolvers.map((def, i) => {
+      const template = callTemplate(def, def.id, ctx, next);
+      return {
+        label: def.id, kind: lsp.CompletionItemKind.Function, detail: def.title, documentation: md(solverMarkdown(def)),
+        sortText: `${(def.stochastic ?? false) === stochastic ? 0 : 1}${String(i).padStart(3, '0')}`,
+        textEdit: { range: wordRange, newText: template ?? def.id }, ...(template ? { insertTextFormat: lsp.InsertTextFormat.Snippet } : {}),
+      };
+    });
   }
   // After `scale` / `on` (soft keywords).
   if (prev && prev.tokenType === T.Identifier && prev.image === 'scale') return ['log', 'linear'].map((w) => ({ label: w, kind: lsp.CompletionItemKind.EnumMember, textEdit: { range: wordRange, newText: w } }));
@@ -240,4 +257,30 @@ export function signatureHelp(doc: TextDocument, pos: lsp.Position, ctx: ServerC
   let at = label.indexOf('(') + 1;
   for (const n of names) { const i = label.indexOf(n, at); params.push({ label: [i, i + n.length] }); at = i + n.length; }
   return { signatures: [{ label, documentation: md(docText), parameters: params }], activeSignature: 0, activeParameter: Math.min(call.argIndex, Math.max(0, names.length - 1)) };
+}
+
+/** `tokens[i]` is the `=` of `solve r =` / `simulate r =`. */
+function isSolveHead(tokens: { tokenType: unknown }[], i: number): boolean {
+  return tokens[i]?.tokenType === T.Assign && tokens[i - 1]?.tokenType === T.Identifier
+    && (tokens[i - 2]?.tokenType === T.Solve || tokens[i - 2]?.tokenType === T.Simulate);
+}
+
+const escapeSnippet = (t: string) => t.replace(/[$}\\]/g, (c) => `\\${c}`);
+
+/** The placeholder of one required parameter: a choice of its words, a quoted string, or its name. */
+function placeholder(p: ParamSpec, n: number): string {
+  if (p.kind === 'enum' && p.values?.length) return `\${${n}|${p.values.map((v) => v.replace(/[|,$}\\]/g, (c) => `\\${c}`)).join(',')}|}`;
+  if (p.kind === 'string') return `"\${${n}:${escapeSnippet(p.name)}}"`;
+  return `\${${n}:${escapeSnippet(p.name)}}`;
+}
+
+/**
+ * `id(a = ${1:a}, b = ${2:b})$0`: the call with its required parameters (no default, not optional)
+ * as tab stops; undefined when the client takes no snippets or a `(` follows already (editing a call).
+ */
+export function callTemplate(def: SolverDef, id: string, ctx: ServerContext, next: { tokenType: unknown } | undefined): string | undefined {
+  if (!ctx.snippets?.() || next?.tokenType === T.LParen) return undefined;
+  const required = def.params.filter((p) => p.default === undefined && !p.optional);
+  const args = required.map((p, i) => `${p.name} = ${placeholder(p, i + 1)}`).join(', ');
+  return `${escapeSnippet(id)}(${required.length ? args : '$1'})$0`;
 }

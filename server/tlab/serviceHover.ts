@@ -102,7 +102,7 @@ export function hover(doc: TextDocument, pos: lsp.Position, ctx: ServerContext):
   if (run) {
     if (run.res.kind === 'derivation') {
       const v = run.res.derivationValueAt?.(off - run.shift);
-      if (v) { parts.push(`value at the first point:\n\n\`\`\`\n${v.text}\n\`\`\`${staleNote}`); hrange ??= { start: v.span.start + run.shift, end: v.span.end + run.shift }; }
+      if (v) { parts.push(`value ${v.where ?? 'at the first point'}:\n\n\`\`\`\n${v.text}\n\`\`\`${staleNote}`); hrange ??= { start: v.span.start + run.shift, end: v.span.end + run.shift }; }
     } else {
       let best: Span | undefined;
       for (const e of allExprs(a)) {

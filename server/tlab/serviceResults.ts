@@ -10,7 +10,7 @@ import { isResult, isStat, show } from './values';
 import type { ExpectOutcome } from './blockRun';
 import { range, state, toLspDiagnostic } from './serviceCommon';
 import { clipMessage } from './checkTypes';
-import { outcomeOf, staticErrors, statusLens } from './runStatus';
+import { liveOf, outcomeOf, staticErrors, statusLens } from './runStatus';
 
 export function diagnostics(doc: TextDocument, ctx: ServerContext): lsp.Diagnostic[] {
   const s = state(doc, ctx);
@@ -59,7 +59,9 @@ export function codeLenses(doc: TextDocument, ctx: ServerContext): lsp.CodeLens[
     const r = range(doc, { start: item.span.start, end: item.span.start });
     const args = [{ uri: doc.uri, target: name }];
     const stored = s.results.get(name);
-    const running = s.running.has(name) || s.running.has('*');
+    // live: queued or running in a requested run (a block already finished in a whole-file run is not)
+    const live = liveOf(s, name);
+    const running = !!live;
     let status = '', stale = false;
     if (running) status = ' (running…)';
     else if (stored) {
@@ -83,10 +85,11 @@ export function codeLenses(doc: TextDocument, ctx: ServerContext): lsp.CodeLens[
     if (item.kind === 'experiment' && item.body.some((st) => st.kind === 'plot')) {
       out.push({ range: r, command: { title: '$(graph) Plot', command: 'theorylab.showPlots', arguments: args } });
     }
-    // The state of the last run (running, not run, cancelled, failed, done at … in …): text only;
+    // The state of the run (queued, running with progress, not run, cancelled, failed, done at … in …
+    // (cached)): text only;
     // "not run" jumps to the first error.
     const errors = staticErrors(s.analysis.diagnostics, item.span);
-    const text = statusLens({ running, errors, outcome: outcomeOf(s, name), stale });
+    const text = statusLens({ running, live, errors, outcome: outcomeOf(s, name), stale });
     if (text) out.push({ range: r, command: { title: text, command: errors ? 'editor.action.marker.nextInFiles' : '' } });
   }
   return out;

@@ -6,9 +6,9 @@ import type { ServerContext } from '../languageService';
 import type { PlotPayload, RunResult } from '../../protocol';
 import { blockFingerprint, peekState } from './documents';
 import { persistResults } from './persist';
-import { blockPassed, runTlab } from './blockRun';
+import { BlockResult, blockPassed, runTlab } from './blockRun';
 import { state } from './serviceCommon';
-import { setOutcome } from './runStatus';
+import { applyJobEvent, clearLive, liveOf, liveText, markQueued, markStarted, RunOutcome, setOutcome, throttle } from './runStatus';
 import { confinementRoot, filePathOf } from '../workspace/confine';
 
 // ---- run / cancel / plots (called by server.ts) ------------------------------------------------------
@@ -22,7 +22,8 @@ export interface RunHooks {
 export async function runTarget(doc: TextDocument, target: string | undefined, ctx: ServerContext, hooks: RunHooks = {}): Promise<RunResult> {
   const s = state(doc, ctx);
   const names = s.analysis.blocks.map((b) => b.name).filter((n) => !target || n === target);
-  if (target && !names.length) return { ok: false, message: `no experiment or derivation named '${target}'` };
+  if (target && !names.length) return { ok: false, nothingToRun: true, message: `no experiment or derivation named '${target}'` };
+  if (!names.length) return { ok: false, nothingToRun: true, message: 'nothing to run: this file has no experiment or derivation block' };
   const key = target ?? '*';
   s.running.get(key)?.abort();
   const controller = new AbortController();
@@ -30,6 +31,19 @@ export async function runTarget(doc: TextDocument, target: string | undefined, c
   if (hooks.signal?.aborted) controller.abort(); else hooks.signal?.addEventListener('abort', () => controller.abort(), { once: true });
   const analysis = s.analysis;
   const fingerprints = new Map(names.map((n) => [n, blockFingerprint(analysis, n)!]));
+  // Lens states: every block of the run queued, then running with its solver calls' progress; the
+  // lenses are refreshed at most ~4 times a second however often the solvers report.
+  markQueued(s, names);
+  const mine = new Map(names.map((n) => [n, liveOf(s, n)!]));
+  const progress = runProgress(ctx, () => controller.abort(), target ?? 'all blocks');
+  let current: string | undefined;
+  const changed = throttle(() => {
+    ctx.refreshLenses?.();
+    const l = current ? liveOf(s, current) : undefined;
+    // the notification's title says "running …" already
+    if (l) progress.report(`${names.length > 1 ? `${current}: ` : ''}${liveText(l).replace(/^running: /, '')}`, fractionOf(l));
+  }, 250);
+  ctx.refreshLenses?.();
   try {
     if (hooks.seed !== undefined && target) s.seeds.set(target, hooks.seed);
     // theorylab.device applies to solve statements without their own `on …`; data files are read
@@ -39,12 +53,17 @@ export async function runTarget(doc: TextDocument, target: string | undefined, c
     const report = await runTlab(analysis, {
       runner: ctx.runner, device: ctx.settings().device, signal: controller.signal, budget: hooks.budget ?? 'full',
       seed: hooks.seed ?? (target ? s.seeds.get(target) : undefined), dataRoot,
+      onBlockStart: (n) => { current = n; markStarted(s, n); changed(); },
+      onJob: (n, e) => { applyJobEvent(s, n, e); changed(); },
+      onBlockEnd: (b) => {
+        setOutcome(s, b.name, outcomeOf(b));
+        clearLive(s, [b.name], mine);
+        changed();
+      },
     }, target);
     let passed = 0, failed = 0, errors = 0;
     for (const b of report.blocks) {
-      if (b.cancelled) { setOutcome(s, b.name, { kind: 'cancelled', at: new Date() }); continue; }
-      const runError = b.issues.find((i) => i.severity === 'error');
-      setOutcome(s, b.name, runError ? { kind: 'failed', at: new Date(), message: runError.message } : { kind: 'done', finishedAt: new Date(), seconds: b.seconds });
+      if (b.cancelled) continue;
       s.results.set(b.name, { result: b, fingerprint: fingerprints.get(b.name) ?? '', text: analysis.text });
       passed += b.expects.filter((e) => e.passed).length + b.checks.filter((c) => c.passed).length;
       failed += b.expects.filter((e) => !e.passed).length + b.checks.filter((c) => !c.passed).length;
@@ -52,17 +71,65 @@ export async function runTarget(doc: TextDocument, target: string | undefined, c
       for (const p of b.plots) hooks.onPlot?.(p);
     }
     if (report.blocks.some((b) => !b.cancelled)) persistResults(doc.uri, s.results); // server/tlab/persist.ts
+    // blocks a cancel stopped before they began are cancelled too, not left without a state
+    for (const n of names) if (!report.blocks.some((b) => b.name === n) && controller.signal.aborted) setOutcome(s, n, { kind: 'cancelled', at: new Date() });
+    clearLive(s, names, mine);
     ctx.refresh(doc.uri);
-    if (controller.signal.aborted) return { ok: false, message: 'cancelled' };
+    if (controller.signal.aborted || report.blocks.some((b) => b.cancelled)) return { ok: false, cancelled: true, message: 'cancelled' };
     const ok = report.blocks.every(blockPassed);
     return { ok, message: `${report.blocks.length} block${report.blocks.length === 1 ? '' : 's'}: ${passed} passed, ${failed} failed${errors ? `, ${errors} error${errors > 1 ? 's' : ''}` : ''} (${report.seconds.toFixed(2)} s)` };
   } catch (e) {
     for (const n of names) setOutcome(s, n, { kind: 'failed', at: new Date(), message: (e as Error).message });
+    clearLive(s, names, mine);
     ctx.refresh(doc.uri);
     return { ok: false, message: `run failed: ${(e as Error).message}` };
   } finally {
+    progress.done();
+    clearLive(s, names, mine);
     if (s.running.get(key) === controller) s.running.delete(key);
   }
+}
+
+/** The lens outcome of a finished block: cancelled, failed (its first run error), or done with its cache note. */
+function outcomeOf(b: BlockResult): RunOutcome {
+  const at = new Date();
+  if (b.cancelled) return { kind: 'cancelled', at };
+  const runError = b.issues.find((i) => i.severity === 'error');
+  return runError ? { kind: 'failed', at, message: runError.message } : { kind: 'done', finishedAt: at, seconds: b.seconds, calls: b.calls };
+}
+
+/** The fraction done of a live block: the mean over its solver calls, finished ones counting 1. */
+function fractionOf(l: NonNullable<ReturnType<typeof liveOf>>): number | undefined {
+  const jobs = [...l.jobs.values()];
+  const total = jobs.length + l.finished;
+  if (!total) return undefined;
+  return (l.finished + jobs.reduce((a, j) => a + (j.fraction ?? 0), 0)) / total;
+}
+
+/**
+ * The one progress notification of a run, shown once it has lasted half a second (quick runs and cache
+ * hits do not flicker). Its Cancel button cancels the run as theorylab/cancel does: the blocks end as
+ * cancelled, not failed.
+ */
+function runProgress(ctx: ServerContext, cancel: () => void, what: string): { report(message: string, fraction?: number): void; done(): void } {
+  let reporter: { report(p: number | undefined, m: string): void; done(): void } | undefined;
+  let ended = false;
+  let last: { message: string; fraction?: number } = { message: 'starting…' };
+  const timer = setTimeout(() => {
+    ctx.createProgress().then((r) => {
+      if (ended) { r.done(); return; }
+      r.begin(`Theory Lab: running ${what}`, last.fraction !== undefined ? Math.round(last.fraction * 100) : undefined, last.message, true);
+      r.token.onCancellationRequested(cancel);
+      reporter = { report: (p, m) => (p === undefined ? r.report(m) : r.report(Math.round(p * 100), m)), done: () => r.done() };
+    }, () => { /* a client without work-done progress: the lenses still show it */ });
+  }, 500);
+  return {
+    report: (message, fraction) => {
+      last = { message, fraction };
+      reporter?.report(fraction, message);
+    },
+    done: () => { ended = true; clearTimeout(timer); reporter?.done(); },
+  };
 }
 
 export function cancelTarget(uri: string, target?: string): void {

@@ -66,6 +66,8 @@ export class LspClient {
   private diagnostics = new Map<string, { version?: number; diagnostics: Diagnostic[] }>();
   private diagWaiters: { uri: string; pred: (d: Diagnostic[]) => boolean; resolve(d: Diagnostic[]): void }[] = [];
   readonly notifications: { method: string; params: any }[] = [];
+  /** Requests the server sent (code-lens refreshes, work-done progress creation), with when they came. */
+  readonly serverRequests: { method: string; params: any; at: number }[] = [];
   private versions = new Map<string, number>();
   private texts = new Map<string, string>();
   stderr = '';
@@ -109,6 +111,7 @@ export class LspClient {
     }
     if (msg.id !== undefined) {
       // server → client request (refresh, progress, registration): accept
+      this.serverRequests.push({ method: msg.method, params: msg.params, at: Date.now() });
       this.send({ jsonrpc: '2.0', id: msg.id, result: null });
       return;
     }

@@ -1,6 +1,8 @@
 // LSP tests of the run-state code lens (server/tlab/runStatus.ts): codicon titles, "not run: N errors"
-// for a block with static errors, "done at HH:MM:SS in … s" after a run, "cancelled" after a cancel,
-// and the running state while a slow block runs.
+// for a block with static errors, "done at HH:MM:SS in … s" after a run and "(cached)" after the same
+// run again, "cancelled" after a cancel, the running state while a slow block runs; two blocks run at
+// once each show their own state (running with the solver's "seed k/N" progress, queued behind it), the
+// run's progress notification is cancellable (a cancel, not a failure), and lens refreshes stay at ~4/s.
 import { after, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
@@ -48,6 +50,8 @@ describe('run state in the code lens', () => {
     assert.equal(r.ok, true, r.message);
     const [done] = await status(0);
     assert.match(done, /^\$\(check\) done at \d\d:\d\d:\d\d in \d+\.\d\d s$/);
+    assert.equal((await client.request(runTarget, { uri, target: 'fast' })).ok, true);
+    assert.match((await status(0))[0], /^\$\(check\) done at \d\d:\d\d:\d\d in \d+\.\d\d s \(cached\)$/, 'both solver calls came from the cache');
 
     const slow = client.request(runTarget, { uri, target: 'slow' });
     let running: string[] = [];
@@ -55,12 +59,91 @@ describe('run state in the code lens', () => {
       running = (await status(10)).filter((t) => /running/.test(t));
       if (!running.length) await new Promise((res) => setTimeout(res, 50));
     }
-    assert.deepEqual(running, ['$(sync~spin) running…']);
+    assert.equal(running.length, 1);
+    assert.match(running[0], /^\$\(sync~spin\) running(…|: seed \d+\/10000 · \d+%)$/);
     await client.request(cancelTarget, { uri, target: 'slow' });
     const res = await slow;
     assert.equal(res.ok, false);
     assert.equal(res.message, 'cancelled');
+    assert.equal(res.cancelled, true);
     const [cancelled] = await status(10);
     assert.match(cancelled, /^\$\(circle-slash\) cancelled at \d\d:\d\d:\d\d$/);
+  });
+});
+
+const TWO = `experiment p {
+  simulate m = demo.noisy_mean(n = 400000, seeds = 10000)
+}
+
+experiment q {
+  simulate m = demo.noisy_mean(n = 400001, seeds = 10000)
+}
+
+experiment nothing_here_yet {
+  let c = 1
+}
+`;
+
+describe('two runs at once, progress notification', () => {
+  const ws = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'tlab-lsp-lens2-')));
+  const client = new LspClient(ws);
+  after(async () => { await client.shutdown(); });
+
+  test('each block shows its own state; the notification cancels as a cancel; refreshes ≤ ~4/s', async () => {
+    await client.initialize({ trusted: true, settings: { autoRunMaxSeconds: 0 } });
+    const uri = client.uri('two.tlab');
+    await client.open('two.tlab', TWO);
+    const status = async (line: number) => (await client.request<any[]>('textDocument/codeLens', { textDocument: { uri } }))
+      .filter((l) => l.range.start.line === line && !['theorylab.run', 'theorylab.cancel', 'theorylab.showPlots'].includes(l.command?.command))
+      .map((l) => l.command.title as string);
+    const until = async (what: string, f: () => Promise<boolean>) => {
+      for (let i = 0; i < 300; i++) { if (await f()) return; await new Promise((r) => setTimeout(r, 50)); }
+      assert.fail(`timed out waiting for ${what}: p ${JSON.stringify(await status(0))}, q ${JSON.stringify(await status(4))}`);
+    };
+
+    const refreshesBefore = client.serverRequests.filter((r) => r.method === 'workspace/codeLens/refresh').length;
+    const t0 = Date.now();
+    const runP = client.request(runTarget, { uri, target: 'p' }, 60000);
+    await until('p running with progress', async () => /^\$\(sync~spin\) running: seed \d+\/10000 · \d+%$/.test((await status(0))[0] ?? ''));
+    const runQ = client.request(runTarget, { uri, target: 'q' }, 60000);
+    await until('q queued behind p', async () => (await status(4))[0] === '$(clock) queued (waiting for the solver host)');
+    // p's own progress, not q's: its seed count moves on while q waits
+    const [pNow] = await status(0);
+    assert.match(pNow, /running: seed \d+\/10000/);
+
+    // p's progress notification: created by the server, cancellable, with the lens's text as message
+    let token: unknown;
+    await until('p\'s progress notification', async () => {
+      const begin = client.notifications.find((n) => n.method === '$/progress' && n.params.value?.kind === 'begin' && n.params.value.title === 'Theory Lab: running p');
+      token = begin?.params.token;
+      return !!begin;
+    });
+    const begin = client.notifications.find((n) => n.method === '$/progress' && n.params.token === token && n.params.value.kind === 'begin')!;
+    assert.equal(begin.params.value.cancellable, true);
+    await until('a progress report naming the seed', async () => client.notifications.some((n) => n.method === '$/progress' && n.params.token === token
+      && n.params.value.kind === 'report' && /^seed \d+\/10000 · \d+%$/.test(n.params.value.message ?? '')));
+    const elapsed = (Date.now() - t0) / 1000;
+    const refreshes = client.serverRequests.filter((r) => r.method === 'workspace/codeLens/refresh').length - refreshesBefore;
+    // 20 progress messages a second arrive; at most 4 refreshes a second, plus the start/end refreshes of each run
+    assert.ok(refreshes <= 4 * elapsed + 6, `${refreshes} code-lens refreshes in ${elapsed.toFixed(1)} s`);
+    assert.ok(refreshes >= 2, `lenses were refreshed while running (${refreshes})`);
+
+    client.notify('window/workDoneProgress/cancel', { token });
+    const p = await runP;
+    assert.deepEqual([p.ok, p.cancelled, p.message], [false, true, 'cancelled']);
+    assert.match((await status(0))[0], /^\$\(circle-slash\) cancelled at \d\d:\d\d:\d\d$/);
+    // q gets the solver host and shows its own progress
+    await until('q running', async () => /^\$\(sync~spin\) running: seed \d+\/10000/.test((await status(4))[0] ?? ''));
+    await client.request(cancelTarget, { uri, target: 'q' });
+    assert.equal((await runQ).cancelled, true);
+    // no red toast material: neither run reported an error diagnostic
+    assert.deepEqual(client.lastDiagnostics('two.tlab').filter((d) => d.severity === 1).map((d) => d.message), []);
+  });
+
+  test('running a file with no block says why', async () => {
+    const uri = client.uri('empty.tlab');
+    await client.open('empty.tlab', 'let c = 1\n');
+    const r = await client.request(runTarget, { uri });
+    assert.deepEqual([r.ok, r.nothingToRun, r.message], [false, true, 'nothing to run: this file has no experiment or derivation block']);
   });
 });

@@ -97,6 +97,29 @@ describe('tlab over LSP', () => {
     assert.deepEqual(e.map((i) => i.label).sort(), ['dense', 'exp2', 'power']);
   });
 
+  test('completion of a solver id inserts a call template: required parameters (registry) as snippet tab stops', async () => {
+    const sv = cursor('experiment e {\n  solve r = <|>\n}\n');
+    await c.open('tpl1.tlab', sv.text);
+    const items = await c.at<any[]>('textDocument/completion', 'tpl1.tlab', sv.position);
+    const g = items.find((i) => i.label === 'g2l2.parse');
+    assert.equal(g.insertTextFormat, 2, 'a snippet');
+    assert.equal(g.textEdit.newText, 'g2l2.parse(source = "${1:source}", sentence = "${2:sentence}")$0');
+    // every parameter has a default: an empty call with the cursor inside (parameter completion follows)
+    assert.equal(items.find((i) => i.label === 'demo.quadratic').textEdit.newText, 'demo.quadratic($1)$0');
+    // after `g2l2.`: the rest of the id, with the same template
+    const dot = cursor('experiment e {\n  solve r = g2l2.<|>\n}\n');
+    await c.open('tpl2.tlab', dot.text);
+    const restItems = await c.at<any[]>('textDocument/completion', 'tpl2.tlab', dot.position);
+    const rest = restItems.find((i) => i.label === 'parse');
+    assert.ok(rest, JSON.stringify(restItems.map((i) => i.label)));
+    assert.equal(rest.textEdit.newText, 'parse(source = "${1:source}", sentence = "${2:sentence}")$0');
+    // renaming the solver of an existing call keeps its arguments: the plain id
+    const edit = cursor('experiment e {\n  solve r = dem<|>(a = 1)\n}\n');
+    await c.open('tpl3.tlab', edit.text);
+    const plain = (await c.at<any[]>('textDocument/completion', 'tpl3.tlab', edit.position)).find((i) => i.label === 'demo.quadratic');
+    assert.deepEqual([plain.textEdit.newText, plain.insertTextFormat], ['demo.quadratic', undefined]);
+  });
+
   test('hover: solver and parameter docs from the registry; constants', async () => {
     const t1 = cursor('experiment e {\n  solve r = demo.quad<|>ratic(a = 2)\n}\n');
     await c.open('hov1.tlab', t1.text);

@@ -144,8 +144,9 @@ export class LspRunner implements SolverRunner {
     let progress: { report(p: number, m?: string): void; done(): void } | undefined;
     let last = { f: 0, m: undefined as string | undefined };
     let done = false;
-    // Only jobs that last show a progress notification (no flicker for cache hits and quick solves).
-    const timer = setTimeout(() => {
+    // Only jobs that last show a progress notification (no flicker for cache hits and quick solves);
+    // none when the caller shows one for the whole run (a block run: one notification, not one per job).
+    const timer = opts.ownProgress ? undefined : setTimeout(() => {
       void this.connection.window.createWorkDoneProgress().then((reporter) => {
         if (controller.signal.aborted || done) { reporter.done(); return; }
         reporter.begin(`Theory Lab: ${req.solver}`, Math.round(last.f * 100), last.m, true);
@@ -164,6 +165,7 @@ export class LspRunner implements SolverRunner {
         tag: opts.tag,
         onProgress: (f, m) => { last = { f, m }; progress?.report(f, m); opts.onProgress?.(f, m); },
         onStart: () => this.log(startLine(req, device, backend)),
+        onRun: opts.onRun,
       });
       this.log(doneLine(req, res, (performance.now() - t0) / 1000));
       return res;

@@ -55,7 +55,7 @@ const noisyMean: SolverDef = {
       let acc = 0;
       for (let i = 0; i < n; i++) acc += (p.mu as number) + (p.sigma as number) * rng.normal();
       means.push(acc / n);
-      ctx.progress((s + 1) / seeds);
+      ctx.progress((s + 1) / seeds, `seed ${s + 1}/${seeds}`);
     }
     const m = means.reduce((a, b) => a + b, 0) / seeds;
     const sd = seeds > 1 ? Math.sqrt(means.reduce((a, b) => a + (b - m) ** 2, 0) / (seeds - 1)) : 0;
