@@ -254,7 +254,8 @@ export function makeFunction(name: string, params: string[], body: Expr, scope: 
       try {
         const local = new Env(scope);
         params.forEach((p, i) => local.set(p, args[i]));
-        return evalExpr(body, local, { ...ctx, record: undefined });
+        // a function body's values are not hover values; the context is never mutated, so reuse it when it records nothing
+        return evalExpr(body, local, ctx.record ? { ...ctx, record: undefined } : ctx);
       } finally { nesting--; }
     },
   };

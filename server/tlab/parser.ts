@@ -98,16 +98,26 @@ let fastPathEnabled = true;
 /** Turns the hand-written fast path off (tests compare it with the grammar); clears the cache. */
 export function useFastPath(enabled: boolean): void { fastPathEnabled = enabled; chunkCache.clear(); }
 
-/** A deep copy of AST nodes/errors with every span moved by `delta`. */
+/**
+ * A deep copy of AST nodes/errors with every span moved by `delta` (runs for every chunk below an
+ * edit on each keystroke, so it avoids per-object key arrays and recursing into primitives).
+ */
 function shifted<T>(v: T, delta: number): T {
-  if (Array.isArray(v)) return v.map((x) => shifted(x, delta)) as unknown as T;
+  if (Array.isArray(v)) {
+    const out = new Array(v.length);
+    for (let i = 0; i < v.length; i++) out[i] = shifted(v[i], delta);
+    return out as unknown as T;
+  }
   if (!v || typeof v !== 'object') return v;
   const o = v as Record<string, unknown>;
   if (typeof o.start === 'number' && typeof o.end === 'number' && Object.keys(o).length === 2) {
     return { start: (o.start as number) + delta, end: (o.end as number) + delta } as unknown as T;
   }
   const out: Record<string, unknown> = {};
-  for (const k of Object.keys(o)) out[k] = shifted(o[k], delta);
+  for (const k in o) {
+    const x = o[k];
+    out[k] = x !== null && typeof x === 'object' ? shifted(x, delta) : x;
+  }
   return out as T;
 }
 
