@@ -63,8 +63,9 @@ export function restrictValue(v: RV, keep: Set<number>): RV {
  * result, and capturing a stack trace each time dominated the cost of checking large files.
  */
 export class Unknown {
-  readonly message: string;
-  constructor(public readonly name: string) { this.message = `unknown value ${name}`; }
+  constructor(public readonly name: string) {}
+  /** Built on demand: nearly every Unknown is caught and dropped by constant folding. */
+  get message(): string { return `unknown value ${this.name}`; }
 }
 
 export interface EvalContext {
