@@ -51,6 +51,13 @@ const mean = (xs: number[]) => {
   return xs.reduce((s, x) => s + x, 0) / xs.length;
 };
 
+/** `n` values f(0) … f(n-1) (a plain loop: Array.from with a callback is slow in the checker's hot path). */
+function tabulate(n: number, f: (i: number) => number): number[] {
+  const out: number[] = [];
+  for (let i = 0; i < n; i++) out.push(f(i));
+  return out;
+}
+
 export const builtins: Builtin[] = [
   minmax('min'), minmax('max'),
   elementwise('abs', 'Absolute value.', Math.abs),
@@ -94,7 +101,7 @@ export const builtins: Builtin[] = [
       if (!(lo > 0) || !(hi > 0)) throw new EvalError(`geomspace needs positive ends, got ${fmt(lo)} and ${fmt(hi)}`);
       if (n === 1) return [lo];
       const r = Math.log(hi / lo) / (n - 1);
-      return Array.from({ length: n }, (_, i) => (i === n - 1 ? hi : lo * Math.exp(r * i)));
+      return tabulate(n, (i) => (i === n - 1 ? hi : lo * Math.exp(r * i)));
     },
   },
   {
@@ -103,7 +110,7 @@ export const builtins: Builtin[] = [
     call: (a) => {
       const lo = toNumber(a[0]), hi = toNumber(a[1]), n = count(a[2], 'linspace');
       if (n === 1) return [lo];
-      return Array.from({ length: n }, (_, i) => (i === n - 1 ? hi : lo + ((hi - lo) * i) / (n - 1)));
+      return tabulate(n, (i) => (i === n - 1 ? hi : lo + ((hi - lo) * i) / (n - 1)));
     },
   },
   {
@@ -112,7 +119,7 @@ export const builtins: Builtin[] = [
     call: (a) => {
       const lo = toNumber(a[0]), hi = toNumber(a[1]), n = count(a[2], 'logspace');
       if (n === 1) return [10 ** lo];
-      return Array.from({ length: n }, (_, i) => 10 ** (lo + ((hi - lo) * i) / (n - 1)));
+      return tabulate(n, (i) => 10 ** (lo + ((hi - lo) * i) / (n - 1)));
     },
   },
   {

@@ -42,7 +42,12 @@ export abstract class ExprChecker {
     return sym;
   }
 
-  protected ctxFor(grid: Grid): EvalContext { return { grid, text: this.text }; }
+  private lastCtx: EvalContext | undefined;
+  /** The evaluation context of a grid; the evaluator never mutates it, so one per grid is reused across folds. */
+  protected ctxFor(grid: Grid): EvalContext {
+    if (this.lastCtx?.grid !== grid) this.lastCtx = { grid, text: this.text };
+    return this.lastCtx;
+  }
 
 
   protected fold(e: Expr, env: Env, grid: Grid, report: boolean, onValue?: (v: RV) => void): RV | undefined {

@@ -129,6 +129,8 @@ export function walk(e: Expr, f: (x: Expr) => void): void {
  * megabytes long, and a message repeats them (`unknown name \`…\``); the whole is capped as well.
  */
 export function clipMessage(message: string, quoted = 60, total = 1000): string {
+  // Most messages are short: nothing quoted can be longer than `quoted` then.
+  if (message.length <= Math.min(quoted + 2, total)) return message;
   let m = message.replace(/(`|')([^`'\n]{1,})\1/g, (all, q: string, body: string) => (body.length > quoted ? `${q}${body.slice(0, quoted)}…${q}` : all));
   if (m.length > total) m = m.slice(0, total) + '…';
   return m;

@@ -170,7 +170,9 @@ class Checker extends SolveChecker {
           else if (vt.k !== 'list' && vt.k !== 'any') this.diag(st.values.span, `sweep values must be a list (e.g. [1, 2, 3] or geomspace(a, b, n)), got a ${typeText(vt)}`);
           let value: RV | undefined;
           if (grid && st.name.name && grid.coords[st.name.name]) {
-            value = { kind: 'series', idx: Array.from({ length: grid.size }, (_, i) => i), values: grid.coords[st.name.name] };
+            const idx: number[] = [];
+            for (let i = 0; i < grid.size; i++) idx.push(i);
+            value = { kind: 'series', idx, values: grid.coords[st.name.name] };
             env.set(st.name.name, value);
             const raw = sweeps.find((s) => s.name === st.name.name)!.values;
             if (raw.length === 0) this.diag(st.values.span, 'a sweep needs at least one value');

@@ -63,8 +63,9 @@ export function restrictValue(v: RV, keep: Set<number>): RV {
  * result, and capturing a stack trace each time dominated the cost of checking large files.
  */
 export class Unknown {
-  readonly message: string;
-  constructor(public readonly name: string) { this.message = `unknown value ${name}`; }
+  constructor(public readonly name: string) {}
+  /** Built on demand: nearly every Unknown is caught and dropped by constant folding. */
+  get message(): string { return `unknown value ${this.name}`; }
 }
 
 export interface EvalContext {
@@ -254,7 +255,8 @@ export function makeFunction(name: string, params: string[], body: Expr, scope: 
       try {
         const local = new Env(scope);
         params.forEach((p, i) => local.set(p, args[i]));
-        return evalExpr(body, local, { ...ctx, record: undefined });
+        // a function body's values are not hover values; the context is never mutated, so reuse it when it records nothing
+        return evalExpr(body, local, ctx.record ? { ...ctx, record: undefined } : ctx);
       } finally { nesting--; }
     },
   };

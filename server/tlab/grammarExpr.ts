@@ -52,6 +52,7 @@ export class ExprParser extends chevrotain.EmbeddedActionsParser {
   // (shunting-yard): or < and < not < comparisons < + - < * / @ < prefix - + ; `^` and postfix forms
   // bind tighter and live in `power`. One rule instead of a rule per level keeps parsing fast.
   public expr = this.RULE('expr', (): Expr => {
+    const startIdx = this.ACTION(() => (this as unknown as { currIdx: number }).currIdx) ?? 0;
     const seq: (Expr | IToken)[] = [];
     this.MANY(() => { const t = this.SUBRULE(this.prefixOp); this.ACTION(() => seq.push(t)); });
     const first = this.SUBRULE(this.power);
@@ -65,7 +66,10 @@ export class ExprParser extends chevrotain.EmbeddedActionsParser {
     });
     return this.ACTION(() => {
       const e = buildExpr(seq);
-      if (treeDepth(e) <= MAX_EXPR_DEPTH) return e;
+      // Every tree level owns at least one consumed token: a short expression cannot be too deep,
+      // and skipping the walk there keeps the check off the profile.
+      const consumed = (this as unknown as { currIdx: number }).currIdx - startIdx;
+      if (consumed < MAX_EXPR_DEPTH || treeDepth(e) <= MAX_EXPR_DEPTH) return e;
       this.extra.push({ span: { start: e.span.start, end: Math.min(e.span.end, e.span.start + 1) }, message: nestingMessage('operators', MAX_EXPR_DEPTH) });
       return { kind: 'error' as const, span: e.span };
     })!;
@@ -229,7 +233,7 @@ export class ExprParser extends chevrotain.EmbeddedActionsParser {
 
 /** Tree depth of each expression built so far (computed once per node, from its children's). */
 const depthMemo = new WeakMap<Expr, number>();
-function treeDepth(e: Expr): number {
+export function treeDepth(e: Expr): number {
   const known = depthMemo.get(e);
   if (known !== undefined) return known;
   // Children first, without recursion: nodes deeper than the cap are never kept, but a fresh chain

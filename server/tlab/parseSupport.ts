@@ -176,6 +176,11 @@ const OPENERS = new Set<TokenType>([T.LParen, T.LBracket]);
 const CLOSERS = new Set<TokenType>([T.RParen, T.RBracket]);
 /** Tokens that end an expression at its own level (a `^` chain stops there). */
 const ENDS_CHAIN = new Set<TokenType>([T.Comma, T.Assign, T.LCurly, T.RCurly, T.Within, T.Where, ...statementStarts, ...topStarts]);
+const BINARY_TOKENS = new Set<TokenType>(T.allTokens.filter((t) => t.CATEGORIES?.includes(T.BinaryOperator) ?? false));
+/** Tokens that end a `^` chain or are binary operators (one set lookup per token in the hot loop). */
+const ENDS_CHAIN_OR_BINARY = new Set<TokenType>([...ENDS_CHAIN, ...BINARY_TOKENS]);
+/** Tokens that never occur inside an expression: nesting restarts there. */
+const STRUCTURAL = new Set<TokenType>([T.LCurly, T.RCurly, ...statementStarts, ...topStarts]);
 
 /**
  * Replaces every group nested deeper than MAX_NESTING (counting brackets and `^` chains) by one
@@ -192,9 +197,9 @@ export function collapseDeepNesting(tokens: IToken[]): IToken[] {
     if (OPENERS.has(tt)) { depth++; carets.push(0); nesting++; deep = nesting > MAX_NESTING; }
     else if (CLOSERS.has(tt)) { if (depth > 0) { nesting -= 1 + carets.pop()!; depth--; } }
     else if (tt === T.Caret) { carets[carets.length - 1]++; nesting++; deep = nesting > MAX_NESTING; }
-    else if (ENDS_CHAIN.has(tt) || (tt.CATEGORIES?.includes(T.BinaryOperator) ?? false)) {
+    else if (ENDS_CHAIN_OR_BINARY.has(tt)) {
       nesting -= carets[carets.length - 1]; carets[carets.length - 1] = 0;
-      if (tt === T.LCurly || tt === T.RCurly || statementStarts.includes(tt) || topStarts.includes(tt)) { depth = 0; carets.length = 1; carets[0] = 0; nesting = 0; }
+      if (STRUCTURAL.has(tt)) { depth = 0; if (carets.length !== 1) carets.length = 1; carets[0] = 0; nesting = 0; }
     }
     if (!deep) { out?.push(tok); continue; }
     // Swallow the group: to the matching close for a bracket, to the end of the chain for `^`.
@@ -204,10 +209,10 @@ export function collapseDeepNesting(tokens: IToken[]): IToken[] {
     let j = startIdx, level = 0;
     for (; j < tokens.length; j++) {
       const u = tokens[j].tokenType;
-      if (u === T.LCurly || u === T.RCurly || statementStarts.includes(u) || topStarts.includes(u)) break; // never inside an expression
+      if (STRUCTURAL.has(u)) break; // never inside an expression
       if (OPENERS.has(u)) level++;
       else if (CLOSERS.has(u)) { if (level === 0) break; level--; if (level === 0 && opener) { j++; break; } }
-      else if (level === 0 && (ENDS_CHAIN.has(u) || (!opener && (u.CATEGORIES?.includes(T.BinaryOperator) ?? false)))) break;
+      else if (level === 0 && (ENDS_CHAIN.has(u) || (!opener && BINARY_TOKENS.has(u)))) break;
     }
     if (!opener) out.push(tok);
     if (j === startIdx) { if (opener) { depth--; nesting -= 1 + carets.pop()!; } continue; } // nothing to swallow

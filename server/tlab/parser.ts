@@ -8,6 +8,7 @@ import type { Span, TlabFile, TopLevel } from './ast';
 import { ParseError, describeToken, tokEnd, topStarts, setNextAfterChunk } from './parseSupport';
 import { collapseDeepNesting, fixMisspeltKeywords } from './parseSupport';
 import { TlabParser } from './grammar';
+import { fastParseChunk } from './fastParse';
 
 export type { ParseError } from './parseSupport';
 export { tokEnd } from './parseSupport';
@@ -22,6 +23,14 @@ interface ChunkResult { start: number; items: TopLevel[]; errors: ParseError[] }
 
 /** Parses tokens[from, to) — one top-level chunk — with a fresh parser state. */
 function parseChunk(p: TlabParser, text: string, tokens: IToken[], lo: number, hi: number): ChunkResult {
+  // A chunk without syntax errors (nearly all of them) is read by the hand-written fast path.
+  const fast = fastPathEnabled ? fastParseChunk(tokens, lo, hi) : undefined;
+  if (fast) return { start: tokens[lo].startOffset, items: fast, errors: [] };
+  return parseChunkWithGrammar(p, text, tokens, lo, hi);
+}
+
+/** Parses tokens[lo, hi) with the chevrotain grammar: recovery and every syntax error come from here. */
+export function parseChunkWithGrammar(p: TlabParser, text: string, tokens: IToken[], lo: number, hi: number): ChunkResult {
   p.text = text;
   p.extra = [];
   p.items = [];
@@ -85,16 +94,30 @@ const CHUNK_CACHE_LIMIT = 4000;
 /** Forgets reusable chunk parses (tests compare cached and fresh parses). */
 export function clearParseCache(): void { chunkCache.clear(); }
 
-/** A deep copy of AST nodes/errors with every span moved by `delta`. */
+let fastPathEnabled = true;
+/** Turns the hand-written fast path off (tests compare it with the grammar); clears the cache. */
+export function useFastPath(enabled: boolean): void { fastPathEnabled = enabled; chunkCache.clear(); }
+
+/**
+ * A deep copy of AST nodes/errors with every span moved by `delta` (runs for every chunk below an
+ * edit on each keystroke, so it avoids per-object key arrays and recursing into primitives).
+ */
 function shifted<T>(v: T, delta: number): T {
-  if (Array.isArray(v)) return v.map((x) => shifted(x, delta)) as unknown as T;
+  if (Array.isArray(v)) {
+    const out = new Array(v.length);
+    for (let i = 0; i < v.length; i++) out[i] = shifted(v[i], delta);
+    return out as unknown as T;
+  }
   if (!v || typeof v !== 'object') return v;
   const o = v as Record<string, unknown>;
   if (typeof o.start === 'number' && typeof o.end === 'number' && Object.keys(o).length === 2) {
     return { start: (o.start as number) + delta, end: (o.end as number) + delta } as unknown as T;
   }
   const out: Record<string, unknown> = {};
-  for (const k of Object.keys(o)) out[k] = shifted(o[k], delta);
+  for (const k in o) {
+    const x = o[k];
+    out[k] = x !== null && typeof x === 'object' ? shifted(x, delta) : x;
+  }
   return out as T;
 }
 
