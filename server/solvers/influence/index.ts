@@ -270,7 +270,8 @@ function validate(p: Record<string, Value>): ParamIssue[] {
 const primal: SolverDef = {
   id: 'influence.primal',
   title: 'Data-removal influence in parameter space (one Newton step on the retain objective)',
-  doc: 'Solves H_r Δθ = (N_f/N) ∇L_{D_f}(θ*) with H_r the retain Hessian scaled by N_r/N (influence.md P1–P4), ' +
+  doc: 'Notation: the N training points split into the forget set D_f (N_f points, `forget`) and the retain set D_r (N_r = N − N_f); θ* is the regularised optimum on all N points, θ_r* the optimum after retraining on D_r alone, θ_u = θ* + Δθ the unlearned parameters this step predicts, J the N·d_out × P Jacobian of the outputs, α* the dual coefficients of θ* (θ* − θ_p = Jᵀα*). ' +
+    'Solves H_r Δθ = (N_f/N) ∇L_{D_f}(θ*) with H_r the retain Hessian scaled by N_r/N (influence.md P1–P4), ' +
     'directly (Cholesky on the P×P Hessian) or by CG on Hessian-vector products, and reports the parameter, test output and test loss changes. ' +
     'Exact for linear models with the rls loss; models are linear or linearised at initialisation.',
   paper: 'Z. Sun, S. Valaee, "Extending Kernel Trick to Influence Functions", arXiv:2605.11239 (2026)',
@@ -299,7 +300,8 @@ const primal: SolverDef = {
 const dual: SolverDef = {
   id: 'influence.dual',
   title: 'Data-removal influence in kernel (dual) form from the Jacobian Gram matrix',
-  doc: 'Fixes Δα_f = −α*_f and solves the retain block of the kernel system (D6, or the reduced D7) built from the empirical NTK ' +
+  doc: 'Notation: the N training points split into the forget set D_f (N_f points, `forget`) and the retain set D_r (N_r = N − N_f); θ* is the regularised optimum on all N points, θ_r* the optimum after retraining on D_r alone, θ_u = θ* + Δθ the unlearned parameters this step predicts, J the N·d_out × P Jacobian of the outputs, α* the dual coefficients of θ* (θ* − θ_p = Jᵀα*). ' +
+    'Fixes Δα_f = −α*_f and solves the retain block of the kernel system (D6, or the reduced D7) built from the empirical NTK ' +
     'K = J Jᵀ at θ_p (the linearisation point: the initial weights θ₀ for `mlp_linearized`, 0 otherwise), then maps back Δθ = Jᵀ Δα (influence.md D1–D10). The kernel is materialised (direct or CG) or applied matrix-free as J(Jᵀv) inside CG. ' +
     'Cost scales with N·d_out instead of P.',
   paper: 'Z. Sun, S. Valaee, "Extending Kernel Trick to Influence Functions", arXiv:2605.11239 (2026)',
