@@ -13,6 +13,9 @@ import { confinementRoot, filePathOf } from '../workspace/confine';
 
 // ---- run / cancel / plots (called by server.ts) ------------------------------------------------------
 
+/** The shortest time between two code-lens refreshes of a running file (see runTarget). */
+export const LENS_REFRESH_MS = 1000;
+
 export interface RunHooks {
   onPlot?(p: PlotPayload): void; budget?: 'full' | 'test'; /** aborts the run (auto-run: a newer edit) */ signal?: AbortSignal;
   /** Seed of the random points and solver calls ("Re-check with new seed"); default 0. */
@@ -37,8 +40,12 @@ export async function runTarget(doc: TextDocument, target: string | undefined, c
   const mine = new Map(names.map((n) => [n, liveOf(s, n)!]));
   const progress = runProgress(ctx, () => controller.abort(), target ?? 'all blocks');
   let current: string | undefined;
+  // Lenses at most once a second: VS Code re-asks for lenses only once no refresh has come for its
+  // debounce (≥ 250 ms), and each refresh restarts that wait, so refreshes at 4/s would hold every
+  // lens at its state from before the run until the run ends. The notification may update faster.
+  const lensesChanged = throttle(() => ctx.refreshLenses?.(), LENS_REFRESH_MS);
   const changed = throttle(() => {
-    ctx.refreshLenses?.();
+    lensesChanged();
     const l = current ? liveOf(s, current) : undefined;
     // the notification's title says "running …" already
     if (l) progress.report(`${names.length > 1 ? `${current}: ` : ''}${liveText(l).replace(/^running: /, '')}`, fractionOf(l));

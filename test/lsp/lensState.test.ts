@@ -2,7 +2,8 @@
 // for a block with static errors, "done at HH:MM:SS in … s" after a run and "(cached)" after the same
 // run again, "cancelled" after a cancel, the running state while a slow block runs; two blocks run at
 // once each show their own state (running with the solver's "seed k/N" progress, queued behind it), the
-// run's progress notification is cancellable (a cancel, not a failure), and lens refreshes stay at ~4/s.
+// run's progress notification is cancellable (a cancel, not a failure), and lens refreshes stay at ~1/s (VS Code's lens debounce would
+// starve under faster ones).
 import { after, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
@@ -89,7 +90,7 @@ describe('two runs at once, progress notification', () => {
   const client = new LspClient(ws);
   after(async () => { await client.shutdown(); });
 
-  test('each block shows its own state; the notification cancels as a cancel; refreshes ≤ ~4/s', async () => {
+  test('each block shows its own state; the notification cancels as a cancel; refreshes ≤ ~1/s', async () => {
     await client.initialize({ trusted: true, settings: { autoRunMaxSeconds: 0 } });
     const uri = client.uri('two.tlab');
     await client.open('two.tlab', TWO);
@@ -124,8 +125,8 @@ describe('two runs at once, progress notification', () => {
       && n.params.value.kind === 'report' && /^seed \d+\/10000 · \d+%$/.test(n.params.value.message ?? '')));
     const elapsed = (Date.now() - t0) / 1000;
     const refreshes = client.serverRequests.filter((r) => r.method === 'workspace/codeLens/refresh').length - refreshesBefore;
-    // 20 progress messages a second arrive; at most 4 refreshes a second, plus the start/end refreshes of each run
-    assert.ok(refreshes <= 4 * elapsed + 6, `${refreshes} code-lens refreshes in ${elapsed.toFixed(1)} s`);
+    // 20 progress messages a second arrive; at most 1 refresh a second (LENS_REFRESH_MS), plus the start/end refreshes of each run
+    assert.ok(refreshes <= elapsed + 6, `${refreshes} code-lens refreshes in ${elapsed.toFixed(1)} s`);
     assert.ok(refreshes >= 2, `lenses were refreshed while running (${refreshes})`);
 
     client.notify('window/workDoneProgress/cancel', { token });
