@@ -87,7 +87,12 @@ export interface LanguageFeatures {
   prepareRename?(doc: TextDocument, pos: lsp.Position, ctx: ServerContext): lsp.Range | null;
   rename?(doc: TextDocument, pos: lsp.Position, newName: string, ctx: ServerContext): lsp.WorkspaceEdit | null;
   formatting?(doc: TextDocument, options: lsp.FormattingOptions, ctx: ServerContext): lsp.TextEdit[];
-  rangeFormatting?(doc: TextDocument, range: lsp.Range, options: lsp.FormattingOptions, ctx: ServerContext): lsp.TextEdit[];
+  rangeFormatting?(
+    doc: TextDocument,
+    range: lsp.Range,
+    options: lsp.FormattingOptions,
+    ctx: ServerContext,
+  ): lsp.TextEdit[];
   codeActions?(
     doc: TextDocument,
     range: lsp.Range,
