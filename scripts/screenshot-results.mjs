@@ -11,6 +11,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { chromiumArgs, chromiumPath, root, startCodeServer, workbenchUrl } from './code-server.mjs';
+import { frameWith, command } from './workbench-driver.mjs';
 
 const outDir = path.join(root, 'test', 'screenshots');
 const chromium = chromiumPath();
@@ -28,18 +29,6 @@ const done = async (code) => {
 };
 setTimeout(() => { console.error('screenshot: timed out'); void done(1); }, 300_000).unref();
 
-/** The first frame (webviews are nested iframes) where `selector` matches, polled until `ms`. */
-async function frameWith(page, selector, ms) {
-  const deadline = Date.now() + ms;
-  while (Date.now() < deadline) {
-    for (const f of page.frames()) {
-      if (await f.$(selector).catch(() => null)) return f;
-    }
-    await page.waitForTimeout(250);
-  }
-  throw new Error(`no webview shows ${selector} within ${ms / 1000} s`);
-}
-
 async function openFromExplorer(page, file) {
   for (const name of file.split('/')) {
     const row = page.locator(`.explorer-folders-view .monaco-list-row[aria-label="${name}"], .explorer-folders-view .monaco-list-row:text-is("${name}")`).first();
@@ -47,15 +36,6 @@ async function openFromExplorer(page, file) {
     await row.click();
   }
   await page.waitForSelector('.editor-instance .view-lines', { timeout: 30_000 });
-}
-
-async function command(page, title) {
-  await page.keyboard.press('F1');
-  const input = page.locator('.quick-input-widget input');
-  await input.waitFor({ timeout: 10_000 });
-  await input.fill(`>${title}`);
-  await page.locator('.quick-input-list .monaco-list-row').filter({ hasText: title }).first().waitFor({ timeout: 10_000 });
-  await page.keyboard.press('Enter');
 }
 
 try {

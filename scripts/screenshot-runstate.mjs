@@ -11,6 +11,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { chromiumArgs, chromiumPath, root, startCodeServer, workbenchUrl } from './code-server.mjs';
+import { frameWith, command, quickOpen } from './workbench-driver.mjs';
 
 const outDir = path.join(root, 'test', 'screenshots');
 const chromium = chromiumPath();
@@ -41,35 +42,6 @@ const done = async (code) => {
   process.exit(code);
 };
 setTimeout(() => { console.error('screenshot: timed out'); void done(1); }, 400_000).unref();
-
-async function frameWith(page, selector, ms) {
-  const deadline = Date.now() + ms;
-  while (Date.now() < deadline) {
-    for (const f of page.frames()) if (await f.$(selector).catch(() => null)) return f;
-    await page.waitForTimeout(250);
-  }
-  throw new Error(`no webview shows ${selector} within ${ms / 1000} s`);
-}
-
-async function command(page, title) {
-  await page.keyboard.press('F1');
-  const input = page.locator('.quick-input-widget input');
-  await input.waitFor({ timeout: 10_000 });
-  await input.fill(`>${title}`);
-  await page.locator('.quick-input-list .monaco-list-row').filter({ hasText: title }).first().waitFor({ timeout: 10_000 });
-  await page.keyboard.press('Enter');
-}
-
-async function quickOpen(page, file) {
-  await page.keyboard.press('Control+P');
-  const input = page.locator('.quick-input-widget input');
-  await input.waitFor({ timeout: 10_000 });
-  await input.fill(file);
-  await page.locator('.quick-input-list .monaco-list-row').filter({ hasText: file }).first().waitFor({ timeout: 10_000 });
-  await page.keyboard.press('Enter');
-  await page.waitForSelector('.editor-instance .view-lines', { timeout: 30_000 });
-  await page.waitForTimeout(1000);
-}
 
 const shot = async (page, name) => { await page.waitForTimeout(1000); await page.screenshot({ path: path.join(outDir, name) }); };
 

@@ -6,6 +6,7 @@ import * as fs from 'node:fs';
 import Mocha from 'mocha';
 import { defineExtensionSuite } from './extension.suite';
 import { defineResultsSuite } from './results.suite';
+import { defineRunStateSuite } from './runState.suite';
 
 export function run(): Promise<void> {
   const mocha = new Mocha({ ui: 'tdd', color: false, timeout: 120_000, reporter: 'spec' });
@@ -13,6 +14,7 @@ export function run(): Promise<void> {
   mocha.suite.emit('pre-require', globalThis, 'extension.suite.ts', mocha);
   defineExtensionSuite();
   defineResultsSuite();
+  defineRunStateSuite();
   const results: { title: string; ok: boolean; error?: string }[] = [];
   return new Promise((resolve, reject) => {
     const runner = mocha.run((failures) => {
