@@ -38,6 +38,8 @@ export interface TlabRunOptions {
   onBlockEnd?(result: BlockResult): void;
   /** A solver call of a block waits, runs (with the solver's progress) or ends (code lenses show it). */
   onJob?(block: string, e: JobEvent): void;
+  /** Blocks not to run (the editor's blocks with static errors: their lens says "not run"). */
+  skip?: ReadonlySet<string>;
 }
 
 export interface ExpectOutcome {
@@ -89,6 +91,7 @@ export async function runTlab(analysis: Analysis, opts: TlabRunOptions, target?:
   for (const item of analysis.parse.file.items) {
     if (item.kind !== 'experiment' && item.kind !== 'derivation') continue;
     if (target && item.name.name !== target) continue;
+    if (opts.skip?.has(item.name.name)) continue;
     if (opts.signal?.aborted) break;
     opts.onProgress?.(`${item.kind} ${item.name.name}`);
     opts.onBlockStart?.(item.name.name);

@@ -69,11 +69,17 @@ export function codeLenses(doc: TextDocument, ctx: ServerContext): lsp.CodeLens[
       const res = stored.result;
       const failed = res.expects.filter((e) => !e.passed).length + res.checks.filter((c) => !c.passed).length;
       const passed = res.expects.filter((e) => e.passed).length + res.checks.filter((c) => c.passed).length;
-      status = stale ? ' (stale)' : failed ? ` (✗ ${failed} failed, ${passed} passed)` : ` (✓ ${passed} passed)`;
+      const errors = res.issues.filter((i) => i.severity === 'error').length;
+      // a block without expectations that ran cleanly is "done", not "✓ 0 passed"
+      status = stale ? ' (stale)'
+        : failed ? ` (✗ ${failed} failed, ${passed} passed)`
+        : errors ? ` (✗ ${errors} error${errors > 1 ? 's' : ''}${passed ? `, ${passed} passed` : ''})`
+        : passed ? ` (✓ ${passed} passed)` : ' (done)';
     }
     // Codicons (rendered by VS Code in every font), not emoji (empty boxes without an emoji font).
     out.push({ range: r, command: { title: `$(play) Run${status}`, command: 'theorylab.run', arguments: args } });
-    out.push({ range: r, command: { title: '$(debug-stop) Cancel', command: 'theorylab.cancel', arguments: args } });
+    // Cancel only where there is something to cancel: the block is queued or running.
+    if (running) out.push({ range: r, command: { title: '$(debug-stop) Cancel', command: 'theorylab.cancel', arguments: args } });
     if (item.kind === 'derivation') {
       // a fresh set of random points: the seed after the one last used for this block
       const next = (s.seeds.get(name) ?? 0) + 1;

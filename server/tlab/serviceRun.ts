@@ -8,7 +8,8 @@ import { blockFingerprint, peekState } from './documents';
 import { persistResults } from './persist';
 import { BlockResult, blockPassed, runTlab } from './blockRun';
 import { state } from './serviceCommon';
-import { applyJobEvent, clearLive, liveOf, liveText, markQueued, markStarted, RunOutcome, setOutcome, throttle } from './runStatus';
+import { applyJobEvent, clearLive, liveOf, liveText, markQueued, markStarted, RunOutcome, setOutcome, staticErrors, throttle } from './runStatus';
+import type { Analysis } from './checkTypes';
 import { confinementRoot, filePathOf } from '../workspace/confine';
 
 // ---- run / cancel / plots (called by server.ts) ------------------------------------------------------
@@ -24,9 +25,17 @@ export interface RunHooks {
 
 export async function runTarget(doc: TextDocument, target: string | undefined, ctx: ServerContext, hooks: RunHooks = {}): Promise<RunResult> {
   const s = state(doc, ctx);
-  const names = s.analysis.blocks.map((b) => b.name).filter((n) => !target || n === target);
-  if (target && !names.length) return { ok: false, nothingToRun: true, message: `no experiment or derivation named '${target}'` };
-  if (!names.length) return { ok: false, nothingToRun: true, message: 'nothing to run: this file has no experiment or derivation block' };
+  const all = s.analysis.blocks.map((b) => b.name).filter((n) => !target || n === target);
+  if (target && !all.length) return { ok: false, nothingToRun: true, message: `no experiment or derivation named '${target}'` };
+  if (!all.length) return { ok: false, nothingToRun: true, message: 'nothing to run: this file has no experiment or derivation block' };
+  // A block with static errors does not run (its lens says "not run: N errors"); the others do.
+  const blocked = blocksWithErrors(s.analysis, all);
+  const names = all.filter((n) => !blocked.has(n));
+  if (!names.length) {
+    const [n, first] = [...blocked][0];
+    const more = blocked.size > 1 ? ` (and ${blocked.size - 1} more block${blocked.size > 2 ? 's' : ''})` : '';
+    return { ok: false, nothingToRun: true, message: `not run: ${n} has ${first.count} error${first.count > 1 ? 's' : ''}${more}; first: line ${first.line}: ${first.message}` };
+  }
   const key = target ?? '*';
   s.running.get(key)?.abort();
   const controller = new AbortController();
@@ -59,7 +68,7 @@ export async function runTarget(doc: TextDocument, target: string | undefined, c
     const dataRoot = file ? confinementRoot(file, ctx.workspaceRoots()) : undefined;
     const report = await runTlab(analysis, {
       runner: ctx.runner, device: ctx.settings().device, signal: controller.signal, budget: hooks.budget ?? 'full',
-      seed: hooks.seed ?? (target ? s.seeds.get(target) : undefined), dataRoot,
+      seed: hooks.seed ?? (target ? s.seeds.get(target) : undefined), dataRoot, skip: new Set(blocked.keys()),
       onBlockStart: (n) => { current = n; markStarted(s, n); changed(); },
       onJob: (n, e) => { applyJobEvent(s, n, e); changed(); },
       onBlockEnd: (b) => {
@@ -83,8 +92,9 @@ export async function runTarget(doc: TextDocument, target: string | undefined, c
     clearLive(s, names, mine);
     ctx.refresh(doc.uri);
     if (controller.signal.aborted || report.blocks.some((b) => b.cancelled)) return { ok: false, cancelled: true, message: 'cancelled' };
-    const ok = report.blocks.every(blockPassed);
-    return { ok, message: `${report.blocks.length} block${report.blocks.length === 1 ? '' : 's'}: ${passed} passed, ${failed} failed${errors ? `, ${errors} error${errors > 1 ? 's' : ''}` : ''} (${report.seconds.toFixed(2)} s)` };
+    const ok = report.blocks.every(blockPassed) && !blocked.size;
+    const notRun = blocked.size ? `; not run (static errors): ${[...blocked.keys()].join(', ')}` : '';
+    return { ok, message: `${report.blocks.length} block${report.blocks.length === 1 ? '' : 's'}: ${passed} passed, ${failed} failed${errors ? `, ${errors} error${errors > 1 ? 's' : ''}` : ''} (${report.seconds.toFixed(2)} s)${notRun}` };
   } catch (e) {
     for (const n of names) setOutcome(s, n, { kind: 'failed', at: new Date(), message: (e as Error).message });
     clearLive(s, names, mine);
@@ -95,6 +105,22 @@ export async function runTarget(doc: TextDocument, target: string | undefined, c
     clearLive(s, names, mine);
     if (s.running.get(key) === controller) s.running.delete(key);
   }
+}
+
+/** The blocks among `names` with static errors: how many, and the first (1-based line, message). */
+function blocksWithErrors(a: Analysis, names: string[]): Map<string, { count: number; line: number; message: string }> {
+  const out = new Map<string, { count: number; line: number; message: string }>();
+  for (const b of a.blocks) {
+    if (!names.includes(b.name)) continue;
+    const span = b.decl.span;
+    const count = staticErrors(a.diagnostics, span);
+    if (!count) continue;
+    const first = a.diagnostics.find((d) => d.severity === 'error' && d.span.start >= span.start && d.span.end <= span.end)!;
+    let line = 1;
+    for (let i = a.text.indexOf('\n'); i >= 0 && i < first.span.start; i = a.text.indexOf('\n', i + 1)) line++;
+    out.set(b.name, { count, line, message: first.message });
+  }
+  return out;
 }
 
 /** The lens outcome of a finished block: cancelled, failed (its first run error), or done with its cache note. */

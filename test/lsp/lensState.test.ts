@@ -69,6 +69,21 @@ describe('run state in the code lens', () => {
     assert.equal(res.cancelled, true);
     const [cancelled] = await status(10);
     assert.match(cancelled, /^\$\(circle-slash\) cancelled at \d\d:\d\d:\d\d$/);
+
+    // A block with static errors does not run: alone it is refused with its first error; in Run All
+    // the other blocks run and the reply names the one left out.
+    const b = await client.request(runTarget, { uri, target: 'broken' });
+    assert.equal(b.nothingToRun, true);
+    assert.match(b.message, /^not run: broken has 1 error; first: line 8: unknown solver/);
+    const uri2 = client.uri('two-blocks.tlab');
+    await client.open('two-blocks.tlab', TEXT.slice(0, TEXT.indexOf('experiment slow')) + 'experiment plain {\n  let c = 1\n}\n');
+    const all = await client.request(runTarget, { uri: uri2 });
+    assert.equal(all.ok, false);
+    assert.match(all.message, /^2 blocks: 1 passed, 0 failed .*; not run \(static errors\): broken$/);
+    const titles = (await client.request<any[]>('textDocument/codeLens', { textDocument: { uri: uri2 } })).map((l) => `${l.range.start.line}:${l.command.title}`);
+    assert.ok(titles.includes('6:$(error) not run: 1 error') && titles.includes('6:$(play) Run'), JSON.stringify(titles));
+    assert.ok(titles.includes('10:$(play) Run (done)'), 'a block without expectations that ran is done, not "✓ 0 passed"');
+    assert.ok(!titles.some((t) => /Cancel/.test(t)), 'no Cancel lens once nothing runs');
   });
 });
 
