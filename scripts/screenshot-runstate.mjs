@@ -107,7 +107,8 @@ try {
   // (4) the lens of a running block with the solver's progress (redrawn during the run), then cancel
   await lens(/^\s*Run/).nth(1).click();
   for (let i = 0; process.env.SHOT_DEBUG && i < 3; i++) { await page.waitForTimeout(2000); log(JSON.stringify(await page.locator('.codelens-decoration').allTextContents())); }
-  const progress = lens(/running: seed \d+\/2000 · \d+%/).first();
+  // a lens without a command (the status text) is drawn as a span, not a link: match the line's decoration
+  const progress = page.locator('.codelens-decoration').filter({ hasText: /running: seed \d+\/2000 · \d+%/ }).first();
   await progress.waitFor({ timeout: 30_000 });
   const first = await progress.textContent();
   // the same lens again a few seconds later, further on: it is redrawn as the run goes
@@ -117,7 +118,7 @@ try {
   await page.screenshot({ path: path.join(outDir, 'lens-progress.png') });
   log(`lens-progress.png: ${JSON.stringify(first)} → ${JSON.stringify(text)}`);
   await lens(/Cancel$/).first().click();
-  await lens(/cancelled at/).first().waitFor({ timeout: 30_000 });
+  await page.locator('.codelens-decoration').filter({ hasText: /cancelled at/ }).first().waitFor({ timeout: 30_000 });
   log('OK — figure-loglog.png, figure-heatmap.png, derivation-fail.png, lens-progress.png');
   await done(0);
 } catch (e) {

@@ -36,6 +36,8 @@ test('done lenses say when, how long and whether the cache answered', () => {
   assert.equal(done({ total: 8, cached: 5 }), '$(check) done at 13:05:09 in 0.04 s (5 of 8 cached)');
   assert.equal(done({ total: 2, cached: 0 }), '$(check) done at 13:05:09 in 0.04 s');
   assert.equal(done(undefined), '$(check) done at 13:05:09 in 0.04 s');
+  // a run whose expectations failed is done, but without a ✓ beside the ✗ of the Run lens
+  assert.equal(statusLens({ running: false, errors: 0, stale: false, outcome: { kind: 'done', finishedAt, seconds: 0.04, passed: false } }), '$(circle-large-outline) done at 13:05:09 in 0.04 s');
   assert.equal(statusLens({ running: false, errors: 0, stale: false, outcome: { kind: 'failed', at: finishedAt, message: 'x'.repeat(100) } })!.length, '$(error) failed at 13:05:09: '.length + 80);
 });
 

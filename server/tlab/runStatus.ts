@@ -6,7 +6,10 @@
 import type { Span } from './ast';
 
 export type RunOutcome =
-  | { kind: 'done'; finishedAt: Date; seconds: number; /** solver calls of the run, and how many the cache answered */ calls?: { total: number; cached: number } }
+  | {
+      kind: 'done'; finishedAt: Date; seconds: number; /** solver calls of the run, and how many the cache answered */ calls?: { total: number; cached: number };
+      /** false when an expect or check failed: the run is done, but no ✓ beside a failure */ passed?: boolean;
+    }
   | { kind: 'cancelled'; at: Date }
   | { kind: 'failed'; at: Date; message: string };
 
@@ -132,7 +135,7 @@ export function statusLens(o: { running: boolean; live?: LiveBlock; errors: numb
   if (!r) return undefined;
   if (r.kind === 'cancelled') return `$(circle-slash) cancelled at ${clock(r.at)}`;
   if (r.kind === 'failed') return `$(error) failed at ${clock(r.at)}: ${clip(r.message, 80)}`;
-  return o.stale ? undefined : `$(check) done at ${clock(r.finishedAt)} in ${secs(r.seconds)}${cacheNote(r.calls)}`;
+  return o.stale ? undefined : `${r.passed === false ? '$(circle-large-outline)' : '$(check)'} done at ${clock(r.finishedAt)} in ${secs(r.seconds)}${cacheNote(r.calls)}`;
 }
 
 /**

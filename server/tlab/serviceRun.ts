@@ -128,7 +128,7 @@ function outcomeOf(b: BlockResult): RunOutcome {
   const at = new Date();
   if (b.cancelled) return { kind: 'cancelled', at };
   const runError = b.issues.find((i) => i.severity === 'error');
-  return runError ? { kind: 'failed', at, message: runError.message } : { kind: 'done', finishedAt: at, seconds: b.seconds, calls: b.calls };
+  return runError ? { kind: 'failed', at, message: runError.message } : { kind: 'done', finishedAt: at, seconds: b.seconds, calls: b.calls, passed: blockPassed(b) };
 }
 
 /** The fraction done of a live block: the mean over its solver calls, finished ones counting 1. */
