@@ -3,7 +3,7 @@
 // same-attribute are batched matrix–vector products, filter/intersect/union elementwise min/max,
 // count and exist row reductions. Scalars (Bool logits, counts, concept distributions) come back to
 // the host, one value per scene. Padded objects carry a logit of −1e4 so they never count.
-import type { KernelApi, Tensor } from '../engine/kernels/api';
+import type { KernelApi, Tensor } from '../solvers/contract';
 import type { Expr } from './ast';
 import { ExecError } from './evaluate';
 import { FUNCTIONS } from './functions';

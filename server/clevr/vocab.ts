@@ -1,6 +1,6 @@
 // CLEVR v1.0 vocabulary (math spec §2.3): attribute values, synonyms, relations. Everything that maps
 // a written word to a canonical concept goes through here, so scenes, programs and lexicons agree.
-import { didYouMean } from '../solvers/registry';
+import { didYouMean } from '../text/suggest';
 
 export type Attribute = 'color' | 'shape' | 'size' | 'material';
 export type Relation = 'left' | 'right' | 'front' | 'behind';

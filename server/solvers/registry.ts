@@ -4,12 +4,24 @@
 // ./contract.ts; this file adds the parameter resolution shared by the checker and the engine.
 
 import type { ParamIssue, ParamSpec, SolverDef, Value } from './contract';
+import { didYouMean } from '../text/suggest';
 
 // The types live in the dependency-free contract; re-exported here so existing imports keep working.
 export type {
-  BackendInfo, Device, OutputKind, OutputSpec, ParamIssue, ParamKind, ParamSpec, SolverContext, SolverDef, Value,
+  BackendInfo,
+  Device,
+  OutputKind,
+  OutputSpec,
+  ParamIssue,
+  ParamKind,
+  ParamSpec,
+  SolverContext,
+  SolverDef,
+  Value,
 } from './contract';
 export { CancelledError, SolverInputError } from './contract';
+// "Did you mean": a text helper every language shares; re-exported for the registry's own callers.
+export { didYouMean, editDistance } from '../text/suggest';
 
 // ---------------------------------------------------------------------------------------------
 // Parameter resolution, shared by the static checker (values known at check time) and the engine.
@@ -17,36 +29,6 @@ export { CancelledError, SolverInputError } from './contract';
 export interface ResolvedParams {
   params: Record<string, Value>;
   issues: ParamIssue[];
-}
-
-/** Levenshtein distance, for "did you mean" suggestions. */
-export function editDistance(a: string, b: string): number {
-  const m = a.length, n = b.length;
-  let prev = new Array(n + 1).fill(0).map((_, j) => j);
-  for (let i = 1; i <= m; i++) {
-    const cur = [i];
-    for (let j = 1; j <= n; j++) {
-      cur[j] = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
-    }
-    prev = cur;
-  }
-  return prev[n];
-}
-
-/** The closest candidate within a small edit distance, or undefined. */
-export function didYouMean(word: string, candidates: Iterable<string>): string | undefined {
-  let best: string | undefined;
-  let bestD = Infinity;
-  const limit = Math.max(1, Math.floor(word.length / 3));
-  const lower = word.toLowerCase();
-  for (const c of candidates) {
-    // The distance is at least the length difference: such a candidate can never be suggested, and
-    // skipping it keeps many unknown names (one edit breaks a name used in every block) cheap.
-    if (Math.abs(c.length - word.length) > limit) continue;
-    const d = editDistance(lower, c.toLowerCase());
-    if (d < bestD) { bestD = d; best = c; }
-  }
-  return bestD <= limit ? best : undefined;
 }
 
 function describeRange(p: ParamSpec): string {
@@ -108,7 +90,10 @@ export function resolveParams(def: SolverDef, given: Record<string, Value>): Res
     const p = known.get(name);
     if (!p) {
       const s = didYouMean(name, known.keys());
-      issues.push({ param: name, message: `\`${def.id}\` has no parameter \`${name}\`${s ? ` — did you mean \`${s}\`?` : ''}` });
+      issues.push({
+        param: name,
+        message: `\`${def.id}\` has no parameter \`${name}\`${s ? ` — did you mean \`${s}\`?` : ''}`,
+      });
       continue;
     }
     const msg = checkParamValue(p, v);

@@ -137,6 +137,29 @@ test('solvers import nothing of the editor side (language server, .tlab, cluster
   assert.deepEqual(bad.map(at), []);
 });
 
+// The clevr.* solvers wrap the CLEVR executors and the G2L2 parser, so those sit below the solvers:
+// they may use the solver contract (kernel types) and numeric/, never the engine, the registry or the
+// editor side. Only the .clevr language's entry points speak to the editor: its language service
+// (service.ts, to the language server) and its CLI command (cli.ts).
+test('the CLEVR and G2L2 semantics import no engine, registry or editor module', () => {
+  const entries = ['server/clevr/service.ts', 'server/clevr/cli.ts'];
+  const semantics = imports.filter(
+    (i) =>
+      (i.from.startsWith('server/clevr/') || i.from.startsWith('server/g2l2/')) &&
+      !i.from.endsWith('.test.ts') &&
+      !entries.includes(i.from),
+  );
+  assert.ok(semantics.length > 50, `${semantics.length} imports of server/clevr and server/g2l2`);
+  const bad = semantics.filter((i) => {
+    const t = i.target ?? '';
+    if (under(t, 'server/engine') || under(t, 'server/tlab') || under(t, 'server/cli') || under(t, 'server/cluster'))
+      return true;
+    if (under(t, 'server/solvers')) return t !== 'server/solvers/contract.ts';
+    return t === 'server/languageService.ts';
+  });
+  assert.deepEqual(bad.map(at), []);
+});
+
 test('the engine reaches solvers only through the registry (solvers/index.ts, solvers/registry.ts, the contract)', () => {
   const entry = (p: string) =>
     p === 'server/solvers/index.ts' ||
