@@ -6,7 +6,7 @@ import {
   CancelledError, resolveParams, SolverContext, SolverDef, SolverInputError, Value,
 } from '../solvers/registry';
 import { cpuKernels, DeviceLostError, getKernels, KernelApi } from './kernels/index';
-import type { SolveRequest, SolveResult } from './runner';
+import type { SolveRequest, SolveResult } from './solveTypes';
 // workspace solvers declared by the language server reach this process through a sync file
 import '../workspace-solvers/hostSync';
 

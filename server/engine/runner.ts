@@ -2,31 +2,12 @@
 // per solver invocation. `InProcessRunner` runs solvers in the calling process; `HostRunner`
 // (./hostRunner) runs them in a forked solver host with a job queue, limits and restarts, and
 // `createRunner` (./factory) adds the result cache in front of either.
-import { CancelledError, Device, Value } from '../solvers/registry';
+import { CancelledError, Device } from '../solvers/registry';
 import { executeSolve, resolveRequest } from './execute';
 import { memoryLimitMb } from './limits';
+import type { SolveRequest, SolveResult } from './solveTypes';
 
-export interface SolveRequest {
-  solver: string;
-  params: Record<string, Value>;
-  seed?: number;
-  device?: Device;
-  /** Higher runs first (what the user hovers or sees). */
-  priority?: number;
-  timeoutMs?: number;
-  budget?: 'full' | 'test';
-  /** The folder data files may be read from (SolverContext.dataRoot); not part of the cache key (data paths are absolute then). */
-  dataRoot?: string;
-}
-
-export interface SolveResult {
-  outputs: Record<string, Value>;
-  /** 'cpu' or 'webgpu:<adapter>' */
-  backend: string;
-  seconds: number;
-  cached?: boolean;
-  warnings: string[];
-}
+export type { SolveRequest, SolveResult } from './solveTypes';
 
 export interface SolveOptions {
   signal?: AbortSignal;

@@ -4,17 +4,11 @@
 import type { Confined } from '../workspace/confine';
 import type { Span } from './ast';
 import { Analysis, checkTlab } from './checker';
-import type { BlockResult } from './blockRun';
+import type { StoredResult } from './storedResult';
 import { persistedResults } from './persist';
 import { solverGeneration } from '../solvers/index';
 
-export interface StoredResult {
-  result: BlockResult;
-  /** fingerprint of the block and the file-level text it depends on, at run time */
-  fingerprint: string;
-  /** the document text of that run (spans in `result` refer to it) */
-  text: string;
-}
+export type { StoredResult } from './storedResult';
 
 export interface DocState {
   uri: string;

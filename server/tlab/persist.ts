@@ -17,7 +17,7 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { removeOrphanTemps } from '../engine/cache';
-import type { StoredResult } from './documents';
+import type { StoredResult } from './storedResult';
 import type { BlockResult } from './blockRun';
 import type { RV } from './values';
 

@@ -5,7 +5,7 @@
 // of 4 and n a multiple of 2 vectors, and walks k in blocks so a panel of B stays in cache.
 import os from 'node:os';
 import { Worker } from 'node:worker_threads';
-import type { FArray } from './cpu';
+import type { FArray } from '../../solvers/contract';
 
 // --- a tiny assembler ----------------------------------------------------------------------------
 const I32 = 0x7f, F32 = 0x7d, V128 = 0x7b;

@@ -5,8 +5,7 @@
 import type { KernelApi } from '../contract';
 import { parseScalarExpr, ExprNode } from '../../numeric/scalarExpr';
 import type { Rng } from '../../numeric/rng';
-import type { AdamRunConfig, AdamSeedResult } from './adamStudent';
-import { initialStudent, featureOverlaps } from './adamStudent';
+import { type AdamRunConfig, type AdamSeedResult, featureOverlaps, initialStudent } from './adamProtocol';
 import { sampleData, Teacher } from './teacher';
 import { StudentModel } from './studentModel';
 
