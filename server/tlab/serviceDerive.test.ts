@@ -118,5 +118,6 @@ test('after a run, the hover of a check adds the outcome and both sides at the w
   const h = (await F.hover!(doc, pos, ctx))!.contents as { value: string };
   assert.match(h.value, /check — left `sum\(x \* x\)`: scalar, right `sum\(x\) \* sum\(x\)`: scalar/);
   assert.match(h.value, /last run: ✗/);
+  assert.doesNotMatch(h.value, /draws fail/, 'the diagnostic above the hover says it; the hover does not repeat it');
   assert.match(h.value, /at the worst point:\n```\nleft {2}= [\d.]+\nright = [\d.]+\n```/);
 });

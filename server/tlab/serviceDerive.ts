@@ -117,7 +117,9 @@ export function checkHover(a: Analysis, decl: DerivationDecl, off: number, text:
   parts.push(`check — left ${side(st.left.span, info?.left)}, right ${side(st.right.span, info?.right)}`);
   const outcome = run && !run.stale ? run.res.checks[index] : undefined;
   if (outcome) {
-    const lines = [`last run: ${outcome.message}`];
+    // A failed check's message is already the diagnostic VS Code shows above this hover: say it failed,
+    // show both sides in full, and do not print the sentence twice.
+    const lines = [outcome.passed ? `last run: ${outcome.message}` : 'last run: ✗ fails — the problem above says at which draws and by how much'];
     if (outcome.left && outcome.right) lines.push('', 'at the worst point:', '```', `left  = ${outcome.left.text}`, `right = ${outcome.right.text}`, '```');
     parts.push(lines.join('\n'));
   }
