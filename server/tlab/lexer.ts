@@ -235,7 +235,10 @@ export function lexTlab(text: string): LexResult {
   for (const c of comments) {
     if (c.tokenType === UnterminatedComment) errors.push({ span: { start: c.startOffset, end: c.startOffset + 2 }, message: "unterminated comment: '/*' has no matching '*/'" });
   }
-  for (const t of r.tokens) {
+  // an index loop: the iterator's result objects were not optimised away here (≈ 37 bytes per token)
+  const tokens = r.tokens;
+  for (let k = 0; k < tokens.length; k++) {
+    const t = tokens[k];
     if (t.tokenType === UnterminatedString) {
       errors.push({ span: { start: t.startOffset, end: t.startOffset + t.image.length }, message: 'unterminated string: missing the closing "' });
       // The parser sees an ordinary string, so one missing quote does not derail the statement.
