@@ -10,7 +10,7 @@ import { EvalError, fmt, RV, toNumber } from './values';
 import { ANY, numeric, outputType, SType, t, typeText } from './types';
 import { getSolver } from '../solvers/index';
 import { didYouMean } from '../solvers/registry';
-import { Analysis, CheckOptions, COMPARISONS, dotted, QuickFix, Scope, Severity, spanKey, Sym } from './checkTypes';
+import { Analysis, CheckOptions, COMPARISONS, dotted, QuickFix, Scope, Severity, staticKey, Sym } from './checkTypes';
 
 /** Expression typing shared by the statement checks: types, references, unknown names, calls. */
 export abstract class ExprChecker {
@@ -54,7 +54,7 @@ export abstract class ExprChecker {
     try {
       const v = evalExpr(e, env, this.ctxFor(grid));
       onValue?.(v);
-      this.a.staticValues.set(spanKey(e.span), v);
+      this.a.staticValues.set(staticKey(e.span), v);
       return v;
     } catch (err) {
       if (err instanceof EvalError && !(err instanceof SyntaxGap) && report && this.a.diagnostics.length === this.stmtDiagStart) {

@@ -7,12 +7,12 @@ import { buildGrid, Env, Grid, makeFunction } from './evaluator';
 import { fmt, RV } from './values';
 import { ANY, numeric, t, typeText } from './types';
 import { analyzeDerivation, derivationLets } from '../derive/index';
-import { Analysis, BlockInfo, CheckOptions, COMPARISONS, MAX_STATIC_GRID, Scope, spanKey, Sym, walk } from './checkTypes';
+import { Analysis, BlockInfo, CheckOptions, COMPARISONS, MAX_STATIC_GRID, Scope, staticKey, Sym, walk } from './checkTypes';
 import { clipMessage } from './checkTypes';
 import { SolveChecker } from './checkSolve';
 
 export type { Analysis, BlockInfo, CheckOptions, QuickFix, Ref, Severity, Sym, SymKind, TlabDiagnostic } from './checkTypes';
-export { dotted, spanKey, walk } from './checkTypes';
+export { dotted, spanKey, staticKey, walk } from './checkTypes';
 
 export function checkTlab(text: string, opts: CheckOptions): Analysis {
   return new Checker(text, opts).run();
@@ -177,7 +177,7 @@ class Checker extends SolveChecker {
             const raw = sweeps.find((s) => s.name === st.name.name)!.values;
             if (raw.length === 0) this.diag(st.values.span, 'a sweep needs at least one value');
             if (raw.some((x) => !Number.isFinite(x))) this.diag(st.values.span, 'sweep values must be finite numbers');
-            this.a.staticValues.set(spanKey(st.values.span), raw);
+            this.a.staticValues.set(staticKey(st.values.span), raw);
           } else {
             this.fold(st.values, env, g, true);
           }
