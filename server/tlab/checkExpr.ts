@@ -4,7 +4,7 @@
 import type { Expr, Span } from './ast';
 import { parseTlab } from './parser';
 import { builtinByName, builtins, constantByName, namedArgAllowed } from './builtins';
-import { buildGrid, Env, evalExpr, EvalContext, Grid, Unknown } from './evaluator';
+import { buildGrid, Env, evalExpr, EvalContext, evalStatic, Grid, Unknown } from './evaluator';
 import { SyntaxGap } from './evaluator';
 import { EvalError, fmt, RV, toNumber } from './values';
 import { ANY, numeric, outputType, SType, t, typeText } from './types';
@@ -52,7 +52,8 @@ export abstract class ExprChecker {
 
   protected fold(e: Expr, env: Env, grid: Grid, report: boolean, onValue?: (v: RV) => void): RV | undefined {
     try {
-      const v = evalExpr(e, env, this.ctxFor(grid));
+      const v = evalStatic(e, env, this.ctxFor(grid));
+      if (v instanceof Unknown) return undefined; // depends on something not known before a run
       onValue?.(v);
       this.a.staticValues.set(staticKey(e.span), v);
       return v;
