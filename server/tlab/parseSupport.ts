@@ -182,6 +182,15 @@ const ENDS_CHAIN_OR_BINARY = new Set<TokenType>([...ENDS_CHAIN, ...BINARY_TOKENS
 /** Tokens that never occur inside an expression: nesting restarts there. */
 const STRUCTURAL = new Set<TokenType>([T.LCurly, T.RCurly, ...statementStarts, ...topStarts]);
 
+// The same classes by token type index, for the scan over every token (a typed-array read instead
+// of up to four set lookups per token).
+const OPENER = 1, CLOSER = 2, CARET = 4, ENDS = 8, STRUCT = 16;
+const tokenClass = new Uint8Array(1 + Math.max(...T.allTokens.map((t) => t.tokenTypeIdx ?? 0)));
+for (const tt of T.allTokens) {
+  tokenClass[tt.tokenTypeIdx!] = (OPENERS.has(tt) ? OPENER : 0) | (CLOSERS.has(tt) ? CLOSER : 0) | (tt === T.Caret ? CARET : 0)
+    | (ENDS_CHAIN_OR_BINARY.has(tt) ? ENDS : 0) | (STRUCTURAL.has(tt) ? STRUCT : 0);
+}
+
 /**
  * Replaces every group nested deeper than MAX_NESTING (counting brackets and `^` chains) by one
  * placeholder token; returns the tokens unchanged (same array) when nothing is too deep.
@@ -193,13 +202,14 @@ export function collapseDeepNesting(tokens: IToken[]): IToken[] {
   let nesting = 0; // depth + sum of caret runs
   for (let i = 0; i < tokens.length; i++) {
     const tok = tokens[i], tt = tok.tokenType;
+    const cls = tokenClass[tt.tokenTypeIdx!];
     let deep = false;
-    if (OPENERS.has(tt)) { depth++; carets.push(0); nesting++; deep = nesting > MAX_NESTING; }
-    else if (CLOSERS.has(tt)) { if (depth > 0) { nesting -= 1 + carets.pop()!; depth--; } }
-    else if (tt === T.Caret) { carets[carets.length - 1]++; nesting++; deep = nesting > MAX_NESTING; }
-    else if (ENDS_CHAIN_OR_BINARY.has(tt)) {
+    if (cls & OPENER) { depth++; carets.push(0); nesting++; deep = nesting > MAX_NESTING; }
+    else if (cls & CLOSER) { if (depth > 0) { nesting -= 1 + carets.pop()!; depth--; } }
+    else if (cls & CARET) { carets[carets.length - 1]++; nesting++; deep = nesting > MAX_NESTING; }
+    else if (cls & ENDS) {
       nesting -= carets[carets.length - 1]; carets[carets.length - 1] = 0;
-      if (STRUCTURAL.has(tt)) { depth = 0; if (carets.length !== 1) carets.length = 1; carets[0] = 0; nesting = 0; }
+      if (cls & STRUCT) { depth = 0; if (carets.length !== 1) carets.length = 1; carets[0] = 0; nesting = 0; }
     }
     if (!deep) { out?.push(tok); continue; }
     // Swallow the group: to the matching close for a bracket, to the end of the chain for `^`.
