@@ -286,15 +286,18 @@ class FastReader {
   // ---- expressions -------------------------------------------------------------------------------
   expr(): Expr {
     const startIdx = this.i;
-    const seq: (Expr | IToken)[] = [];
-    while (this.i < this.hi && PREFIX.has(this.type(this.i))) seq.push(this.token(this.i++));
-    seq.push(this.power());
+    // the operator sequence for buildExpr, made only when there is an operator (most expressions are one operand)
+    let seq: (Expr | IToken)[] | undefined;
+    while (this.i < this.hi && PREFIX.has(this.type(this.i))) (seq ??= []).push(this.token(this.i++));
+    const first = this.power();
+    seq?.push(first);
     while (this.i < this.hi && BINARY.has(this.type(this.i))) {
+      seq ??= [first];
       seq.push(this.token(this.i++));
       while (this.i < this.hi && PREFIX.has(this.type(this.i))) seq.push(this.token(this.i++));
       seq.push(this.power());
     }
-    const e = seq.length === 1 ? (seq[0] as Expr) : buildExpr(seq);
+    const e = seq ? buildExpr(seq) : first;
     // Every tree level owns at least one token, so a short expression cannot be too deep.
     if (this.i - startIdx >= MAX_EXPR_DEPTH && treeDepth(e) > MAX_EXPR_DEPTH) throw giveUp;
     return e;

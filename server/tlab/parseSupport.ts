@@ -111,6 +111,12 @@ export function binaryNode(op: BinaryOp, left: Expr, right: Expr, opSpan: Span):
 const opOf = (t: IToken): string => (t.tokenType === T.Approx ? '≈' : t.image);
 
 export function buildExpr(seq: (Expr | IToken)[]): Expr {
+  // `a op b` and `-a`, the usual cases, without the stacks (the same nodes the general loop builds)
+  if (seq.length === 3 && seq[0] && seq[1] && seq[2] && 'kind' in seq[0] && !('kind' in seq[1]) && 'kind' in seq[2]) {
+    const tok = seq[1] as IToken;
+    return binaryNode(opOf(tok) as BinaryOp, seq[0] as Expr, seq[2] as Expr, tokenSpan(tok));
+  }
+  if (seq.length === 2 && seq[0] && seq[1] && !('kind' in seq[0]) && 'kind' in seq[1]) return unaryNode(seq[0] as IToken, seq[1] as Expr);
   const out: Expr[] = [];
   const ops: { tok: IToken; prec: number; unary: boolean }[] = [];
   const apply = () => {
