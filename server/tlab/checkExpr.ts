@@ -107,9 +107,9 @@ export abstract class ExprChecker {
           return t('bool', series);
         }
         if (e.op === '==' || e.op === '!=') return t('bool', series);
-        for (const [x, ty] of [[e.left, l], [e.right, r]] as const) {
-          if (!numeric(ty)) this.diag(x.span, `\`${e.op}\` needs numbers, got a ${typeText(ty)}`);
-        }
+        // left, then right (no pair arrays: this runs for every arithmetic operation)
+        if (!numeric(l)) this.diag(e.left.span, `\`${e.op}\` needs numbers, got a ${typeText(l)}`);
+        if (!numeric(r)) this.diag(e.right.span, `\`${e.op}\` needs numbers, got a ${typeText(r)}`);
         if (COMPARISONS.has(e.op)) return t('bool', series);
         const k = l.k === 'list' || r.k === 'list' ? 'list' : l.k === 'any' || r.k === 'any' ? 'any' : 'num';
         return t(k, series);
