@@ -117,6 +117,10 @@ const singleChar = new Map<number, TokenType>([
 ].map(([c, t]) => [(c as string).charCodeAt(0), t as TokenType]));
 
 const singleImage = new Map<number, string>([...singleChar.keys()].map((c) => [c, String.fromCharCode(c)]));
+// the same by character code below 128 (the scan's per-character test; `≈` stays in the maps)
+const asciiSingle: (TokenType | undefined)[] = new Array(128).fill(undefined);
+const asciiImage: (string | undefined)[] = new Array(128).fill(undefined);
+for (const [c, tt] of singleChar) if (c < 128) { asciiSingle[c] = tt; asciiImage[c] = singleImage.get(c); }
 const isDigit = (c: number) => c >= 48 && c <= 57;
 const isLetter = (c: number) => (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c === 95 || (c >= 0x370 && c <= 0x3ff) || (c >= 0x1f00 && c <= 0x1fff);
 const isSpace = (c: number) => c === 32 || c === 10 || c === 9 || c === 13 || c === 0xa0 || c === 0xfeff;
@@ -131,21 +135,21 @@ function tokenStartsAt(text: string, i: number): boolean {
 
 /**
  * Token images shared across tokens and parses: names and numbers repeat all over a file, and a fresh
- * short string per token (which outlives the first scavenge) cost more than the scan itself. Keyed by
- * a hash of the characters; a hash collision just allocates.
+ * short string per token (which outlives the first scavenge) cost more than the scan itself. A
+ * direct-mapped table on a hash of the characters (an array read, no Map lookup per token); a slot
+ * taken by another string is overwritten.
  */
-const interned = new Map<number, string>();
+const INTERN_SLOTS = 1 << 16;
+const interned: (string | undefined)[] = new Array(INTERN_SLOTS).fill(undefined);
 function image(text: string, start: number, end: number): string {
   if (end - start > 24) return text.slice(start, end);
   let h = end - start;
   for (let k = start; k < end; k++) h = (Math.imul(h, 31) + text.charCodeAt(k)) | 0;
-  const known = interned.get(h);
+  const slot = (h ^ (h >>> 16)) & (INTERN_SLOTS - 1);
+  const known = interned[slot];
   if (known !== undefined && known.length === end - start && text.startsWith(known, start)) return known;
   const s = text.slice(start, end);
-  if (known === undefined) {
-    if (interned.size > 100_000) interned.clear();
-    interned.set(h, s);
-  }
+  interned[slot] = s;
   return s;
 }
 
@@ -225,9 +229,9 @@ function scan(text: string): RawTable {
       stickyNumber.test(text);
       push(NumberLit, i, stickyNumber.lastIndex); i = stickyNumber.lastIndex; continue;
     }
-    const single = singleChar.get(c);
+    const single = c < 128 ? asciiSingle[c] : singleChar.get(c);
     // one shared image string per punctuation token
-    if (single) { push(single, i, i + 1, singleImage.get(c)); i++; continue; }
+    if (single) { push(single, i, i + 1, c < 128 ? asciiImage[c] : singleImage.get(c)); i++; continue; }
     const next = text.charCodeAt(i + 1);
     switch (c) {
       case 47: { // '/'
