@@ -194,17 +194,18 @@ interface RawTable { table: TokenTable; comments: IToken[]; errors: { offset: nu
 function scan(text: string): RawTable {
   const comments: IToken[] = [], errors: RawTable['errors'] = [];
   const n = text.length;
-  // about one token per four characters in real files; grown by doubling when that is not enough
-  let cap = (n >> 2) + 16, count = 0;
+  // about one token per three to four characters in real files; grown by doubling when that is not
+  // enough (the images array grows by itself: preallocated, it is written by index, not pushed)
+  let cap = (n >> 2) + (n >> 3) + 16, count = 0;
   let types = new Uint8Array(cap), starts = new Int32Array(cap);
-  const images: string[] = [];
+  const images: string[] = new Array(cap);
   const push = (tt: TokenType, start: number, end: number, img = image(text, start, end)) => {
     if (count === cap) {
       cap *= 2;
       const t2 = new Uint8Array(cap); t2.set(types); types = t2;
       const s2 = new Int32Array(cap); s2.set(starts); starts = s2;
     }
-    types[count] = tt.tokenTypeIdx!; starts[count] = start; images.push(img); count++;
+    types[count] = tt.tokenTypeIdx!; starts[count] = start; images[count] = img; count++;
   };
   const comment = (tt: TokenType, start: number, end: number) => {
     comments.push({ image: image(text, start, end), startOffset: start, tokenTypeIdx: tt.tokenTypeIdx!, tokenType: tt } as IToken);
@@ -268,6 +269,7 @@ function scan(text: string): RawTable {
     while (i < n && !tokenStartsAt(text, i)) i++;
     errors.push({ offset: start, length: i - start });
   }
+  images.length = count;
   return { table: { n: count, type: types, start: starts, image: images }, comments, errors };
 }
 
