@@ -109,7 +109,6 @@ function visible(s: string): string {
 const stickyString = new RegExp(StringLit.PATTERN as RegExp, 'y');
 const stickyUnterminatedString = new RegExp(UnterminatedString.PATTERN as RegExp, 'y');
 const stickyNumber = new RegExp(NumberLit.PATTERN as RegExp, 'y');
-const stickyIdent = new RegExp(identSource, 'y');
 const keywordByWord = new Map<string, TokenType>(keywordTokens.map((t) => [(t.LABEL ?? '').replace(/'/g, ''), t]));
 const singleChar = new Map<number, TokenType>([
   ['+', Plus], ['-', Minus], ['*', Star], ['^', Caret], ['@', At], ['(', LParen], [')', RParen], ['[', LBracket], [']', RBracket],
@@ -143,8 +142,14 @@ const INTERN_SLOTS = 1 << 16;
 const interned: (string | undefined)[] = new Array(INTERN_SLOTS).fill(undefined);
 function image(text: string, start: number, end: number): string {
   if (end - start > 24) return text.slice(start, end);
-  let h = end - start;
+  let h = 0;
   for (let k = start; k < end; k++) h = (Math.imul(h, 31) + text.charCodeAt(k)) | 0;
+  return internHashed(text, start, end, h);
+}
+
+/** image() when the scan has hashed the characters already (`h` as image() computes it). */
+function internHashed(text: string, start: number, end: number, h: number): string {
+  if (end - start > 24) return text.slice(start, end);
   const slot = (h ^ (h >>> 16)) & (INTERN_SLOTS - 1);
   const known = interned[slot];
   if (known !== undefined && known.length === end - start && text.startsWith(known, start)) return known;
@@ -215,11 +220,11 @@ function scan(text: string): RawTable {
     const c = text.charCodeAt(i);
     if (isSpace(c)) { i++; while (i < n && isSpace(text.charCodeAt(i))) i++; continue; }
     if (isLetter(c)) {
-      stickyIdent.lastIndex = i;
-      stickyIdent.test(text);
-      const end = stickyIdent.lastIndex;
+      // the identifier pattern by hand (letter, then letters and digits), hashing as image() does
+      let end = i + 1, h = c;
+      for (let d = text.charCodeAt(end); end < n && (isLetter(d) || isDigit(d)); d = text.charCodeAt(++end)) h = (Math.imul(h, 31) + d) | 0;
       if (text.charCodeAt(end) === 39) { push(PrimeName, i, end + 1); i = end + 1; continue; }
-      const img = image(text, i, end);
+      const img = internHashed(text, i, end, h);
       const tt = end - i <= 10 ? keywordByWord.get(img) ?? Identifier : Identifier;
       push(tt, i, end, img);
       i = end;
