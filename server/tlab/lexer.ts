@@ -147,14 +147,27 @@ function image(text: string, start: number, end: number): string {
   return internHashed(text, start, end, h);
 }
 
+/** The token type of a name by the slot its image is interned in (keyword or Identifier), so a repeated name needs no keyword lookup. */
+const internedType: (TokenType | undefined)[] = new Array(INTERN_SLOTS).fill(undefined);
+/** The slot internHashed used last (-1: the image was too long to intern). */
+let lastSlot = -1;
+
 /** image() when the scan has hashed the characters already (`h` as image() computes it). */
 function internHashed(text: string, start: number, end: number, h: number): string {
-  if (end - start > 24) return text.slice(start, end);
+  const len = end - start;
+  if (len > 24) { lastSlot = -1; return text.slice(start, end); }
   const slot = (h ^ (h >>> 16)) & (INTERN_SLOTS - 1);
+  lastSlot = slot;
   const known = interned[slot];
-  if (known !== undefined && known.length === end - start && text.startsWith(known, start)) return known;
+  if (known !== undefined && known.length === len) {
+    // compared by hand: short, and cheaper than a call of startsWith
+    let k = 0;
+    while (k < len && known.charCodeAt(k) === text.charCodeAt(start + k)) k++;
+    if (k === len) return known;
+  }
   const s = text.slice(start, end);
   interned[slot] = s;
+  internedType[slot] = undefined;
   return s;
 }
 
@@ -225,7 +238,11 @@ function scan(text: string): RawTable {
       for (let d = text.charCodeAt(end); end < n && (isLetter(d) || isDigit(d)); d = text.charCodeAt(++end)) h = (Math.imul(h, 31) + d) | 0;
       if (text.charCodeAt(end) === 39) { push(PrimeName, i, end + 1); i = end + 1; continue; }
       const img = internHashed(text, i, end, h);
-      const tt = end - i <= 10 ? keywordByWord.get(img) ?? Identifier : Identifier;
+      let tt = lastSlot >= 0 ? internedType[lastSlot] : undefined;
+      if (tt === undefined) {
+        tt = end - i <= 10 ? keywordByWord.get(img) ?? Identifier : Identifier;
+        if (lastSlot >= 0) internedType[lastSlot] = tt;
+      }
       push(tt, i, end, img);
       i = end;
       continue;
