@@ -15,7 +15,7 @@ import type { RunResult } from '../../protocol';
 import { getSolver } from '../solvers/index';
 import { resolveParams, type Value } from '../solvers/registry';
 import type { DerivationDecl, ExperimentDecl } from './ast';
-import { Analysis, spanKey } from './checker';
+import { Analysis, staticKey } from './checker';
 import { blockFingerprint, getState } from './documents';
 import { isSeries, isStat, RV } from './values';
 
@@ -65,7 +65,7 @@ export function estimateBlockCost(a: Analysis, name: string): BlockCost {
       const spec = arg.name ? def.params.find((p) => p.name === arg.name) : undefined;
       if (!arg.name || !spec) continue;
       if (spec.kind === 'expr') { fixed[arg.name] = arg.value.kind === 'str' ? arg.value.value : a.text.slice(arg.value.span.start, arg.value.span.end); continue; }
-      const v = a.staticValues.get(spanKey(arg.value.span));
+      const v = a.staticValues.get(staticKey(arg.value.span));
       if (v === undefined) {
         if (spec.kind === 'enum' && arg.value.kind === 'name') fixed[arg.name] = arg.value.name;
         else unknown.push(arg.name);

@@ -4,13 +4,13 @@
 import type { Expr, Span } from './ast';
 import { parseTlab } from './parser';
 import { builtinByName, builtins, constantByName, namedArgAllowed } from './builtins';
-import { buildGrid, Env, evalExpr, EvalContext, Grid, Unknown } from './evaluator';
+import { buildGrid, Env, evalExpr, EvalContext, evalStatic, Grid, Unknown } from './evaluator';
 import { SyntaxGap } from './evaluator';
 import { EvalError, fmt, RV, toNumber } from './values';
 import { ANY, numeric, outputType, SType, t, typeText } from './types';
 import { getSolver } from '../solvers/index';
 import { didYouMean } from '../solvers/registry';
-import { Analysis, CheckOptions, COMPARISONS, dotted, QuickFix, Scope, Severity, spanKey, Sym } from './checkTypes';
+import { Analysis, CheckOptions, COMPARISONS, dotted, QuickFix, Scope, Severity, staticKey, Sym } from './checkTypes';
 
 /** Expression typing shared by the statement checks: types, references, unknown names, calls. */
 export abstract class ExprChecker {
@@ -52,9 +52,10 @@ export abstract class ExprChecker {
 
   protected fold(e: Expr, env: Env, grid: Grid, report: boolean, onValue?: (v: RV) => void): RV | undefined {
     try {
-      const v = evalExpr(e, env, this.ctxFor(grid));
+      const v = evalStatic(e, env, this.ctxFor(grid));
+      if (v instanceof Unknown) return undefined; // depends on something not known before a run
       onValue?.(v);
-      this.a.staticValues.set(spanKey(e.span), v);
+      this.a.staticValues.set(staticKey(e.span), v);
       return v;
     } catch (err) {
       if (err instanceof EvalError && !(err instanceof SyntaxGap) && report && this.a.diagnostics.length === this.stmtDiagStart) {
@@ -106,9 +107,9 @@ export abstract class ExprChecker {
           return t('bool', series);
         }
         if (e.op === '==' || e.op === '!=') return t('bool', series);
-        for (const [x, ty] of [[e.left, l], [e.right, r]] as const) {
-          if (!numeric(ty)) this.diag(x.span, `\`${e.op}\` needs numbers, got a ${typeText(ty)}`);
-        }
+        // left, then right (no pair arrays: this runs for every arithmetic operation)
+        if (!numeric(l)) this.diag(e.left.span, `\`${e.op}\` needs numbers, got a ${typeText(l)}`);
+        if (!numeric(r)) this.diag(e.right.span, `\`${e.op}\` needs numbers, got a ${typeText(r)}`);
         if (COMPARISONS.has(e.op)) return t('bool', series);
         const k = l.k === 'list' || r.k === 'list' ? 'list' : l.k === 'any' || r.k === 'any' ? 'any' : 'num';
         return t(k, series);

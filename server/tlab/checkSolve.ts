@@ -87,7 +87,8 @@ export abstract class SolveChecker extends ExprChecker {
           // Absurd sizes: the local engine refuses a job whose estimate exceeds its memory limit (default
           // 75% of RAM); say so while editing. A warning: a cluster node may have the memory.
           const need = !refused && def.memoryEstimate ? def.memoryEstimate(params) : 0;
-          if (need > 0.75 * os.totalmem()) {
+          // asked only for a positive estimate: os.totalmem() is a system call, and most solvers estimate 0
+          if (need > 0 && need > 0.75 * os.totalmem()) {
             this.diag(st.solver.span, `\`${def.id}\` would need about ${(need / 2 ** 30).toFixed(1)} GiB of memory for these parameters, ` +
               `more than the solver limit of ${(0.75 * os.totalmem() / 2 ** 30).toFixed(1)} GiB (75% of this machine's memory), so it will be refused here; reduce the sizes`, 'warning');
           }

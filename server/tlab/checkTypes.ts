@@ -63,8 +63,8 @@ export interface Analysis {
   blocks: BlockInfo[];
   /** top-level lets of the file and of its imports, in evaluation order (imports first) */
   fileLets: { stmt: LetStmt; uri: string }[];
-  /** Statically known values by span (`start:end`), for hovers before any run. */
-  staticValues: Map<string, RV>;
+  /** Statically known values by span (key: `staticKey(span)`), for hovers before any run. */
+  staticValues: Map<number | string, RV>;
   /** Analyses of imported files (transitively), by uri: their text serves navigation. */
   imported: Map<string, Analysis>;
   /** Data files named by solver arguments, by the string's span key: the confined absolute path. */
@@ -84,6 +84,13 @@ export interface CheckOptions {
 }
 
 export const spanKey = (s: Span) => `${s.start}:${s.end}`;
+
+/**
+ * The key of a span in `Analysis.staticValues`: one number (the checker sets thousands per file, and
+ * building and hashing a `start:end` string each time was a visible part of checking). Offsets past
+ * 2^26 (files over 64 MB) fall back to the string key, so two spans never share a key.
+ */
+export const staticKey = (s: Span): number | string => (s.end < 0x4000000 && s.start >= 0 ? s.start * 0x4000000 + s.end : spanKey(s));
 
 /** Sweep grids larger than this are not expanded statically. */
 export const MAX_STATIC_GRID = 20000;

@@ -5,14 +5,14 @@
 import type { DerivationDecl, ExperimentDecl, ExpectStmt, Expr, Ident, LetStmt, PlotStmt, Span, TlabFile } from './ast';
 import { buildGrid, Env, Grid, makeFunction } from './evaluator';
 import { fmt, RV } from './values';
-import { ANY, numeric, t, typeText } from './types';
+import { ANY, numeric, SType, t, typeText } from './types';
 import { analyzeDerivation, derivationLets } from '../derive/index';
-import { Analysis, BlockInfo, CheckOptions, COMPARISONS, MAX_STATIC_GRID, Scope, spanKey, Sym, walk } from './checkTypes';
+import { Analysis, BlockInfo, CheckOptions, COMPARISONS, MAX_STATIC_GRID, Scope, staticKey, Sym, walk } from './checkTypes';
 import { clipMessage } from './checkTypes';
 import { SolveChecker } from './checkSolve';
 
 export type { Analysis, BlockInfo, CheckOptions, QuickFix, Ref, Severity, Sym, SymKind, TlabDiagnostic } from './checkTypes';
-export { dotted, spanKey, walk } from './checkTypes';
+export { dotted, spanKey, staticKey, walk } from './checkTypes';
 
 export function checkTlab(text: string, opts: CheckOptions): Analysis {
   return new Checker(text, opts).run();
@@ -177,7 +177,7 @@ class Checker extends SolveChecker {
             const raw = sweeps.find((s) => s.name === st.name.name)!.values;
             if (raw.length === 0) this.diag(st.values.span, 'a sweep needs at least one value');
             if (raw.some((x) => !Number.isFinite(x))) this.diag(st.values.span, 'sweep values must be finite numbers');
-            this.a.staticValues.set(spanKey(st.values.span), raw);
+            this.a.staticValues.set(staticKey(st.values.span), raw);
           } else {
             this.fold(st.values, env, g, true);
           }
@@ -249,10 +249,8 @@ class Checker extends SolveChecker {
       if (ty.k !== 'bool' && ty.k !== 'any') this.diag(c.span, 'an expectation states a condition: `expect A == B`, `A ≈ B within T`, `A < B`, `P and Q`, …');
     } else {
       const l = this.typeOf(c.left, scope, grid), r = this.typeOf(c.right, scope, grid);
-      for (const [side, ty] of [[c.left, l], [c.right, r]] as const) {
-        if (c.op !== '==' && c.op !== '!=' && !numeric(ty)) this.diag(side.span, `\`${c.op}\` compares numbers, got a ${typeText(ty)}`);
-        if (ty.k === 'result') this.diag(side.span, `this is a whole solver result; compare one of its outputs (${ty.solver?.outputs.slice(0, 4).map((o) => o.name).join(', ')}, …)`);
-      }
+      this.comparedSide(c.op, c.left, l);
+      this.comparedSide(c.op, c.right, r);
     }
     if (st.tolerance) {
       if (c.kind === 'binary' && c.op !== '≈') this.diag(st.tolerance.span, '`within` goes with `≈` only');
@@ -266,6 +264,12 @@ class Checker extends SolveChecker {
       if (wt.k !== 'bool' && wt.k !== 'any') this.diag(st.where.span, `\`where\` needs a condition (true/false per grid point), got a ${typeText(wt)}`);
       if (wt.k === 'bool' && !wt.series && info.sweeps.length) this.diag(st.where.span, '`where` does not depend on the sweep: it keeps all grid points or none', 'warning');
     }
+  }
+
+  /** One side of an expectation's comparison (a method, not a loop over pairs: it runs for every expect). */
+  private comparedSide(op: string, side: Expr, ty: SType): void {
+    if (op !== '==' && op !== '!=' && !numeric(ty)) this.diag(side.span, `\`${op}\` compares numbers, got a ${typeText(ty)}`);
+    if (ty.k === 'result') this.diag(side.span, `this is a whole solver result; compare one of its outputs (${ty.solver?.outputs.slice(0, 4).map((o) => o.name).join(', ')}, …)`);
   }
 
   protected plot(st: PlotStmt, scope: Scope, grid: Grid): void {

@@ -83,12 +83,30 @@ function matches(a: number, b: number): boolean {
 }
 
 export function evalExpr(e: Expr, env: Env, ctx: EvalContext): RV {
-  const v = evalInner(e, env, ctx);
-  ctx.record?.(e.span, v);
+  const v = ev(e, env, ctx);
+  if (v instanceof Unknown) throw v;
   return v;
 }
 
-function evalInner(e: Expr, env: Env, ctx: EvalContext): RV {
+/**
+ * Like evalExpr, but a value that is not known comes back as the Unknown instead of being thrown:
+ * constant folding meets one in nearly every expression that depends on a solver result, and
+ * throwing and catching it each time was a visible share of checking a large file.
+ */
+export function evalStatic(e: Expr, env: Env, ctx: EvalContext): RV | Unknown {
+  return ev(e, env, ctx);
+}
+
+// Inside the evaluator an Unknown is returned, not thrown: every sub-expression's result is tested
+// right after it is evaluated and an Unknown returned at once, so nothing after it is evaluated (or
+// recorded) — the same order of effects, and the same first unknown name, as throwing it.
+function ev(e: Expr, env: Env, ctx: EvalContext): RV | Unknown {
+  const v = evalInner(e, env, ctx);
+  if (!(v instanceof Unknown)) ctx.record?.(e.span, v);
+  return v;
+}
+
+function evalInner(e: Expr, env: Env, ctx: EvalContext): RV | Unknown {
   switch (e.kind) {
     case 'num': return e.value;
     case 'str': return e.value;
@@ -98,40 +116,51 @@ function evalInner(e: Expr, env: Env, ctx: EvalContext): RV {
       if (v !== undefined) return v;
       const c = constantByName.get(e.name);
       if (c) return c.value;
-      throw new Unknown(e.name);
+      return new Unknown(e.name);
     }
     case 'list': {
-      const items = e.items.map((x) => evalExpr(x, env, ctx));
+      const items: RV[] = [];
+      for (const x of e.items) { const v = ev(x, env, ctx); if (v instanceof Unknown) return v; items.push(v); }
       // A list of series is a series of lists (one list per grid point).
       return items.some(isSeries) ? lift(items, (...xs) => xs) : items;
     }
     case 'unary': {
-      const x = evalExpr(e.operand, env, ctx);
+      const x = ev(e.operand, env, ctx);
+      if (x instanceof Unknown) return x;
       if (e.op === 'not') return lift([x], (a) => !truthy(a, e.span));
-      if (e.op === '-') return lift([x], (a) => -toNumber(a, 'the operand of -'));
+      if (e.op === '-') return typeof x === 'number' ? -x : lift([x], (a) => -toNumber(a, 'the operand of -'));
       return lift([x], (a) => toNumber(a, 'the operand of +'));
     }
     case 'binary': {
+      const l = ev(e.left, env, ctx);
+      if (l instanceof Unknown) return l;
+      const r = ev(e.right, env, ctx);
+      if (r instanceof Unknown) return r;
       if (e.op === 'and' || e.op === 'or') {
-        const l = evalExpr(e.left, env, ctx), r = evalExpr(e.right, env, ctx);
         return lift([l, r], (a, b) => (e.op === 'and' ? truthy(a, e.left.span) && truthy(b, e.right.span) : truthy(a, e.left.span) || truthy(b, e.right.span)));
       }
-      const l = evalExpr(e.left, env, ctx), r = evalExpr(e.right, env, ctx);
+      // two plain numbers (most operations while folding): what lift would do, without its arrays
+      if (typeof l === 'number' && typeof r === 'number') return binary(e.op, l, r, e.opSpan);
       return lift([l, r], (a, b) => binary(e.op, a, b, e.opSpan));
     }
     case 'call': return evalCall(e, env, ctx);
     case 'member': {
-      const o = evalExpr(e.object, env, ctx);
+      const o = ev(e.object, env, ctx);
+      if (o instanceof Unknown) return o;
       return liftSeries([o], (x) => member(x, e.name, e.nameSpan));
     }
     case 'index': {
-      const o = evalExpr(e.object, env, ctx), i = evalExpr(e.index, env, ctx);
+      const o = ev(e.object, env, ctx);
+      if (o instanceof Unknown) return o;
+      const i = ev(e.index, env, ctx);
+      if (i instanceof Unknown) return i;
       return liftSeries([o, i], (list, at) => index(list, at, e.span));
     }
     case 'select': return select(e, env, ctx);
     case 'transpose': {
       // Outside derivations `.T` can only be a result field literally named T.
-      const o = evalExpr(e.operand, env, ctx);
+      const o = ev(e.operand, env, ctx);
+      if (o instanceof Unknown) return o;
       return liftSeries([o], (x) => member(x, 'T', e.span));
     }
     case 'prime': throw new EvalError(`${e.name}' (a derivative) is only available in derivation blocks`, e.span);
@@ -196,11 +225,14 @@ function index(list: RV, at: RV, span: Span): RV {
   return list[k];
 }
 
-function select(e: Extract<Expr, { kind: 'select' }>, env: Env, ctx: EvalContext): RV {
-  const o = evalExpr(e.object, env, ctx);
+function select(e: Extract<Expr, { kind: 'select' }>, env: Env, ctx: EvalContext): RV | Unknown {
+  const o = ev(e.object, env, ctx);
+  if (o instanceof Unknown) return o;
   const coords = ctx.grid.coords[e.name];
   if (!coords) throw new EvalError(`\`${e.name}\` is not swept in this experiment`, e.nameSpan);
-  const target = toNumber(evalExpr(e.value, env, ctx), 'the selected value');
+  const tv = ev(e.value, env, ctx);
+  if (tv instanceof Unknown) return tv;
+  const target = toNumber(tv, 'the selected value');
   if (!isSeries(o)) throw new EvalError(`${show(o)} does not vary over \`${e.name}\`: nothing to select`, e.span);
   const idx: number[] = [], values: RV[] = [];
   o.idx.forEach((p, k) => { if (matches(coords[p], target)) { idx.push(p); values.push(o.values[k]); } });
@@ -212,11 +244,12 @@ function select(e: Extract<Expr, { kind: 'select' }>, env: Env, ctx: EvalContext
   return { kind: 'series', idx, values } as SeriesV;
 }
 
-function evalCall(e: Extract<Expr, { kind: 'call' }>, env: Env, ctx: EvalContext): RV {
+function evalCall(e: Extract<Expr, { kind: 'call' }>, env: Env, ctx: EvalContext): RV | Unknown {
   if (e.callee.kind !== 'name') throw new EvalError('solvers are called with `solve r = id(...)`, not inside expressions', e.callee.span);
   const name = e.callee.name;
   e.args.forEach((a, i) => { if (a.name && (env.get(name) !== undefined || !namedArgAllowed(name, a.name, i))) throw new EvalError(`${name} takes positional arguments, not \`${a.name} =\``, a.nameSpan ?? a.span); });
-  const args = e.args.map((a) => evalExpr(a.value, env, ctx));
+  const args: RV[] = [];
+  for (const a of e.args) { const v = ev(a.value, env, ctx); if (v instanceof Unknown) return v; args.push(v); }
   const user = env.get(name);
   if (user !== undefined) {
     if (!isFn(user)) throw new EvalError(`\`${name}\` is ${show(user)}, not a function`, e.callee.span);
@@ -224,7 +257,7 @@ function evalCall(e: Extract<Expr, { kind: 'call' }>, env: Env, ctx: EvalContext
     return user.call(args);
   }
   const b = builtinByName.get(name);
-  if (!b) throw new Unknown(name);
+  if (!b) return new Unknown(name);
   if (args.length < b.minArgs || args.length > b.maxArgs) {
     throw new EvalError(`${b.signature} takes ${b.minArgs === b.maxArgs ? b.minArgs : `${b.minArgs} to ${b.maxArgs}`} arguments, got ${args.length}`, e.span);
   }

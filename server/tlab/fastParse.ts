@@ -7,8 +7,9 @@
 // (fastParse.test.ts) checks both produce the same AST on every fixture, example and fuzz input.
 import type { IToken, TokenType } from 'chevrotain';
 import * as T from './lexer';
+import { tokenTable, TokenTable, tokenTypeByIdx } from './lexer';
 import type { Arg, CheckStmt, DerivationDecl, DomainName, ExperimentDecl, ExpectStmt, Expr, GivenStmt, GivenVar, Ident, ImportDecl, LetStmt, PlotSeries, PlotStmt, Span, SolveStmt, SweepStmt, TopLevel } from './ast';
-import { binaryNode, buildExpr, DEVICES, DOMAINS, isCollapsed, MAX_EXPR_DEPTH, tokEnd, tokenSpan, unaryNode } from './parseSupport';
+import { binaryNode, buildExpr, DEVICES, DOMAINS, isCollapsed, MAX_EXPR_DEPTH, tokenSpan, unaryNode } from './parseSupport';
 import { treeDepth } from './grammarExpr';
 
 /** Thrown at the first unexpected token: the chunk goes to the chevrotain parser instead. */
@@ -25,28 +26,44 @@ type AnyStmt = LetStmt | SweepStmt | SolveStmt | PlotStmt | ExpectStmt | GivenSt
 const EXPERIMENT_STMTS = new Set(['let', 'sweep', 'solve', 'plot', 'expect']);
 const DERIVATION_STMTS = new Set(['let', 'given', 'check']);
 
+/** A token of the table by its index (the reader keeps indices, not token objects). */
+type Tok = number;
+
 class FastReader {
   private i: number;
-  constructor(private readonly toks: IToken[], lo: number, private readonly hi: number) { this.i = lo; }
+  private readonly types: Uint8Array;
+  private readonly starts: Int32Array;
+  private readonly images: string[];
+  constructor(tab: TokenTable, lo: number, private readonly hi: number, private readonly collapsed?: Set<number>) {
+    this.i = lo;
+    this.types = tab.type; this.starts = tab.start; this.images = tab.image;
+  }
 
   // ---- tokens ------------------------------------------------------------------------------------
-  private peekType(k = 0): TokenType | undefined { const j = this.i + k; return j < this.hi ? this.toks[j].tokenType : undefined; }
-  private peekImage(k = 0): string | undefined { const j = this.i + k; return j < this.hi ? this.toks[j].image : undefined; }
-  private take(tt: TokenType): IToken {
-    if (this.i >= this.hi) throw giveUp;
-    const t = this.toks[this.i];
-    if (t.tokenType !== tt) throw giveUp;
-    this.i++;
-    return t;
+  private type(j: Tok): TokenType { return tokenTypeByIdx[this.types[j]]; }
+  private img(j: Tok): string { return this.images[j]; }
+  private start(j: Tok): number { return this.starts[j]; }
+  private end(j: Tok): number { return this.starts[j] + this.images[j].length; }
+  /** A short-lived token object for the operator helpers shared with the grammar (parseSupport.ts). */
+  private token(j: Tok): IToken {
+    const tt = this.type(j);
+    return { image: this.images[j], startOffset: this.starts[j], tokenTypeIdx: tt.tokenTypeIdx!, tokenType: tt } as IToken;
   }
-  private at(tt: TokenType): boolean { return this.i < this.hi && this.toks[this.i].tokenType === tt; }
+  private peekType(k = 0): TokenType | undefined { const j = this.i + k; return j < this.hi ? this.type(j) : undefined; }
+  private peekImage(k = 0): string | undefined { const j = this.i + k; return j < this.hi ? this.images[j] : undefined; }
+  private take(tt: TokenType): Tok {
+    if (this.i >= this.hi) throw giveUp;
+    if (this.types[this.i] !== tt.tokenTypeIdx) throw giveUp;
+    return this.i++;
+  }
+  private at(tt: TokenType): boolean { return this.i < this.hi && this.types[this.i] === tt.tokenTypeIdx; }
   /** End offset of the last consumed token (chevrotain's LA(0)). */
-  private prevEnd(): number { return tokEnd(this.toks[this.i - 1]); }
+  private prevEnd(): number { return this.end(this.i - 1); }
   private from(start: number): Span { return { start, end: Math.max(start, this.prevEnd()) }; }
-  private span(t: IToken): Span { return { start: t.startOffset, end: tokEnd(t) }; }
-  private ident(t: IToken): Ident { return { name: t.image, span: this.span(t) }; }
-  private str(t: IToken): string {
-    const raw = t.image;
+  private span(t: Tok): Span { return { start: this.starts[t], end: this.end(t) }; }
+  private ident(t: Tok): Ident { return { name: this.images[t], span: this.span(t) }; }
+  private str(t: Tok): string {
+    const raw = this.images[t];
     const body = raw.endsWith('"') && raw.length >= 2 ? raw.slice(1, -1) : raw.slice(1);
     return body.replace(/\\(.)/g, (_, c: string) => (c === 'n' ? '\n' : c === 't' ? '\t' : c));
   }
@@ -55,7 +72,7 @@ class FastReader {
   file(): TopLevel[] {
     const items: TopLevel[] = [];
     while (this.i < this.hi) {
-      const tt = this.toks[this.i].tokenType;
+      const tt = this.type(this.i);
       if (tt === T.Import) items.push(this.importDecl());
       else if (tt === T.Let) items.push(this.letStmt());
       else if (tt === T.Experiment || tt === T.Derivation) items.push(this.block());
@@ -67,16 +84,16 @@ class FastReader {
   private importDecl(): ImportDecl {
     const kw = this.take(T.Import);
     const s = this.take(T.StringLit);
-    return { kind: 'import', path: { value: this.str(s), span: this.span(s) }, span: this.from(kw.startOffset) };
+    return { kind: 'import', path: { value: this.str(s), span: this.span(s) }, span: this.from(this.start(kw)) };
   }
 
   private block(): ExperimentDecl | DerivationDecl {
-    const kw = this.toks[this.i++];
-    const isExp = kw.tokenType === T.Experiment;
+    const kw = this.i++;
+    const isExp = this.type(kw) === T.Experiment;
     const name = this.take(T.Identifier);
     const title = this.at(T.StringLit) ? this.take(T.StringLit) : undefined;
-    const t = title ? { value: this.str(title), span: this.span(title) } : undefined;
-    const span = this.from(kw.startOffset);
+    const t = title !== undefined ? { value: this.str(title), span: this.span(title) } : undefined;
+    const span = this.from(this.start(kw));
     const body: AnyStmt[] = [];
     const decl: ExperimentDecl | DerivationDecl = isExp
       ? { kind: 'experiment', name: this.ident(name), title: t, body: body as ExperimentDecl['body'], span }
@@ -110,7 +127,7 @@ class FastReader {
   private letStmt(): LetStmt {
     const kw = this.take(T.Let);
     const name = this.take(T.Identifier);
-    let params: IToken[] | undefined;
+    let params: Tok[] | undefined;
     if (this.at(T.LParen)) {
       this.i++;
       params = [];
@@ -122,7 +139,7 @@ class FastReader {
     }
     this.take(T.Assign);
     const value = this.expr();
-    return { kind: 'let', name: this.ident(name), params: params?.map((p) => this.ident(p)), value, span: this.from(kw.startOffset) };
+    return { kind: 'let', name: this.ident(name), params: params?.map((p) => this.ident(p)), value, span: this.from(this.start(kw)) };
   }
 
   private sweepStmt(): SweepStmt {
@@ -130,12 +147,12 @@ class FastReader {
     const name = this.take(T.Identifier);
     this.take(T.Assign);
     const values = this.expr();
-    return { kind: 'sweep', name: this.ident(name), values, span: this.from(kw.startOffset) };
+    return { kind: 'sweep', name: this.ident(name), values, span: this.from(this.start(kw)) };
   }
 
   private solveStmt(): SolveStmt {
-    const kw = this.toks[this.i++];
-    const stochastic = kw.tokenType === T.Simulate;
+    const kw = this.i++;
+    const stochastic = this.type(kw) === T.Simulate;
     const name = this.take(T.Identifier);
     this.take(T.Assign);
     const parts = [this.take(T.Identifier)];
@@ -145,11 +162,11 @@ class FastReader {
     if (this.at(T.Identifier) && this.peekImage() === 'on') {
       this.i++;
       const device = this.take(T.Identifier);
-      if (!DEVICES.includes(device.image)) throw giveUp; // "unknown device"
-      dev = { value: device.image as 'gpu', span: this.span(device) };
+      if (!DEVICES.includes(this.img(device))) throw giveUp; // "unknown device"
+      dev = { value: this.img(device) as 'gpu', span: this.span(device) };
     }
-    const solver: Ident = { name: parts.map((p) => p.image).join('.'), span: { start: parts[0].startOffset, end: tokEnd(parts[parts.length - 1]) } };
-    return { kind: 'solve', stochastic, name: this.ident(name), solver, args, device: dev, span: this.from(kw.startOffset) };
+    const solver: Ident = { name: parts.map((p) => this.img(p)).join('.'), span: { start: this.start(parts[0]), end: this.end(parts[parts.length - 1]) } };
+    return { kind: 'solve', stochastic, name: this.ident(name), solver, args, device: dev, span: this.from(this.start(kw)) };
   }
 
   private plotStmt(): PlotStmt {
@@ -157,7 +174,7 @@ class FastReader {
     const title = this.at(T.StringLit) ? this.take(T.StringLit) : undefined;
     const series: PlotSeries[] = [];
     this.take(T.LCurly);
-    let xlabel: IToken | undefined, ylabel: IToken | undefined;
+    let xlabel: Tok | undefined, ylabel: Tok | undefined;
     while (this.at(T.Identifier)) {
       const w = this.peekImage();
       if ((w === 'xlabel' || w === 'ylabel') && this.peekType(1) === T.StringLit) {
@@ -167,10 +184,10 @@ class FastReader {
       } else series.push(this.plotSeries());
     }
     this.take(T.RCurly);
-    const titled = (tok?: IToken) => (tok ? { value: this.str(tok), span: this.span(tok) } : undefined);
+    const titled = (tok?: Tok) => (tok !== undefined ? { value: this.str(tok), span: this.span(tok) } : undefined);
     return {
-      kind: 'plot', title: title ? { value: this.str(title), span: this.span(title) } : undefined, series,
-      xlabel: titled(xlabel), ylabel: titled(ylabel), span: this.from(kw.startOffset),
+      kind: 'plot', title: title !== undefined ? { value: this.str(title), span: this.span(title) } : undefined, series,
+      xlabel: titled(xlabel), ylabel: titled(ylabel), span: this.from(this.start(kw)),
     };
   }
 
@@ -178,7 +195,7 @@ class FastReader {
     const axis = this.take(T.Identifier);
     this.take(T.Assign);
     const value = this.expr();
-    let label: IToken | undefined, scale: IToken | undefined, unit: IToken | undefined;
+    let label: Tok | undefined, scale: Tok | undefined, unit: Tok | undefined;
     for (;;) {
       if (!this.at(T.Identifier)) break;
       const w = this.peekImage();
@@ -187,17 +204,18 @@ class FastReader {
       else if (w === 'unit') { this.i++; unit = this.take(T.StringLit); }
       else break;
     }
-    const ax = axis.image;
+    const ax = this.img(axis);
     if (ax !== 'x' && ax !== 'y' && ax !== 'heatmap' && ax !== 'image') throw giveUp;
     let sc: PlotSeries['scale'];
-    if (scale) {
-      if (scale.image !== 'log' && scale.image !== 'linear') throw giveUp;
-      sc = { value: scale.image, span: this.span(scale) };
+    if (scale !== undefined) {
+      const w = this.img(scale);
+      if (w !== 'log' && w !== 'linear') throw giveUp;
+      sc = { value: w, span: this.span(scale) };
     }
     return {
-      axis: ax, value, label: label ? { value: this.str(label), span: this.span(label) } : undefined,
-      scale: sc, unit: unit ? { value: this.str(unit), span: this.span(unit) } : undefined,
-      span: this.from(axis.startOffset),
+      axis: ax, value, label: label !== undefined ? { value: this.str(label), span: this.span(label) } : undefined,
+      scale: sc, unit: unit !== undefined ? { value: this.str(unit), span: this.span(unit) } : undefined,
+      span: this.from(this.start(axis)),
     };
   }
 
@@ -208,21 +226,21 @@ class FastReader {
     if (this.at(T.Within)) { this.i++; tolerance = this.expr(); }
     if (this.at(T.Where)) { this.i++; where = this.expr(); }
     const percent = tolerance?.kind === 'num' && tolerance.text.endsWith('%') ? true : undefined;
-    return { kind: 'expect', condition, tolerance, percent, where, span: this.from(kw.startOffset) };
+    return { kind: 'expect', condition, tolerance, percent, where, span: this.from(this.start(kw)) };
   }
 
   private givenStmt(): GivenStmt {
     const kw = this.take(T.Given);
     const vars: GivenVar[] = [this.givenVar()];
     while (this.at(T.Comma)) { this.i++; vars.push(this.givenVar()); }
-    return { kind: 'given', vars, span: this.from(kw.startOffset) };
+    return { kind: 'given', vars, span: this.from(this.start(kw)) };
   }
 
   private givenVar(): GivenVar {
     const name = this.take(T.Identifier);
     this.take(T.Colon);
     const shapeWord = this.take(T.Identifier);
-    const dims: IToken[] = [];
+    const dims: Tok[] = [];
     if (this.at(T.LParen)) {
       this.i++;
       if (this.at(T.NumberLit)) {
@@ -232,10 +250,10 @@ class FastReader {
       this.take(T.RParen);
     }
     const domain = this.at(T.Identifier) && DOMAINS.includes(this.peekImage() as DomainName) ? this.take(T.Identifier) : undefined;
-    const w = shapeWord.image;
-    const ns = dims.map((d) => Number(d.image));
+    const w = this.img(shapeWord);
+    const ns = dims.map((d) => Number(this.img(d)));
     let shape: GivenVar['shape'] = { kind: 'scalar' };
-    let dom: DomainName = domain ? domain.image as DomainName : 'real';
+    let dom: DomainName = domain !== undefined ? this.img(domain) as DomainName : 'real';
     const badDim = (n: number) => !Number.isInteger(n) || n < 1 || n > 100000;
     if (w === 'vector') {
       if (ns.length !== 1 || badDim(ns[0])) throw giveUp;
@@ -245,10 +263,10 @@ class FastReader {
       shape = { kind: 'matrix', rows: ns[0], cols: ns[1] };
     } else if (w === 'scalar') {
       if (ns.length) throw giveUp;
-    } else if (DOMAINS.includes(w as DomainName) && !domain && !dims.length) {
+    } else if (DOMAINS.includes(w as DomainName) && domain === undefined && !dims.length) {
       dom = w as DomainName;
     } else throw giveUp; // unknown shape
-    return { name: this.ident(name), shape, domain: dom, span: this.from(name.startOffset) };
+    return { name: this.ident(name), shape, domain: dom, span: this.from(this.start(name)) };
   }
 
   private checkStmt(): CheckStmt {
@@ -259,24 +277,27 @@ class FastReader {
     if (this.at(T.Identifier) && this.peekImage() === 'at') {
       this.i++;
       points = this.expr();
-      if (this.take(T.Identifier).image !== 'points') throw giveUp;
+      if (this.img(this.take(T.Identifier)) !== 'points') throw giveUp;
     }
     if (c.kind !== 'binary' || c.op !== '==') throw giveUp; // "a check compares two expressions"
-    return { kind: 'check', left: c.left, right: c.right, tolerance, points, span: this.from(kw.startOffset) };
+    return { kind: 'check', left: c.left, right: c.right, tolerance, points, span: this.from(this.start(kw)) };
   }
 
   // ---- expressions -------------------------------------------------------------------------------
   expr(): Expr {
     const startIdx = this.i;
-    const seq: (Expr | IToken)[] = [];
-    while (this.i < this.hi && PREFIX.has(this.toks[this.i].tokenType)) seq.push(this.toks[this.i++]);
-    seq.push(this.power());
-    while (this.i < this.hi && BINARY.has(this.toks[this.i].tokenType)) {
-      seq.push(this.toks[this.i++]);
-      while (this.i < this.hi && PREFIX.has(this.toks[this.i].tokenType)) seq.push(this.toks[this.i++]);
+    // the operator sequence for buildExpr, made only when there is an operator (most expressions are one operand)
+    let seq: (Expr | IToken)[] | undefined;
+    while (this.i < this.hi && PREFIX.has(this.type(this.i))) (seq ??= []).push(this.token(this.i++));
+    const first = this.power();
+    seq?.push(first);
+    while (this.i < this.hi && BINARY.has(this.type(this.i))) {
+      seq ??= [first];
+      seq.push(this.token(this.i++));
+      while (this.i < this.hi && PREFIX.has(this.type(this.i))) seq.push(this.token(this.i++));
       seq.push(this.power());
     }
-    const e = seq.length === 1 ? (seq[0] as Expr) : buildExpr(seq);
+    const e = seq ? buildExpr(seq) : first;
     // Every tree level owns at least one token, so a short expression cannot be too deep.
     if (this.i - startIdx >= MAX_EXPR_DEPTH && treeDepth(e) > MAX_EXPR_DEPTH) throw giveUp;
     return e;
@@ -285,9 +306,9 @@ class FastReader {
   private power(): Expr {
     const base = this.postfix();
     if (!this.at(T.Caret)) return base;
-    const op = this.toks[this.i++];
+    const op = this.token(this.i++);
     const signs: IToken[] = [];
-    while (this.at(T.Minus) || this.at(T.Plus)) signs.push(this.toks[this.i++]);
+    while (this.at(T.Minus) || this.at(T.Plus)) signs.push(this.token(this.i++));
     let e = this.power();
     for (let k = signs.length - 1; k >= 0; k--) e = unaryNode(signs[k], e);
     return binaryNode('^', base, e, tokenSpan(op));
@@ -304,7 +325,7 @@ class FastReader {
         this.i++;
         const name = this.take(T.Identifier);
         const span = { start: e.span.start, end: this.prevEnd() };
-        e = name.image === 'T' ? { kind: 'transpose', operand: e, span } : { kind: 'member', object: e, name: name.image, nameSpan: this.span(name), span };
+        e = this.img(name) === 'T' ? { kind: 'transpose', operand: e, span } : { kind: 'member', object: e, name: this.img(name), nameSpan: this.span(name), span };
       } else if (tt === T.LBracket) {
         this.i++;
         const first = this.expr();
@@ -325,18 +346,19 @@ class FastReader {
 
   private primary(): Expr {
     if (this.i >= this.hi) throw giveUp;
-    const t = this.toks[this.i];
-    const tt = t.tokenType;
+    const t = this.i;
+    const tt = this.type(t);
     if (tt === T.NumberLit) {
-      if (isCollapsed(t)) throw giveUp; // over-deep nesting is reported by the grammar
+      if (this.collapsed?.has(t)) throw giveUp; // over-deep nesting is reported by the grammar
       this.i++;
-      const pct = t.image.endsWith('%');
-      const v = Number(pct ? t.image.slice(0, -1) : t.image);
-      return { kind: 'num', value: pct ? v / 100 : v, text: t.image, span: this.span(t) };
+      const image = this.img(t);
+      const pct = image.endsWith('%');
+      const v = Number(pct ? image.slice(0, -1) : image);
+      return { kind: 'num', value: pct ? v / 100 : v, text: image, span: this.span(t) };
     }
     if (tt === T.StringLit) { this.i++; return { kind: 'str', value: this.str(t), span: this.span(t) }; }
-    if (tt === T.Identifier) { this.i++; return { kind: 'name', name: t.image, span: this.span(t) }; }
-    if (tt === T.PrimeName) { this.i++; return { kind: 'prime', name: t.image.slice(0, -1), span: this.span(t) }; }
+    if (tt === T.Identifier) { this.i++; return { kind: 'name', name: this.img(t), span: this.span(t) }; }
+    if (tt === T.PrimeName) { this.i++; return { kind: 'prime', name: this.img(t).slice(0, -1), span: this.span(t) }; }
     if (tt === T.LParen) {
       this.i++;
       const inner = this.expr();
@@ -346,15 +368,15 @@ class FastReader {
     if (tt === T.LBracket) {
       this.i++;
       const items: Expr[] = [];
-      if (this.i < this.hi && EXPR_FIRST.has(this.toks[this.i].tokenType)) {
+      if (this.i < this.hi && EXPR_FIRST.has(this.type(this.i))) {
         items.push(this.expr());
         while (this.at(T.Comma)) {
           this.i++;
-          if (this.i < this.hi && EXPR_FIRST.has(this.toks[this.i].tokenType)) items.push(this.expr());
+          if (this.i < this.hi && EXPR_FIRST.has(this.type(this.i))) items.push(this.expr());
         }
       }
       this.take(T.RBracket);
-      return { kind: 'list', items, span: this.from(t.startOffset) };
+      return { kind: 'list', items, span: this.from(this.start(t)) };
     }
     throw giveUp;
   }
@@ -363,11 +385,11 @@ class FastReader {
   private argList(): Arg[] {
     this.take(T.LParen);
     const args: Arg[] = [];
-    if (this.i < this.hi && EXPR_FIRST.has(this.toks[this.i].tokenType)) {
+    if (this.i < this.hi && EXPR_FIRST.has(this.type(this.i))) {
       args.push(this.arg());
       while (this.at(T.Comma)) {
         this.i++;
-        if (this.i < this.hi && EXPR_FIRST.has(this.toks[this.i].tokenType)) args.push(this.arg());
+        if (this.i < this.hi && EXPR_FIRST.has(this.type(this.i))) args.push(this.arg());
       }
     }
     this.take(T.RParen);
@@ -389,8 +411,15 @@ class FastReader {
  * parses it with the chevrotain grammar, which reports the errors).
  */
 export function fastParseChunk(tokens: IToken[], lo: number, hi: number): TopLevel[] | undefined {
+  const collapsed = new Set<number>();
+  for (let k = lo; k < hi; k++) if (isCollapsed(tokens[k])) collapsed.add(k);
+  return fastParseTable(tokenTable(tokens), lo, hi, collapsed);
+}
+
+/** fastParseChunk over a token table (the parser's own path); `collapsed`: indices of over-deep placeholders. */
+export function fastParseTable(tab: TokenTable, lo: number, hi: number, collapsed?: Set<number>): TopLevel[] | undefined {
   try {
-    return new FastReader(tokens, lo, hi).file();
+    return new FastReader(tab, lo, hi, collapsed).file();
   } catch (e) {
     if (e === giveUp) return undefined;
     throw e;

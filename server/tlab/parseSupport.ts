@@ -34,24 +34,34 @@ function typoDistance(a: string, b: string): number {
  * parses and is checked, and reported once with the correction as a fix (instead of a cascade of errors).
  */
 export function fixMisspeltKeywords(tokens: IToken[], text: string): ParseError[] {
+  const tab = T.tokenTable(tokens);
+  const out = fixMisspeltKeywordsIn(tab, text);
+  if (out.length) for (let i = 0; i < tokens.length; i++) {
+    if (tokens[i].tokenTypeIdx !== tab.type[i]) { tokens[i].tokenType = T.tokenTypeByIdx[tab.type[i]]; tokens[i].tokenTypeIdx = tab.type[i]; }
+  }
+  return out;
+}
+
+/** fixMisspeltKeywords on a token table (retags the table). */
+export function fixMisspeltKeywordsIn(tab: T.TokenTable, text: string): ParseError[] {
   const out: ParseError[] = [];
-  for (let i = 0; i + 1 < tokens.length; i++) {
-    const t = tokens[i], next = tokens[i + 1];
-    if (t.tokenType !== T.Identifier || (next.tokenType !== T.Identifier && next.tokenType !== T.StringLit)) continue;
-    const prevEnd = i ? tokens[i - 1].startOffset + tokens[i - 1].image.length : 0;
-    if (i && !text.slice(prevEnd, t.startOffset).includes('\n')) continue;
+  const ident = T.Identifier.tokenTypeIdx!, str = T.StringLit.tokenTypeIdx!;
+  for (let i = 0; i + 1 < tab.n; i++) {
+    if (tab.type[i] !== ident || (tab.type[i + 1] !== ident && tab.type[i + 1] !== str)) continue;
+    const image = tab.image[i], start = tab.start[i];
+    const prevEnd = i ? tab.start[i - 1] + tab.image[i - 1].length : 0;
+    if (i && !text.slice(prevEnd, start).includes('\n')) continue;
     let best: TokenType | undefined, bestD = Infinity;
     for (const k of STATEMENT_STARTS) {
       const word = (k.LABEL ?? '').replace(/'/g, '');
-      const d = typoDistance(t.image, word);
+      const d = typoDistance(image, word);
       if (d < bestD && d <= (word.length <= 4 ? 1 : 2)) { best = k; bestD = d; }
     }
     if (!best) continue;
     const word = (best.LABEL ?? '').replace(/'/g, '');
-    const span = { start: t.startOffset, end: t.startOffset + t.image.length };
-    out.push({ span, message: `unknown keyword \`${t.image}\` — did you mean \`${word}\`?`, fixes: [{ title: `Change to '${word}'`, span, newText: word }] });
-    t.tokenType = best;
-    t.tokenTypeIdx = best.tokenTypeIdx!;
+    const span = { start, end: start + image.length };
+    out.push({ span, message: `unknown keyword \`${image}\` — did you mean \`${word}\`?`, fixes: [{ title: `Change to '${word}'`, span, newText: word }] });
+    tab.type[i] = best.tokenTypeIdx!;
   }
   return out;
 }
@@ -101,6 +111,12 @@ export function binaryNode(op: BinaryOp, left: Expr, right: Expr, opSpan: Span):
 const opOf = (t: IToken): string => (t.tokenType === T.Approx ? '≈' : t.image);
 
 export function buildExpr(seq: (Expr | IToken)[]): Expr {
+  // `a op b` and `-a`, the usual cases, without the stacks (the same nodes the general loop builds)
+  if (seq.length === 3 && seq[0] && seq[1] && seq[2] && 'kind' in seq[0] && !('kind' in seq[1]) && 'kind' in seq[2]) {
+    const tok = seq[1] as IToken;
+    return binaryNode(opOf(tok) as BinaryOp, seq[0] as Expr, seq[2] as Expr, tokenSpan(tok));
+  }
+  if (seq.length === 2 && seq[0] && seq[1] && !('kind' in seq[0]) && 'kind' in seq[1]) return unaryNode(seq[0] as IToken, seq[1] as Expr);
   const out: Expr[] = [];
   const ops: { tok: IToken; prec: number; unary: boolean }[] = [];
   const apply = () => {
@@ -182,6 +198,33 @@ const ENDS_CHAIN_OR_BINARY = new Set<TokenType>([...ENDS_CHAIN, ...BINARY_TOKENS
 /** Tokens that never occur inside an expression: nesting restarts there. */
 const STRUCTURAL = new Set<TokenType>([T.LCurly, T.RCurly, ...statementStarts, ...topStarts]);
 
+// The same classes by token type index, for the scan over every token (a typed-array read instead
+// of up to four set lookups per token).
+const OPENER = 1, CLOSER = 2, CARET = 4, ENDS = 8, STRUCT = 16;
+const tokenClass = new Uint8Array(1 + Math.max(...T.allTokens.map((t) => t.tokenTypeIdx ?? 0)));
+for (const tt of T.allTokens) {
+  tokenClass[tt.tokenTypeIdx!] = (OPENERS.has(tt) ? OPENER : 0) | (CLOSERS.has(tt) ? CLOSER : 0) | (tt === T.Caret ? CARET : 0)
+    | (ENDS_CHAIN_OR_BINARY.has(tt) ? ENDS : 0) | (STRUCTURAL.has(tt) ? STRUCT : 0);
+}
+
+/** Whether collapseDeepNesting would change anything: the same count, stopping at the first over-deep group. */
+export function nestsTooDeep(tab: T.TokenTable): boolean {
+  let depth = 0;
+  const carets: number[] = [0];
+  let nesting = 0;
+  for (let i = 0; i < tab.n; i++) {
+    const cls = tokenClass[tab.type[i]];
+    if (cls & OPENER) { depth++; carets.push(0); nesting++; if (nesting > MAX_NESTING) return true; }
+    else if (cls & CLOSER) { if (depth > 0) { nesting -= 1 + carets.pop()!; depth--; } }
+    else if (cls & CARET) { carets[carets.length - 1]++; nesting++; if (nesting > MAX_NESTING) return true; }
+    else if (cls & ENDS) {
+      nesting -= carets[carets.length - 1]; carets[carets.length - 1] = 0;
+      if (cls & STRUCT) { depth = 0; if (carets.length !== 1) carets.length = 1; carets[0] = 0; nesting = 0; }
+    }
+  }
+  return false;
+}
+
 /**
  * Replaces every group nested deeper than MAX_NESTING (counting brackets and `^` chains) by one
  * placeholder token; returns the tokens unchanged (same array) when nothing is too deep.
@@ -193,13 +236,14 @@ export function collapseDeepNesting(tokens: IToken[]): IToken[] {
   let nesting = 0; // depth + sum of caret runs
   for (let i = 0; i < tokens.length; i++) {
     const tok = tokens[i], tt = tok.tokenType;
+    const cls = tokenClass[tt.tokenTypeIdx!];
     let deep = false;
-    if (OPENERS.has(tt)) { depth++; carets.push(0); nesting++; deep = nesting > MAX_NESTING; }
-    else if (CLOSERS.has(tt)) { if (depth > 0) { nesting -= 1 + carets.pop()!; depth--; } }
-    else if (tt === T.Caret) { carets[carets.length - 1]++; nesting++; deep = nesting > MAX_NESTING; }
-    else if (ENDS_CHAIN_OR_BINARY.has(tt)) {
+    if (cls & OPENER) { depth++; carets.push(0); nesting++; deep = nesting > MAX_NESTING; }
+    else if (cls & CLOSER) { if (depth > 0) { nesting -= 1 + carets.pop()!; depth--; } }
+    else if (cls & CARET) { carets[carets.length - 1]++; nesting++; deep = nesting > MAX_NESTING; }
+    else if (cls & ENDS) {
       nesting -= carets[carets.length - 1]; carets[carets.length - 1] = 0;
-      if (STRUCTURAL.has(tt)) { depth = 0; if (carets.length !== 1) carets.length = 1; carets[0] = 0; nesting = 0; }
+      if (cls & STRUCT) { depth = 0; if (carets.length !== 1) carets.length = 1; carets[0] = 0; nesting = 0; }
     }
     if (!deep) { out?.push(tok); continue; }
     // Swallow the group: to the matching close for a bracket, to the end of the chain for `^`.

@@ -6,9 +6,9 @@ import { chevrotain } from '../chevrotain';
 import * as T from './lexer';
 import type { Span, TlabFile, TopLevel } from './ast';
 import { ParseError, describeToken, tokEnd, topStarts, setNextAfterChunk } from './parseSupport';
-import { collapseDeepNesting, fixMisspeltKeywords } from './parseSupport';
+import { collapseDeepNesting, fixMisspeltKeywords, fixMisspeltKeywordsIn, nestsTooDeep } from './parseSupport';
 import { TlabParser } from './grammar';
-import { fastParseChunk } from './fastParse';
+import { fastParseChunk, fastParseTable } from './fastParse';
 
 export type { ParseError } from './parseSupport';
 export { tokEnd } from './parseSupport';
@@ -21,7 +21,7 @@ function parser(): TlabParser {
 
 interface ChunkResult { start: number; items: TopLevel[]; errors: ParseError[] }
 
-/** Parses tokens[from, to) — one top-level chunk — with a fresh parser state. */
+/** Parses tokens[from, to) — one top-level chunk — with a fresh parser state (token objects: the over-deep path). */
 function parseChunk(p: TlabParser, text: string, tokens: IToken[], lo: number, hi: number): ChunkResult {
   // A chunk without syntax errors (nearly all of them) is read by the hand-written fast path.
   const fast = fastPathEnabled ? fastParseChunk(tokens, lo, hi) : undefined;
@@ -75,18 +75,21 @@ export function parseChunkWithGrammar(p: TlabParser, text: string, tokens: IToke
  * so chunks whose text did not change since the last parse are reused (shifted when an edit above
  * moved them): a keystroke re-parses one block, not the file.
  */
-function chunkBounds(tokens: IToken[]): number[] {
+function chunkBounds(types: ArrayLike<number>, n: number): number[] {
   const bounds = [0];
   let depth = 0;
-  for (let i = 0; i < tokens.length; i++) {
-    const tt = tokens[i].tokenType;
-    if (tt === T.LCurly) depth++;
-    else if (tt === T.RCurly) depth = Math.max(0, depth - 1);
-    else if (depth === 0 && i > 0 && (tt === T.Experiment || tt === T.Derivation || tt === T.Let || tt === T.Import)) bounds.push(i);
+  for (let i = 0; i < n; i++) {
+    const tt = types[i];
+    if (tt === LCURLY) depth++;
+    else if (tt === RCURLY) depth = Math.max(0, depth - 1);
+    else if (depth === 0 && i > 0 && CHUNK_START[tt]) bounds.push(i);
   }
-  bounds.push(tokens.length);
+  bounds.push(n);
   return bounds;
 }
+const LCURLY = T.LCurly.tokenTypeIdx!, RCURLY = T.RCurly.tokenTypeIdx!;
+const CHUNK_START: boolean[] = [];
+for (const tt of [T.Experiment, T.Derivation, T.Let, T.Import]) CHUNK_START[tt.tokenTypeIdx!] = true;
 
 const chunkCache = new Map<string, ChunkResult>();
 const CHUNK_CACHE_LIMIT = 4000;
@@ -123,28 +126,61 @@ function shifted<T>(v: T, delta: number): T {
 
 /** Parses a whole .tlab document. Never throws: syntax errors come back in `errors` with their spans. */
 export function parseTlab(text: string): ParseResult {
-  const lexed = T.lexTlab(text);
+  const lexed = T.lexTable(text);
+  const tab = lexed.table;
+  // over-deep groups become placeholder tokens before the grammar sees them (parseSupport.ts): that
+  // rare case works on token objects
+  if (nestsTooDeep(tab)) return parseTokens(text, T.tableTokens(tab), lexed);
+  const errors: ParseError[] = [...lexed.errors, ...fixMisspeltKeywordsIn(tab, text)];
+  // Token objects only when something needs them: the grammar (a chunk with a syntax error) or a
+  // consumer of `tokens`; made once and shared.
+  let objects: IToken[] | undefined;
+  const tokens = () => (objects ??= T.tableTokens(tab));
+  const items = parseChunks(text, tab.n, tab.type, (k) => tab.start[k], (k) => tab.image[k], errors, (lo, hi) => {
+    const fast = fastPathEnabled ? fastParseTable(tab, lo, hi) : undefined;
+    if (fast) return { start: tab.start[lo], items: fast, errors: [] };
+    return parseChunkWithGrammar(parser(), text, tokens(), lo, hi);
+  });
+  return {
+    ...finish(text, items, errors), comments: lexed.comments,
+    get tokens() { return tokens(); },
+  };
+}
+
+/** The token-object path (a file with over-deep nesting): the same steps on collapsed tokens. */
+function parseTokens(text: string, lexedTokens: IToken[], lexed: T.LexTable): ParseResult {
   const p = parser();
-  // over-deep groups become placeholders before the grammar sees them (parseSupport.ts)
-  const tokens = collapseDeepNesting(lexed.tokens);
+  const tokens = collapseDeepNesting(lexedTokens);
   const errors: ParseError[] = [...lexed.errors, ...fixMisspeltKeywords(tokens, text)];
+  const types = tokens.map((t) => t.tokenTypeIdx);
+  const items = parseChunks(text, tokens.length, types, (k) => tokens[k].startOffset, (k) => tokens[k].image, errors, (lo, hi) => parseChunk(p, text, tokens, lo, hi));
+  return { ...finish(text, items, errors), comments: lexed.comments, tokens: lexedTokens };
+}
+
+/** Splits the tokens into top-level chunks and parses each, reusing the cached parse of unchanged chunks. */
+function parseChunks(text: string, n: number, types: ArrayLike<number>, startOf: (k: number) => number, imageOf: (k: number) => string,
+  errors: ParseError[], parse: (lo: number, hi: number) => ChunkResult): TopLevel[] {
   const items: TopLevel[] = [];
-  if (tokens.length) {
-    const bounds = chunkBounds(tokens);
+  if (n) {
+    const bounds = chunkBounds(types, n);
     if (chunkCache.size > CHUNK_CACHE_LIMIT) chunkCache.clear();
     for (let c = 0; c + 1 < bounds.length; c++) {
       const lo = bounds[c], hi = bounds[c + 1];
-      const start = tokens[lo].startOffset;
-      const end = hi < tokens.length ? tokens[hi].startOffset : text.length;
+      const start = startOf(lo);
+      const end = hi < n ? startOf(hi) : text.length;
       // The chunk's text and what follows it (messages name the next token) identify its parse.
-      const key = `${text.slice(start, end)}\u0000${hi < tokens.length ? tokens[hi].image : ''}`;
+      const key = `${text.slice(start, end)}\u0000${hi < n ? imageOf(hi) : ''}`;
       let r = chunkCache.get(key);
-      if (!r) { r = parseChunk(p, text, tokens, lo, hi); chunkCache.set(key, r); }
+      if (!r) { r = parse(lo, hi); chunkCache.set(key, r); }
       else if (r.start !== start) { r = { start, items: shifted(r.items, start - r.start), errors: shifted(r.errors, start - r.start) }; chunkCache.set(key, r); }
       items.push(...r.items);
       errors.push(...r.errors);
     }
   }
+  return items;
+}
+
+function finish(text: string, items: TopLevel[], errors: ParseError[]): { file: TlabFile; errors: ParseError[] } {
   const file: TlabFile = { items, span: { start: 0, end: text.length } };
   errors.sort((a, b) => a.span.start - b.span.start);
   // One error per position is enough (recovery can report the same spot twice), and stray tokens
@@ -152,7 +188,7 @@ export function parseTlab(text: string): ParseResult {
   const unique = errors.filter((e, i) => (i === 0 || e.span.start !== errors[i - 1].span.start || e.message !== errors[i - 1].message)
     && !(e.junk && errors.some((o) => !o.junk && o.span.start >= e.span.start && o.span.start < e.span.end)))
     .map((e) => ({ span: clampSpan(e.span, text.length), message: e.message, ...(e.fixes ? { fixes: e.fixes } : {}) }));
-  return { file, errors: unique, comments: lexed.comments, tokens: lexed.tokens };
+  return { file, errors: unique };
 }
 
 /** A span inside the text whatever recovery produced (never negative, never past the end). */

@@ -7,7 +7,7 @@ import type { ServerContext } from '../languageService';
 import { getSolver } from '../solvers/index';
 import type { Span } from './ast';
 import { builtinByName, constantByName } from './builtins';
-import { spanKey } from './checker';
+import { spanKey, staticKey } from './checker';
 import { tokenAt } from './context';
 import { keywordDocs, outputMarkdown, paramMarkdown, solverMarkdown } from './docs';
 import * as T from './lexer';
@@ -119,8 +119,8 @@ export function hover(doc: TextDocument, pos: lsp.Position, ctx: ServerContext):
   } else if (!parts.length) {
     // constants known without running
     let best: Span | undefined;
-    for (const e of allExprs(a)) if (contains(e.span, off) && a.staticValues.has(spanKey(e.span)) && (!best || e.span.end - e.span.start < best.end - best.start)) best = e.span;
-    if (best) { parts.push(`\`${doc.getText().slice(best.start, best.end)}\` = ${valueMarkdown(a.staticValues.get(spanKey(best))!)}`); hrange = best; }
+    for (const e of allExprs(a)) if (contains(e.span, off) && a.staticValues.has(staticKey(e.span)) && (!best || e.span.end - e.span.start < best.end - best.start)) best = e.span;
+    if (best) { parts.push(`\`${doc.getText().slice(best.start, best.end)}\` = ${valueMarkdown(a.staticValues.get(staticKey(best))!)}`); hrange = best; }
   }
   if (!parts.length) return null;
   return { contents: { kind: lsp.MarkupKind.Markdown, value: parts.join('\n\n---\n\n') }, range: hrange ? range(doc, hrange) : undefined };

@@ -14,7 +14,14 @@ export interface SType {
 }
 
 export const ANY: SType = { k: 'any', series: false };
-export const t = (k: TypeKind, series = false, extra: Partial<SType> = {}): SType => ({ k, series, ...extra });
+// Plain types (no solver, no arity) are shared: the checker asks for one per expression, and a fresh
+// object each time was a measurable share of what checking a large file allocates. Types are never
+// mutated (a changed type is a new object: `{ ...o, series }`).
+const kinds: TypeKind[] = ['num', 'bool', 'str', 'list', 'result', 'stat', 'record', 'fn', 'any'];
+const plain = Object.fromEntries(kinds.map((k) => [k, { k, series: false }])) as Record<TypeKind, SType>;
+const plainSeries = Object.fromEntries(kinds.map((k) => [k, { k, series: true }])) as Record<TypeKind, SType>;
+export const t = (k: TypeKind, series = false, extra?: Partial<SType>): SType =>
+  extra ? { k, series, ...extra } : series ? plainSeries[k] : plain[k];
 
 export function outputType(kind: OutputKind, series: boolean): SType {
   switch (kind) {
