@@ -12,6 +12,7 @@ import { tlabFeatures } from '../server/tlab/service';
 import { clientlessContext, type ServerContext } from '../server/languageService';
 import { InProcessRunner } from '../server/engine/runner';
 import { Rng } from '../server/numeric/rng';
+import { SERVER_NODE_FLAGS } from '../protocol';
 
 /** A realistic file: experiments with lets, sweeps, solver calls, plots and expects; a few derivations. */
 export function generate(lines: number, seed = 1): string {
@@ -143,7 +144,9 @@ if (!process.env.NO_BENCH_MAIN && require.main === module && __filename.endsWith
   const { spawnSync } = require('node:child_process') as typeof import('node:child_process');
   const out = path.join(require('node:os').tmpdir(), `tlab-bench-${process.pid}.cjs`);
   esbuild.buildSync({ entryPoints: [__filename], bundle: true, platform: 'node', target: 'node20', format: 'cjs', outfile: out, external: ['webgpu'], logLevel: 'error' });
-  const r = spawnSync(process.execPath, [out, ...process.argv.slice(2), `--md=${path.join(__dirname, 'tlab-parse.md')}`], { stdio: 'inherit' });
+  // the language server's own Node flags (protocol SERVER_NODE_FLAGS); BENCH_NODE_DEFAULTS=1 runs V8's defaults
+  const flags = process.env.BENCH_NODE_DEFAULTS ? [] : [...SERVER_NODE_FLAGS];
+  const r = spawnSync(process.execPath, [...flags, out, ...process.argv.slice(2), `--md=${path.join(__dirname, 'tlab-parse.md')}`], { stdio: 'inherit' });
   fs.rmSync(out, { force: true });
   process.exitCode = r.status ?? 1;
 } else if (!process.env.NO_BENCH_MAIN && require.main === module) {

@@ -5,7 +5,7 @@ import * as vscode from 'vscode';
 import {
   LanguageClient, LanguageClientOptions, ServerOptions, State, TransportKind,
 } from 'vscode-languageclient/node';
-import { cancelTarget, runTarget, serverStatus, ServerStatusParams } from '../protocol';
+import { cancelTarget, runTarget, SERVER_NODE_FLAGS, serverStatus, ServerStatusParams } from '../protocol';
 import { listenForPlots, registerPlotPanel, runArgs } from './plotPanel';
 import { registerChartPanel } from './chartPanel';
 import { openWalkthroughOnce } from './walkthrough';
@@ -49,9 +49,9 @@ export async function activate(context: vscode.ExtensionContext): Promise<Theory
 
   const serverModule = context.asAbsolutePath(path.join('dist', 'server.js'));
   const serverOptions: ServerOptions = {
-    run: { module: serverModule, transport: TransportKind.ipc },
+    run: { module: serverModule, transport: TransportKind.ipc, options: { execArgv: [...SERVER_NODE_FLAGS] } },
     // `--inspect` lets "Attach to Node process" debug the server when the extension runs in debug mode.
-    debug: { module: serverModule, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6009'] } },
+    debug: { module: serverModule, transport: TransportKind.ipc, options: { execArgv: [...SERVER_NODE_FLAGS, '--nolazy', '--inspect=6009'] } },
   };
   const clientOptions: LanguageClientOptions = {
     documentSelector: [{ language: 'tlab' }, { language: 'clevr' }],
