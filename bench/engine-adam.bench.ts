@@ -119,7 +119,7 @@ print(json.dumps({"t": timeit(step, 5, 1.0), "losses": losses, "version": np.__v
   }
   rowsOut.push([`NumPy ${np.result?.version ?? ''} (float32, OpenBLAS threads: ${np.result?.threads ?? '?'})`, np.result ? fmtSeconds(np.result.t) : (np.reason ?? '—'), np.result ? (flops / np.result.t / 1e9).toFixed(1) : '—', '', '1×']);
   console.log([
-    '### Engine: one Adam-student training step (d = 200, p = 100, batch 13,333)', '',
+    `### Engine: one Adam-student training step (d = ${d}, p = ${p}, batch ${rows.toLocaleString('en-US')})`, '',
     `Median wall time of one step (forward, MSE, backward, Adam on W and v) after ${CHECK_STEPS} checked steps, best of ${ROUNDS} interleaved rounds; ` +
     `the losses of those steps agree with the peers to 1e-4 relative (a cell says DISAGREE otherwise). ` +
     'GFLOP/s counts the two big matmuls only (4·batch·d·p). Ratio = ours / peer (>1: the peer is faster).', '',

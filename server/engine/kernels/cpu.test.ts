@@ -41,6 +41,26 @@ test('matmul (system BLAS, wasm SIMD and JS, f32 and f64, odd sizes, transposes,
   }
 });
 
+test('float32 tanh (rational fit) is within 1 ulp of the correctly rounded tanh; NaN, ±∞, ±0 and tiny inputs kept', () => {
+  const n = 400_001;
+  const x = new Float32Array(n);
+  for (let i = 0; i < n; i++) x[i] = -12 + (24 * i) / (n - 1);
+  const out = new Float32Array(n);
+  K.unary('tanh', x, out, 1);
+  let worst = 0;
+  for (let i = 0; i < n; i++) {
+    const want = Math.fround(Math.tanh(x[i]));
+    const ulp = Math.max(Math.abs(want) * 2 ** -23, 2 ** -149);
+    worst = Math.max(worst, Math.abs(out[i] - want) / ulp);
+  }
+  assert.ok(worst <= 1, `worst error ${worst} ulp`);
+  const special = new Float32Array([0, -0, 1e-30, -1e-20, 1e-10, -3e-5, 9.2, -20, 1e30, Infinity, -Infinity, NaN]);
+  const got = new Float32Array(special.length);
+  K.unary('tanh', special, got, 2);
+  const want = [...special].map((v) => Math.fround(Math.tanh(2 * v)));
+  assert.deepEqual([...got].map((v) => Object.is(v, -0) ? 0 : v), want.map((v) => Object.is(v, -0) ? 0 : v));
+});
+
 test('elementwise maps match their scalar definitions; tanh never overflows', () => {
   const x = new Float64Array([-800, -3, -0.5, 0, 0.25, 2, 800]);
   const out = new Float64Array(x.length);

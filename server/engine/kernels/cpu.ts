@@ -116,11 +116,36 @@ export function unaryScalar(op: UnaryOp, x: number): number {
   }
 }
 
+// tanh for float32 storage: v·P(v²)/Q(v²) on v clamped to ±9.1 (beyond, tanh rounds to ±1 in
+// float32), P and Q of degree 5 in v². The coefficients are a relative-error fit of tanh on
+// [0, 9.1] made for this kernel (Lawson-weighted least squares, max relative error 4e-11 in
+// float64 arithmetic), so after rounding to float32 the result is within 1 ulp of the correctly
+// rounded tanh (kernels test). No exp and no branch: 3× the speed of the exp form at the Adam
+// student's sizes, where tanh was the largest cost after the GEMMs (issue 18).
+const TP0 = 0.9999999999595979, TP1 = 0.1409633404273321, TP2 = 0.00442211404704106;
+const TP3 = 4.217467316807101e-05, TP4 = 1.1060496293953207e-07, TP5 = 3.638606420511534e-11;
+const TQ1 = 0.47429667331715464, TQ2 = 0.029187672623390667, TQ3 = 0.0005000957646200464;
+const TQ4 = 2.5946335607684777e-06, TQ5 = 2.9299522967264233e-09;
+
+/** out[i] = tanh(alpha·x[i]) into float32 (see above); NaN stays NaN, ±∞ gives ±1. */
+export function tanhF32(x: Float32Array, out: Float32Array, alpha: number): void {
+  const n = x.length;
+  for (let i = 0; i < n; i++) {
+    const v = Math.max(-9.1, Math.min(9.1, alpha * x[i]));
+    const u = v * v;
+    out[i] = (v * (TP0 + u * (TP1 + u * (TP2 + u * (TP3 + u * (TP4 + u * TP5)))))) /
+      (1 + u * (TQ1 + u * (TQ2 + u * (TQ3 + u * (TQ4 + u * TQ5)))));
+  }
+}
+
 /** out[i] = f(alpha · x[i]) — `alpha` folds the student's tanh(2x) scale into the same pass. */
 export function unary(op: UnaryOp, x: FArray, out: FArray, alpha = 1): void {
   const n = x.length;
   switch (op) { // specialised loops for the hot ops, generic switch for the rest
-    case 'tanh': for (let i = 0; i < n; i++) out[i] = safeTanh(alpha * x[i]); return;
+    case 'tanh':
+      if (x instanceof Float32Array && out instanceof Float32Array) { tanhF32(x, out, alpha); return; }
+      for (let i = 0; i < n; i++) out[i] = safeTanh(alpha * x[i]);
+      return;
     case 'relu': for (let i = 0; i < n; i++) { const v = alpha * x[i]; out[i] = v > 0 ? v : 0; } return;
     default: for (let i = 0; i < n; i++) out[i] = unaryScalar(op, alpha * x[i]);
   }
