@@ -12,6 +12,19 @@ import * as path from 'node:path';
 import { LspClient } from './harness';
 import { cancelTarget, runTarget } from '../../protocol';
 
+interface LensTitle { line: number; title: string; command: string }
+/** Every lens of the document with its line, title and command, as the server sends them. */
+async function lensTitles(client: LspClient, uri: string): Promise<LensTitle[]> {
+  return (await client.request<any[]>('textDocument/codeLens', { textDocument: { uri } }))
+    .map((l) => ({ line: l.range.start.line, title: l.command?.title as string, command: l.command?.command as string }));
+}
+/** The titles of the status lenses (neither Run, Cancel nor Plots) on `line`. */
+async function statusAt(client: LspClient, uri: string, line: number): Promise<string[]> {
+  return (await lensTitles(client, uri))
+    .filter((l) => l.line === line && !['theorylab.run', 'theorylab.cancel', 'theorylab.showPlots'].includes(l.command))
+    .map((l) => l.title);
+}
+
 const TEXT = `experiment fast {
   sweep a = [1, 2]
   solve q = demo.quadratic(a = a, b = -2)
@@ -36,9 +49,8 @@ describe('run state in the code lens', () => {
     await client.initialize({ trusted: true, settings: { autoRunMaxSeconds: 0 } });
     const uri = client.uri('l.tlab');
     await client.open('l.tlab', TEXT);
-    const lenses = async () => (await client.request<any[]>('textDocument/codeLens', { textDocument: { uri } }))
-      .map((l) => ({ line: l.range.start.line, title: l.command?.title as string, command: l.command?.command as string }));
-    const status = async (line: number) => (await lenses()).filter((l) => l.line === line && l.command !== 'theorylab.run' && l.command !== 'theorylab.cancel' && l.command !== 'theorylab.showPlots').map((l) => l.title);
+    const lenses = () => lensTitles(client, uri);
+    const status = (line: number) => statusAt(client, uri, line);
 
     const first = await lenses();
     assert.ok(first.every((l) => !/[\u{1F300}-\u{1FAFF}▶■☁]/u.test(l.title)), JSON.stringify(first));
@@ -109,9 +121,7 @@ describe('two runs at once, progress notification', () => {
     await client.initialize({ trusted: true, settings: { autoRunMaxSeconds: 0 } });
     const uri = client.uri('two.tlab');
     await client.open('two.tlab', TWO);
-    const status = async (line: number) => (await client.request<any[]>('textDocument/codeLens', { textDocument: { uri } }))
-      .filter((l) => l.range.start.line === line && !['theorylab.run', 'theorylab.cancel', 'theorylab.showPlots'].includes(l.command?.command))
-      .map((l) => l.command.title as string);
+    const status = (line: number) => statusAt(client, uri, line);
     const until = async (what: string, f: () => Promise<boolean>) => {
       for (let i = 0; i < 300; i++) { if (await f()) return; await new Promise((r) => setTimeout(r, 50)); }
       assert.fail(`timed out waiting for ${what}: p ${JSON.stringify(await status(0))}, q ${JSON.stringify(await status(4))}`);

@@ -5,7 +5,7 @@ import * as assert from 'node:assert/strict';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { TheoryLabApi } from '../../../client/extension';
-import { eventually, hoverText, openDemo } from './util';
+import { eventually, hoverText, openDemo, readyServer } from './util';
 
 const EXTENSION_ID = 'theorylab.theorylab';
 
@@ -112,7 +112,7 @@ export function defineExtensionSuite(): void {
 
     test('restarting the server brings it back', async () => {
       await vscode.commands.executeCommand('theorylab.restartServer');
-      await eventually('the restarted server', 60_000, () => (api.client()?.isRunning() && api.lastStatus()?.state === 'ready' ? true : undefined));
+      await readyServer('the restarted server');
     });
   });
 }

@@ -4,9 +4,8 @@
 // workspace) and the G2L2 chart panel of a `sentence`.
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import type { TheoryLabApi } from '../../../client/extension';
 import type { ChartPanelInfo, PlotsPanelInfo } from '../../../protocol/webviewMessages';
-import { eventually, hoverText, openDemo, workspaceFolder } from './util';
+import { eventually, hoverText, openDemo, readyServer, workspaceFolder } from './util';
 import { parseCsv } from '../../../protocol/csv';
 
 type RunResult = { ok: boolean; message: string } | undefined;
@@ -48,10 +47,7 @@ function plotsTab(): vscode.Tab | undefined {
 
 export function defineResultsSuite(): void {
   suite('Results in the editor', () => {
-    suiteSetup(async () => {
-      const api = await vscode.extensions.getExtension<TheoryLabApi>('theorylab.theorylab')!.activate();
-      await eventually('a running language server', 60_000, () => (api.client()?.isRunning() && api.lastStatus()?.state === 'ready' ? true : undefined));
-    });
+    suiteSetup(async () => { await readyServer(); });
 
     test('a failing expect is an error diagnostic carrying the computed values; passing ones hover with ✓', async () => {
       const text = await demoText();

@@ -5,8 +5,7 @@
 // through VS Code's own code-lens command, i.e. after the client's middleware, as the editor draws them.
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import type { TheoryLabApi } from '../../../client/extension';
-import { eventually } from './util';
+import { eventually, readyServer } from './util';
 
 type RunResult = { ok: boolean; cancelled?: boolean; message: string } | undefined;
 
@@ -41,10 +40,7 @@ const waitLens = (doc: vscode.TextDocument, name: string, re: RegExp, ms = 60_00
 
 export function defineRunStateSuite(): void {
   suite('Run state in the code lens', () => {
-    suiteSetup(async () => {
-      const api = await vscode.extensions.getExtension<TheoryLabApi>('theorylab.theorylab')!.activate();
-      await eventually('a running language server', 60_000, () => (api.client()?.isRunning() && api.lastStatus()?.state === 'ready' ? true : undefined));
-    });
+    suiteSetup(async () => { await readyServer(); });
 
     test('running with progress, queued, not run, cancelled, then done at a time in a duration', async () => {
       const config = vscode.workspace.getConfiguration('theorylab');

@@ -1,6 +1,7 @@
 // Helpers shared by the VS Code integration suites.
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
+import type { TheoryLabApi } from '../../../client/extension';
 
 /** Polls `probe` until it returns a value that is not undefined/null, or fails after `ms`. */
 export async function eventually<T>(what: string, ms: number, probe: () => Promise<T | undefined | null> | T | undefined | null): Promise<T> {
@@ -14,6 +15,13 @@ export async function eventually<T>(what: string, ms: number, probe: () => Promi
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last ? `: ${last}` : ''}`);
     await new Promise((r) => setTimeout(r, 250));
   }
+}
+
+/** The extension's API once its language server runs and has said it is ready (`what` names the wait). */
+export async function readyServer(what = 'a running language server'): Promise<TheoryLabApi> {
+  const api = await vscode.extensions.getExtension<TheoryLabApi>('theorylab.theorylab')!.activate();
+  await eventually(what, 60_000, () => (api.client()?.isRunning() && api.lastStatus()?.state === 'ready' ? true : undefined));
+  return api;
 }
 
 export function hoverText(hovers: vscode.Hover[]): string {
