@@ -11,9 +11,13 @@
 // recorded in bench/memory-capacity.md come from the longer invocations listed there.
 import fs from 'node:fs';
 import { decideFeasibility } from '../server/solvers/memory/decide';
+import { withKernels } from '../server/solvers/memory/bmm';
+import { CpuKernels } from '../server/engine/kernels/cpuBackend';
 import { sampleInstance, type MemoryModel } from '../server/solvers/memory/instance';
 import { wilsonInterval } from '../server/numeric/binomial-ci';
 import { fromRows, solveLu } from '../server/numeric/linalg';
+
+const kernels = new CpuKernels();
 
 function arg(name: string, dflt: string): string {
   const i = process.argv.indexOf(`--${name}`);
@@ -89,7 +93,8 @@ for (let di = 0; di < ds.length && !stopped; di++) {
     for (let t = 0; t < T; t++) {
       if (performance.now() > deadline) { stopped = true; curve.complete = false; break; }
       const inst = sampleInstance(d, p, model, 1000 * d + p, t);
-      const dec = decideFeasibility(inst, { budgetMs: budgetS * 1000 });
+      // the engine's CPU kernels, as in a job (without them bmm falls back to its plain reference loops)
+      const dec = withKernels(kernels, () => decideFeasibility(inst, { budgetMs: budgetS * 1000 }));
       pt.trials++;
       if (dec.verdict === 'feasible') pt.stored++;
       else if (dec.verdict === 'infeasible') pt.notStored++;

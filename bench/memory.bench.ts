@@ -12,7 +12,11 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { decideFeasibility } from '../server/solvers/memory/decide';
+import { withKernels } from '../server/solvers/memory/bmm';
+import { CpuKernels } from '../server/engine/kernels/cpuBackend';
 import { sampleInstance } from '../server/solvers/memory/instance';
+
+const kernels = new CpuKernels();
 
 function arg(name: string, dflt: string): string {
   const i = process.argv.indexOf(`--${name}`);
@@ -39,7 +43,8 @@ ds.forEach((d, k) => {
   const p = psArg[Math.min(k, psArg.length - 1)];
   const inst = sampleInstance(d, p, 'coupled', seed, 0);
   const t0 = performance.now();
-  const dec = decideFeasibility(inst, { budgetMs: budgetS * 1000 });
+  // the engine's CPU kernels, as in a job (without them bmm falls back to its plain reference loops)
+  const dec = withKernels(kernels, () => decideFeasibility(inst, { budgetMs: budgetS * 1000 }));
   const ts = (performance.now() - t0) / 1000;
 
   const file = path.join(os.tmpdir(), `memory-bench-${process.pid}-${d}.json`);
