@@ -6,6 +6,8 @@ import { binaryOps, unaryOps, type BinaryOp, type FArray, type ReduceOp, type Un
 import { normalizeRows } from '../../numeric/rows';
 import { blasGemm } from './blas';
 import { wasmGemm } from './wasmGemm';
+import { wasmTanh } from './wasmTanh';
+import { TANH_CLAMP, TANH_P, TANH_Q } from './tanhFit';
 
 export { binaryOps, unaryOps, normalizeRows };
 export type { BinaryOp, FArray, ReduceOp, UnaryOp };
@@ -116,22 +118,22 @@ export function unaryScalar(op: UnaryOp, x: number): number {
   }
 }
 
-// tanh for float32 storage: v·P(v²)/Q(v²) on v clamped to ±9.1 (beyond, tanh rounds to ±1 in
-// float32), P and Q of degree 5 in v². The coefficients are a relative-error fit of tanh on
-// [0, 9.1] made for this kernel (Lawson-weighted least squares, max relative error 4e-11 in
-// float64 arithmetic), so after rounding to float32 the result is within 1 ulp of the correctly
-// rounded tanh (kernels test). No exp and no branch: 3× the speed of the exp form at the Adam
-// student's sizes, where tanh was the largest cost after the GEMMs (issue 18).
-const TP0 = 0.9999999999595979, TP1 = 0.1409633404273321, TP2 = 0.00442211404704106;
-const TP3 = 4.217467316807101e-05, TP4 = 1.1060496293953207e-07, TP5 = 3.638606420511534e-11;
-const TQ1 = 0.47429667331715464, TQ2 = 0.029187672623390667, TQ3 = 0.0005000957646200464;
-const TQ4 = 2.5946335607684777e-06, TQ5 = 2.9299522967264233e-09;
+// tanh for float32 storage: the rational fit of tanhFit.ts (no exp, no branch; ≤ 1 ulp after
+// rounding), 3× the speed of the exp form — at the Adam student's sizes tanh was the largest cost
+// after the GEMMs (issue 18). Large arrays go through the WebAssembly SIMD twin (wasmTanh.ts), which
+// gives bitwise the same values; the JS loop does small arrays, the last n mod 4 elements, and
+// everything when the runtime has no SIMD.
+const [TP0, TP1, TP2, TP3, TP4, TP5] = TANH_P;
+const [, TQ1, TQ2, TQ3, TQ4, TQ5] = TANH_Q;
+const WASM_TANH_MIN = 4096;
 
 /** out[i] = tanh(alpha·x[i]) into float32 (see above); NaN stays NaN, ±∞ gives ±1. */
 export function tanhF32(x: Float32Array, out: Float32Array, alpha: number): void {
   const n = x.length;
-  for (let i = 0; i < n; i++) {
-    const v = Math.max(-9.1, Math.min(9.1, alpha * x[i]));
+  let i = 0;
+  if (n >= WASM_TANH_MIN && wasmTanh(x, out, n - (n % 4), alpha)) i = n - (n % 4);
+  for (; i < n; i++) {
+    const v = Math.max(-TANH_CLAMP, Math.min(TANH_CLAMP, alpha * x[i]));
     const u = v * v;
     out[i] = (v * (TP0 + u * (TP1 + u * (TP2 + u * (TP3 + u * (TP4 + u * TP5)))))) /
       (1 + u * (TQ1 + u * (TQ2 + u * (TQ3 + u * (TQ4 + u * TQ5)))));

@@ -7,33 +7,7 @@ import os from 'node:os';
 import { Worker } from 'node:worker_threads';
 import type { FArray } from '../../solvers/contract';
 
-// --- a tiny assembler ----------------------------------------------------------------------------
-const I32 = 0x7f, F32 = 0x7d, V128 = 0x7b;
-function uleb(n: number): number[] {
-  const out: number[] = [];
-  do { let b = n & 0x7f; n >>>= 7; if (n) b |= 0x80; out.push(b); } while (n);
-  return out;
-}
-function sleb(n: number): number[] {
-  const out: number[] = [];
-  for (;;) {
-    const b = n & 0x7f; n >>= 7;
-    if ((n === 0 && !(b & 0x40)) || (n === -1 && (b & 0x40))) { out.push(b); return out; }
-    out.push(b | 0x80);
-  }
-}
-const vec = (items: number[][]): number[] => [...uleb(items.length), ...items.flat()];
-const section = (id: number, body: number[]): number[] => [id, ...uleb(body.length), ...body];
-const str = (s: string): number[] => [...uleb(s.length), ...Buffer.from(s, 'utf8')];
-
-const op = {
-  block: [0x02, 0x40], loop: [0x03, 0x40], end: [0x0b],
-  br: (l: number) => [0x0c, ...uleb(l)], brIf: (l: number) => [0x0d, ...uleb(l)],
-  get: (i: number) => [0x20, ...uleb(i)], set: (i: number) => [0x21, ...uleb(i)],
-  i32: (v: number) => [0x41, ...sleb(v)],
-  add: [0x6a], sub: [0x6b], mul: [0x6c], geS: [0x4e], eqz: [0x45],
-  simd: (code: number, ...imm: number[]) => [0xfd, ...uleb(code), ...imm],
-};
+import { I32, V128, op, section, str, uleb, vec } from './wasmAsm';
 
 /** The body of gemm (A row-major m×k) or, with `transA`, of gemmTA (A stored k×m). */
 function buildBody(f64: boolean, transA: boolean): number[] {
@@ -124,74 +98,17 @@ function buildBody(f64: boolean, transA: boolean): number[] {
 
 /** Builds the module for f32 (4 lanes) or f64 (2 lanes): exports gemm and gemmTA. */
 function buildModule(f64: boolean): Uint8Array<ArrayBuffer> {
-  // float32 modules also export tanhScale (type 1: i32 ptr, i32 n, f32 scale)
-  const bodies = f64 ? [buildBody(f64, false), buildBody(f64, true)] : [buildBody(f64, false), buildBody(f64, true), buildTanh()];
+  const bodies = [buildBody(f64, false), buildBody(f64, true)];
   const exports = [[...str('gemm'), 0x00, ...uleb(0)], [...str('gemmTA'), 0x00, ...uleb(1)]];
-  if (!f64) exports.push([...str('tanhScale'), 0x00, ...uleb(2)]);
   const bytes = [
     0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
-    ...section(1, vec([[0x60, ...vec(new Array(9).fill([I32])), ...vec([])], [0x60, ...vec([[I32], [I32], [F32]]), ...vec([])]])),
+    ...section(1, vec([[0x60, ...vec(new Array(9).fill([I32])), ...vec([])]])),
     ...section(2, vec([[...str('env'), ...str('mem'), 0x02, 0x03, ...uleb(1), ...uleb(MAX_PAGES)]])),
-    ...section(3, vec(f64 ? [uleb(0), uleb(0)] : [uleb(0), uleb(0), uleb(1)])),
+    ...section(3, vec([uleb(0), uleb(0)])),
     ...section(7, vec(exports)),
     ...section(10, vec(bodies.map((b) => [...uleb(b.length), ...b]))),
   ];
   return new Uint8Array(bytes);
-}
-
-/**
- * tanhScale(ptr, n, s): x ← tanh(s·x) in place over n float32 (n a multiple of 4), four at a time.
- * |x| < 0.3: odd Taylor polynomial to x¹¹ (error < 2e-8 relative); otherwise
- * (1 − e)/(1 + e) with e = exp(−2|x|), |x| clamped at 9 (tanh = 1 in float32 beyond), and exp as
- * 2^k·p(r) with r = z − k·ln2 (ln2 split in two for accuracy) and p the degree-7 Taylor polynomial.
- * The sign of x is copied back at the end.
- */
-function buildTanh(): number[] {
-  const [PTR, N, S] = [0, 1, 2];
-  const [END] = [3]; // i32 local
-  const [X, A, Z, K, R, P, T, SMALL, A2] = [4, 5, 6, 7, 8, 9, 10, 11, 12]; // v128 locals
-  const f32 = (v: number) => { const b = new Uint8Array(new Float32Array([v]).buffer); return [...b]; };
-  const vconst = (v: number) => op.simd(0x0c, ...f32(v), ...f32(v), ...f32(v), ...f32(v));
-  const i32c = (v: number) => { const b = new Uint8Array(new Int32Array([v, v, v, v]).buffer); return op.simd(0x0c, ...b); };
-  const [vadd, vsub, vmul, vdiv, vmin, vabs, vnearest, vlt] = [0xe4, 0xe5, 0xe6, 0xe7, 0xe8, 0xe0, 0x6a, 0x43].map((c) => op.simd(c));
-  const [vand, vor, vbitselect, itrunc, ishl, iadd] = [0x4e, 0x50, 0x52, 0xf8, 0xab, 0xae].map((c) => op.simd(c));
-  const g = op.get, st = op.set;
-  // Horner: acc = c_n; acc = acc·v + c_{n-1} … (v: local, coefficients high → low)
-  const horner = (v: number, coeffs: number[], out: number) => {
-    const code = [...vconst(coeffs[0]), ...st(out)];
-    for (const c of coeffs.slice(1)) code.push(...g(out), ...g(v), ...vmul, ...vconst(c), ...vadd, ...st(out));
-    return code;
-  };
-  const body: number[] = [
-    ...g(PTR), ...g(N), ...op.i32(4), ...op.mul, ...op.add, ...st(END),
-    ...op.block, ...op.loop,
-    ...g(PTR), ...g(END), ...op.geS, ...op.brIf(1),
-    // x = s·load; a = min(|x|, 9)
-    ...g(PTR), ...op.simd(0x00, 4, 0), ...g(S), ...op.simd(0x13), ...vmul, ...st(X),
-    ...g(X), ...vabs, ...vconst(9), ...vmin, ...st(A),
-    // small branch: a·(1 + a²·q(a²)), q = −1/3 + a²(2/15 + a²(−17/315 + a²(62/2835 − a²·1382/155925)))
-    ...g(A), ...g(A), ...vmul, ...st(A2),
-    ...horner(A2, [-1382 / 155925, 62 / 2835, -17 / 315, 2 / 15, -1 / 3], P),
-    ...g(P), ...g(A2), ...vmul, ...vconst(1), ...vadd, ...g(A), ...vmul, ...st(SMALL),
-    // e = exp(z), z = −2a
-    ...g(A), ...vconst(-2), ...vmul, ...st(Z),
-    ...g(Z), ...vconst(Math.LOG2E), ...vmul, ...vnearest, ...st(K),
-    ...g(Z), ...g(K), ...vconst(0.693359375), ...vmul, ...vsub, ...g(K), ...vconst(-2.12194440e-4), ...vmul, ...vsub, ...st(R),
-    ...horner(R, [1 / 5040, 1 / 720, 1 / 120, 1 / 24, 1 / 6, 1 / 2, 1, 1], P),
-    // 2^k: add k to the exponent bits of p
-    ...g(P), ...g(K), ...itrunc, ...op.i32(23), ...ishl, ...iadd, ...st(P),
-    // t = (1 − e)/(1 + e)
-    ...vconst(1), ...g(P), ...vsub, ...vconst(1), ...g(P), ...vadd, ...vdiv, ...st(T),
-    // pick the small-|x| branch where a < 0.3, then copy the sign of x
-    ...g(SMALL), ...g(T), ...g(A), ...vconst(0.3), ...vlt, ...vbitselect,
-    ...g(X), ...i32c(-0x80000000), ...vand, ...vor, ...st(T),
-    ...g(PTR), ...g(T), ...op.simd(0x0b, 4, 0),
-    ...g(PTR), ...op.i32(16), ...op.add, ...st(PTR),
-    ...op.br(0), ...op.end, ...op.end,
-    ...op.end,
-  ];
-  const locals = vec([[...uleb(1), I32], [...uleb(9), V128]]);
-  return [...locals, ...body];
 }
 
 /** 4 GiB of address space may be reserved; pages are committed only as the memory grows. */
@@ -267,7 +184,6 @@ export class WasmKernel {
   readonly memory = new WebAssembly.Memory({ initial: 1, maximum: MAX_PAGES, shared: true });
   private fn: GemmFn;
   private fnTA: GemmFn;
-  private fnTanh: ((ptr: number, n: number, s: number) => void) | undefined;
   private helper: Helper | undefined;
   /** Scratch for one packed panel of B (256 × NB elements). */
   private readonly packOff: number;
@@ -278,18 +194,11 @@ export class WasmKernel {
     const inst = new WebAssembly.Instance(mod, { env: { mem: this.memory } });
     this.fn = inst.exports.gemm as GemmFn;
     this.fnTA = inst.exports.gemmTA as GemmFn;
-    this.fnTanh = inst.exports.tanhScale as typeof this.fnTanh;
     this.packOff = this.reserve(256 * (f64 ? 64 : 128));
     if (wantHelper()) {
       try { this.helper = new Helper(mod, this.memory); } catch { this.helper = undefined; }
       if (this.helper) stopOnCollect.register(this, this.helper, this);
     }
-  }
-
-  /** x ← tanh(s·x) over n float32 at byte offset `ptr` (n a multiple of 4); float32 kernels only. */
-  tanhScale(ptr: number, n: number, s: number): void {
-    if (!this.fnTanh) throw new Error('tanhScale needs the float32 kernel');
-    this.fnTanh(ptr, n, s);
   }
 
   /** Threads that currently share the work of a large product (1, or 2 once the helper is up). */
