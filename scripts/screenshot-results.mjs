@@ -63,7 +63,7 @@ try {
   const boxes = await Promise.all((await words.all()).map(async (w) => ({ w, box: await w.boundingBox() })));
   const top = boxes.filter((b) => b.box).sort((a, b) => a.box.y - b.box.y)[0].w;
   await top.hover();
-  const hover = page.locator('.monaco-hover-content').filter({ hasText: /q\.x_min = \[1, 0\.75/ }).first();
+  const hover = page.locator('.monaco-hover-content').filter({ hasText: /q\.x_min =[\s\S]*-3\s*0\.75/ }).first();
   await hover.waitFor({ timeout: 20_000 });
   await page.waitForTimeout(1000); // the hover fades in
   fs.mkdirSync(outDir, { recursive: true });
