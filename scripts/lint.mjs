@@ -23,6 +23,9 @@ const FORMATTED = [
   'test/unit/imports.test.ts',
   'types/webassembly-node.d.ts',
   'scripts/lint.mjs',
+  'scripts/workbench-driver.mjs',
+  'scripts/screenshot-results.mjs',
+  'scripts/screenshot-runstate.mjs',
 ];
 
 const steps = [

@@ -8,47 +8,15 @@
 // webview has drawn SVG marks, the chart webview has nodes and a derivation tree.
 //   node scripts/screenshot.mjs --results      (or node scripts/screenshot-results.mjs)
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { chromiumArgs, chromiumPath, root, startCodeServer, workbenchUrl } from './code-server.mjs';
-import { frameWith, command } from './workbench-driver.mjs';
+import { root } from './code-server.mjs';
+import { command, frameWith, openFromExplorer, screenshotSession, waitForBackend } from './workbench-driver.mjs';
 
 const outDir = path.join(root, 'test', 'screenshots');
-const chromium = chromiumPath();
-if (!chromium) { console.error('screenshot: no Chromium (install with: sudo bash scripts/setup-system.sh)'); process.exit(2); }
-if (!fs.existsSync(path.join(root, 'dist', 'client.js'))) { console.error('screenshot: dist/client.js missing: run `npm run build` first'); process.exit(2); }
 
-const log = (m) => console.log(`screenshot: ${m}`);
-const state = fs.mkdtempSync(path.join(os.tmpdir(), 'theorylab-shots-'));
-let server, browser;
-const done = async (code) => {
-  await browser?.close().catch(() => {});
-  server?.stop();
-  fs.rmSync(state, { recursive: true, force: true });
-  process.exit(code);
-};
-setTimeout(() => { console.error('screenshot: timed out'); void done(1); }, 300_000).unref();
-
-async function openFromExplorer(page, file) {
-  for (const name of file.split('/')) {
-    const row = page.locator(`.explorer-folders-view .monaco-list-row[aria-label="${name}"], .explorer-folders-view .monaco-list-row:text-is("${name}")`).first();
-    await row.waitFor({ timeout: 60_000 });
-    await row.click();
-  }
-  await page.waitForSelector('.editor-instance .view-lines', { timeout: 30_000 });
-}
-
-try {
-  const workspace = path.join(root, 'examples');
-  server = await startCodeServer({ workspace, stateDir: state, log, env: { THEORYLAB_NO_WALKTHROUGH: '1' }, settings: { 'workbench.colorTheme': 'Default Dark Modern', 'editor.minimap.enabled': false } });
-  const { chromium: pw } = await import('playwright-core');
-  browser = await pw.launch({ executablePath: chromium, headless: true, args: chromiumArgs });
-  const page = await browser.newPage({ viewport: { width: 1440, height: 820 } });
-  await page.goto(workbenchUrl(server.base, server.port, workspace, { extensionDevelopmentPath: root }));
-  await page.waitForSelector('.monaco-workbench', { timeout: 90_000 });
+await screenshotSession({ name: 'screenshot', workspace: path.join(root, 'examples') }, async (page, log) => {
   await openFromExplorer(page, 'demo.tlab');
-  await page.waitForFunction(() => [...document.querySelectorAll('.statusbar-item')]
-    .some((e) => /Theory Lab: (cpu|webgpu)/.test(e.textContent ?? '')), null, { timeout: 90_000 });
+  await waitForBackend(page);
 
   // Run through the code lens; the lens then reports the expectations.
   const lens = (re) => page.locator('.codelens-decoration a').filter({ hasText: re }).first();
@@ -63,7 +31,10 @@ try {
   const boxes = await Promise.all((await words.all()).map(async (w) => ({ w, box: await w.boundingBox() })));
   const top = boxes.filter((b) => b.box).sort((a, b) => a.box.y - b.box.y)[0].w;
   await top.hover();
-  const hover = page.locator('.monaco-hover-content').filter({ hasText: /q\.x_min =[\s\S]*-3\s*0\.75/ }).first();
+  const hover = page
+    .locator('.monaco-hover-content')
+    .filter({ hasText: /q\.x_min =[\s\S]*-3\s*0\.75/ })
+    .first();
   await hover.waitFor({ timeout: 20_000 });
   await page.waitForTimeout(1000); // the hover fades in
   fs.mkdirSync(outDir, { recursive: true });
@@ -76,7 +47,9 @@ try {
   await command(page, 'View: Toggle Primary Side Bar Visibility');
   await lens(/Plot$/).click();
   const plotFrame = await frameWith(page, '#figure svg g.mark-line path', 60_000);
-  await plotFrame.waitForFunction(() => document.querySelectorAll('#figure svg g.mark-symbol path').length >= 9, null, { timeout: 30_000 });
+  await plotFrame.waitForFunction(() => document.querySelectorAll('#figure svg g.mark-symbol path').length >= 9, null, {
+    timeout: 30_000,
+  });
   const caption = await plotFrame.$eval('#caption', (e) => e.textContent ?? '');
   await page.waitForTimeout(1000);
   await page.screenshot({ path: path.join(outDir, 'plot-panel.png') });
@@ -97,21 +70,10 @@ try {
   const chartFrame = await frameWith(page, '#chart .node', 60_000);
   await chartFrame.waitForSelector('#details pre.tree', { timeout: 30_000 });
   const header = await chartFrame.$eval('#header', (e) => e.textContent ?? '');
-  if (!/how many spheres left of the large cube/.test(header)) throw new Error(`the chart shows another sentence: ${header}`);
+  if (!/how many spheres left of the large cube/.test(header))
+    throw new Error(`the chart shows another sentence: ${header}`);
   await page.waitForTimeout(1000);
   await page.screenshot({ path: path.join(outDir, 'chart-panel.png') });
   log(`chart-panel.png: ${JSON.stringify(header.slice(0, 160))}`);
   log('OK — hover-values.png, plot-panel.png, chart-panel.png');
-  await done(0);
-} catch (e) {
-  console.error(`screenshot: FAILED — ${e?.stack ?? e}`);
-  await page_debug();
-  await done(1);
-}
-
-async function page_debug() {
-  try {
-    const p = browser?.contexts()[0]?.pages()[0];
-    if (p) { await p.screenshot({ path: path.join(os.tmpdir(), 'theorylab-shot-failure.png') }); console.error(`screenshot: the page at the failure: ${path.join(os.tmpdir(), 'theorylab-shot-failure.png')}`); }
-  } catch { /* nothing to add */ }
-}
+});

@@ -10,13 +10,10 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { chromiumArgs, chromiumPath, root, startCodeServer, workbenchUrl } from './code-server.mjs';
-import { frameWith, command, quickOpen } from './workbench-driver.mjs';
+import { root } from './code-server.mjs';
+import { command, frameWith, quickOpen, screenshotSession, waitForBackend } from './workbench-driver.mjs';
 
 const outDir = path.join(root, 'test', 'screenshots');
-const chromium = chromiumPath();
-if (!chromium) { console.error('screenshot: no Chromium (install with: sudo bash scripts/setup-system.sh)'); process.exit(2); }
-if (!fs.existsSync(path.join(root, 'dist', 'client.js'))) { console.error('screenshot: dist/client.js missing: run `npm run build` first'); process.exit(2); }
 
 const RUNSTATE = `// A wrong derivative (the sign of the second term) and a long simulation, to show what the editor says.
 derivation product_rule "d/dx Σ x·tanh(x)" {
@@ -29,100 +26,123 @@ experiment long_run "many seeds of a noisy mean" {
 }
 `;
 
-const log = (m) => console.log(`screenshot: ${m}`);
-const state = fs.mkdtempSync(path.join(os.tmpdir(), 'theorylab-shots-'));
 const workspace = fs.mkdtempSync(path.join(os.tmpdir(), 'theorylab-shots-ws-'));
 fs.copyFileSync(path.join(root, 'examples', 'figures.tlab'), path.join(workspace, 'figures.tlab'));
 fs.writeFileSync(path.join(workspace, 'runstate.tlab'), RUNSTATE);
-let server, browser;
-const done = async (code) => {
-  await browser?.close().catch(() => {});
-  server?.stop();
-  for (const d of [state, workspace]) fs.rmSync(d, { recursive: true, force: true });
-  process.exit(code);
+const shot = async (page, name) => {
+  await page.waitForTimeout(1000);
+  await page.screenshot({ path: path.join(outDir, name) });
 };
-setTimeout(() => { console.error('screenshot: timed out'); void done(1); }, 400_000).unref();
+const settings = { 'theorylab.autoRunMaxSeconds': 0, 'security.workspace.trust.enabled': false };
 
-const shot = async (page, name) => { await page.waitForTimeout(1000); await page.screenshot({ path: path.join(outDir, name) }); };
+await screenshotSession(
+  { name: 'screenshot', workspace, settings, tempDirs: [workspace], timeoutMs: 400_000 },
+  async (page, log) => {
+    await command(page, 'View: Toggle Primary Side Bar Visibility');
+    await quickOpen(page, 'figures.tlab');
+    await waitForBackend(page);
+    fs.mkdirSync(outDir, { recursive: true });
+    const lens = (re) => page.locator('.codelens-decoration a').filter({ hasText: re });
 
-try {
-  server = await startCodeServer({
-    workspace, stateDir: state, log, env: { THEORYLAB_NO_WALKTHROUGH: '1' },
-    settings: { 'workbench.colorTheme': 'Default Dark Modern', 'editor.minimap.enabled': false, 'theorylab.autoRunMaxSeconds': 0, 'security.workspace.trust.enabled': false },
-  });
-  const { chromium: pw } = await import('playwright-core');
-  browser = await pw.launch({ executablePath: chromium, headless: true, args: chromiumArgs });
-  const page = await browser.newPage({ viewport: { width: 1440, height: 820 } });
-  await page.goto(workbenchUrl(server.base, server.port, workspace, { extensionDevelopmentPath: root }));
-  await page.waitForSelector('.monaco-workbench', { timeout: 90_000 });
-  await command(page, 'View: Toggle Primary Side Bar Visibility');
-  await quickOpen(page, 'figures.tlab');
-  await page.waitForFunction(() => [...document.querySelectorAll('.statusbar-item')]
-    .some((e) => /Theory Lab: (cpu|webgpu)/.test(e.textContent ?? '')), null, { timeout: 90_000 });
-  fs.mkdirSync(outDir, { recursive: true });
-  const lens = (re) => page.locator('.codelens-decoration a').filter({ hasText: re });
+    // (1) log-log figure: run power_law_mean, open its plot
+    await lens(/^\s*Run/)
+      .first()
+      .waitFor({ timeout: 60_000 });
+    await lens(/^\s*Run/)
+      .first()
+      .click();
+    await lens(/✓ 2 passed/)
+      .first()
+      .waitFor({ timeout: 120_000 });
+    await lens(/Plot$/).first().click();
+    let frame = await frameWith(page, '#figure svg g.mark-line path', 60_000);
+    await frame.waitForFunction(
+      () =>
+        document.querySelectorAll('#figure svg g.mark-symbol path').length >= 7 &&
+        document.querySelectorAll('#figure svg g.mark-rule line, #figure svg g.mark-rule path').length >= 7,
+      null,
+      { timeout: 30_000 },
+    );
+    const ticks = await frame.$$eval('#figure svg .role-axis-label text', (ts) => ts.map((t) => t.textContent));
+    if (!ticks.some((t) => /^10[⁰¹²³⁴⁻]+$/.test(t ?? '')))
+      throw new Error(`no power-of-ten tick labels: ${ticks.join(' ')}`);
+    await shot(page, 'figure-loglog.png');
+    log(`figure-loglog.png: ticks ${ticks.join(' ')}`);
 
-  // (1) log-log figure: run power_law_mean, open its plot
-  await lens(/^\s*Run/).first().waitFor({ timeout: 60_000 });
-  await lens(/^\s*Run/).first().click();
-  await lens(/✓ 2 passed/).first().waitFor({ timeout: 120_000 });
-  await lens(/Plot$/).first().click();
-  let frame = await frameWith(page, '#figure svg g.mark-line path', 60_000);
-  await frame.waitForFunction(() => document.querySelectorAll('#figure svg g.mark-symbol path').length >= 7 && document.querySelectorAll('#figure svg g.mark-rule line, #figure svg g.mark-rule path').length >= 7, null, { timeout: 30_000 });
-  const ticks = await frame.$$eval('#figure svg .role-axis-label text', (ts) => ts.map((t) => t.textContent));
-  if (!ticks.some((t) => /^10[⁰¹²³⁴⁻]+$/.test(t ?? ''))) throw new Error(`no power-of-ten tick labels: ${ticks.join(' ')}`);
-  await shot(page, 'figure-loglog.png');
-  log(`figure-loglog.png: ticks ${ticks.join(' ')}`);
+    // (2) heatmap: run output_change (the second block), open its plot
+    await page.locator('.editor-instance .view-lines').first().click();
+    await lens(/^\s*Run/)
+      .nth(1)
+      .click();
+    await lens(/✓ 1 passed/)
+      .first()
+      .waitFor({ timeout: 120_000 });
+    await lens(/Plot$/).nth(1).click();
+    frame = await frameWith(page, '#figure svg g.mark-rect path', 60_000);
+    await frame.waitForFunction(() => document.querySelectorAll('#figure svg g.mark-rect path').length >= 12, null, {
+      timeout: 30_000,
+    });
+    await shot(page, 'figure-heatmap.png');
+    log('figure-heatmap.png: rect marks drawn');
+    await command(page, 'View: Close All Editor Groups');
 
-  // (2) heatmap: run output_change (the second block), open its plot
-  await page.locator('.editor-instance .view-lines').first().click();
-  await lens(/^\s*Run/).nth(1).click();
-  await lens(/✓ 1 passed/).first().waitFor({ timeout: 120_000 });
-  await lens(/Plot$/).nth(1).click();
-  frame = await frameWith(page, '#figure svg g.mark-rect path', 60_000);
-  await frame.waitForFunction(() => document.querySelectorAll('#figure svg g.mark-rect path').length >= 12, null, { timeout: 30_000 });
-  await shot(page, 'figure-heatmap.png');
-  log('figure-heatmap.png: rect marks drawn');
-  await command(page, 'View: Close All Editor Groups');
+    // (3) failed derivation with the hover at its failing draw
+    await quickOpen(page, 'runstate.tlab');
+    await lens(/^\s*Run/)
+      .first()
+      .waitFor({ timeout: 60_000 });
+    await lens(/^\s*Run/)
+      .first()
+      .click();
+    await lens(/✗ 1 failed/)
+      .first()
+      .waitFor({ timeout: 60_000 });
+    await page.keyboard.press('Control+G');
+    const goto = page.locator('.quick-input-widget input');
+    await goto.waitFor({ timeout: 10_000 });
+    await goto.fill(':4:56'); // `tanh(x)` of the right-hand side
+    await page.keyboard.press('Enter');
+    await page.waitForTimeout(500);
+    await page.keyboard.press('Control+K');
+    await page.keyboard.press('Control+I');
+    const hover = page
+      .locator('.monaco-hover-content')
+      .filter({ hasText: /where this check fails/ })
+      .first();
+    await hover.waitFor({ timeout: 20_000 });
+    await shot(page, 'derivation-fail.png');
+    log(`derivation-fail.png: ${JSON.stringify((await hover.textContent())?.trim().slice(0, 200))}`);
+    await page.keyboard.press('Escape');
 
-  // (3) failed derivation with the hover at its failing draw
-  await quickOpen(page, 'runstate.tlab');
-  await lens(/^\s*Run/).first().waitFor({ timeout: 60_000 });
-  await lens(/^\s*Run/).first().click();
-  await lens(/✗ 1 failed/).first().waitFor({ timeout: 60_000 });
-  await page.keyboard.press('Control+G');
-  const goto = page.locator('.quick-input-widget input');
-  await goto.waitFor({ timeout: 10_000 });
-  await goto.fill(':4:56'); // `tanh(x)` of the right-hand side
-  await page.keyboard.press('Enter');
-  await page.waitForTimeout(500);
-  await page.keyboard.press('Control+K');
-  await page.keyboard.press('Control+I');
-  const hover = page.locator('.monaco-hover-content').filter({ hasText: /where this check fails/ }).first();
-  await hover.waitFor({ timeout: 20_000 });
-  await shot(page, 'derivation-fail.png');
-  log(`derivation-fail.png: ${JSON.stringify((await hover.textContent())?.trim().slice(0, 200))}`);
-  await page.keyboard.press('Escape');
-
-  // (4) the lens of a running block with the solver's progress (redrawn during the run), then cancel
-  await lens(/^\s*Run/).nth(1).click();
-  for (let i = 0; process.env.SHOT_DEBUG && i < 3; i++) { await page.waitForTimeout(2000); log(JSON.stringify(await page.locator('.codelens-decoration').allTextContents())); }
-  // a lens without a command (the status text) is drawn as a span, not a link: match the line's decoration
-  const progress = page.locator('.codelens-decoration').filter({ hasText: /running: seed \d+\/2000 · \d+%/ }).first();
-  await progress.waitFor({ timeout: 30_000 });
-  const first = await progress.textContent();
-  // the same lens again a few seconds later, further on: it is redrawn as the run goes
-  await page.waitForTimeout(3000);
-  const text = await progress.textContent();
-  if (text === first) throw new Error(`the progress lens was not redrawn: ${JSON.stringify(text)}`);
-  await page.screenshot({ path: path.join(outDir, 'lens-progress.png') });
-  log(`lens-progress.png: ${JSON.stringify(first)} → ${JSON.stringify(text)}`);
-  await lens(/Cancel$/).first().click();
-  await page.locator('.codelens-decoration').filter({ hasText: /cancelled at/ }).first().waitFor({ timeout: 30_000 });
-  log('OK — figure-loglog.png, figure-heatmap.png, derivation-fail.png, lens-progress.png');
-  await done(0);
-} catch (e) {
-  console.error(`screenshot: FAILED — ${e?.stack ?? e}`);
-  try { const p = browser?.contexts()[0]?.pages()[0]; if (p) await p.screenshot({ path: path.join(os.tmpdir(), 'theorylab-shot-failure.png') }); } catch { /* nothing */ }
-  await done(1);
-}
+    // (4) the lens of a running block with the solver's progress (redrawn during the run), then cancel
+    await lens(/^\s*Run/)
+      .nth(1)
+      .click();
+    for (let i = 0; process.env.SHOT_DEBUG && i < 3; i++) {
+      await page.waitForTimeout(2000);
+      log(JSON.stringify(await page.locator('.codelens-decoration').allTextContents()));
+    }
+    // a lens without a command (the status text) is drawn as a span, not a link: match the line's decoration
+    const progress = page
+      .locator('.codelens-decoration')
+      .filter({ hasText: /running: seed \d+\/2000 · \d+%/ })
+      .first();
+    await progress.waitFor({ timeout: 30_000 });
+    const first = await progress.textContent();
+    // the same lens again a few seconds later, further on: it is redrawn as the run goes
+    await page.waitForTimeout(3000);
+    const text = await progress.textContent();
+    if (text === first) throw new Error(`the progress lens was not redrawn: ${JSON.stringify(text)}`);
+    await page.screenshot({ path: path.join(outDir, 'lens-progress.png') });
+    log(`lens-progress.png: ${JSON.stringify(first)} → ${JSON.stringify(text)}`);
+    await lens(/Cancel$/)
+      .first()
+      .click();
+    await page
+      .locator('.codelens-decoration')
+      .filter({ hasText: /cancelled at/ })
+      .first()
+      .waitFor({ timeout: 30_000 });
+    log('OK — figure-loglog.png, figure-heatmap.png, derivation-fail.png, lens-progress.png');
+  },
+);

@@ -12,6 +12,7 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { chromiumArgs, chromiumPath, root } from './code-server.mjs';
+import { openFromExplorer } from './workbench-driver.mjs';
 
 if (process.argv[2] === '--results') {
   // two scripts, each exiting when done: run them one after the other as child processes
@@ -55,13 +56,7 @@ try {
   await page.goto(url);
   await page.waitForSelector('.monaco-workbench', { timeout: 90_000 });
   // Open the file from the explorer (Quick Open raced with the file index in earlier attempts).
-  // Nested files (clevr/spec.clevr): expand each folder on the way.
-  for (const name of file.split('/')) {
-    const row = page.locator(`.explorer-folders-view .monaco-list-row[aria-label="${name}"], .explorer-folders-view .monaco-list-row:text-is("${name}")`).first();
-    await row.waitFor({ timeout: 60_000 });
-    await row.click();
-  }
-  await page.waitForSelector('.editor-instance .view-lines', { timeout: 30_000 });
+  await openFromExplorer(page, file);
   // The extension activates on the language; "Theory Lab: cpu" (or webgpu:…) appears once the server
   // has reported its status.
   const statusOk = await page.waitForFunction(() => [...document.querySelectorAll('.statusbar-item')]
