@@ -47,7 +47,7 @@ try {
   console.error(`check-vsix: ${e?.message ?? e}`);
 } finally {
   await browser.close();
-  server.stop();
+  await server.stop();
 }
 fs.rmSync(state, { recursive: true, force: true });
 console.log(ok ? 'check-vsix: OK — the installed .vsix activates and its language server reports' : 'check-vsix: FAILED');

@@ -62,8 +62,8 @@ function get(url) {
 
 /**
  * Starts code-server on 127.0.0.1 with private user-data and extensions folders (under `stateDir`),
- * waits until it answers, and returns { port, base, pid, stop }. `stop()` kills the process group it
- * started (code-server forks its own server and extension-host processes).
+ * waits until it answers, and returns { port, base, pid, stop }. `await stop()` ends the process group it
+ * started (code-server forks its own server and extension-host processes) and resolves once all are gone.
  */
 export async function startCodeServer({ workspace, stateDir, port: wantedPort, env = {}, extraArgs = [], log = () => {}, settings = {} }) {
   const entry = codeServerEntry();
@@ -95,11 +95,19 @@ export async function startCodeServer({ workspace, stateDir, port: wantedPort, e
   fs.closeSync(out);
   let exited = false;
   proc.on('exit', () => { exited = true; });
-  const stop = () => {
-    if (exited || proc.pid === undefined) return;
+  const groupAlive = () => { try { process.kill(-proc.pid, 0); return true; } catch { return false; } };
+  // SIGTERM to the whole group (code-server, its server and extension-host children), then wait until
+  // every member is gone; what still runs after 3 s gets SIGKILL. Callers await this before exiting:
+  // a fire-and-forget kill left the extension host running when the caller exited at once.
+  const stop = async () => {
+    if (proc.pid === undefined || !groupAlive()) return;
     try { process.kill(-proc.pid, 'SIGTERM'); } catch { /* already gone */ }
-    // Whatever ignores SIGTERM gets SIGKILL shortly after; unref so the timer never holds the process.
-    setTimeout(() => { try { process.kill(-proc.pid, 'SIGKILL'); } catch { /* gone */ } }, 3000).unref();
+    const deadline = Date.now() + 3000;
+    while (groupAlive() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    if (groupAlive()) {
+      try { process.kill(-proc.pid, 'SIGKILL'); } catch { /* gone */ }
+      while (groupAlive() && Date.now() < deadline + 2000) await new Promise((r) => setTimeout(r, 100));
+    }
   };
   const base = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + 60_000;
@@ -108,7 +116,7 @@ export async function startCodeServer({ workspace, stateDir, port: wantedPort, e
     if ((await get(`${base}/healthz`)) === 200) { log(`code-server ${CODE_SERVER_VERSION} listening on ${base} (pid ${proc.pid})`); return { port, base, pid: proc.pid, stop, logFile }; }
     await new Promise((r) => setTimeout(r, 250));
   }
-  stop();
+  await stop();
   throw new Error(`code-server did not answer on ${base} within 60 s; see ${logFile}`);
 }
 

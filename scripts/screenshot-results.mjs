@@ -10,7 +10,15 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { root } from './code-server.mjs';
-import { command, frameWith, openFromExplorer, screenshotSession, waitForBackend } from './workbench-driver.mjs';
+import {
+  command,
+  frameWith,
+  lensLink,
+  openFromExplorer,
+  runBlock,
+  screenshotSession,
+  waitForBackend,
+} from './workbench-driver.mjs';
 
 const outDir = path.join(root, 'test', 'screenshots');
 
@@ -19,10 +27,7 @@ await screenshotSession({ name: 'screenshot', workspace: path.join(root, 'exampl
   await waitForBackend(page);
 
   // Run through the code lens; the lens then reports the expectations.
-  const lens = (re) => page.locator('.codelens-decoration a').filter({ hasText: re }).first();
-  await lens(/^\s*Run/).waitFor({ timeout: 60_000 });
-  await lens(/^\s*Run/).click();
-  await lens(/✓ 2 passed/).waitFor({ timeout: 60_000 });
+  await runBlock(page, 0, /✓ 2 passed/, 60_000);
   log('ran quadratic_minimum: the code lens says ✓ 2 passed');
 
   // (c) hover with computed values: `x_min` in `y = q.x_min` of the plot block (the top-most x_min).
@@ -45,7 +50,7 @@ await screenshotSession({ name: 'screenshot', workspace: path.join(root, 'exampl
 
   // (a) the plots panel from the "Plot" lens, with the side bar closed to give the panels room.
   await command(page, 'View: Toggle Primary Side Bar Visibility');
-  await lens(/Plot$/).click();
+  await lensLink(page, /Plot$/).click();
   const plotFrame = await frameWith(page, '#figure svg g.mark-line path', 60_000);
   await plotFrame.waitForFunction(() => document.querySelectorAll('#figure svg g.mark-symbol path').length >= 9, null, {
     timeout: 30_000,

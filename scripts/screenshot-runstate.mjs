@@ -11,7 +11,15 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { root } from './code-server.mjs';
-import { command, frameWith, quickOpen, screenshotSession, waitForBackend } from './workbench-driver.mjs';
+import {
+  command,
+  frameWith,
+  lensLink,
+  quickOpen,
+  runBlock,
+  screenshotSession,
+  waitForBackend,
+} from './workbench-driver.mjs';
 
 const outDir = path.join(root, 'test', 'screenshots');
 
@@ -42,19 +50,10 @@ await screenshotSession(
     await quickOpen(page, 'figures.tlab');
     await waitForBackend(page);
     fs.mkdirSync(outDir, { recursive: true });
-    const lens = (re) => page.locator('.codelens-decoration a').filter({ hasText: re });
 
     // (1) log-log figure: run power_law_mean, open its plot
-    await lens(/^\s*Run/)
-      .first()
-      .waitFor({ timeout: 60_000 });
-    await lens(/^\s*Run/)
-      .first()
-      .click();
-    await lens(/✓ 2 passed/)
-      .first()
-      .waitFor({ timeout: 120_000 });
-    await lens(/Plot$/).first().click();
+    await runBlock(page, 0, /✓ 2 passed/);
+    await lensLink(page, /Plot$/).click();
     let frame = await frameWith(page, '#figure svg g.mark-line path', 60_000);
     await frame.waitForFunction(
       () =>
@@ -71,13 +70,8 @@ await screenshotSession(
 
     // (2) heatmap: run output_change (the second block), open its plot
     await page.locator('.editor-instance .view-lines').first().click();
-    await lens(/^\s*Run/)
-      .nth(1)
-      .click();
-    await lens(/✓ 1 passed/)
-      .first()
-      .waitFor({ timeout: 120_000 });
-    await lens(/Plot$/).nth(1).click();
+    await runBlock(page, 1, /✓ 1 passed/);
+    await lensLink(page, /Plot$/, 1).click();
     frame = await frameWith(page, '#figure svg g.mark-rect path', 60_000);
     await frame.waitForFunction(() => document.querySelectorAll('#figure svg g.mark-rect path').length >= 12, null, {
       timeout: 30_000,
@@ -88,15 +82,7 @@ await screenshotSession(
 
     // (3) failed derivation with the hover at its failing draw
     await quickOpen(page, 'runstate.tlab');
-    await lens(/^\s*Run/)
-      .first()
-      .waitFor({ timeout: 60_000 });
-    await lens(/^\s*Run/)
-      .first()
-      .click();
-    await lens(/✗ 1 failed/)
-      .first()
-      .waitFor({ timeout: 60_000 });
+    await runBlock(page, 0, /✗ 1 failed/, 60_000);
     await page.keyboard.press('Control+G');
     const goto = page.locator('.quick-input-widget input');
     await goto.waitFor({ timeout: 10_000 });
@@ -115,9 +101,7 @@ await screenshotSession(
     await page.keyboard.press('Escape');
 
     // (4) the lens of a running block with the solver's progress (redrawn during the run), then cancel
-    await lens(/^\s*Run/)
-      .nth(1)
-      .click();
+    await lensLink(page, /^\s*Run/, 1).click();
     for (let i = 0; process.env.SHOT_DEBUG && i < 3; i++) {
       await page.waitForTimeout(2000);
       log(JSON.stringify(await page.locator('.codelens-decoration').allTextContents()));
@@ -135,9 +119,7 @@ await screenshotSession(
     if (text === first) throw new Error(`the progress lens was not redrawn: ${JSON.stringify(text)}`);
     await page.screenshot({ path: path.join(outDir, 'lens-progress.png') });
     log(`lens-progress.png: ${JSON.stringify(first)} → ${JSON.stringify(text)}`);
-    await lens(/Cancel$/)
-      .first()
-      .click();
+    await lensLink(page, /Cancel$/).click();
     await page
       .locator('.codelens-decoration')
       .filter({ hasText: /cancelled at/ })

@@ -30,7 +30,11 @@ const out = path.resolve(process.argv[3] ?? path.join(root, 'test', 'screenshots
 const chromium = chromiumPath();
 if (!chromium) { console.error('screenshot: no Chromium (install with: sudo bash scripts/setup-system.sh)'); process.exit(2); }
 
-const start = spawn(process.execPath, [path.join(root, 'scripts', 'start.mjs'), '--browser'], { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] });
+// Without the walkthrough: on a first start it opens beside the file and takes the focus, and the
+// language-mode item this script checks belongs to the focused text editor.
+const start = spawn(process.execPath, [path.join(root, 'scripts', 'start.mjs'), '--browser'], {
+  cwd: root, stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, THEORYLAB_NO_WALKTHROUGH: '1' },
+});
 let browser;
 const done = async (code) => {
   await browser?.close().catch(() => {});
@@ -63,7 +67,8 @@ try {
     .some((e) => /Theory Lab: (cpu|webgpu)/.test(e.textContent ?? '')), null, { timeout: 90_000 }).then(() => true, () => false);
   await page.waitForTimeout(3000);
   const colours = await page.$$eval('.editor-instance .view-lines span[class^="mtk"]', (els) => [...new Set(els.map((e) => getComputedStyle(e).color))]);
-  const languageLabel = await page.$eval('.statusbar-item[id="status.editor.mode"]', (e) => e.textContent?.trim() ?? '').catch(() => '?');
+  const modeItem = page.locator('.statusbar-item[id="status.editor.mode"]');
+  const languageLabel = await modeItem.waitFor({ timeout: 20_000 }).then(() => modeItem.textContent(), () => '?').then((t) => t?.trim() ?? '?');
   fs.mkdirSync(path.dirname(out), { recursive: true });
   await page.screenshot({ path: out });
   // Then hover a word (default for demo.tlab: the solver id) for a second picture, <name>-hover.png,

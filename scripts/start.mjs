@@ -36,7 +36,7 @@ const server = await startCodeServer({ workspace, stateDir, port });
 const url = workbenchUrl(server.base, server.port, workspace, { extensionDevelopmentPath: root });
 console.log(`\nTheory Lab: VS Code (browser) is serving the examples/ workspace with the extension loaded:\n\n  ${url}\n\n` +
   `Open that URL in a browser on this machine (code-server log: ${server.logFile}). Ctrl-C stops it.`);
-const stop = () => { server.stop(); process.exit(0); };
+const stop = async () => { await server.stop(); process.exit(0); };
 process.on('SIGINT', stop);
 process.on('SIGTERM', stop);
 // Keep the event loop alive until a signal arrives.

@@ -40,7 +40,7 @@ const suiteResult = path.join(state, 'suite-result.json');
 let server, browser;
 const cleanup = async () => {
   await browser?.close().catch(() => {});
-  server?.stop();
+  await server?.stop();
 };
 // Hard limit on the whole tier: whatever hangs (code-server, the browser, the suite), it ends here.
 const timer = setTimeout(async () => {

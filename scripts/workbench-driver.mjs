@@ -99,7 +99,7 @@ export async function screenshotSession(
   let server, browser, page;
   const finish = async (code) => {
     await browser?.close().catch(() => {});
-    server?.stop();
+    await server?.stop();
     for (const d of [state, ...tempDirs]) fs.rmSync(d, { recursive: true, force: true });
     process.exit(code);
   };
@@ -132,4 +132,16 @@ export async function screenshotSession(
       );
     await finish(1);
   }
+}
+
+/** The `nth` code lens link whose text matches `re` (a lens with a command is drawn as a link). */
+export function lensLink(page, re, nth = 0) {
+  return page.locator('.codelens-decoration a').filter({ hasText: re }).nth(nth);
+}
+
+/** Clicks the `nth` Run lens of the editor and waits until a lens matches `doneRe` (the block's result). */
+export async function runBlock(page, nth, doneRe, ms = 120_000) {
+  await lensLink(page, /^\s*Run/).waitFor({ timeout: 60_000 });
+  await lensLink(page, /^\s*Run/, nth).click();
+  await lensLink(page, doneRe).waitFor({ timeout: ms });
 }
