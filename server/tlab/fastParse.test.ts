@@ -86,3 +86,20 @@ test('fast path and grammar agree on 500 mutated documents', () => {
     sameBothWays(text, `mutant ${round}:\n${text}`);
   }
 });
+
+test('a bracketed operand keeps its brackets in the span (quoted in messages and plot labels), both ways', () => {
+  const text = 'experiment e {\n  plot { x = (a + b) * c\n  y = -b / (2 * a) }\n  expect ((q)) == [(1), 2]\n}\n';
+  for (const fastPath of [false, true]) {
+    useFastPath(fastPath);
+    const r = parseTlab(text);
+    assert.deepEqual(r.errors, []);
+    const body = (r.file.items[0] as any).body;
+    const src = (e: { span: { start: number; end: number } }) => text.slice(e.span.start, e.span.end);
+    assert.equal(src(body[0].series[0].value), '(a + b) * c');
+    assert.equal(src(body[0].series[0].value.left), '(a + b)');
+    assert.equal(src(body[0].series[1].value), '-b / (2 * a)');
+    assert.equal(src(body[1].condition.left), '((q))');
+    assert.equal(src(body[1].condition.right.items[0]), '(1)');
+  }
+  useFastPath(true);
+});

@@ -363,7 +363,8 @@ class FastReader {
       this.i++;
       const inner = this.expr();
       this.take(T.RParen);
-      return inner;
+      // the brackets belong to the expression's text: `(2 * a)` as an operand, quoted in messages and labels
+      return { ...inner, span: this.from(this.start(t)) };
     }
     if (tt === T.LBracket) {
       this.i++;

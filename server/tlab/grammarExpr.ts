@@ -169,10 +169,11 @@ export class ExprParser extends chevrotain.EmbeddedActionsParser {
     { ALT: () => { const t = this.CONSUME(T.PrimeName); return this.ACTION(() => ({ kind: 'prime' as const, name: t.image.slice(0, -1), span: this.tokSpan(t) }))!; } },
     {
       ALT: () => {
-        this.CONSUME(T.LParen);
+        const open = this.CONSUME(T.LParen);
         const inner = this.SUBRULE(this.expr);
         this.CONSUME(T.RParen);
-        return inner;
+        // the brackets belong to the expression's text: `(2 * a)` as an operand, quoted in messages and labels
+        return this.ACTION(() => (inner ? { ...inner, span: this.from(open.startOffset) } : inner))!;
       },
     },
     {
