@@ -98,7 +98,11 @@ test('the shape check: kinds of every declared output', () => {
   assert.match(resultProblem({ ...ok, outputs: { ...good, v: [1, 'x'] } }, outs)!, /`v`: expected a list of numbers/);
   assert.match(resultProblem({ ...ok, outputs: { ...good, m: [1, 2] } }, outs)!, /`m`: expected a matrix/);
   assert.match(resultProblem({ ...ok, outputs: { ...good, s: { std: 1 } } }, outs)!, /`s`: expected \{mean, std, n\}/);
-  assert.match(resultProblem({ ...ok, outputs: { ...good, o: null } }, outs)!, /`o`: expected a value/);
+  assert.match(resultProblem({ ...ok, outputs: { ...good, o: undefined } }, outs)!, /`o`: missing/);
+  // null scalars are "not applicable" (documented per output: q_min_learned when k_c = 0, an empty pool's mean)
+  assert.equal(resultProblem({ ...ok, outputs: { ...good, n: null, b: null, o: null, s: { mean: null, std: null, n: 0 } } }, outs), undefined);
+  assert.match(resultProblem({ ...ok, outputs: { ...good, n: 'x' } }, outs)!, /`n`: expected a number, got a string/);
+  assert.match(resultProblem({ ...ok, outputs: { ...good, s: { mean: 1, std: 0, n: null } } }, outs)!, /`s`: expected \{mean, std, n\}/);
   assert.match(resultProblem({ ...ok, outputs: [] }, outs)!, /outputs is a list/);
   assert.deepEqual(plainValues({ v: new Float64Array([1, 2]), m: [new Float32Array([3])] }), { v: [1, 2], m: [[3]] });
 });
@@ -137,4 +141,15 @@ test('orphan .tmp files of dead writers are removed when the cache opens; a live
   assert.equal(fs.existsSync(old), false, 'older than any write takes');
   assert.equal(fs.existsSync(live), true, 'a live process may still rename it');
   assert.equal(removeOrphanTemps(dir), 0);
+});
+
+test('a result with a documented null output is cached like any other (bayes_optimal below the first feature: k_c = 0)', async () => {
+  const dir = tmp();
+  const req = { solver: 'scaling.bayes_optimal', params: { alpha: 0.001 } };
+  const first = await createRunner({ device: 'cpu', timeoutSeconds: 0, inProcess: true, cacheDir: dir }).solve(req);
+  assert.equal(first.outputs.k_c, 0);
+  assert.equal(first.outputs.q_min_learned, null);
+  const again = await createRunner({ device: 'cpu', timeoutSeconds: 0, inProcess: true, cacheDir: dir }).solve(req);
+  assert.equal(again.cached, true);
+  assert.equal(again.outputs.q_min_learned, null);
 });

@@ -150,7 +150,7 @@ const bayesOptimal: SolverDef = {
     { name: 'slope_feature_learning', kind: 'number', doc: 'with laws: measured d log ε / d log n over 10 ≤ k_c ≤ k/10 (null if the range is empty)' },
     { name: 'slope_feature_learning_predicted', kind: 'number', doc: '1/(2β) − 1 (E16, β > 1/2)' },
     { name: 'slope_refinement', kind: 'number', doc: 'with laws: measured slope for n/d ≥ 10× the onset of k_c = k (theory −1)' },
-    { name: 'law_sweep', kind: 'object', doc: 'with laws: {n_over_d: [...], eps: [...], k_c: [...]} of the internal sweep' },
+    { name: 'law_sweep', kind: 'object', doc: 'with laws: {n_over_d: [...], eps: [...], k_c: [...]} of the internal sweep (null without laws)' },
   ],
   cost: (p) => 0.02 + (p.k as number) * 2e-6 * (p.laws ? 60 : 1),
   // k-long Float64Arrays (readouts, log-table, suffix sums, q, λ, the E18 sum) and the k-long output lists
