@@ -43,7 +43,7 @@ export async function main(argv: string[]): Promise<number> {
   }
   try {
     // the workspace's own solvers (`*.solver.toml`) next to the built-ins: server/workspace-solvers/cli.ts
-    if (['run', 'check', 'solve', 'task'].includes(cmd.name)) loadCliWorkspaceSolvers(rest);
+    if (['run', 'check', 'solve', 'task'].includes(cmd.name)) loadCliWorkspaceSolvers(rest, undefined, cmd.name === 'solve' ? rest[0] : undefined);
     return await cmd.run(rest);
   } catch (e) {
     console.error(`theorylab ${cmd.name}: ${(e as Error)?.message ?? e}`);

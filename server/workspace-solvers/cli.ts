@@ -20,8 +20,11 @@ export function workspaceRootsFor(argv: string[], cwd = process.cwd()): string[]
   }
 }
 
-/** Registers the workspace's solvers; manifest problems are printed (file:line) and those solvers skipped. */
-export function loadCliWorkspaceSolvers(argv: string[], report: (l: string) => void = (l) => process.stderr.write(`${l}\n`)): number {
+/**
+ * Registers the workspace's solvers; manifest problems are printed (file:line) and those solvers skipped.
+ * `solveId`: the solver of `theorylab solve ID` (only its interpreter is named).
+ */
+export function loadCliWorkspaceSolvers(argv: string[], report: (l: string) => void = (l) => process.stderr.write(`${l}\n`), solveId?: string): number {
   const roots = workspaceRootsFor(argv);
   const loaded = loadManifests(findManifests(roots), readFileOrUndefined);
   for (const [file, diags] of loaded.diagnostics) {
@@ -32,9 +35,11 @@ export function loadCliWorkspaceSolvers(argv: string[], report: (l: string) => v
   const choices = new Map<string, InterpreterChoice>();
   // the interpreter is named for the solvers the file calls (all of them with --verbose), not for
   // every manifest of the workspace
+  // (`theorylab solve ID`: only for ID)
+  const verbose = argv.includes('--verbose');
   const fileArg = argv.find((a) => !a.startsWith('-') && /\.(tlab|clevr)$/.test(a));
-  const text = argv.includes('--verbose') || !fileArg ? undefined : (readFileOrUndefined(path.resolve(fileArg)) ?? '');
-  const mentioned = (id: string) => text === undefined || text.includes(id);
+  const text = verbose || !fileArg ? undefined : (readFileOrUndefined(path.resolve(fileArg)) ?? '');
+  const mentioned = (id: string) => verbose || (solveId !== undefined ? id === solveId : text === undefined || text.includes(id));
   registerWorkspace(loaded.decls, (d) => {
     const root = roots.find((r) => !path.relative(r, d.manifest).startsWith('..'));
     const python = choosePython(root, process.env.THEORYLAB_PYTHON, 'THEORYLAB_PYTHON');

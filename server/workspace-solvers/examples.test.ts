@@ -32,3 +32,17 @@ test('both example experiments pass their expectations', async () => {
     delete process.env.THEORYLAB_PYTHON;
   }
 });
+
+test('the CLI names the interpreter only of the workspace solver it was asked to run', () => {
+  process.env.THEORYLAB_WORKSPACE = dir;
+  process.env.THEORYLAB_PYTHON = testPython;
+  try {
+    const lines = (solveId?: string) => { const out: string[] = []; loadCliWorkspaceSolvers([], (l) => out.push(l), solveId); return out; };
+    assert.deepEqual(lines('demo.quadratic'), []);
+    assert.deepEqual(lines('mylab.ridgeless').map((l) => l.replace(/: Python .*/, '')), ['theorylab: workspace solver mylab.ridgeless']);
+    assert.equal(lines().filter((l) => /: Python /.test(l)).length, 1); // no file and no id: every Python solver
+  } finally {
+    delete process.env.THEORYLAB_WORKSPACE;
+    delete process.env.THEORYLAB_PYTHON;
+  }
+});
