@@ -10,6 +10,7 @@ import { isBuiltinSolver, setWorkspaceSolvers } from '../solvers/index';
 import type { OutputSpec, SolverDef, Value } from '../solvers/registry';
 import { runChild, WorkspaceSolverCrash } from './childRunner';
 import { ManifestDiagnostic, MANIFEST_SUFFIX, readManifest, WorkspaceSolverDecl } from './manifest';
+import { combineSeeds, engineSeeds, registryOutputs, registryParams, SEED_STRIDE } from './seeds';
 
 export interface InterpreterChoice { path: string; why: string }
 
@@ -121,24 +122,35 @@ export function toSolverDef(decl: WorkspaceSolverDecl, rt: WorkspaceRuntime): So
     // the source hash makes an edited solver miss the cache; read on every lookup (stat-cached)
     get version() { return `${decl.version}+src.${sourceHash(decl)}`; },
     stochastic: decl.stochastic,
-    params: decl.params,
-    outputs: decl.outputs,
-    cost: () => decl.costSeconds ?? 10,
+    params: registryParams(decl),
+    outputs: registryOutputs(decl),
+    cost: (p) => (decl.costSeconds ?? 10) * (engineSeeds(decl) ? Number(p.seeds ?? 1) : 1),
     memoryEstimate: decl.memoryMb ? () => decl.memoryMb! * 2 ** 20 : undefined,
     async run(params, ctx) {
       if (!rt.trusted) throw new Error(`\`${decl.id}\` is workspace code: it runs only in a trusted workspace`);
-      let outputs: Record<string, Value>;
-      try {
-        outputs = await runChild({
-          decl, python: rt.python.path, params, seed: ctx.seed, budget: ctx.budget, signal: ctx.signal,
-          progress: (f, m) => ctx.progress(f, m), warn: (m) => ctx.warn(m), log: rt.log, memoryLimitBytes: memoryLimitBytes(),
-        });
-      } catch (e) {
-        if (e instanceof WorkspaceSolverCrash) crashReporter?.(decl, e);
-        throw e;
+      const once = async (childParams: Record<string, Value>, seed: number, progress: (f: number, m?: string) => void) => {
+        let outputs: Record<string, Value>;
+        try {
+          outputs = await runChild({
+            decl, python: rt.python.path, params: childParams, seed, budget: ctx.budget, signal: ctx.signal,
+            progress, warn: (m) => ctx.warn(m), log: rt.log, memoryLimitBytes: memoryLimitBytes(),
+          });
+        } catch (e) {
+          if (e instanceof WorkspaceSolverCrash) crashReporter?.(decl, e);
+          throw e;
+        }
+        crashReporter?.(decl, undefined);
+        return validateOutputs(decl, outputs, (m) => ctx.warn(m));
+      };
+      if (!engineSeeds(decl)) return once(params, ctx.seed, (f, m) => ctx.progress(f, m));
+      // one run per seed, one after the other (each is its own process; the host's job limit holds for all)
+      const { seeds, ...childParams } = params;
+      const n = Number(seeds ?? 1), runs: Array<Record<string, Value>> = [];
+      for (let s = 0; s < n; s++) {
+        ctx.checkCancelled();
+        runs.push(await once(childParams, ctx.seed * SEED_STRIDE + s, (f, m) => ctx.progress((s + Math.min(1, Math.max(0, f))) / n, `seed ${s + 1}/${n}${m ? `: ${m}` : ''}`)));
       }
-      crashReporter?.(decl, undefined);
-      return validateOutputs(decl, outputs, (m) => ctx.warn(m));
+      return combineSeeds(decl, runs);
     },
   };
 }
