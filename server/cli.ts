@@ -1,6 +1,8 @@
 // `theorylab` command-line interface: dispatches to one module per subcommand (server/cli/*.ts).
-// Exit codes: 0 success / all passed, 1 an expectation or check failed, 2 an error.
+// Exit codes: 0 success / all passed, 1 an expectation or check failed, 2 an error, 130 / 143 interrupted
+// by SIGINT / SIGTERM (server/cli/interrupt.ts).
 import { commands } from './cli/commands';
+import { installInterruptHandlers } from './cli/interrupt';
 import { loadCliWorkspaceSolvers } from './workspace-solvers/cli';
 
 const VERSION = '0.1.0';
@@ -52,6 +54,8 @@ export async function main(argv: string[]): Promise<number> {
 }
 
 export function runCli(): void {
+  // Ctrl-C / SIGTERM cancel the run and exit 130 / 143 instead of leaving solvers behind
+  installInterruptHandlers();
   main(process.argv.slice(2)).then((code) => { process.exitCode = code; }, (e) => {
     console.error(e?.stack ?? e);
     process.exitCode = 2;

@@ -1,10 +1,34 @@
 // Child process that runs one JavaScript workspace solver for the solver host, speaking the same
 // protocol as theorylab_solver.py (docs/workspace-solvers.md): a JSON request line on stdin, JSON
 // lines on file descriptor 3, stdout/stderr free for the user's logs. End of stdin = host gone.
+// A solver in a synchronous loop blocks this thread's event loop, so neither the end of stdin nor a
+// timer can fire here: a watchdog on a worker thread (which runs while the main thread spins) ends
+// the process group when the parent is gone.
 'use strict';
 const fs = require('node:fs');
 const path = require('node:path');
 const { pathToFileURL } = require('node:url');
+const { Worker } = require('node:worker_threads');
+
+// process.ppid is read afresh on every access: it changes when the parent dies and we are reparented.
+// The process is the leader of its group when the host started it (detached): the group goes with it,
+// so whatever the solver spawned goes too.
+const WATCHDOG = `
+const { workerData: w } = require('node:worker_threads');
+setInterval(() => {
+  if (process.ppid === w.ppid) return;
+  try { process.kill(-w.pid, 'SIGKILL'); } catch { /* not a group leader */ }
+  process.kill(w.pid, 'SIGKILL');
+}, 200);
+`;
+
+function watchParent() {
+  try {
+    const w = new Worker(WATCHDOG, { eval: true, workerData: { ppid: process.ppid, pid: process.pid } });
+    w.on('error', () => { /* no watchdog: the host still kills the group on its way out */ });
+    w.unref();   // the watchdog never keeps a finished solver alive
+  } catch { /* idem */ }
+}
 
 function send(message) {
   try { fs.writeSync(3, JSON.stringify(message) + '\n'); } catch { /* not under the host */ }
@@ -33,6 +57,7 @@ function frames(err) {
 }
 
 async function main() {
+  watchParent();
   const [file, name] = process.argv.slice(2);
   let buf = '';
   const request = await new Promise((resolve) => {

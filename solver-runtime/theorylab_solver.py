@@ -84,6 +84,13 @@ def _exit_when_host_gone():
         while sys.stdin.buffer.read(4096):
             pass
     finally:
+        # Started by the host we lead our own process group: what the solver spawned goes with us.
+        try:
+            if os.getpgid(0) == os.getpid():
+                import signal
+                os.killpg(os.getpid(), signal.SIGKILL)
+        except (AttributeError, OSError):
+            pass  # no process groups (Windows), or not our own group
         os._exit(3)
 
 
@@ -101,6 +108,24 @@ def _load(path, name):
     return fn
 
 
+def _file_of(filename):
+    # "<frozen importlib._bootstrap>", "<string>", "<stdin>" name no file: made absolute they would
+    # look like files of the manifest's folder and be shown as the user's crash location
+    if not filename or filename.startswith("<"):
+        return filename or "<unknown>"
+    return os.path.abspath(filename)
+
+
+def _frames(e):
+    """The traceback as {file, line, function}, innermost last."""
+    frames = [{"file": _file_of(f.filename), "line": f.lineno, "function": f.name}
+              for f in traceback.extract_tb(e.__traceback__)]
+    # A SyntaxError's traceback ends in the import machinery; the mistake is where the parser stopped.
+    if isinstance(e, SyntaxError) and e.filename and not e.filename.startswith("<"):
+        frames.append({"file": _file_of(e.filename), "line": e.lineno or 0, "function": "<module>"})
+    return frames
+
+
 def _serve(path, name):
     request = json.loads(sys.stdin.buffer.readline().decode("utf-8"))
     threading.Thread(target=_exit_when_host_gone, daemon=True).start()
@@ -112,8 +137,7 @@ def _serve(path, name):
             raise TypeError("the solver returned %s; it must return a dict of outputs" % type(outputs).__name__)
         _send({"type": "result", "outputs": _plain(outputs), "warnings": ctx._warnings})
     except BaseException as e:  # noqa: BLE001 - every failure must reach the host as a report
-        frames = [{"file": os.path.abspath(f.filename), "line": f.lineno, "function": f.name}
-                  for f in traceback.extract_tb(e.__traceback__)]
+        frames = _frames(e)
         _send({"type": "error", "error_type": type(e).__name__, "message": str(e), "frames": frames,
                "traceback": "".join(traceback.format_exception(type(e), e, e.__traceback__))})
     sys.stdout.flush()

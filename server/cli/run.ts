@@ -2,6 +2,7 @@
 // runs every experiment and derivation (or the evals and sentences of a .clevr file). Solver calls go
 // through the same engine as the editor: a solver host process with the per-job time limit (--timeout)
 // and memory limit (--memory), crash isolation and cancellation, behind an in-memory result cache.
+// Ctrl-C / SIGTERM cancel the run (Slurm arrays included) and exit 130 / 143 (server/cli/interrupt.ts).
 // Library chatter on stderr (Dawn's WebGPU limit notices, Vega's scale remarks) is shown only with
 // --verbose. Exit 0 all passed, 1 an expectation or check failed, 2 an error.
 import * as fs from 'node:fs';
@@ -13,6 +14,7 @@ import { parseSeconds } from '../engine/limits';
 import type { SolverRunner } from '../engine/runner';
 import type { Device } from '../solvers/registry';
 import { clusterHelp, clusterUsage, slurmRunnerFromArgs } from '../cluster/cliOptions';
+import { interruptible, onInterrupt } from './interrupt';
 
 const CLUSTER_OPTIONS = ['backend', 'partition', 'account', 'array-limit', 'time', 'gpus-per-task', 'cpus-per-task', 'template', 'results', 'cli'];
 const USAGE = `run FILE.tlab [--json] [--out DIR] [--device cpu|gpu|auto] [--budget full|test] [--timeout S] [--memory MIB] [--verbose] ${clusterUsage}`;
@@ -46,13 +48,25 @@ export const runCommand: CliCommand = {
     const verbose = p.flags.has('verbose');
     let res: { exitCode: 0 | 1 | 2; report: unknown; text: string };
     if (file.endsWith('.tlab')) {
-      const runner: SolverRunner = slurmRunnerFromArgs(p, file) ?? createRunner({
+      const slurm = slurmRunnerFromArgs(p, file);
+      const runner: SolverRunner = slurm ?? createRunner({
         device, timeoutSeconds, memoryLimitMb,
         log: (line) => { if (verbose) process.stderr.write(`[solver host] ${line}\n`); },
       });
+      // Ctrl-C / SIGTERM (server/cli/interrupt.ts): the calls in flight are cancelled through the
+      // signal; the Slurm arrays submitted are scancel'ed before the CLI exits, the solver host and
+      // the workspace solver processes it started are killed.
+      const unregister = onInterrupt(async () => {
+        if (slurm) {
+          await slurm.cancelAll();
+          const ids = slurm.submittedJobIds();
+          if (ids.length) process.stderr.write(`theorylab: scancel ${ids.join(' ')}\n`);
+        }
+        runner.dispose?.();
+      });
       try {
-        res = await quietUnless(verbose, () => runTlabFile(file, { json, out: option(p, 'out'), device, runner, budget }));
-      } finally { runner.dispose?.(); }
+        res = await quietUnless(verbose, () => runTlabFile(file, { json, out: option(p, 'out'), device, runner: interruptible(runner), budget }));
+      } finally { unregister(); runner.dispose?.(); }
     } else if (file.endsWith('.clevr')) {
       res = await quietUnless(verbose, () => runClevrFile(file, { json }));
     } else throw new Error(`cannot run '${file}': expected a .tlab or .clevr file`);

@@ -2,6 +2,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { option, ParsedArgs } from '../cli/args';
+import { cliWorkspaceRoot } from '../workspace/confine';
 import { SlurmRunner } from './slurm';
 
 export const clusterUsage = '[--backend local|slurm] [--partition P] [--account A] [--array-limit N] [--time HH:MM:SS] ' +
@@ -11,7 +12,8 @@ export const clusterHelp = [
   '--backend slurm runs every solver call as a task of a Slurm job array (docs/cluster.md): --partition, --account,',
   '--array-limit (tasks at once), --time (per task), --gpus-per-task, --cpus-per-task map to #SBATCH lines; --template FILE',
   'adds its lines (module loads, #SBATCH extras) to the job script; --results DIR is the shared results folder (default',
-  '.theorylab/slurm next to the file); --cli is the command that runs Theory Lab on the compute nodes. Re-running resumes.',
+  '.theorylab/slurm at the workspace root: the file\'s folder or its nearest ancestor with .git or package.json); --cli is',
+  'the command that runs Theory Lab on the compute nodes. Re-running resumes; Ctrl-C runs scancel on the submitted arrays.',
 ].join('\n');
 
 function positiveInt(p: ParsedArgs, key: string): number | undefined {
@@ -35,7 +37,9 @@ export function slurmRunnerFromArgs(p: ParsedArgs, file: string, onLine: (s: str
     if (!fs.existsSync(template)) throw new Error(`template not found: ${template}`);
     preamble = fs.readFileSync(template, 'utf8').split(/\r?\n/).filter((l) => l.trim() !== '' && !l.startsWith('#!'));
   }
-  const dir = option(p, 'results') ?? path.join(path.dirname(path.resolve(file)), '.theorylab', 'slurm');
+  // at the workspace root, like the editor's (cluster/settings.ts): runs of every file of the
+  // workspace share one results folder, and resume wherever the CLI is started from
+  const dir = option(p, 'results') ?? path.join(cliWorkspaceRoot(file), '.theorylab', 'slurm');
   let last = '';
   return new SlurmRunner({
     dir,

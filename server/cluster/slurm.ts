@@ -59,6 +59,17 @@ export class SlurmTaskError extends Error {
   }
 }
 
+/** A failed sbatch (or task-folder write) as the error of every call it was to run: sbatch's own words. */
+function submissionError(e: unknown): Error {
+  const x = e as { stderr?: string; code?: number | string; message?: string };
+  const stderr = typeof x?.stderr === 'string' ? x.stderr.trim() : '';
+  if (x?.code === 'ENOENT') return new Error('cannot submit to Slurm: `sbatch` was not found on PATH');
+  if (stderr || typeof x?.code === 'number') {
+    return new Error(`sbatch failed${typeof x.code === 'number' ? ` (exit code ${x.code})` : ''}: ${stderr || x.message}`);
+  }
+  return new Error(`cannot submit to Slurm: ${x?.message ?? String(e)}`);
+}
+
 export class SlurmRunner implements SolverRunner {
   /** Every grid point of a solve statement at once, so that they form one array. */
   readonly preferredConcurrency = 100000;
@@ -69,6 +80,10 @@ export class SlurmRunner implements SolverRunner {
   private poller: NodeJS.Timeout | undefined;
   readonly failures: TaskFailure[] = [];
   private readonly dir: string;
+  /** The flush in progress (sbatch may be running): a cancel waits for it, then cancels its array too. */
+  private flushing: Promise<void> = Promise.resolve();
+  private cancelled = false;
+  private cancelling: Promise<void> | undefined;
 
   constructor(private readonly opts: SlurmOptions) {
     this.dir = path.resolve(opts.dir);
@@ -79,18 +94,20 @@ export class SlurmRunner implements SolverRunner {
     const key = requestKey(request);
     const done = this.readResult(key);
     if (done) return Promise.resolve({ ...done, cached: true });
+    // an abort listener added to an aborted signal never fires: a call after Ctrl-C submits nothing
+    if (opts.signal?.aborted || this.cancelled) return Promise.reject(new CancelledError());
     return new Promise((resolve, reject) => {
       const w: Waiter = { key, request, resolve, reject, opts };
       opts.signal?.addEventListener('abort', () => { void this.cancelAll(); reject(new CancelledError()); }, { once: true });
       this.queue.push(w);
       clearTimeout(this.flushTimer);
       // Calls issued together (one per grid point) become one array.
-      this.flushTimer = setTimeout(() => { void this.flush().catch((e) => this.failQueue(e)); }, 50);
+      this.flushTimer = setTimeout(() => {
+        const before = this.flushing;
+        const now = this.flush();
+        this.flushing = Promise.all([before, now]).then(() => undefined);
+      }, 50);
     });
-  }
-
-  private failQueue(e: Error): void {
-    for (const w of this.queue.splice(0)) w.reject(e);
   }
 
   private resultPath(key: string): string { return path.join(this.dir, 'results', `${key}.json`); }
@@ -124,23 +141,38 @@ export class SlurmRunner implements SolverRunner {
     });
   }
 
+  /**
+   * Submits the queued calls. Never throws: a call whose task could not be submitted (sbatch failed,
+   * the folder is not writable) is rejected with the reason, with every other call waiting on the same
+   * task. (The batch has left the queue by then, so rejecting "the queue" would reach nobody and the
+   * run would end with its calls unsettled: nothing printed, exit 0.)
+   */
   private async flush(): Promise<void> {
     const batch = this.queue.splice(0);
     if (!batch.length) return;
-    const live = await this.liveTasks();
-    const fresh: Waiter[] = [];
-    for (const w of batch) {
-      const r = this.readResult(w.key);
-      if (r) { w.resolve({ ...r, cached: true }); continue; }
-      const list = this.active.get(w.key);
-      if (list) { list.push(w); continue; }
-      this.active.set(w.key, [w]);
-      const l = live.get(w.key);
-      if (l) this.location.set(w.key, { jobId: l.jobId, taskId: l.taskId });   // re-attach, no resubmission
-      else fresh.push(w);
+    try {
+      if (this.cancelled) throw new CancelledError();
+      const live = await this.liveTasks();
+      const fresh: Waiter[] = [];
+      for (const w of batch) {
+        const r = this.readResult(w.key);
+        if (r) { w.resolve({ ...r, cached: true }); continue; }
+        const list = this.active.get(w.key);
+        if (list) { list.push(w); continue; }
+        this.active.set(w.key, [w]);
+        const l = live.get(w.key);
+        if (l) this.location.set(w.key, { jobId: l.jobId, taskId: l.taskId });   // re-attach, no resubmission
+        else fresh.push(w);
+      }
+      if (fresh.length) await this.submit(fresh);
+    } catch (e) {
+      const err = e instanceof CancelledError ? e : submissionError(e);
+      // keys with a location are tracked by the poller; the rest were never submitted
+      const failed = new Set(batch.map((w) => w.key).filter((k) => !this.location.has(k)));
+      for (const w of batch) if (failed.has(w.key)) w.reject(err);   // a settled promise ignores this
+      for (const k of failed) { for (const w of this.active.get(k) ?? []) w.reject(err); this.active.delete(k); }
     }
-    if (fresh.length) await this.submit(fresh);
-    this.startPolling();
+    if (this.active.size) this.startPolling();
   }
 
   private async submit(waiters: Waiter[]): Promise<void> {
@@ -160,6 +192,7 @@ export class SlurmRunner implements SolverRunner {
     if (!/^\d+$/.test(jobId)) throw new Error(`sbatch did not return a job id: '${stdout.trim()}'`);
     const sub: Submitted = { jobId, keys };
     fs.writeFileSync(path.join(this.dir, 'jobs', `${jobId}.json`), JSON.stringify(sub));
+    // (cancelled while sbatch ran: cancelAll waits for this flush, so this array is cancelled too)
     keys.forEach((key, taskId) => this.location.set(key, { jobId, taskId }));
   }
 
@@ -215,7 +248,8 @@ export class SlurmRunner implements SolverRunner {
     const states = await this.queueStates(jobIds);
     let pending = 0, running = 0, failed = 0;
     for (const [key, waiters] of [...this.active]) {
-      const loc = this.location.get(key)!;
+      const loc = this.location.get(key);
+      if (!loc) continue;   // its submission (a concurrent flush) is still under way
       const r = this.readResult(key);
       if (r) {
         this.active.delete(key);
@@ -244,11 +278,30 @@ export class SlurmRunner implements SolverRunner {
     void failed;
   }
 
-  /** Cancels every array this runner submitted or attached to (`scancel`). */
-  async cancelAll(): Promise<void> {
-    const jobIds = [...new Set([...this.location.values()].map((l) => l.jobId))];
-    if (jobIds.length) await run('scancel', jobIds, { env: this.env() }).catch(() => undefined);
+  /**
+   * Cancels every array this runner submitted or attached to (`scancel`), once: every aborted call
+   * and the CLI's Ctrl-C handler ask, and all wait for the same scancel. A submission under way is
+   * waited for, so its array is cancelled too; nothing is submitted afterwards.
+   */
+  cancelAll(): Promise<void> {
+    this.cancelled = true;
+    clearTimeout(this.flushTimer);
+    this.cancelling ??= (async () => {
+      await this.flushing;
+      const jobIds = this.submittedJobIds();
+      if (jobIds.length) await run('scancel', jobIds, { env: this.env() }).catch(() => undefined);
+      // what still waits will not get a result: settle it (a waiter with a signal already was)
+      clearTimeout(this.poller);
+      this.poller = undefined;
+      for (const ws of this.active.values()) for (const w of ws) w.reject(new CancelledError());
+      this.active.clear();
+      for (const w of this.queue.splice(0)) w.reject(new CancelledError());
+    })();
+    return this.cancelling;
   }
+
+  /** Job ids of the arrays this runner submitted or attached to. */
+  submittedJobIds(): string[] { return [...new Set([...this.location.values()].map((l) => l.jobId))]; }
 
   dispose(): void {
     clearTimeout(this.flushTimer);

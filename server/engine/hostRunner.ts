@@ -9,6 +9,7 @@ import { ChildProcess, fork } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { CancelledError, Device, SolverInputError } from '../solvers/registry';
+import { killChildGroups } from './childGroups';
 import { formatBytes, resolveRequest } from './execute';
 import type { FromHost, HostError, ToHost } from './hostProtocol';
 import { jobLimitMs, memoryLimitMb, timerMs } from './limits';
@@ -127,7 +128,7 @@ export class HostRunner implements SolverRunner {
     this.disposed = true;
     for (const j of this.queue.splice(0)) this.finish(j, new CancelledError('the solver runner was disposed'));
     if (this.running) this.running.endReason = new CancelledError('the solver runner was disposed');
-    this.child?.kill('SIGKILL');
+    if (this.child) killHost(this.child);
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -159,7 +160,7 @@ export class HostRunner implements SolverRunner {
     }
     child.on('message', (m: FromHost) => this.onMessage(child, m));
     child.on('exit', (code, signal) => this.onExit(child, code, signal));
-    child.on('error', (e) => { log(`solver host error: ${e.message}`); if (this.child === child) child.kill('SIGKILL'); });
+    child.on('error', (e) => { log(`solver host error: ${e.message}`); if (this.child === child) killHost(child); });
     this.child = child;
     return child;
   }
@@ -191,7 +192,7 @@ export class HostRunner implements SolverRunner {
         if (rss !== undefined && rss > this.memoryLimitBytes && this.running === job) {
           job.endReason = new Error(`\`${job.req.solver}\` exceeded the solver memory limit of ${formatBytes(this.memoryLimitBytes)} ` +
             `(resident ${formatBytes(rss)}); the solver host was restarted`);
-          child.kill('SIGKILL');
+          killHost(child);
         }
       }, 250));
     }
@@ -213,7 +214,7 @@ export class HostRunner implements SolverRunner {
     // message arrives and reaches even a synchronous loop through ctx.checkCancelled.
     child?.send({ type: 'cancel', id: job.id } satisfies ToHost);
     job.timers.push(setTimeout(() => {
-      if (this.running === job && this.child === child) child?.kill('SIGKILL');
+      if (this.running === job && this.child === child && child) killHost(child);
     }, timerMs(this.opts.graceMs, 2000)));
   }
 
@@ -258,6 +259,15 @@ export class HostRunner implements SolverRunner {
     if (error || !result) job.reject(error ?? new Error('no result'));
     else job.resolve(result);
   }
+}
+
+/**
+ * SIGKILL of the host, after the process groups of the workspace solvers it started (they are
+ * detached, so the host's death alone would leave them running; a SIGKILLed host cannot end them).
+ */
+function killHost(child: ChildProcess): void {
+  if (child.pid !== undefined && child.exitCode === null && child.signalCode === null) killChildGroups(child.pid);
+  child.kill('SIGKILL');
 }
 
 /** Dawn's start-up notices about limits it lowered: harmless, printed by every device creation. */

@@ -4,6 +4,7 @@
 // notice its parent's death (IPC disconnect, or the parent pid changing) and die within a second,
 // whatever the solver computes, and lets a cancel reach the solver through shared memory at once.
 import { isMainThread, Worker } from 'node:worker_threads';
+import { killChildGroups } from './childGroups';
 import { CANCEL_SLOTS, FromHost, ToHost } from './hostProtocol';
 
 if (!isMainThread) {
@@ -26,14 +27,21 @@ function startHost(): void {
   const send = (m: FromHost, then?: () => void) => {
     try { process.send?.(m, undefined, undefined, then); } catch { then?.(); }
   };
+  // Workspace solver processes run in their own process groups (childRunner.ts): nothing reaches
+  // them when this process goes, so every way out ends them first. A JavaScript solver spinning in
+  // a loop never sees its stdin close; a Python one blocked in native code neither.
   const die = (code: number) => {
     if (exiting) return;
     exiting = true;
+    killChildGroups();
     process.exit(code);
   };
-  // The parent is gone: SIGKILL of itself, so a worker stuck in native code (a BLAS call) cannot
-  // hold an orderly exit back.
-  const orphaned = () => process.kill(process.pid, 'SIGKILL');
+  // The parent is gone (or a signal asks us to go): SIGKILL of itself, so a worker stuck in native
+  // code (a BLAS call) cannot hold an orderly exit back.
+  const orphaned = () => {
+    killChildGroups();
+    process.kill(process.pid, 'SIGKILL');
+  };
 
   const spawnWorker = (): Worker => {
     const underTsx = __filename.endsWith('.ts');
@@ -86,6 +94,8 @@ function startHost(): void {
 
   // The parent going away (a killed or exited language server) must not leave an orphan computing.
   process.on('disconnect', orphaned);
+  // Ctrl-C in a terminal reaches the CLI and this host (one process group), not the solver groups.
+  for (const sig of ['SIGTERM', 'SIGINT', 'SIGHUP'] as const) process.on(sig, orphaned);
   const parent = process.ppid;
   setInterval(() => { if (process.ppid !== parent) orphaned(); }, 200).unref();
   worker = spawnWorker();

@@ -167,7 +167,12 @@ export function runChild(job: ChildJob): Promise<Record<string, Value>> {
 
 function crashFrom(decl: WorkspaceSolverDecl, m: ProtocolMessage): WorkspaceSolverCrash {
   const dir = path.dirname(decl.manifest);
-  const inUser = (m.frames ?? []).filter((f) => { const r = path.relative(dir, f.file); return !r.startsWith('..') && !path.isAbsolute(r); });
+  // a pseudo-file (`<frozen importlib._bootstrap>`, `<string>`) is nobody's file, however its path reads
+  const inUser = (m.frames ?? []).filter((f) => {
+    if (typeof f.file !== 'string' || !path.isAbsolute(f.file) || path.basename(f.file).startsWith('<')) return false;
+    const r = path.relative(dir, f.file);
+    return !r.startsWith('..') && !path.isAbsolute(r);
+  });
   const where = inUser[inUser.length - 1];
   const at = where ? ` (${path.relative(dir, where.file)}:${where.line}, in ${where.function})` : '';
   const tb = m.traceback ?? '';

@@ -1,23 +1,21 @@
 // The CLI's side of workspace solvers: `theorylab run/check/solve/task` find the manifests of the
 // workspace the file belongs to and register them in this process (trusted: the user ran the command).
-// The workspace is THEORYLAB_WORKSPACE when set (Slurm tasks inherit it), else the nearest folder
-// above the first file argument holding .git, .vscode or .theorylab, else that file's folder (or the
-// current directory). The interpreter: THEORYLAB_PYTHON, else the workspace's .venv, else python3.
+// The workspace is THEORYLAB_WORKSPACE when set (Slurm tasks inherit it), else the CLI's workspace
+// root (cliWorkspaceRoot: the first file argument's folder or its nearest ancestor with .git or
+// package.json; the current directory's without a file), the same root the CLI confines paths to and
+// keeps its cache in. The interpreter: THEORYLAB_PYTHON, else the workspace's .venv, else python3.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as os from 'node:os';
+import { cliWorkspaceRoot } from '../workspace/confine';
 import { SYNC_FILE_ENV, SYNC_OWNER_ENV, writeSyncFile } from './hostSync';
 import { choosePython, findManifests, InterpreterChoice, loadManifests, readFileOrUndefined, registerWorkspace } from './registry';
 
 export function workspaceRootsFor(argv: string[], cwd = process.cwd()): string[] {
   const env = process.env.THEORYLAB_WORKSPACE;
   if (env) return env.split(path.delimiter).filter(Boolean);
-  const file = argv.find((a) => !a.startsWith('-') && /\.(tlab|clevr)$/.test(a) && fs.existsSync(a));
-  const start = file ? path.dirname(path.resolve(cwd, file)) : cwd;
-  for (let dir = start; ; dir = path.dirname(dir)) {
-    if (['.git', '.vscode', '.theorylab'].some((m) => fs.existsSync(path.join(dir, m)))) return [dir];
-    if (path.dirname(dir) === dir) return [start];
-  }
+  const file = argv.find((a) => !a.startsWith('-') && /\.(tlab|clevr)$/.test(a) && fs.existsSync(path.resolve(cwd, a)));
+  return [cliWorkspaceRoot(file, cwd)];
 }
 
 /**

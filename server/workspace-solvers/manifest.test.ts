@@ -1,9 +1,14 @@
-// Declaration checks of *.solver.toml: every malformed field is reported on its own line, built-in ids
-// are refused, valid declarations become registry entries with their parameters and outputs.
+// Declaration checks of *.solver.toml: every malformed field is reported on its own line (wrongly typed
+// fields too, naming the expected type), built-in ids are refused, `sources` files must lie in the
+// folder (missing: a warning), valid declarations become registry entries with parameters and outputs.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import { isBuiltinSolver } from '../solvers/index';
 import { keyLines, readManifest } from './manifest';
+import { loadManifests } from './registry';
 import { manifest } from './testkit';
 
 const read = (text: string) => readManifest(text, '/ws/a.solver.toml', isBuiltinSolver);
@@ -77,4 +82,62 @@ test('keyLines places keys of repeated tables', () => {
   assert.equal(lines.get('params[0].name'), 2);
   assert.equal(lines.get('params[1].name'), 4);
   assert.equal(lines.get('params[1].kind'), 5);
+});
+
+test('a parameter field of the wrong type is an error on its line naming the expected type', () => {
+  const cases: [string, string, RegExp][] = [
+    ['exclusive_max = 1', 'max = 2\nexclusive_max = 1\n', /parameter `x`: `exclusive_max` must be true or false, got the number 1/],
+    ['exclusive_min = "yes"', 'exclusive_min = "yes"\n', /`exclusive_min` must be true or false, got the string "yes"/],
+    ['optional = "yes"', 'optional = "yes"\n', /parameter `x`: `optional` must be true or false, got the string "yes"/],
+    ['unit = 3', 'unit = 3\n', /`unit` must be a string, got the number 3/],
+    ['min = "0"', 'min = "0"\n', /`min` must be a finite number, got the string "0"/],
+    ['max = true', 'max = true\n', /`max` must be a finite number, got the boolean true/],
+  ];
+  for (const [lineText, extra, message] of cases) {
+    const text = manifest('mylab.t', 'ok').replace('default = 1\n', `default = 1\n${extra}`);
+    const r = read(text);
+    assert.equal(r.decl, undefined, `${lineText} registers nothing`);
+    const errors = r.diagnostics.filter((d) => d.severity === 'error');
+    assert.equal(errors.length, 1, `${lineText}: ${JSON.stringify(r.diagnostics)}`);
+    assert.match(errors[0].message, message);
+    assert.equal(text.split('\n')[errors[0].line].trim(), lineText);
+  }
+  const docText = manifest('mylab.t', 'ok').replace('doc = "input"', 'doc = 7');
+  const doc = read(docText).diagnostics.find((d) => d.severity === 'error')!;
+  assert.match(doc.message, /parameter `x`: `doc` must be a string, got the number 7/);
+  assert.equal(docText.split('\n')[doc.line].trim(), 'doc = 7');
+  const outText = manifest('mylab.t', 'ok').replace('doc = "result"', 'doc = ["result"]');
+  assert.match(read(outText).diagnostics.find((d) => d.severity === 'error')!.message, /output `y`: `doc` must be a string, got a list/);
+  // well-typed flags still work
+  const ok = read(manifest('mylab.t', 'ok').replace('default = 1\n', 'default = 1\nmin = 0\nexclusive_min = true\noptional = true\n'));
+  assert.deepEqual(ok.diagnostics, []);
+  assert.equal(ok.decl!.params[0].exclusiveMin, true);
+  assert.equal(ok.decl!.params[0].optional, true);
+});
+
+test('`sources` outside the manifest folder is an error on its line; a missing one a warning there', () => {
+  const text = manifest('mylab.s', 'ok', 'sources = ["helpers.py", "../../etc/passwd"]\n');
+  const r = read(text);
+  assert.equal(r.decl, undefined);
+  const d = r.diagnostics.find((x) => /`sources` file must lie in the manifest's folder/.test(x.message))!;
+  assert.ok(d, JSON.stringify(r.diagnostics));
+  assert.equal(d.severity, 'error');
+  assert.match(d.message, /"\.\.\/\.\.\/etc\/passwd"/);
+  assert.equal(text.split('\n')[d.line].trim(), 'sources = ["helpers.py", "../../etc/passwd"]');
+
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tl-manifest-sources-'));
+  try {
+    fs.writeFileSync(path.join(dir, 'solvers.py'), 'def ok(p, c): return {}\n');
+    fs.writeFileSync(path.join(dir, 'present.py'), '\n');
+    const file = path.join(dir, 'm.solver.toml');
+    const body = manifest('mylab.s', 'ok', 'sources = ["present.py", "helpers.py"]\n');
+    fs.writeFileSync(file, body);
+    const loaded = loadManifests([file], (f) => fs.readFileSync(f, 'utf8'));
+    assert.equal(loaded.decls.length, 1, 'a missing source is only a warning');
+    const w = loaded.diagnostics.get(file)!;
+    assert.equal(w.length, 1, JSON.stringify(w));
+    assert.equal(w[0].severity, 'warning');
+    assert.match(w[0].message, /`sources` file helpers\.py does not exist/);
+    assert.equal(body.split('\n')[w[0].line].trim(), 'sources = ["present.py", "helpers.py"]');
+  } finally { fs.rmSync(dir, { recursive: true, force: true }); }
 });

@@ -110,7 +110,7 @@ export function readManifest(text: string, file: string, isBuiltin: (id: string)
       if (rel.startsWith('..') || path.isAbsolute(rel)) error('entry', `the entry file must lie in the manifest's folder or below, got "${m[1]}"`);
       const ext = path.extname(entryFile);
       const declared = str(doc.language);
-      if (declared !== undefined && declared !== 'python' && declared !== 'javascript') error('language', '`language` must be "python" or "javascript"');
+      if (doc.language !== undefined && declared !== 'python' && declared !== 'javascript') error('language', `\`language\` must be "python" or "javascript", got ${describe(doc.language)}`);
       language = (declared as WorkspaceLanguage | undefined) ?? (['.js', '.mjs', '.cjs', '.ts', '.mts'].includes(ext) ? 'javascript' : 'python');
       if (ext === '.ts' || ext === '.mts') {
         error('entry', 'a TypeScript entry cannot run as is: compile it to .mjs (e.g. `tsc` or `esbuild`) and name the .mjs here; ' +
@@ -122,7 +122,15 @@ export function readManifest(text: string, file: string, isBuiltin: (id: string)
   const sources: string[] = [];
   if (doc.sources !== undefined) {
     if (!Array.isArray(doc.sources) || doc.sources.some((s) => typeof s !== 'string')) error('sources', '`sources` must be a list of file names');
-    else for (const s of doc.sources as string[]) sources.push(path.resolve(dir, s));
+    else {
+      for (const s of doc.sources as string[]) {
+        const abs = path.resolve(dir, s);
+        // the same rule as the entry file: a declaration hashes (and so reads) only its own folder
+        const rel = path.relative(dir, abs);
+        if (rel.startsWith('..') || path.isAbsolute(rel)) error('sources', `every \`sources\` file must lie in the manifest's folder or below, got "${s}"`);
+        else sources.push(abs);
+      }
+    }
   }
   const stochastic = doc.stochastic === true;
   if (doc.stochastic !== undefined && typeof doc.stochastic !== 'boolean') error('stochastic', '`stochastic` must be true or false');
@@ -149,6 +157,35 @@ export function readManifest(text: string, file: string, isBuiltin: (id: string)
 
 type Report = (key: string, message: string) => void;
 
+/** What a TOML value is, for "must be …, got …" (smol-toml gives dates as Date objects). */
+function describe(v: unknown): string {
+  if (Array.isArray(v)) return 'a list';
+  if (v instanceof Date) return 'a date';
+  if (v && typeof v === 'object') return 'a table';
+  if (typeof v === 'string') return `the string ${JSON.stringify(v.length > 40 ? `${v.slice(0, 40)}…` : v)}`;
+  if (typeof v === 'number' || typeof v === 'boolean') return `${typeof v === 'number' ? 'the number' : 'the boolean'} ${String(v)}`;
+  return typeof v;
+}
+
+/**
+ * Checks the type of the optional fields of a [[params]] or [[outputs]] table; one error per wrong
+ * field, on its line, naming the expected type. Without it `exclusive_max = 1` or `optional = "yes"`
+ * were dropped in silence: the range not enforced, the parameter required after all.
+ */
+function checkFieldTypes(t: Record<string, unknown>, what: string, fields: Record<string, 'boolean' | 'string' | 'number'>, key: (k: string) => string, error: Report): boolean {
+  let ok = true;
+  for (const [k, type] of Object.entries(fields)) {
+    const v = t[k];
+    if (v === undefined) continue;
+    const good = type === 'number' ? typeof v === 'number' && Number.isFinite(v) : typeof v === type;
+    if (good) continue;
+    const expected = type === 'boolean' ? 'true or false' : type === 'string' ? 'a string' : 'a finite number';
+    error(key(k), `${what}: \`${k}\` must be ${expected}, got ${describe(v)}`);
+    ok = false;
+  }
+  return ok;
+}
+
 function tables(v: unknown, what: string, error: Report): Record<string, unknown>[] {
   if (v === undefined) return [];
   if (!Array.isArray(v) || v.some((t) => !t || typeof t !== 'object' || Array.isArray(t))) {
@@ -170,18 +207,21 @@ function readParams(v: unknown, error: Report, warn: Report): ParamSpec[] {
     seen.add(name);
     const kind = t.kind as ParamKind;
     if (!PARAM_KINDS.includes(kind)) { error(key('kind'), `parameter \`${name}\`: \`kind\` must be one of ${PARAM_KINDS.join(', ')}`); return; }
+    const typesOk = checkFieldTypes(t, `parameter \`${name}\``, {
+      doc: 'string', unit: 'string', min: 'number', max: 'number', exclusive_min: 'boolean', exclusive_max: 'boolean', optional: 'boolean',
+    }, key, error);
     const p: ParamSpec = { name, kind, doc: typeof t.doc === 'string' ? t.doc : '' };
-    if (!t.doc) warn(key('name'), `parameter \`${name}\` has no \`doc\` (shown in hover and completion)`);
-    for (const [k, field] of [['min', 'min'], ['max', 'max']] as const) {
-      if (t[k] === undefined) continue;
-      if (typeof t[k] !== 'number' || !Number.isFinite(t[k])) error(key(k), `parameter \`${name}\`: \`${k}\` must be a number`);
-      else p[field] = t[k] as number;
-    }
+    if (t.doc === undefined || t.doc === '') warn(key('name'), `parameter \`${name}\` has no \`doc\` (shown in hover and completion)`);
+    if (typeof t.min === 'number' && Number.isFinite(t.min)) p.min = t.min;
+    if (typeof t.max === 'number' && Number.isFinite(t.max)) p.max = t.max;
     if (p.min !== undefined && p.max !== undefined && p.min > p.max) error(key('max'), `parameter \`${name}\`: \`max\` is below \`min\``);
     if (t.exclusive_min === true) p.exclusiveMin = true;
     if (t.exclusive_max === true) p.exclusiveMax = true;
     if (typeof t.unit === 'string') p.unit = t.unit;
     if (t.optional === true) p.optional = true;
+    if (t.values !== undefined && kind !== 'enum') warn(key('values'), `parameter \`${name}\`: \`values\` is read only for kind = "enum"`);
+    // a default is checked against the declared range: a wrongly typed bound would make that check a guess
+    if (!typesOk) return;
     if (kind === 'enum') {
       if (!Array.isArray(t.values) || !t.values.length || t.values.some((w) => typeof w !== 'string')) {
         error(key('values'), `parameter \`${name}\`: an enum needs \`values = ["a", "b"]\``);
@@ -214,6 +254,7 @@ function readOutputs(v: unknown, error: Report, warn: Report): OutputSpec[] {
     seen.add(name);
     const kind = t.kind as OutputKind;
     if (!OUTPUT_KINDS.includes(kind)) { error(key('kind'), `output \`${name}\`: \`kind\` must be one of ${OUTPUT_KINDS.join(', ')}`); return; }
+    checkFieldTypes(t, `output \`${name}\``, { doc: 'string', unit: 'string' }, key, error);
     const o: OutputSpec = { name, kind, doc: typeof t.doc === 'string' ? t.doc : '' };
     if (typeof t.unit === 'string') o.unit = t.unit;
     out.push(o);

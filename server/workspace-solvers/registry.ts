@@ -9,7 +9,7 @@ import * as path from 'node:path';
 import { isBuiltinSolver, setWorkspaceSolvers } from '../solvers/index';
 import type { OutputSpec, SolverDef, Value } from '../solvers/registry';
 import { runChild, WorkspaceSolverCrash } from './childRunner';
-import { ManifestDiagnostic, MANIFEST_SUFFIX, readManifest, WorkspaceSolverDecl } from './manifest';
+import { keyLines, ManifestDiagnostic, MANIFEST_SUFFIX, readManifest, WorkspaceSolverDecl } from './manifest';
 import { combineSeeds, engineSeeds, registryOutputs, registryParams, SEED_STRIDE } from './seeds';
 
 export interface InterpreterChoice { path: string; why: string }
@@ -192,7 +192,13 @@ export function loadManifests(files: string[], readText: (file: string) => strin
       const first = seen.get(r.decl.id);
       if (first) diags.push({ line: 0, severity: 'error', message: `solver id \`${r.decl.id}\` is already declared in ${first}` });
       else {
-        if (!fs.existsSync(r.decl.entryFile)) diags.push({ line: 0, severity: 'warning', message: `entry file ${path.basename(r.decl.entryFile)} does not exist (yet)` });
+        const lines = keyLines(text);
+        if (!fs.existsSync(r.decl.entryFile)) diags.push({ line: lines.get('entry') ?? 0, severity: 'warning', message: `entry file ${path.basename(r.decl.entryFile)} does not exist (yet)` });
+        // a missing `sources` file is hashed as 'missing': the cache would not see the file the user meant
+        const missing = r.decl.sources.filter((s) => !isFile(s)).map((s) => path.relative(path.dirname(f), s));
+        if (missing.length) {
+          diags.push({ line: lines.get('sources') ?? 0, severity: 'warning', message: `\`sources\` file${missing.length > 1 ? 's' : ''} ${missing.join(', ')} ${missing.length > 1 ? 'do' : 'does'} not exist (yet)` });
+        }
         seen.set(r.decl.id, f);
         decls.push(r.decl);
       }
@@ -207,6 +213,10 @@ export function registerWorkspace(decls: WorkspaceSolverDecl[], rtFor: (d: Works
   const defs = decls.map((d) => toSolverDef(d, rtFor(d)));
   setWorkspaceSolvers(defs);
   return defs;
+}
+
+function isFile(f: string): boolean {
+  try { return fs.statSync(f).isFile(); } catch { return false; }
 }
 
 export function readFileOrUndefined(f: string): string | undefined {

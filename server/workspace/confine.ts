@@ -55,9 +55,23 @@ export function resolveConfined(fromFile: string, relPath: string, roots: string
 
 /** For the CLI: the nearest ancestor of the file's folder holding .git or package.json, else the folder. */
 export function projectRootOf(filePath: string): string {
-  const start = path.dirname(path.resolve(filePath));
+  return projectRootOfFolder(path.dirname(path.resolve(filePath)));
+}
+
+function projectRootOfFolder(start: string): string {
   for (let dir = start; ; dir = path.dirname(dir)) {
     if (fs.existsSync(path.join(dir, '.git')) || fs.existsSync(path.join(dir, 'package.json'))) return dir;
     if (path.dirname(dir) === dir) return start;
   }
+}
+
+/**
+ * The CLI's workspace (product.md §8): the file's folder or its nearest ancestor with .git or
+ * package.json; without a file (`theorylab solve`) the same from the current directory. The one
+ * answer for path confinement, the workspace solvers it loads, `.theorylab/cache` and
+ * `.theorylab/slurm`. Deliberately not `.theorylab` or `.vscode`: the CLI writes `.theorylab` itself,
+ * and a folder it once wrote into must not become a workspace of its own.
+ */
+export function cliWorkspaceRoot(file: string | undefined, cwd: string = process.cwd()): string {
+  return file ? projectRootOf(path.resolve(cwd, file)) : projectRootOfFolder(path.resolve(cwd));
 }
