@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { cacheKey, canonicalJson, ResultCache } from './cache';
-import { createRunner } from './factory';
+import { CachedRunner, createRunner } from './factory';
 import { registerExtraSolvers } from './execute';
 import { solvers as testSolvers } from './testSolvers';
 
@@ -94,4 +94,17 @@ test('a tagged call site gets its last result back in a new runner, marked stale
   assert.equal(edited?.stale, true);
   assert.deepEqual(edited?.result.outputs, { x_min: -1, f_min: -2 });
   assert.equal(await r2.lastResult('file:///w/other.tlab#x'), undefined);
+});
+
+test('a device-choice warning belongs to its request: the cached result does not repeat it', async () => {
+  const inner = {
+    async solve() { return { outputs: { done: 0, pid: 1 }, backend: 'cpu', seconds: 0, warnings: ['GPU requested but not available (no adapter); using the CPU', 'a remark of the solver'] }; },
+  };
+  const runner = new CachedRunner(inner, new ResultCache(tmp()));
+  const req = { solver: 'test.spin', params: { ms: 0 }, device: 'gpu' as const };
+  const first = await runner.solve(req);
+  assert.deepEqual(first.warnings, ['GPU requested but not available (no adapter); using the CPU', 'a remark of the solver']);
+  const again = await runner.solve({ ...req, device: 'cpu' });
+  assert.equal(again.cached, true);
+  assert.deepEqual(again.warnings, ['a remark of the solver']);
 });

@@ -3,6 +3,7 @@
 import type { Device, OutputSpec } from '../solvers/registry';
 import { cacheKey, ResultCache } from './cache';
 import { resolveRequest } from './execute';
+import { isDeviceChoiceWarning } from './kernels/index';
 import { BackendInfo, HostRunner, HostRunnerOptions } from './hostRunner';
 import { InProcessRunner, LastResult, SolveOptions, SolveRequest, SolveResult, SolverRunner } from './runner';
 
@@ -45,7 +46,8 @@ export class CachedRunner implements SolverRunner {
     if (hit) { if (opts.tag) this.cache.setTag(opts.tag, k.key); return hit; }
     opts.onStart?.();
     const result = await this.inner.solve(req, opts);
-    const refused = this.cache.set(k.key, result, { solver: k.solver, version: k.version }, k.outputs);
+    const stored = { ...result, warnings: result.warnings.filter((w) => !isDeviceChoiceWarning(w)) };
+    const refused = this.cache.set(k.key, stored, { solver: k.solver, version: k.version }, k.outputs);
     if (refused) this.log?.(`\`${k.solver}\` returned outputs that do not match its declaration (${refused}); the result was not cached`);
     else if (opts.tag) this.cache.setTag(opts.tag, k.key);
     return notes.length ? { ...result, warnings: [...result.warnings, ...notes] } : result;

@@ -27,6 +27,13 @@ export function cpuKernels(): CpuKernels {
   return (cpu ??= new CpuKernels());
 }
 
+/**
+ * Whether a warning is about the device this request asked for ("GPU requested but …"): true of this
+ * request only, so the result cache keeps the result without it (a later call without `--device gpu`
+ * must not repeat it). Every device-choice warning below starts with these words.
+ */
+export const isDeviceChoiceWarning = (w: string): boolean => w.startsWith('GPU requested');
+
 /** Opens (once per process and choice) the kernels for a device setting. */
 export async function getKernels(device: Device, opts: { allowSoftware?: boolean; retried?: boolean } = {}): Promise<KernelChoice> {
   if (device === 'cpu') return { kernels: cpuKernels() };
