@@ -139,7 +139,10 @@ export function takeRows(ds: Dataset, from: number, to: number, dOut: number): D
  */
 export function chooseForget(n: number, indices: number[] | undefined, fraction: number, classes: Int32Array | undefined, rng: Rng): number[] {
   let forget: number[];
-  if (indices && indices.length > 0) {
+  // `forget = []` is a list written on purpose: falling back to a random forget set would answer
+  // another question than the one asked (and removing nothing has no influence to measure).
+  if (indices && indices.length === 0) throw new SolverInputError('forget = [] names no point: give the indices to remove, or leave `forget` out to draw forget_fraction of the points', 'forget');
+  if (indices) {
     for (const i of indices) {
       if (!Number.isInteger(i) || i < 0 || i >= n) throw new SolverInputError(`forget index ${i} is not an integer in [0, ${n - 1}]`, 'forget');
     }

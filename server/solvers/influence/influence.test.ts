@@ -286,3 +286,10 @@ test('issue 22: beyond 2000 unknowns a rank-deficient K_rr still gets the direct
   assert.ok((r.outputs.retrain_rel_change_error as number) <= 1e-10, `${r.outputs.retrain_rel_change_error}`);
   assert.ok(r.warnings.some((w) => /rank 10 < N_r·d_out = 2058/.test(w)), JSON.stringify(r.warnings));
 });
+
+test('forget = [] is an input error, not a silent fallback to a random forget set', async () => {
+  const runner = new InProcessRunner();
+  for (const solver of ['influence.primal', 'influence.dual']) {
+    await assert.rejects(runner.solve({ solver, params: { forget: [] } }), (e: Error) => e instanceof SolverInputError && /forget = \[\] names no point/.test(e.message));
+  }
+});
