@@ -3,7 +3,7 @@
 // so gradients are themselves graph nodes: grad() of an expression that already contains grad() or f'
 // works (second order), and f' stays differentiable.
 import { Tensor, filled, sameShape, tensor } from './tensor';
-import { tick } from './runtime';
+import { countNode, tick } from './runtime';
 
 /** Given the upstream gradient, returns one gradient per input (null where not needed). */
 export type Backward = (g: Node, needed: boolean[]) => (Node | null)[];
@@ -17,7 +17,7 @@ export class Node {
     readonly op: string,
     readonly inputs: Node[] = [],
     readonly backward?: Backward,
-  ) {}
+  ) { countNode(); }
   get shape(): number[] { return this.value.shape; }
 }
 

@@ -5,7 +5,7 @@ import type { CheckStmt, DerivationDecl, Expr, GivenVar, LetStmt, Span } from '.
 import { Node } from './autodiff';
 import { samplePoint } from './domains';
 import { PointEvaluator, spanKey } from './evaluate';
-import { resetConditioning, runtime, TimeoutError, withDeadline } from './runtime';
+import { resetConditioning, runtime, SizeLimitError, TimeoutError, withDeadline } from './runtime';
 import { CheckInfo, DeriveDiagnostic, ShapeChecker } from './shapes';
 import { Tensor, allFinite, describeTensor, formatNumber, isLarge, largestDifferences, maxAbs, norm, shapeText } from './tensor';
 
@@ -86,7 +86,7 @@ function firstNonFinite(root: Node): string | undefined {
     seen.add(n);
     const bad = n.inputs.filter((i) => !allFinite(i.value));
     if (bad.length === 0) return n.op;
-    stack.push(...bad);
+    for (const b of bad) stack.push(b); // not push(...bad): no argument-count limit
   }
   return undefined;
 }
@@ -102,7 +102,7 @@ function magnitude(roots: Node[]): number {
     seen.add(n);
     const v = maxAbs(n.value);
     if (Number.isFinite(v)) m = Math.max(m, v);
-    stack.push(...n.inputs);
+    for (const i of n.inputs) stack.push(i);
   }
   return m;
 }
@@ -225,7 +225,7 @@ function recordPoint(decl: DerivationDecl, fileLets: LetStmt[], givens: GivenVar
         if (s.kind === 'check' && runnable.has(s)) { ev.eval(s.left, new Map()); ev.eval(s.right, new Map()); }
       });
     } catch (err) {
-      if (s.kind !== 'given') diagnostics.push({ span: s.span, severity: 'warning', message: err instanceof TimeoutError ? `evaluation stopped: ${err.message}` : `evaluation failed: ${(err as Error).message}` });
+      if (s.kind !== 'given') diagnostics.push({ span: s.span, severity: 'warning', message: err instanceof TimeoutError || err instanceof SizeLimitError ? `evaluation stopped: ${err.message}` : `evaluation failed: ${(err as Error).message}` });
     }
   }
 }
@@ -258,6 +258,7 @@ function runCheck(decl: DerivationDecl, fileLets: LetStmt[], givens: GivenVar[],
       }
     });
   } catch (err) {
+    if (err instanceof SizeLimitError) return { ...base, passed: false, inconclusive: true, points: done, message: `check cancelled: ${err.message}` };
     if (!(err instanceof TimeoutError)) {
       return { ...base, passed: false, inconclusive: true, points: done, message: `evaluation failed: ${(err as Error).message}` };
     }

@@ -1,10 +1,12 @@
 // Evaluates derivation expressions at one point (one draw of the givens) to autodiff nodes. Assumes the
 // shape checker found no errors. `let` values are computed once per point; user functions are expanded
-// at each call, so f(x) works for any argument shape the body accepts.
+// at each call, so f(x) works for any argument shape the body accepts, but a call with the very same
+// argument nodes reuses the first call's node (functions are pure).
 import type { DerivationDecl, Expr, LetStmt, Span } from '../tlab/ast';
 import { Node, gradient, leaf } from './autodiff';
 import * as op from './ops';
 import { Tensor } from './tensor';
+import { runtime } from './runtime';
 
 export const spanKey = (s: Span) => `${s.start}:${s.end}`;
 
@@ -25,12 +27,19 @@ export class PointEvaluator {
   private readonly local = new Map<string, Binding>();
   private readonly file = new Map<string, LetStmt>();
   private readonly memo = new Map<LetStmt, Node>();
+  /**
+   * Result of each user-function call by function and then by each argument node (nested maps, the
+   * last holding the result): `f1(u) = f0(u) * f0(u)` expands f0 once, where expanding every call
+   * doubled the work per level of such functions.
+   */
+  private readonly calls = new Map<LetStmt, Map<Node | undefined, unknown>>();
   private readonly fileLevel = new Set<LetStmt>();
   /** True while evaluating a file-level body: lexical scoping, so it sees file-level names only. */
   private fileOnly = false;
 
   /** `record`, when given, receives the value of every evaluated sub-expression (first value wins). */
   constructor(decl: DerivationDecl, fileLets: LetStmt[], point: Map<string, Tensor>, private readonly record?: Map<string, Tensor>) {
+    runtime.nodes = 0; // an evaluator is one point: its size limit starts here
     for (const l of fileLets) { this.file.set(l.name.name, l); this.fileLevel.add(l); }
     for (const s of decl.body) {
       if (s.kind === 'given') {
@@ -151,8 +160,20 @@ export class PointEvaluator {
   }
 
   private applyUser(fn: LetStmt, args: Node[]): Node {
+    let byArg = this.calls.get(fn);
+    if (!byArg) this.calls.set(fn, (byArg = new Map()));
+    for (let i = 0; i + 1 < args.length; i++) {
+      let next = byArg.get(args[i]) as Map<Node | undefined, unknown> | undefined;
+      if (!next) byArg.set(args[i], (next = new Map()));
+      byArg = next;
+    }
+    const last = args[args.length - 1]; // undefined for a function without parameters
+    const known = byArg.get(last) as Node | undefined;
+    if (known) return known;
     const inner = new Map<string, Node>();
     fn.params!.forEach((p, i) => inner.set(p.name, args[i]));
-    return this.inScopeOf(fn, () => this.eval(fn.value, inner));
+    const out = this.inScopeOf(fn, () => this.eval(fn.value, inner));
+    byArg.set(last, out);
+    return out;
   }
 }

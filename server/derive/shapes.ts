@@ -18,6 +18,19 @@ type Binding =
   | { kind: 'value'; stmt: LetStmt; file: boolean; type?: SType; busy?: boolean }
   | { kind: 'function'; stmt: LetStmt; file: boolean };
 
+/** A call being typed: where problems found in a file-level body are reported. */
+interface CallSite { span: Span; name: string; inFileBody: boolean }
+
+/**
+ * A diagnostic reported while a function body was typed, kept to report it again at a later call that
+ * reuses the memoised type: `viaSite` when it is shown at a call site, and `deeper`, the first call
+ * site inside the body that report() could pick (the rest of the stack is the later call's own).
+ */
+interface Replay { span: Span; message: string; severity: DeriveDiagnostic['severity']; viaSite: boolean; deeper?: CallSite }
+
+/** The reports of one body being typed; `base`: callSites below it are its callers'. */
+interface Recorder { base: number; constLevel: number; replays: Replay[]; seen: Set<string> }
+
 export interface CheckInfo {
   index: number; tolerance: number; points: number; shape: Shape | null;
   /** The static shape of each side (null when unknown after an error), for the check's hover. */
@@ -36,6 +49,8 @@ export const DEFAULT_POINTS = 10;
 export const MAX_POINTS = 10000;
 /** Derivation checks are about small random instances; a bigger given is almost surely a typo. */
 export const MAX_ENTRIES = 250000;
+/** User-function calls nested deeper than this (each within the body of the last) are an error. */
+export const MAX_CALL_DEPTH = 100;
 
 export function givenShape(v: GivenVar): Shape {
   const s = v.shape;
@@ -51,8 +66,19 @@ export class ShapeChecker {
   private readonly local = new Map<string, Binding>();
   private readonly file = new Map<string, Binding>();
   /** Calls being expanded, outermost first: where to report problems found in a file-level body. */
-  private readonly callSites: Array<{ span: Span; name: string; inFileBody: boolean }> = [];
-  private depth = 0;
+  private readonly callSites: CallSite[] = [];
+  /** Functions whose body is being typed, outermost first (one calling itself is recursion). */
+  private readonly expanding: LetStmt[] = [];
+  /**
+   * The type of each call by function, scope and argument types, with what typing its body reported.
+   * A body is typed once per distinct call, not at every call: typing at every call made
+   * `let f1(u) = f0(u) * f0(u)`, `f2` of `f1`, … double per level (40 levels ran for minutes).
+   */
+  private readonly callMemo = new Map<LetStmt, Map<string, { type: SType; replays: Replay[] }>>();
+  /** The bodies being typed for the first time, innermost last: each records its reports for the memo. */
+  private readonly recorders: Recorder[] = [];
+  /** File-level constants being typed: they are typed once (nameType caches them), so never replayed. */
+  private typingConstant = 0;
   /** True while typing a file-level body: lexical scoping, so it sees file-level names only. */
   private fileOnly = false;
 
@@ -149,17 +175,25 @@ export class ShapeChecker {
 
   // ------------------------------------------------------------ reporting
 
-  private report(span: Span, message: string, severity: DeriveDiagnostic['severity']): void {
-    // A problem inside a file-level function body is shown at the derivation's call of it, since the
-    // body may be far away (or be fine for other arguments).
-    // (fileOnly: inside a file-level body, which may belong to an imported file whose offsets mean
-    // nothing here, so `inside` cannot be trusted for it.)
-    if ((this.fileOnly || !inside(span, this.decl.span)) && this.callSites.length) {
-      const site = this.callSites.find((s) => !s.inFileBody && inside(s.span, this.decl.span)) ?? this.callSites[0];
+  // A problem inside a file-level function body is shown at the derivation's call of it, since the
+  // body may be far away (or be fine for other arguments).
+  // (fileOnly: inside a file-level body, which may belong to an imported file whose offsets mean
+  // nothing here, so `inside` cannot be trusted for it.)
+  private report(span: Span, message: string, severity: DeriveDiagnostic['severity'],
+    viaSite = (this.fileOnly || !inside(span, this.decl.span)) && this.callSites.length > 0, deeper?: CallSite): void {
+    const sites = deeper ? [...this.callSites, deeper] : this.callSites;
+    for (const r of this.recorders) if (r.constLevel === this.typingConstant) record(r, { span, message, severity, viaSite, deeper: this.firstShown(sites, r.base) });
+    if (viaSite) {
+      const site = this.firstShown(sites, 0) ?? sites[0];
       this.diagnostics.push({ span: site.span, message: `in \`${site.name}\`: ${message}`, severity });
     } else {
       this.diagnostics.push({ span, message, severity });
     }
+  }
+  /** The outermost call site from `from` on that a report can be shown at: one written in the derivation. */
+  private firstShown(sites: CallSite[], from: number): CallSite | undefined {
+    for (let k = from; k < sites.length; k++) if (!sites[k].inFileBody && inside(sites[k].span, this.decl.span)) return sites[k];
+    return undefined;
   }
   private error(span: Span, message: string): SType { this.report(span, message, 'error'); return UNKNOWN; }
   private warn(span: Span, message: string): void { this.report(span, message, 'warning'); }
@@ -194,7 +228,8 @@ export class ShapeChecker {
     // A file-level constant, typed on first use (its body sees only file-level names).
     b.busy = true;
     this.callSites.push({ span: e.span, name: e.name, inFileBody: this.fileOnly });
-    try { b.type = this.inScopeOf(b, () => this.infer(b.stmt.value, new Map())); } finally { this.callSites.pop(); b.busy = false; }
+    this.typingConstant++;
+    try { b.type = this.inScopeOf(b, () => this.infer(b.stmt.value, new Map())); } finally { this.typingConstant--; this.callSites.pop(); b.busy = false; }
     return b.type;
   }
 
@@ -332,12 +367,33 @@ export class ShapeChecker {
     const ps = fn.params!;
     if (args.length !== ps.length) return this.error(e.span, `\`${fn.name.name}\` takes ${ps.length} argument${ps.length === 1 ? '' : 's'}, not ${args.length}`);
     if (args.some((a) => !a.shape)) return UNKNOWN;
-    if (this.depth > 32) return this.error(e.span, `\`${fn.name.name}\` calls itself: recursion is not available`);
-    const inner = new Map<string, SType>();
-    ps.forEach((p, i) => inner.set(p.name, args[i]));
-    this.depth++;
-    this.callSites.push({ span: e.span, name: fn.name.name, inFileBody: this.fileOnly });
-    try { return this.inScopeOf(b, () => this.infer(fn.value, inner)); } finally { this.callSites.pop(); this.depth--; }
+    if (this.expanding.includes(fn)) return this.error(e.span, `\`${fn.name.name}\` calls itself: recursion is not available`);
+    if (this.expanding.length >= MAX_CALL_DEPTH) {
+      return this.error(e.span, `\`${fn.name.name}\`: calls nested ${this.expanding.length + 1} deep are too deep for a derivation check (at most ${MAX_CALL_DEPTH})`);
+    }
+    const site: CallSite = { span: e.span, name: fn.name.name, inFileBody: this.fileOnly };
+    // The body's type depends only on the argument types and the scope it is typed in.
+    const key = `${this.fileOnly || b.file ? 'f' : 'l'}${args.map((a) => `[${a.shape}]${a.value === undefined ? '' : Object.is(a.value, -0) ? '-0' : a.value}`).join(',')}`;
+    let memo = this.callMemo.get(fn);
+    const known = memo?.get(key);
+    this.callSites.push(site);
+    try {
+      if (known) {
+        // the same problems as typing it again would find, shown for this call
+        for (const r of known.replays) this.report(r.span, r.message, r.severity, r.viaSite, r.deeper);
+        return known.type;
+      }
+      const inner = new Map<string, SType>();
+      ps.forEach((p, i) => inner.set(p.name, args[i]));
+      const recorder: Recorder = { base: this.callSites.length, constLevel: this.typingConstant, replays: [], seen: new Set() };
+      this.recorders.push(recorder);
+      this.expanding.push(fn);
+      let type: SType;
+      try { type = this.inScopeOf(b, () => this.infer(fn.value, inner)); } finally { this.expanding.pop(); this.recorders.pop(); }
+      if (!memo) this.callMemo.set(fn, (memo = new Map()));
+      memo.set(key, { type, replays: recorder.replays });
+      return type;
+    } finally { this.callSites.pop(); }
   }
 
   private prime(e: Extract<Expr, { kind: 'call' }>, callee: Extract<Expr, { kind: 'prime' }>, params: Map<string, SType>): SType {
@@ -360,11 +416,22 @@ export class ShapeChecker {
   }
 }
 
+/** Keeps one report for replay, once per distinct diagnostic it can become. */
+function record(r: Recorder, x: Replay): void {
+  const key = `${x.span.start}:${x.span.end}:${x.severity}:${x.viaSite}:${x.deeper ? `${x.deeper.span.start}:${x.deeper.span.end}:${x.deeper.name}` : ''}:${x.message}`;
+  if (r.seen.has(key)) return;
+  r.seen.add(key);
+  r.replays.push(x);
+}
+
 /**
  * Why a function body is not elementwise (the first offending construct), or undefined when it is:
- * only literals, its parameters, scalar arithmetic and elementwise built-ins / user functions.
+ * only literals, its parameters, scalar arithmetic and elementwise built-ins / user functions. `done`
+ * keeps each function's answer, so a function called twice per level is walked once, not 2ⁿ times.
  */
-function nonElementwise(fn: LetStmt, lookup: (n: string) => Binding | undefined, visiting: Set<LetStmt>): string | undefined {
+function nonElementwise(fn: LetStmt, lookup: (n: string) => Binding | undefined, visiting: Set<LetStmt>,
+  done = new Map<LetStmt, string | undefined>()): string | undefined {
+  if (done.has(fn)) return done.get(fn);
   if (visiting.has(fn)) return 'recursion';
   visiting.add(fn);
   const params = new Set(fn.params!.map((p) => p.name));
@@ -383,7 +450,7 @@ function nonElementwise(fn: LetStmt, lookup: (n: string) => Binding | undefined,
         if (!name) return 'a call';
         const b = lookup(name);
         if (b && b.kind === 'function') {
-          const inner = nonElementwise(b.stmt, lookup, visiting);
+          const inner = nonElementwise(b.stmt, lookup, visiting, done);
           if (inner) return inner;
         } else if (e.callee.kind === 'prime' || !((ELEMENTWISE_UNARY as readonly string[]).includes(name) || ((name === 'max' || name === 'min') && e.args.length === 2))) {
           return `\`${name}\``;
@@ -396,6 +463,7 @@ function nonElementwise(fn: LetStmt, lookup: (n: string) => Binding | undefined,
   };
   const r = walk(fn.value);
   visiting.delete(fn);
+  done.set(fn, r);
   return r;
 }
 

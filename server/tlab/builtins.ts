@@ -37,7 +37,10 @@ function minmax(name: 'min' | 'max'): Builtin {
     doc: `Elementwise ${name === 'min' ? 'minimum' : 'maximum'} of two values, or the ${name === 'min' ? 'smallest' : 'largest'} entry of one list or series.`,
     call: (a) => (a.length === 2 ? lift(a, num(pick, name)) : aggregate(a[0], name, (xs) => {
       if (!xs.length) throw new EvalError(`${name} of an empty list`);
-      return pick(...xs);
+      // a loop, not pick(...xs): spreading a list of a million entries overflows the stack
+      let m = xs[0];
+      for (let k = 1; k < xs.length; k++) m = pick(m, xs[k]);
+      return m;
     })),
   };
 }
@@ -50,6 +53,19 @@ const mean = (xs: number[]) => {
   if (!xs.length) throw new EvalError('mean of an empty list');
   return xs.reduce((s, x) => s + x, 0) / xs.length;
 };
+
+/**
+ * Position of the first best entry, -1 when one is NaN: what indexOf(Math.min(...xs)) gives, without
+ * spreading the list into arguments (that overflows the stack for a million entries).
+ */
+function argBest(xs: number[], better: (a: number, b: number) => boolean): number {
+  let best = 0;
+  for (let k = 0; k < xs.length; k++) {
+    if (Number.isNaN(xs[k])) return -1;
+    if (better(xs[k], xs[best])) best = k;
+  }
+  return best;
+}
 
 /** `n` values f(0) … f(n-1) (a plain loop: Array.from with a callback is slow in the checker's hot path). */
 function tabulate(n: number, f: (i: number) => number): number[] {
@@ -82,11 +98,11 @@ export const builtins: Builtin[] = [
   agg('len', 'len(xs)', 'Number of entries of a list, or of grid points of a series.', (xs) => xs.length),
   agg('argmin', 'argmin(xs)', '0-based position of the smallest entry.', (xs) => {
     if (!xs.length) throw new EvalError('argmin of an empty list');
-    return xs.indexOf(Math.min(...xs));
+    return argBest(xs, (a, b) => a < b);
   }),
   agg('argmax', 'argmax(xs)', '0-based position of the largest entry.', (xs) => {
     if (!xs.length) throw new EvalError('argmax of an empty list');
-    return xs.indexOf(Math.max(...xs));
+    return argBest(xs, (a, b) => a > b);
   }),
   {
     name: 'slope', signature: 'slope(y, x)', kind: 'slope', minArgs: 2, maxArgs: 2,

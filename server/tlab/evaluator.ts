@@ -4,7 +4,7 @@
 import type { Expr, Span } from './ast';
 import { builtinByName, constantByName, namedArgAllowed } from './builtins';
 import {
-  EvalError, FnV, fmt, isFn, isRecord, isResult, isSeries, isStat, lift, liftSeries, RV, SeriesV, show, toNumber,
+  EvalError, FnV, fmt, isFn, isRecord, isResult, isSeries, isStat, lift, liftArray, liftSeries, RV, SeriesV, show, toNumber,
 } from './values';
 
 /** Evaluating the placeholder of a syntax error: the syntax error is the diagnostic, not this. */
@@ -122,7 +122,7 @@ function evalInner(e: Expr, env: Env, ctx: EvalContext): RV | Unknown {
       const items: RV[] = [];
       for (const x of e.items) { const v = ev(x, env, ctx); if (v instanceof Unknown) return v; items.push(v); }
       // A list of series is a series of lists (one list per grid point).
-      return items.some(isSeries) ? lift(items, (...xs) => xs) : items;
+      return items.some(isSeries) ? liftArray(items, (xs) => xs) : items;
     }
     case 'unary': {
       const x = ev(e.operand, env, ctx);

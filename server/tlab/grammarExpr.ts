@@ -1,7 +1,7 @@
 // Expression grammar of .tlab (chevrotain, embedded actions): one flat rule with precedence climbing
 // for binary operators, right-associative `^`, postfix calls/members/indexing/selection, primaries,
 // lists and argument lists. Error recovery returns `error` nodes that the checker ignores.
-import type { IToken } from 'chevrotain';
+import type { IToken, ITokenGrammarPath, TokenType } from 'chevrotain';
 import { chevrotain } from '../chevrotain';
 import * as T from './lexer';
 import type { Arg, BinaryOp, Expr, Ident, Span } from './ast';
@@ -16,6 +16,20 @@ export class ExprParser extends chevrotain.EmbeddedActionsParser {
 
   constructor() {
     super(T.allTokens, { recoveryEnabled: true, maxLookahead: 3, errorMessageProvider: errorMessages as any });
+  }
+
+  /**
+   * The tokens that may follow where a CONSUME failed (for single-token insertion recovery), from at
+   * most the innermost FOLLOW_RULES rules. Chevrotain walks the whole rule stack from `file` down,
+   * recursively, on top of a parse stack that is already that deep: with 100 nested calls (five rules
+   * a level) and an error inside, the walk overflowed the stack. The follows come from the innermost
+   * rules anyway unless every rest up to the cut can be empty, where recovery just skips tokens instead.
+   * (Chevrotain 11 marks this hook deprecated; deepCalls.test.ts fails if it stops being called.)
+   */
+  protected override getNextPossibleTokenTypes(path: ITokenGrammarPath): TokenType[] {
+    const n = path.ruleStack.length;
+    if (n <= FOLLOW_RULES) return super.getNextPossibleTokenTypes(path);
+    return super.getNextPossibleTokenTypes({ ...path, ruleStack: path.ruleStack.slice(n - FOLLOW_RULES), occurrenceStack: path.occurrenceStack.slice(n - FOLLOW_RULES) });
   }
 
   // ---- helpers (only called inside ACTION or with real tokens) ----------------------------------
@@ -232,6 +246,9 @@ export class ExprParser extends chevrotain.EmbeddedActionsParser {
   });
 }
 
+/** Rules of the stack that recovery looks at (getNextPossibleTokenTypes): ~6 levels of nested calls. */
+const FOLLOW_RULES = 32;
+
 /** Tree depth of each expression built so far (computed once per node, from its children's). */
 const depthMemo = new WeakMap<Expr, number>();
 export function treeDepth(e: Expr): number {
@@ -244,8 +261,10 @@ export function treeDepth(e: Expr): number {
     const top = stack[stack.length - 1];
     if (depthMemo.has(top)) { stack.pop(); continue; }
     const kids = children(top);
-    const pending = kids.filter((k) => !depthMemo.has(k));
-    if (pending.length) { stack.push(...pending); continue; }
+    // a loop, not push(...kids): a list of a million items would overflow the argument stack
+    let pending = false;
+    for (const k of kids) if (!depthMemo.has(k)) { stack.push(k); pending = true; }
+    if (pending) continue;
     depthMemo.set(top, 1 + kids.reduce((m, k) => Math.max(m, depthMemo.get(k)!), 0));
     stack.pop();
   }

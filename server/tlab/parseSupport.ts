@@ -197,6 +197,8 @@ const BINARY_TOKENS = new Set<TokenType>(T.allTokens.filter((t) => t.CATEGORIES?
 const ENDS_CHAIN_OR_BINARY = new Set<TokenType>([...ENDS_CHAIN, ...BINARY_TOKENS]);
 /** Tokens that never occur inside an expression: nesting restarts there. */
 const STRUCTURAL = new Set<TokenType>([T.LCurly, T.RCurly, ...statementStarts, ...topStarts]);
+/** Tokens that end an operand: a `(` or `[` after one is a call's or an index's bracket (postfix), not a group. */
+const ENDS_OPERAND = new Set<TokenType>([T.Identifier, T.PrimeName, T.NumberLit, T.StringLit, T.RParen, T.RBracket]);
 
 // The same classes by token type index, for the scan over every token (a typed-array read instead
 // of up to four set lookups per token).
@@ -227,7 +229,11 @@ export function nestsTooDeep(tab: T.TokenTable): boolean {
 
 /**
  * Replaces every group nested deeper than MAX_NESTING (counting brackets and `^` chains) by one
- * placeholder token; returns the tokens unchanged (same array) when nothing is too deep.
+ * placeholder token; returns the tokens unchanged (same array) when nothing is too deep. The
+ * placeholder parses as a number, so it must stand where an operand can: a group in operand position
+ * (`((…`, `[[…`) is replaced whole, but the brackets of a call or an index (`exp(exp(…`, `x[x[…`) are
+ * kept around a placeholder for their contents. Replacing those too left `exp <number>`, two operands
+ * in a row, whose error recovery 100 levels down overflowed the stack, and the message blamed `exp`.
  */
 export function collapseDeepNesting(tokens: IToken[]): IToken[] {
   let out: IToken[] | undefined;
@@ -250,22 +256,27 @@ export function collapseDeepNesting(tokens: IToken[]): IToken[] {
     out ??= tokens.slice(0, i);
     const opener = tt !== T.Caret;
     const startIdx = opener ? i : i + 1;
-    let j = startIdx, level = 0;
+    let j = startIdx, level = 0, closed = false;
     for (; j < tokens.length; j++) {
       const u = tokens[j].tokenType;
       if (STRUCTURAL.has(u)) break; // never inside an expression
       if (OPENERS.has(u)) level++;
-      else if (CLOSERS.has(u)) { if (level === 0) break; level--; if (level === 0 && opener) { j++; break; } }
+      else if (CLOSERS.has(u)) { if (level === 0) break; level--; if (level === 0 && opener) { j++; closed = true; break; } }
       else if (level === 0 && (ENDS_CHAIN.has(u) || (!opener && BINARY_TOKENS.has(u)))) break;
     }
     if (!opener) out.push(tok);
     if (j === startIdx) { if (opener) { depth--; nesting -= 1 + carets.pop()!; } continue; } // nothing to swallow
-    const first = tokens[startIdx], last = tokens[j - 1];
+    const postfix = opener && i > 0 && ENDS_OPERAND.has(tokens[i - 1].tokenType);
+    // The message points at the token that crossed the limit: the bracket, or the first token after `^`.
+    const first = tokens[startIdx];
+    const innerEnd = closed ? j - 1 : j; // the contents of a postfix bracket end before its close
+    const last = postfix ? tokens[Math.max(innerEnd - 1, i)] : tokens[j - 1];
     const placeholder: CollapsedToken = {
       ...first, image: first.image, tokenType: T.NumberLit, tokenTypeIdx: T.NumberLit.tokenTypeIdx!,
       collapsedEnd: tokEnd(last), collapsedWhat: opener ? 'brackets' : '`^` chain',
     };
-    out.push(placeholder);
+    if (postfix) out.push(tok, placeholder, ...(closed ? [tokens[j - 1]] : []));
+    else out.push(placeholder);
     // The swallowed group leaves the levels it opened.
     if (opener) { depth--; nesting -= 1 + carets.pop()!; }
     i = j - 1;

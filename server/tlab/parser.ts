@@ -6,9 +6,9 @@ import { chevrotain } from '../chevrotain';
 import * as T from './lexer';
 import type { Span, TlabFile, TopLevel } from './ast';
 import { ParseError, describeToken, tokEnd, topStarts, setNextAfterChunk } from './parseSupport';
-import { collapseDeepNesting, fixMisspeltKeywords, fixMisspeltKeywordsIn, nestsTooDeep } from './parseSupport';
+import { collapseDeepNesting, fixMisspeltKeywords, fixMisspeltKeywordsIn, isCollapsed, nestsTooDeep } from './parseSupport';
 import { TlabParser } from './grammar';
-import { fastParseChunk, fastParseTable } from './fastParse';
+import { fastParseTable } from './fastParse';
 
 export type { ParseError } from './parseSupport';
 export { tokEnd } from './parseSupport';
@@ -20,14 +20,6 @@ function parser(): TlabParser {
 }
 
 interface ChunkResult { start: number; items: TopLevel[]; errors: ParseError[] }
-
-/** Parses tokens[from, to) — one top-level chunk — with a fresh parser state (token objects: the over-deep path). */
-function parseChunk(p: TlabParser, text: string, tokens: IToken[], lo: number, hi: number): ChunkResult {
-  // A chunk without syntax errors (nearly all of them) is read by the hand-written fast path.
-  const fast = fastPathEnabled ? fastParseChunk(tokens, lo, hi) : undefined;
-  if (fast) return { start: tokens[lo].startOffset, items: fast, errors: [] };
-  return parseChunkWithGrammar(p, text, tokens, lo, hi);
-}
 
 /** Parses tokens[lo, hi) with the chevrotain grammar: recovery and every syntax error come from here. */
 export function parseChunkWithGrammar(p: TlabParser, text: string, tokens: IToken[], lo: number, hi: number): ChunkResult {
@@ -63,7 +55,8 @@ export function parseChunkWithGrammar(p: TlabParser, text: string, tokens: IToke
     from = next;
   }
   setNextAfterChunk(undefined);
-  errors.push(...p.extra);
+  // loops, not push(...xs), here and below: a chunk can hold more errors than a call takes arguments
+  for (const e of p.extra) errors.push(e);
   const items = p.items;
   // Only recovery produces position-less nodes; a clean parse needs no repair walk.
   if (errors.length) fixSpans({ items, span: { start: 0, end: text.length } });
@@ -152,8 +145,17 @@ function parseTokens(text: string, lexedTokens: IToken[], lexed: T.LexTable): Pa
   const p = parser();
   const tokens = collapseDeepNesting(lexedTokens);
   const errors: ParseError[] = [...lexed.errors, ...fixMisspeltKeywords(tokens, text)];
-  const types = tokens.map((t) => t.tokenTypeIdx);
-  const items = parseChunks(text, tokens.length, types, (k) => tokens[k].startOffset, (k) => tokens[k].image, errors, (lo, hi) => parseChunk(p, text, tokens, lo, hi));
+  // One table and one set of placeholders for every chunk: made per chunk (fastParseChunk), a file
+  // of 8,000 lets with one over-deep group took 12 s.
+  const tab = T.tokenTable(tokens);
+  const collapsed = new Set<number>();
+  for (let k = 0; k < tokens.length; k++) if (isCollapsed(tokens[k])) collapsed.add(k);
+  const items = parseChunks(text, tab.n, tab.type, (k) => tab.start[k], (k) => tab.image[k], errors, (lo, hi) => {
+    // A chunk without syntax errors (nearly all of them) is read by the hand-written fast path.
+    const fast = fastPathEnabled ? fastParseTable(tab, lo, hi, collapsed) : undefined;
+    if (fast) return { start: tab.start[lo], items: fast, errors: [] };
+    return parseChunkWithGrammar(p, text, tokens, lo, hi);
+  });
   return { ...finish(text, items, errors), comments: lexed.comments, tokens: lexedTokens };
 }
 
@@ -173,8 +175,8 @@ function parseChunks(text: string, n: number, types: ArrayLike<number>, startOf:
       let r = chunkCache.get(key);
       if (!r) { r = parse(lo, hi); chunkCache.set(key, r); }
       else if (r.start !== start) { r = { start, items: shifted(r.items, start - r.start), errors: shifted(r.errors, start - r.start) }; chunkCache.set(key, r); }
-      items.push(...r.items);
-      errors.push(...r.errors);
+      for (const it of r.items) items.push(it);
+      for (const e of r.errors) errors.push(e);
     }
   }
   return items;

@@ -67,13 +67,23 @@ export function commonPoints(series: { idx: number[] }[]): { idx: number[]; pos:
 
 /** Joins series operands on their common grid points and applies `f` pointwise. */
 export function lift(args: RV[], f: (...xs: RV[]) => RV): RV {
+  // plain operands (the usual case) without the wrapper liftArray needs
+  if (!args.some((a) => isSeries(a) || Array.isArray(a))) return f(...args);
+  return liftArray(args, (xs) => f(...xs));
+}
+
+/**
+ * lift with `f` taking the operands as one array: for a list literal's items, which can be millions
+ * (spreading them into arguments overflows the stack).
+ */
+export function liftArray(args: RV[], f: (xs: RV[]) => RV): RV {
   const series = args.filter(isSeries) as SeriesV[];
   if (series.length) {
     const { idx, pos } = commonPoints(series);
     const values = idx.map((i) => {
       let si = 0;
       const at = args.map((a) => (isSeries(a) ? a.values[pos[si++].get(i)!] : a));
-      return lift(at, f);
+      return liftArray(at, f);
     });
     return { kind: 'series', idx, values };
   }
@@ -82,10 +92,10 @@ export function lift(args: RV[], f: (...xs: RV[]) => RV): RV {
     const n = lists[0].length;
     for (const l of lists) if (l.length !== n) throw new EvalError(`lists of different lengths (${n} and ${l.length})`);
     const out: RV[] = [];
-    for (let k = 0; k < n; k++) out.push(lift(args.map((a) => (Array.isArray(a) ? a[k] : a)), f));
+    for (let k = 0; k < n; k++) out.push(liftArray(args.map((a) => (Array.isArray(a) ? a[k] : a)), f));
     return out;
   }
-  return f(...args);
+  return f(args);
 }
 
 /** Like lift, but only over series: lists are passed whole (indexing, member access). */
