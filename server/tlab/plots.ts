@@ -4,7 +4,10 @@
 // the lines are declared, theory (`solve`, plain numbers) as lines and simulations (values with a mean
 // and std over seeds) as markers with ±std error bars, none when there is only one seed. `heatmap` and
 // `image` lines become pictures (server/plots/heatmap.ts). Also gives wide rows for CSV/JSON export.
-import { isSeries, isStat, RV, toNumber } from './values';
+// Every line keeps its own series and CSV column even when labels repeat (the repeats are renamed
+// `f (2)`, … with a warning), and a y line that cannot be paired with x value by value is an error.
+import type { Span } from './ast';
+import { EvalError, isSeries, isStat, RV, toNumber } from './values';
 import { exprLiteral, fittedDomain, logTicks, wrapLabel } from '../plots/axes';
 import { matrixRows, matrixSpec, MatrixPanel, toMatrix } from '../plots/heatmap';
 export { rowsToCsv } from '../../protocol/csv';
@@ -16,6 +19,8 @@ export interface PlotLine {
   /** Unit of the quantity, shown in the axis title as "label (unit)". */
   unit?: string;
   value: RV;
+  /** Where the line is written: a y line that cannot be paired with x is reported there. */
+  span?: Span;
 }
 
 /** Plot-level axis titles (`xlabel "…"`, `ylabel "…"` in the plot block) override the derived ones. */
@@ -63,6 +68,64 @@ function isSimulated(v: RV): boolean {
 
 const titled = (label: string, unit?: string) => (unit ? `${label} (${unit})` : label);
 
+/** How many values a line has: one per grid point or list entry; null for a constant (drawn across every x). */
+function count(v: RV): number | null {
+  if (isSeries(v)) return v.values.length;
+  return Array.isArray(v) ? v.length : null;
+}
+
+const values = (n: number) => `${n} value${n === 1 ? '' : 's'}`;
+
+/**
+ * A y line is paired with x position by position (lists) or grid point by grid point (series). Two
+ * series join on their common grid points, but a list (or a constant x) of another length has no
+ * partner for some values: an error, as for arithmetic on lists of different lengths, rather than a
+ * blank CSV cell and silently missing points.
+ */
+function checkPairing(x: PlotLine, y: PlotLine): void {
+  const nx = count(x.value), ny = count(y.value);
+  if (ny === null || nx === ny || (isSeries(x.value) && isSeries(y.value))) return;
+  const xHas = nx === null ? 'is one number' : `has ${values(nx)}`;
+  throw new EvalError(`the y line \`${y.label}\` has ${values(ny)} but the x line \`${x.label}\` ${xHas}: each y value is drawn at the x value in the same position, so give both lines the same number of values`, y.span);
+}
+
+/**
+ * The name of each y line's series (legend entry, `series` field, CSV column): its label, made unique.
+ * The CSV rows and the colour scale are keyed by these names, so two lines with one name would
+ * overwrite each other's column and draw as one zig-zag series. The x column keeps its label; a later
+ * line whose label is taken becomes `label (2)`, `label (3)` … (never a label written elsewhere in the
+ * plot), and a simulated line also needs its `label (std)` column free. One warning per shared label.
+ */
+function seriesKeys(xLine: PlotLine, yLines: PlotLine[], simulated: boolean[]): { keys: string[]; warnings: string[] } {
+  const written = new Set([xLine.label, ...yLines.map((l) => l.label)]);
+  const taken = new Set([xLine.label]);
+  const ok = (k: string, label: string, sim: boolean) => !taken.has(k) && !(sim && taken.has(`${k} (std)`)) && (k === label || !written.has(k));
+  const keys = yLines.map((l, i) => {
+    let key = l.label;
+    for (let n = 2; !ok(key, l.label, simulated[i]); n++) key = `${l.label} (${n})`;
+    taken.add(key);
+    if (simulated[i]) taken.add(`${key} (std)`);
+    return key;
+  });
+  const warnings: string[] = [];
+  const where = '(legend, tooltip and CSV column)';
+  for (const label of new Set(yLines.map((l) => l.label))) {
+    const ys = yLines.flatMap((l, i) => (l.label === label ? [i] : []));
+    const renamed = ys.filter((i) => keys[i] !== label).map((i) => `\`${keys[i]}\``);
+    if (!renamed.length) continue;
+    const withX = xLine.label === label;
+    const n = ys.length + (withX ? 1 : 0);
+    if (n === 1) {
+      warnings.push(`the line \`${label}\` is shown as ${renamed[0]} ${where}: its name or its \`(std)\` column would clash with another column of this plot; give it another \`label "…"\``);
+    } else {
+      const who = withX ? ` (the x line and ${n === 2 ? 'a y line' : 'y lines'})` : '';
+      const shown = n === 2 ? `the ${withX ? 'y line' : 'second'} is shown as ${renamed[0]}` : `the ${withX ? 'y lines are' : 'later ones are'} shown as ${renamed.join(', ')}`;
+      warnings.push(`${n === 2 ? 'two' : n} lines are labelled \`${label}\`${who}: ${shown} ${where}; give each line its own \`label "…"\``);
+    }
+  }
+  return { keys, warnings };
+}
+
 export function buildPlot(title: string, lines: PlotLine[], titles: PlotAxisTitles = {}): BuiltPlot {
   const pictures = lines.filter((l) => l.axis === 'heatmap' || l.axis === 'image');
   if (pictures.length) {
@@ -71,10 +134,13 @@ export function buildPlot(title: string, lines: PlotLine[], titles: PlotAxisTitl
     const { spec, warnings } = matrixSpec(title, panels);
     return { spec: { ...spec, config: FIGURE_CONFIG }, rows: matrixRows(panels), warnings };
   }
-  const warnings: string[] = [];
   const xLine = lines.find((l) => l.axis === 'x');
   const yLines = lines.filter((l) => l.axis === 'y');
   if (!xLine) throw new Error('a plot needs an `x = …` line');
+  for (const line of yLines) checkPairing(xLine, line);
+  const isSim = yLines.map((l) => isSimulated(l.value));
+  // Series and CSV columns are keyed by unique names, not labels; axis titles still use the labels.
+  const { keys, warnings } = seriesKeys(xLine, yLines, isSim);
   const xs = points(xLine.value, xLine.label);
   const xByKey = new Map(xs.map((p) => [p.key, p.v]));
   const xLog = xLine.scale === 'log';
@@ -84,23 +150,23 @@ export function buildPlot(title: string, lines: PlotLine[], titles: PlotAxisTitl
   for (const p of xs) wide.set(p.key, { [xLine.label]: p.v });
   const simulated = new Set<string>();
   let seeds = 0;
-  for (const line of yLines) {
+  for (const [i, line] of yLines.entries()) {
     const ys = points(line.value, line.label);
-    const sim = isSimulated(line.value);
-    if (sim) simulated.add(line.label);
+    const sim = isSim[i], name = keys[i];
+    if (sim) simulated.add(name);
     let hidden = 0;
     for (const p of ys) {
       // A constant (one value) is drawn across every x.
-      const keys = p.key === -1 ? xs.map((q) => q.key) : [p.key];
-      for (const key of keys) {
+      const at = p.key === -1 ? xs.map((q) => q.key) : [p.key];
+      for (const key of at) {
         const x = xByKey.get(key);
         if (x === undefined) continue;
         const row = wide.get(key)!;
-        row[line.label] = Number.isFinite(p.v) ? p.v : null;
+        row[name] = Number.isFinite(p.v) ? p.v : null;
         // One seed has no spread: no "(std)" column of zeros.
-        if (p.std !== undefined) row[`${line.label} (std)`] = p.std;
+        if (p.std !== undefined) row[`${name} (std)`] = p.std;
         if (!Number.isFinite(x) || !Number.isFinite(p.v) || (xLog && x <= 0) || (yLog && p.v <= 0)) { hidden++; continue; }
-        const d: Record<string, number | string | null> = { x, y: p.v, series: line.label, kind: sim ? 'simulation' : 'theory' };
+        const d: Record<string, number | string | null> = { x, y: p.v, series: name, kind: sim ? 'simulation' : 'theory' };
         if (p.std !== undefined) {
           d.std = p.std; d.n = p.n ?? null; d.lo = p.v - p.std; d.hi = p.v + p.std;
           seeds = Math.max(seeds, p.n ?? 0);
@@ -108,7 +174,7 @@ export function buildPlot(title: string, lines: PlotLine[], titles: PlotAxisTitl
         data.push(d);
       }
     }
-    if (hidden) warnings.push(`${hidden} point${hidden > 1 ? 's' : ''} of '${line.label}' not drawn (not finite${xLog || yLog ? ', or ≤ 0 on a log axis' : ''})`);
+    if (hidden) warnings.push(`${hidden} point${hidden > 1 ? 's' : ''} of '${name}' not drawn (not finite${xLog || yLog ? ', or ≤ 0 on a log axis' : ''})`);
   }
   const xDomain = fittedDomain(data.map((d) => d.x as number), xLog);
   const yDomain = fittedDomain(data.flatMap((d) => [d.y as number, ...(d.lo !== undefined ? [d.lo as number, d.hi as number] : [])]), yLog);
@@ -121,7 +187,7 @@ export function buildPlot(title: string, lines: PlotLine[], titles: PlotAxisTitl
     ?? (yLines.length === 1 ? titled(yLines[0].label, yLines[0].unit) : units.length === 1 && units[0] ? units[0] : null);
   const xEnc = { field: 'x', type: 'quantitative', title: xTitle, scale: scaleOf(xLog, xDomain), axis: axisOf(xLog, xDomain) };
   const yEnc = { field: 'y', type: 'quantitative', title: yTitle, scale: scaleOf(yLog, yDomain), axis: axisOf(yLog, yDomain) };
-  const order = yLines.map((l) => l.label);
+  const order = keys;
   const color = {
     field: 'series', type: 'nominal', title: null,
     scale: { domain: order, range: order.map((_, i) => TAB10[i % TAB10.length]) },
@@ -132,7 +198,7 @@ export function buildPlot(title: string, lines: PlotLine[], titles: PlotAxisTitl
   const tipY = { field: 'y', type: 'quantitative', title: 'value', format: fmt };
   const tipSeries = { field: 'series', type: 'nominal', title: 'series' };
   const layer: unknown[] = [];
-  if (yLines.some((l) => !simulated.has(l.label))) {
+  if (keys.some((k) => !simulated.has(k))) {
     layer.push({
       transform: [{ filter: "datum.kind === 'theory'" }],
       mark: { type: 'line', point: xs.length > 1 ? 'transparent' : { filled: true, size: 30 }, clip: true },
@@ -195,9 +261,10 @@ function legendOf(order: string[], simulated: string[]): Record<string, unknown>
   // Theory entries show a line, simulation entries a filled marker, as in the plot.
   const sim = `indexof(${exprLiteral(simulated)}, datum.value) >= 0`;
   return {
-    // Side by side while the entries fit the plot's width (~70 characters), else one per row.
+    // Side by side while the entries fit the plot's width (~70 characters), else one per row. (The
+    // widest line by reduce, not Math.max(...lines): a huge label wraps to more lines than arguments fit.)
     orient: 'bottom', direction: 'horizontal',
-    columns: order.reduce((n, l) => n + Math.max(...wrapLabel(l).map((w) => w.length)) + 6, 0) <= 75 ? Math.min(order.length, 4) : 1,
+    columns: order.reduce((n, l) => n + wrapLabel(l).reduce((m, w) => Math.max(m, w.length), 0) + 6, 0) <= 75 ? Math.min(order.length, 4) : 1,
     encode: {
       symbols: {
         update: {
