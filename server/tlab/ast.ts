@@ -67,8 +67,8 @@ export interface PlotStmt {
 export interface ExpectStmt {
   kind: 'expect';
   condition: Expr;                 // a binary comparison node (==, ≈, <, …)
-  tolerance?: Expr;                // number node; `percent` tells relative
-  percent?: boolean;
+  tolerance?: Expr;                // any number expression; `percent` tells relative
+  percent?: boolean;               // set by `tolerancePercent`
   where?: Expr;
   span: Span;
 }
@@ -108,3 +108,20 @@ export interface ImportDecl { kind: 'import'; path: { value: string; span: Span 
 export type TopLevel = ImportDecl | LetStmt | ExperimentDecl | DerivationDecl;
 
 export interface TlabFile { items: TopLevel[]; span: Span }
+
+/**
+ * Whether a `within` tolerance is relative: it is when a `%` number is written in it (`within 2%`,
+ * `within (1%)`, `within 2 * 1%`, `within 0.5% + 0.5%`). Only the text of the tolerance counts: a name
+ * bound to a percentage elsewhere (`let tol = 1%` … `within tol`) stays absolute, and the checker says so.
+ */
+export function tolerancePercent(tolerance: Expr | undefined): true | undefined {
+  const stack: Expr[] = tolerance ? [tolerance] : [];
+  while (stack.length) {
+    const e = stack.pop()!;
+    if (e.kind === 'num' && e.text.endsWith('%')) return true;
+    if (e.kind === 'binary') stack.push(e.left, e.right);
+    else if (e.kind === 'unary') stack.push(e.operand);
+    else if (e.kind === 'call') for (const a of e.args) stack.push(a.value);
+  }
+  return undefined;
+}

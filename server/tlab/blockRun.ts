@@ -268,6 +268,10 @@ async function solve(st: SolveStmt, env: Env, ctx: EvalContext, opts: TlabRunOpt
   const device: Device = st.device?.value ?? opts.device ?? 'auto';
   const block = opts.block;
   const calls = (block.calls ??= { total: 0, cached: 0 });
+  // What the solver or the engine remarked (test budget, a removed linear part, a software GPU, a
+  // corrupt cache file): once per distinct remark, on the solver name, however many grid points ran.
+  const warnings = new Set<string>();
+  const remark = () => { for (const w of warnings) block.issues.push({ span: st.solver.span, message: `${def.id}: ${w}`, severity: 'warning' }); };
   const call = async (params: Record<string, Value>) => {
     const id = nextJob++;
     const report = (e: JobEvent) => opts.onJob?.(block.name, e);
@@ -283,6 +287,7 @@ async function solve(st: SolveStmt, env: Env, ctx: EvalContext, opts: TlabRunOpt
       );
       calls.total++;
       if (r.cached) calls.cached++;
+      for (const w of r.warnings) warnings.add(w);
       report({ id, state: 'done', cached: r.cached });
       return r;
     } catch (e) {
@@ -295,6 +300,7 @@ async function solve(st: SolveStmt, env: Env, ctx: EvalContext, opts: TlabRunOpt
   });
   if (!lowered.varying.length) {
     const r = await call(lowered.fixed);
+    remark();
     return wrap(r.outputs);
   }
   // One call per grid point the arguments vary over; identical parameter sets run once.
@@ -309,6 +315,7 @@ async function solve(st: SolveStmt, env: Env, ctx: EvalContext, opts: TlabRunOpt
   }
   const uniq = [...byKey.keys()];
   const settled = await pool(uniq.map((k) => byKey.get(k)!), opts.concurrency ?? opts.runner.preferredConcurrency ?? 4);
+  remark();
   const results = new Map<string, ResultV>();
   for (let i = 0; i < uniq.length; i++) {
     const s = settled[i];
@@ -354,7 +361,7 @@ function expect(st: ExpectStmt, env: Env, ctx: EvalContext, text: string): Expec
     let first: { left: string; right: string; at: string } | undefined;
     const cmp = (x: RV, y: RV, point?: number) => {
       compared++;
-      const ok = compare(c.op, x, y, tol, relative);
+      const ok = compareSides(c.op, x, y, tol, relative);
       if (!ok.pass) {
         const at = point !== undefined && ctx.grid.names.length ? `${ctx.grid.names.map((n) => `${n} = ${fmt(ctx.grid.coords[n][point])}`).join(', ')}: ` : '';
         first ??= { left: show(x), right: show(y), at };
@@ -391,6 +398,26 @@ function isLiteral(e: Expr): boolean {
   return e.kind === 'unary' && (e.op === '-' || e.op === '+') && e.operand.kind === 'num';
 }
 
+/**
+ * Both sides of an expectation at one grid point. Lists compare entry by entry (a number against every
+ * entry of a list; lists of lists likewise), the way a series compares point by point: the expectation
+ * holds when it holds for every entry, and a failure names the first entry that fails.
+ */
+function compareSides(op: string, x: RV, y: RV, tol: number, relative: boolean): { pass: boolean; detail?: string } {
+  const xs = Array.isArray(x) ? x : undefined, ys = Array.isArray(y) ? y : undefined;
+  if (!xs && !ys) return compare(op, x, y, tol, relative);
+  if (xs && ys && xs.length !== ys.length) return { pass: false, detail: `the sides have ${xs.length} and ${ys.length} entries` };
+  const n = (xs ?? ys)!.length;
+  let bad = 0, first = -1, firstDetail: string | undefined;
+  for (let i = 0; i < n; i++) {
+    const r = compareSides(op, xs ? xs[i] : x, ys ? ys[i] : y, tol, relative);
+    if (!r.pass) { bad++; if (first < 0) { first = i; firstDetail = r.detail; } }
+  }
+  if (!bad) return { pass: true };
+  const at = `${show(xs ? xs[first] : x)} ${op} ${show(ys ? ys[first] : y)}`;
+  return { pass: false, detail: `${bad} of ${n} entries fail, the first at [${first}]: ${at}${firstDetail ? `, ${firstDetail}` : ''}` };
+}
+
 function compare(op: string, x: RV, y: RV, tol: number, relative: boolean): { pass: boolean; detail?: string } {
   if (op === '==' || op === '!=') {
     if (typeof x === 'string' || typeof y === 'string' || typeof x === 'boolean' || typeof y === 'boolean') {
@@ -423,6 +450,7 @@ const fmtPct = (r: number) => (Number.isFinite(r) ? `${fmt(r * 100)}%` : '∞');
 function plot(st: PlotStmt, env: Env, ctx: EvalContext, text: string, uri: string, experiment: string): { payload: PlotPayload; warnings: string[] } {
   const lines: PlotLine[] = st.series.map((s) => ({
     axis: s.axis,
+    span: s.span,
     label: s.label?.value ?? text.slice(s.value.span.start, s.value.span.end),
     scale: s.scale?.value,
     unit: s.unit?.value,

@@ -42,6 +42,29 @@ export abstract class ExprChecker {
     return sym;
   }
 
+  /**
+   * A comparison with a true/false side: nearly always a chain (`0 < x < 3` is `(0 < x) < 3`, which
+   * compares 0 or 1 with 3 and so passes for x = 5). One error on the whole comparison, with the
+   * rewrite; true when it reported (the caller then says nothing more about the sides).
+   */
+  protected boolCompared(e: Expr & { kind: 'binary' }, l: SType, r: SType): boolean {
+    const ordered = e.op !== '==' && e.op !== '!=';
+    const isBool = (x: SType) => x.k === 'bool';
+    const isNum = (x: SType) => x.k === 'num' || x.k === 'stat';
+    if (!(ordered ? isBool(l) || isBool(r) : (isBool(l) && isNum(r)) || (isNum(l) && isBool(r)))) return false;
+    const src = (x: Expr) => this.text.slice(x.span.start, x.span.end);
+    const inner = isBool(l) ? e.left : e.right;
+    if (inner.kind === 'binary' && COMPARISONS.has(inner.op)) {
+      const rewrite = inner === e.left
+        ? `${src(inner)} and ${src(inner.right)} ${e.op} ${src(e.right)}`
+        : `${src(e.left)} ${e.op} ${src(inner.left)} and ${src(inner)}`;
+      this.diag(e.span, `comparisons do not chain: \`${src(e)}\` compares true/false with a number; write \`${rewrite}\``);
+    } else {
+      this.diag(inner.span, `\`${e.op}\` compares numbers, got true/false`);
+    }
+    return true;
+  }
+
   private lastCtx: EvalContext | undefined;
   /** The evaluation context of a grid; the evaluator never mutates it, so one per grid is reused across folds. */
   protected ctxFor(grid: Grid): EvalContext {
@@ -106,6 +129,7 @@ export abstract class ExprChecker {
           for (const [x, ty] of [[e.left, l], [e.right, r]] as const) if (ty.k !== 'bool' && ty.k !== 'any') this.diag(x.span, `\`${e.op}\` needs conditions, got a ${typeText(ty)}`);
           return t('bool', series);
         }
+        if (COMPARISONS.has(e.op) && this.boolCompared(e, l, r)) return t('bool', series);
         if (e.op === '==' || e.op === '!=') return t('bool', series);
         // left, then right (no pair arrays: this runs for every arithmetic operation)
         if (!numeric(l)) this.diag(e.left.span, `\`${e.op}\` needs numbers, got a ${typeText(l)}`);

@@ -24,7 +24,7 @@ export abstract class SolveChecker extends ExprChecker {
       this.diag(st.solver.span, `unknown solver \`${st.solver.name}\`${s ? ` — did you mean \`${s}\`?` : ''}`, 'error',
         s ? [{ title: `Change to '${s}'`, span: st.solver.span, newText: s }] : undefined);
     } else {
-      if (def.stochastic && !st.stochastic) this.diag(st.span.start === st.span.end ? st.solver.span : { start: st.span.start, end: st.span.start + 5 }, `\`${def.id}\` is stochastic: write \`simulate\` (its outputs carry mean and std over seeds)`, 'warning', [{ title: "Change to 'simulate'", span: { start: st.span.start, end: st.span.start + 5 }, newText: 'simulate' }]);
+      if (def.stochastic && !st.stochastic) this.diag(st.span.start === st.span.end ? st.solver.span : { start: st.span.start, end: st.span.start + 5 }, `\`${def.id}\` is stochastic: write \`simulate\`${def.params.some((p) => p.name === 'seeds') ? ' (its outputs carry mean and std over seeds)' : ' (one random draw, set by the run\'s seed)'}`, 'warning', [{ title: "Change to 'simulate'", span: { start: st.span.start, end: st.span.start + 5 }, newText: 'simulate' }]);
       if (!def.stochastic && st.stochastic) this.diag({ start: st.span.start, end: st.span.start + 8 }, `\`${def.id}\` is deterministic: write \`solve\``, 'warning', [{ title: "Change to 'solve'", span: { start: st.span.start, end: st.span.start + 8 }, newText: 'solve' }]);
     }
     const given = new Map<string, { arg: SolveStmt['args'][number]; spec?: ParamSpec; value?: RV }>();

@@ -38,6 +38,8 @@ export interface Sym {
   doc?: string;
   solver?: SolverDef;
   params?: string[];
+  /** a let whose value is written with % (`let tol = 1%`): `within tol` is absolute all the same */
+  percent?: boolean;
   /** statically known value (constants, sweep values) */
   value?: RV;
 }

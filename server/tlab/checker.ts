@@ -2,9 +2,10 @@
 // functions, types of expressions, solver calls validated against the registry, constant folding of
 // lets/sweeps/arguments (so out-of-range values and missing grid points are reported before a run),
 // and the symbol table used by navigation, rename, completion and hover.
-import type { DerivationDecl, ExperimentDecl, ExpectStmt, Expr, Ident, LetStmt, PlotStmt, Span, TlabFile } from './ast';
+import type { DerivationDecl, ExperimentDecl, ExpectStmt, Expr, Ident, LetStmt, PlotStmt, Span, SweepStmt, TlabFile } from './ast';
+import { tolerancePercent } from './ast';
 import { buildGrid, Env, Grid, makeFunction } from './evaluator';
-import { fmt, RV } from './values';
+import { fmt, RV, show } from './values';
 import { ANY, numeric, SType, t, typeText } from './types';
 import { analyzeDerivation, derivationLets } from '../derive/index';
 import { Analysis, BlockInfo, CheckOptions, COMPARISONS, MAX_STATIC_GRID, Scope, staticKey, Sym, walk } from './checkTypes';
@@ -127,12 +128,19 @@ class Checker extends SolveChecker {
         block, params: st.params.map((p) => p.name),
       });
       this.typeOf(st.value, inner, grid);
+      // The language has no conditional, so a function that calls itself can never stop: say so here
+      // rather than when the block runs (the evaluator's depth limit stays as the last guard).
+      if (!st.params.some((p) => p.name === st.name.name)) {
+        let self: Span | undefined;
+        walk(st.value, (x) => { if (!self && x.kind === 'call' && x.callee.kind === 'name' && x.callee.name === st.name.name) self = x.callee.span; });
+        if (self) this.diag(self, `\`${st.name.name}\` calls itself: recursion is not available (there is no \`if\` to end it)`);
+      }
       sym.value = this.foldLet(st, env, grid, false);
       return;
     }
     const type = this.typeOf(st.value, scope, grid);
     const value = this.foldLet(st, env, grid, true);
-    this.def(scope, { name: st.name.name, kind: 'let', span: st.name.span, declSpan: st.span, type, block, value });
+    this.def(scope, { name: st.name.name, kind: 'let', span: st.name.span, declSpan: st.span, type, block, value, ...(tolerancePercent(st.value) ? { percent: true } : {}) });
   }
 
   protected experiment(decl: ExperimentDecl, fileScope: Scope, fileEnv: Env): void {
@@ -143,13 +151,20 @@ class Checker extends SolveChecker {
     const pre = new Env(fileEnv);
     const sweeps: { name: string; values: number[] }[] = [];
     let gridKnown = true;
+    const nonNumeric = new Map<SweepStmt, RV>();
     for (const st of decl.body) {
       if (st.kind === 'let') this.foldLet(st, pre, this.emptyGrid, false);
       else if (st.kind === 'sweep') {
         info.sweeps.push(st.name.name);
         const v = this.fold(st.values, pre, this.emptyGrid, false);
         if (Array.isArray(v) && v.every((x) => typeof x === 'number')) sweeps.push({ name: st.name.name, values: v as number[] });
-        else gridKnown = false;
+        else {
+          gridKnown = false;
+          // A grid is numeric (coordinates, plots' x axes, `r[x = 2]`): strings are refused here, at the
+          // check, not only when the block runs.
+          const bad = Array.isArray(v) ? v.find((x) => typeof x !== 'number') : undefined;
+          if (bad !== undefined) nonNumeric.set(st, bad);
+        }
       }
     }
     const size = sweeps.reduce((n, s) => n * s.values.length, 1);
@@ -168,6 +183,10 @@ class Checker extends SolveChecker {
           const vt = this.typeOf(st.values, scope, g);
           if (vt.series) this.diag(st.values.span, 'sweep values cannot depend on another swept name (sweeps form a Cartesian grid)');
           else if (vt.k !== 'list' && vt.k !== 'any') this.diag(st.values.span, `sweep values must be a list (e.g. [1, 2, 3] or geomspace(a, b, n)), got a ${typeText(vt)}`);
+          const bad = nonNumeric.get(st);
+          if (bad !== undefined) {
+            this.diag(st.values.span, `a sweep runs over numbers, got ${show(bad)}: for a few string choices (activations, rules) write one \`solve\` per choice`);
+          }
           let value: RV | undefined;
           if (grid && st.name.name && grid.coords[st.name.name]) {
             const idx: number[] = [];
@@ -187,7 +206,7 @@ class Checker extends SolveChecker {
           const prev = sweepSeen.get(st.name.name);
           if (prev) this.diag(st.name.span, `\`${st.name.name}\` is swept twice`);
           sweepSeen.set(st.name.name, st.name.span);
-          this.def(scope, { name: st.name.name, kind: 'sweep', span: st.name.span, declSpan: st.span, type: t('num', true), block, value });
+          this.def(scope, { name: st.name.name, kind: 'sweep', span: st.name.span, declSpan: st.span, type: bad !== undefined ? ANY : t('num', true), block, value });
           break;
         }
         case 'solve': this.solve(st, scope, env, g, block); break;
@@ -249,13 +268,22 @@ class Checker extends SolveChecker {
       if (ty.k !== 'bool' && ty.k !== 'any') this.diag(c.span, 'an expectation states a condition: `expect A == B`, `A ≈ B within T`, `A < B`, `P and Q`, …');
     } else {
       const l = this.typeOf(c.left, scope, grid), r = this.typeOf(c.right, scope, grid);
-      this.comparedSide(c.op, c.left, l);
-      this.comparedSide(c.op, c.right, r);
+      if (!this.boolCompared(c, l, r)) {
+        this.comparedSide(c.op, c.left, l);
+        this.comparedSide(c.op, c.right, r);
+      }
     }
     if (st.tolerance) {
       if (c.kind === 'binary' && c.op !== '≈') this.diag(st.tolerance.span, '`within` goes with `≈` only');
       const tt = this.typeOf(st.tolerance, scope, grid);
       if (tt.series) this.diag(st.tolerance.span, 'a tolerance must be one number, not a series');
+      if (!st.percent) {
+        let named: string | undefined;
+        walk(st.tolerance, (x) => { if (!named && x.kind === 'name' && scope.lookup(x.name)?.percent) named = x.name; });
+        if (named) {
+          this.diag(st.tolerance.span, `this tolerance is absolute: \`${named}\` is written with %, but \`within\` is relative only when the % is written in it (\`within 1%\`, \`within 2 * 1%\`)`, 'warning');
+        }
+      }
       const v = this.fold(st.tolerance, env, grid, true);
       if (typeof v === 'number' && !(v >= 0)) this.diag(st.tolerance.span, `a tolerance must be ≥ 0, got ${fmt(v)}`);
     }

@@ -84,3 +84,11 @@ test('data files resolve against the .tlab file inside its project, whatever the
     process.chdir(cwd);
   }
 });
+
+test('an inconclusive check is counted apart in the summary, not as a failure (exit 2: nothing was shown)', async () => {
+  const f = write('inconclusive.tlab', 'derivation d {\n  given x: vector(3)\n  check inv(outer(x, x)) @ x == x\n  check x + x == 2 * x\n}\n');
+  const r = await cli(['run', f]);
+  assert.equal(r.code, 2);
+  assert.match(r.out, /^ {2}\? line 3: .*singular/m);
+  assert.match(r.out, /^1 passed, 0 failed, 1 inconclusive \(/m);
+});

@@ -118,8 +118,10 @@ export async function runTlabFile(file: string, opts: TlabCliRunOptions): Promis
   for (const w of warnings) lines.unshift(`${file}:${w.line}:${w.column}: warning: ${w.message}`);
   const exitCode: 0 | 1 | 2 = broken ? 2 : failed ? 1 : 0;
   const nPass = blocks.reduce((n, b) => n + b.expects.filter((e) => e.passed).length + b.checks.filter((c) => c.passed).length, 0);
-  const nFail = blocks.reduce((n, b) => n + b.expects.filter((e) => !e.passed).length + b.checks.filter((c) => !c.passed).length, 0);
-  lines.push(`${nPass} passed, ${nFail} failed (${report.seconds.toFixed(2)} s)`);
+  // an inconclusive check (a singular matrix at every draw, …) is neither passed nor failed: counted apart
+  const nOpen = blocks.reduce((n, b) => n + b.checks.filter((c) => !c.passed && c.inconclusive).length, 0);
+  const nFail = blocks.reduce((n, b) => n + b.expects.filter((e) => !e.passed).length + b.checks.filter((c) => !c.passed && !c.inconclusive).length, 0);
+  lines.push(`${nPass} passed, ${nFail} failed${nOpen ? `, ${nOpen} inconclusive` : ''} (${report.seconds.toFixed(2)} s)`);
   return {
     exitCode,
     report: { file, passed: exitCode === 0, seconds: report.seconds, blocks, warnings, ...(written.length ? { files: written } : {}) },

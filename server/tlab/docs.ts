@@ -71,7 +71,7 @@ export const keywordDocs: Record<string, string> = {
   derivation: '`derivation NAME "title" { … }` — `given` random inputs and `check A == B` at random points.',
   sweep: '`sweep x = values` — several sweeps form a grid (Cartesian product); solver calls that use a swept name run once per grid point.',
   solve: '`solve r = solver.id(name = value, …) [on gpu|cpu|auto]` — runs a deterministic solver; `r.field` reads its outputs.',
-  simulate: '`simulate r = solver.id(…)` — runs a stochastic solver; outputs carry mean and std over `seeds`.',
+  simulate: '`simulate r = solver.id(…)` — runs a stochastic solver; with a `seeds` parameter its outputs carry mean and std over the seeds, otherwise it is one draw set by the run’s seed.',
   plot: '`plot "title" { x = … [label "…"] [scale log]  y = … }` — one figure; several `y =` lines overlay.',
   expect: '`expect A == B`, `expect A ≈ B within T` (absolute, or relative with %), `expect A < B`, optionally `where COND`.',
   given: '`given x: vector(n) [domain], A: matrix(r, c) spd` — random inputs of a derivation (domains: real, positive, unit, simplex, spd).',

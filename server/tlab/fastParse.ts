@@ -11,6 +11,7 @@ import { tokenTable, TokenTable, tokenTypeByIdx } from './lexer';
 import type { Arg, CheckStmt, DerivationDecl, DomainName, ExperimentDecl, ExpectStmt, Expr, GivenStmt, GivenVar, Ident, ImportDecl, LetStmt, PlotSeries, PlotStmt, Span, SolveStmt, SweepStmt, TopLevel } from './ast';
 import { binaryNode, buildExpr, DEVICES, DOMAINS, isCollapsed, MAX_EXPR_DEPTH, tokenSpan, unaryNode } from './parseSupport';
 import { treeDepth } from './grammarExpr';
+import { tolerancePercent } from './ast';
 
 /** Thrown at the first unexpected token: the chunk goes to the chevrotain parser instead. */
 class GiveUp extends Error {}
@@ -225,7 +226,7 @@ class FastReader {
     let tolerance: Expr | undefined, where: Expr | undefined;
     if (this.at(T.Within)) { this.i++; tolerance = this.expr(); }
     if (this.at(T.Where)) { this.i++; where = this.expr(); }
-    const percent = tolerance?.kind === 'num' && tolerance.text.endsWith('%') ? true : undefined;
+    const percent = tolerancePercent(tolerance);
     return { kind: 'expect', condition, tolerance, percent, where, span: this.from(this.start(kw)) };
   }
 

@@ -7,6 +7,7 @@ import * as T from './lexer';
 import type { CheckStmt, DerivationDecl, DomainName, ExperimentDecl, ExpectStmt, Expr, GivenStmt, GivenVar, Ident, ImportDecl, LetStmt, PlotSeries, PlotStmt, SolveStmt, SweepStmt, TopLevel } from './ast';
 import { AnyStmt, blockJunk, DEVICES, DOMAINS, errorExpr, describeToken, tokEnd, topJunk } from './parseSupport';
 import { ExprParser } from './grammarExpr';
+import { tolerancePercent } from './ast';
 
 /** The whole .tlab grammar: top-level items and statements on top of the expression rules. */
 export class TlabParser extends ExprParser {
@@ -288,7 +289,7 @@ export class TlabParser extends ExprParser {
     this.OPTION2(() => { this.CONSUME(T.Where); where = this.SUBRULE2(this.expr); });
     return this.ACTION(() => {
       const tolerance = tol ? this.ex(tol) : undefined;
-      const percent = tolerance?.kind === 'num' && tolerance.text.endsWith('%') ? true : undefined;
+      const percent = tolerancePercent(tolerance);
       return { kind: 'expect' as const, condition: this.ex(condition), tolerance, percent, where: where ? this.ex(where) : undefined, span: this.from(kw.startOffset) };
     })!;
   }, { recoveryValueFunc: this.takePending as any });

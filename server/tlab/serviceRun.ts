@@ -77,12 +77,13 @@ export async function runTarget(doc: TextDocument, target: string | undefined, c
         changed();
       },
     }, target);
-    let passed = 0, failed = 0, errors = 0;
+    let passed = 0, failed = 0, open = 0, errors = 0;
     for (const b of report.blocks) {
       if (b.cancelled) continue;
       s.results.set(b.name, { result: b, fingerprint: fingerprints.get(b.name) ?? '', text: analysis.text });
       passed += b.expects.filter((e) => e.passed).length + b.checks.filter((c) => c.passed).length;
-      failed += b.expects.filter((e) => !e.passed).length + b.checks.filter((c) => !c.passed).length;
+      failed += b.expects.filter((e) => !e.passed).length + b.checks.filter((c) => !c.passed && !c.inconclusive).length;
+      open += b.checks.filter((c) => !c.passed && c.inconclusive).length;
       errors += b.issues.filter((i) => i.severity === 'error').length;
       for (const p of b.plots) hooks.onPlot?.(p);
     }
@@ -94,7 +95,7 @@ export async function runTarget(doc: TextDocument, target: string | undefined, c
     if (controller.signal.aborted || report.blocks.some((b) => b.cancelled)) return { ok: false, cancelled: true, message: 'cancelled' };
     const ok = report.blocks.every(blockPassed) && !blocked.size;
     const notRun = blocked.size ? `; not run (static errors): ${[...blocked.keys()].join(', ')}` : '';
-    return { ok, message: `${report.blocks.length} block${report.blocks.length === 1 ? '' : 's'}: ${passed} passed, ${failed} failed${errors ? `, ${errors} error${errors > 1 ? 's' : ''}` : ''} (${report.seconds.toFixed(2)} s)${notRun}` };
+    return { ok, message: `${report.blocks.length} block${report.blocks.length === 1 ? '' : 's'}: ${passed} passed, ${failed} failed${open ? `, ${open} inconclusive` : ''}${errors ? `, ${errors} error${errors > 1 ? 's' : ''}` : ''} (${report.seconds.toFixed(2)} s)${notRun}` };
   } catch (e) {
     for (const n of names) setOutcome(s, n, { kind: 'failed', at: new Date(), message: (e as Error).message });
     clearLive(s, names, mine);
