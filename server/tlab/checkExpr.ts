@@ -6,7 +6,7 @@ import { parseTlab } from './parser';
 import { builtinByName, builtins, constantByName, namedArgAllowed } from './builtins';
 import { buildGrid, Env, evalExpr, EvalContext, evalStatic, Grid, Unknown } from './evaluator';
 import { SyntaxGap } from './evaluator';
-import { EvalError, fmt, RV, toNumber } from './values';
+import { EvalError, fmt, fmtApart, RV, toNumber } from './values';
 import { ANY, numeric, outputType, SType, t, typeText } from './types';
 import { getSolver } from '../solvers/index';
 import { didYouMean } from '../solvers/registry';
@@ -176,7 +176,7 @@ export abstract class ExprChecker {
                 const near = vals.sort((a, b) => Math.abs(a - target) - Math.abs(b - target)).slice(0, 3);
                 // the fix writes a nearest value exactly enough to select it (fmt rounds to 6 digits)
                 const exact = (x: number) => (Math.abs(Number(fmt(x)) - x) <= 1e-9 * Math.abs(x) ? fmt(x) : String(x));
-                this.diag(e.value.span, `no grid point has ${e.name} = ${fmt(target)}; nearest: ${near.map(fmt).join(', ')}`, 'error',
+                this.diag(e.value.span, `no grid point has ${e.name} = ${fmtApart(target, near)}; nearest: ${near.map(fmt).join(', ')}`, 'error',
                   near.map((x) => ({ title: `Change to the grid value ${fmt(x)}`, span: e.value.span, newText: exact(x) })));
               }
             } catch { /* not a constant: checked when it runs */ }
@@ -261,8 +261,10 @@ export abstract class ExprChecker {
       this.diag(e.span, `${b.signature} takes ${b.minArgs === b.maxArgs ? b.minArgs : `${b.minArgs} to ${b.maxArgs}`} argument${b.maxArgs === 1 ? '' : 's'}, got ${e.args.length}`);
       return t(b.kind === 'constructor' ? 'list' : 'num', series);
     }
+    // An aggregate's one argument gets its own, more precise message below ("needs a list or a series").
+    const aggregate = b.kind === 'aggregate' || (b.kind === 'elementwise' && e.args.length === 1 && (name === 'min' || name === 'max'));
     for (let i = 0; i < argTypes.length; i++) {
-      if (!numeric(argTypes[i])) this.diag(e.args[i].span, `${name} needs numbers, got a ${typeText(argTypes[i])}`);
+      if (!numeric(argTypes[i]) && !(aggregate && argTypes[i].k === 'str')) this.diag(e.args[i].span, `${name} needs numbers, got a ${typeText(argTypes[i])}`);
     }
     switch (b.kind) {
       case 'elementwise': {

@@ -204,9 +204,12 @@ class Checker extends SolveChecker {
             this.diag(st.span, `the sweep grid has ${size} points; more than ${MAX_STATIC_GRID} is not supported`);
           }
           const prev = sweepSeen.get(st.name.name);
-          if (prev) this.diag(st.name.span, `\`${st.name.name}\` is swept twice`);
+          if (prev) this.diag(st.name.span, `\`${st.name.name}\` is swept twice (line ${this.text.slice(0, prev.start).split('\n').length})`);
           sweepSeen.set(st.name.name, st.name.span);
+          const before = this.a.diagnostics.length;
           this.def(scope, { name: st.name.name, kind: 'sweep', span: st.name.span, declSpan: st.span, type: bad !== undefined ? ANY : t('num', true), block, value });
+          // "swept twice" already says what def's "already defined" would: one diagnostic, not two
+          if (prev) this.a.diagnostics.splice(before);
           break;
         }
         case 'solve': this.solve(st, scope, env, g, block); break;

@@ -4,7 +4,7 @@
 import type { Expr, Span } from './ast';
 import { builtinByName, constantByName, namedArgAllowed } from './builtins';
 import {
-  EvalError, FnV, fmt, isFn, isRecord, isResult, isSeries, isStat, lift, liftArray, liftSeries, RV, SeriesV, show, toNumber,
+  EvalError, FnV, fmt, fmtApart, isFn, isRecord, isResult, isSeries, isStat, lift, liftArray, liftSeries, RV, SeriesV, show, toNumber,
 } from './values';
 
 /** Evaluating the placeholder of a syntax error: the syntax error is the diagnostic, not this. */
@@ -238,7 +238,7 @@ function select(e: Extract<Expr, { kind: 'select' }>, env: Env, ctx: EvalContext
   o.idx.forEach((p, k) => { if (matches(coords[p], target)) { idx.push(p); values.push(o.values[k]); } });
   if (!idx.length) {
     const avail = [...new Set(o.idx.map((p) => coords[p]))].sort((a, b) => Math.abs(a - target) - Math.abs(b - target));
-    throw new EvalError(`no grid point has ${e.name} = ${fmt(target)}; nearest: ${avail.slice(0, 3).map(fmt).join(', ')}`, e.value.span);
+    throw new EvalError(`no grid point has ${e.name} = ${fmtApart(target, avail.slice(0, 3))}; nearest: ${avail.slice(0, 3).map(fmt).join(', ')}`, e.value.span);
   }
   if (idx.length === 1) return values[0];
   return { kind: 'series', idx, values } as SeriesV;

@@ -58,3 +58,15 @@ test("a run shows the solver's warnings on the solver name, once however many gr
   assert.equal(warnings.length, 1, JSON.stringify(b.issues));
   assert.match(warnings[0].message, /^scaling\.thresholds: linear part removed: σ\(x\) = x \+ tanh\(x\) − \(1\.60\d+\)·x/);
 });
+
+test('a grid selection that misses by a little prints the digits that differ', () => {
+  const d = diags('experiment e {\n  sweep a = [2, 3]\n  let y = a * 2\n  let z = y[a = 2 + 1e-8]\n}');
+  assert.deepEqual(d.map((x) => x.message), ['no grid point has a = 2.00000001; nearest: 2, 3']);
+});
+
+test('one mistake, one diagnostic: len of a string, a name swept twice', () => {
+  assert.deepEqual(diags('experiment e {\n  let a = len("abc")\n  sweep x = [1]\n  sweep x = [2]\n}').map((x) => [x.at, x.message]), [
+    ['"abc"', 'len needs a list or a series over the sweep, got a string'],
+    ['x', '`x` is swept twice (line 3)'],
+  ]);
+});

@@ -165,6 +165,16 @@ export function fmt(x: number): string {
   return x.toExponential(4).replace(/\.?0+e/, 'e');
 }
 
+/**
+ * `x` written so that it reads differently from each of `others` when it differs from them: with
+ * 6 digits `2 + 1e-8` would print as 2, and "no grid point has a = 2; nearest: 2" says nothing.
+ */
+export function fmtApart(x: number, others: number[]): string {
+  const short = fmt(x);
+  if (!others.some((o) => o !== x && fmt(o) === short)) return short;
+  return String(Number(x.toPrecision(17)));
+}
+
 /** Short human text of a value (hovers, inlay hints, messages). */
 export function show(v: RV, max = 6): string {
   if (v === null) return 'null';
