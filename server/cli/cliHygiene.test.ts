@@ -40,7 +40,7 @@ test('run honours --timeout through the solver host; a timeout beyond a 32-bit t
   const r = cli(['run', long, '--timeout', '1', '--device', 'cpu']);
   assert.ok(Date.now() - t0 < 60_000);
   assert.notEqual(r.code, 0);
-  assert.match(r.out + r.err, /timed out after 1 s/);
+  assert.match(r.out + r.err, /timed out after 1 s \(--timeout\)/);
   const ok = cli(['run', write('q.tlab', QUAD), '--timeout', '2147484', '--device', 'cpu']);
   assert.equal(ok.code, 0, ok.out + ok.err);
   assert.match(ok.out, /1 passed, 0 failed/);

@@ -50,7 +50,7 @@ export const runCommand: CliCommand = {
     if (file.endsWith('.tlab')) {
       const slurm = slurmRunnerFromArgs(p, file);
       const runner: SolverRunner = slurm ?? createRunner({
-        device, timeoutSeconds, memoryLimitMb,
+        device, timeoutSeconds, timeoutOrigin: '--timeout', memoryLimitMb,
         log: (line) => { if (verbose) process.stderr.write(`[solver host] ${line}\n`); },
       });
       // Ctrl-C / SIGTERM (server/cli/interrupt.ts): the calls in flight are cancelled through the

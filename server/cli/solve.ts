@@ -43,7 +43,7 @@ export const solveCommand: CliCommand = {
     const memoryLimitMb = memoryText !== undefined ? Number(memoryText) : undefined;
     if (memoryLimitMb !== undefined && !(memoryLimitMb > 0)) throw new Error(`--memory expects a number of MiB > 0, got '${memoryText}'`);
     const runner = createRunner({
-      device, timeoutSeconds, memoryLimitMb,
+      device, timeoutSeconds, timeoutOrigin: '--timeout', memoryLimitMb,
       inProcess: p.flags.has('in-process'),
       noCache: p.flags.has('no-cache'),
       // at the workspace root, not in the current directory: one cache per workspace, wherever it is run

@@ -11,6 +11,8 @@ export interface RunnerOptions {
   device: Device;
   /** Per-job time limit (theorylab.solver.timeoutSeconds); 0 = none. */
   timeoutSeconds: number;
+  /** Where the limit was set, for its message (default: the editor setting). */
+  timeoutOrigin?: string;
   /** Directory of the on-disk cache; memory only when omitted. */
   cacheDir?: string;
   /** Run solvers in this process instead of a solver host. */
@@ -87,7 +89,7 @@ export function createRunner(opts: RunnerOptions): CachedRunner {
   const inner: SolverRunner = opts.inProcess
     ? new InProcessRunner({ device: opts.device, allowSoftwareGpu: opts.allowSoftwareGpu, memoryLimitMb: opts.memoryLimitMb })
     : new HostRunner({
-      device: opts.device, timeoutSeconds: opts.timeoutSeconds, memoryLimitMb: opts.memoryLimitMb,
+      device: opts.device, timeoutSeconds: opts.timeoutSeconds, timeoutOrigin: opts.timeoutOrigin, memoryLimitMb: opts.memoryLimitMb,
       graceMs: opts.graceMs, allowSoftwareGpu: opts.allowSoftwareGpu, log: opts.log, onStatus: opts.onStatus,
     });
   return new CachedRunner(inner, opts.noCache ? new NoCache() : new ResultCache(opts.cacheDir), opts.log);

@@ -20,6 +20,8 @@ export interface HostRunnerOptions {
   device?: Device;
   /** Default per-job time limit in seconds (0 or undefined: none). */
   timeoutSeconds?: number;
+  /** Where that limit is set, named in the timeout message (the editor's setting unless the CLI's `--timeout`). */
+  timeoutOrigin?: string;
   /**
    * Memory limit of the host process in MiB: its resident size (typed arrays and wasm memory
    * included). Default: 75% of the machine's memory.
@@ -183,7 +185,7 @@ export class HostRunner implements SolverRunner {
     const limitMs = job.req.timeoutMs !== undefined ? timerMs(job.req.timeoutMs) : jobLimitMs(this.opts.timeoutSeconds);
     if (limitMs > 0) {
       job.timers.push(setTimeout(() => this.cancel(job,
-        new TimeoutError(`\`${job.req.solver}\` timed out after ${+(limitMs / 1000).toFixed(3)} s (theorylab.solver.timeoutSeconds)`)), limitMs));
+        new TimeoutError(`\`${job.req.solver}\` timed out after ${+(limitMs / 1000).toFixed(3)} s (${job.req.timeoutMs !== undefined ? 'the job\'s own limit' : this.opts.timeoutOrigin ?? 'theorylab.solver.timeoutSeconds'})`)), limitMs));
     }
     if (process.platform === 'linux' && child.pid) {
       const pid = child.pid;
