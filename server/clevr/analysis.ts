@@ -3,17 +3,21 @@
 // The language service, the CLI (`theorylab check`/`run`) and the chart request all read this.
 import type { ClevrFile, Expr, Ident, SceneRef, Span, Statement } from './ast';
 import { checkProgram } from './checker';
-import { compileProgram, ExecError, Val } from './evaluate';
+import { ExecError, Val } from './evaluate';
 import { JsonError, offsetToLineCol } from './json';
 import { parseClevr } from './parser';
 import { parseQuestionsFile, Question } from './questions';
-import { MAX_SCENE_OBJECTS, parseScenesFile, relationsFromPositions, Scene, SceneObject } from './scene';
-import { runSoft, softAnswer, SoftPrims, SoftValue } from './soft';
-import { runSymbolic, symAnswer, SymbolicPrims, SymValue } from './symbolic';
+import { evaluateQuestions, QuestionsRun, questionsSummary } from './questionEval';
+import { MAX_SCENE_OBJECTS, parseScenesFile, relationsFromPositions, Scene, sceneByImageIndex, SceneObject } from './scene';
+import { runSoft, softAnswer, SoftValue } from './soft';
+import { runSymbolic, symAnswer, SymValue } from './symbolic';
 import type { SemType } from './types';
 import { attributeOf, canonicalConcept, normaliseAnswer, VALUES, conceptWords, Attribute, suggest } from './vocab';
 import { buildLexicon, Lexicon } from '../g2l2/lexicon';
 import { parseSentence, SentenceResult } from '../g2l2/parse';
+
+/** Kept here too: the benchmark and older callers import it from the analysis. */
+export { evaluateQuestions };
 
 export interface Diag {
   span: Span; severity: 'error' | 'warning' | 'info'; message: string;
@@ -32,7 +36,7 @@ export interface EvalRun {
   /** Program evals: one run per scene. */
   runs: { scene: Scene; answer?: string; value?: SymValue | SoftValue; error?: string; symTrace?: Map<Expr, Val<SymValue>>; softTrace?: Map<Expr, Val<SoftValue>> }[];
   /** Question-set evals. */
-  questions?: { answers: (string | null)[]; correct: number; total: number; invalid: number; accuracy: number | null };
+  questions?: QuestionsRun;
   passed?: boolean;
 }
 
@@ -118,6 +122,7 @@ export function analyse(text: string, read: FileReader, opts: AnalyseOptions = {
           const r = cachedParse(`scenes:${s.name.name}`, f, (t) => parseScenesFile(t, s.name.name));
           scenes = r.scenes;
           for (const e of r.errors.slice(0, 20)) diagnostics.push(jsonDiag(e, `malformed scene in '${s.path.value}'`, f.text, s.path.span));
+          for (const e of r.truncated.slice(0, 20)) diagnostics.push(jsonDiag(e, `in '${s.path.value}'`, f.text, s.path.span));
         } catch (e) {
           diagnostics.push(e instanceof JsonError ? jsonDiag(e, `malformed JSON in '${s.path.value}'`, safeRead(read, s.path.value), s.path.span)
             : { span: s.path.span, severity: 'error', message: (e as Error).message });
@@ -177,11 +182,11 @@ export function analyse(text: string, read: FileReader, opts: AnalyseOptions = {
     if (set) {
       a.occurrences.push({ name: ref.name.name, kind: 'scenes', span: ref.name.span, decl: false });
       if (!ref.index) return forQuestions || set.scenes.length ? set.scenes : [];
-      const k = ref.index.value;
-      const byIndex = set.scenes.find((sc) => sc.imageIndex === k) ?? (Number.isInteger(k) ? set.scenes[k] : undefined);
-      if (!byIndex) {
-        diagnostics.push({ span: ref.index.span, severity: 'error', message: `'${ref.name.name}' has no scene with index ${k} (${set.scenes.length} scenes)` });
-        return [];
+      // By image index only: a position would silently pick another image's scene.
+      const byIndex = sceneByImageIndex(ref.name.name, set.scenes, ref.index.value);
+      if (typeof byIndex === 'string') {
+        diagnostics.push({ span: ref.index.span, severity: 'error', message: byIndex });
+        return undefined;
       }
       return [byIndex];
     }
@@ -286,13 +291,21 @@ export function analyse(text: string, read: FileReader, opts: AnalyseOptions = {
       }
       run.passed = allPass;
     } else if (qs) {
-      const res = evaluateQuestions(qs.questions, scenes, mode, true);
+      const picked = !!s.scene?.index && !a.scenes.has(s.scene.name.name);
+      const res = evaluateQuestions(qs.questions, scenes, mode, { cache: true, picked });
       run.questions = res;
-      const acc = res.accuracy === null ? 'no stored answers' : `accuracy ${(100 * res.accuracy).toFixed(1)}% (${res.correct}/${res.total})`;
-      diagnostics.push({ span: s.target.span, severity: 'info', message: `${name} on ${s.scene?.name.name}: ${qs.questions.length} questions, ${acc}${res.invalid ? `, ${res.invalid} INVALID skipped` : ''}` });
+      const where = s.scene ? `${s.scene.name.name}${s.scene.index ? `[${s.scene.index.value}]` : ''}` : '?';
+      diagnostics.push({ span: s.target.span, severity: 'info', message: `${name} on ${where}: ${questionsSummary(res)}` });
+      if (res.noScenes) diagnostics.push({ span: s.scene?.span ?? s.target.span, severity: 'warning', message: `'${where}' holds no scenes: none of the ${res.answers.length} questions of '${name}' was answered` });
+      for (const m of res.noScene.slice(0, 20)) {
+        const q = qs.questions[m.k];
+        diagnostics.push({ span: s.target.span, severity: 'warning', message: `question ${q.index} (${q.path}) not answered: ${m.why}` });
+      }
+      if (res.noScene.length > 20) diagnostics.push({ span: s.target.span, severity: 'warning', message: `${res.noScene.length - 20} more questions not answered (no scene)` });
       run.passed = true;
       if (s.expect) {
-        const want = Number(s.expect.text.replace(/%$/, '')) / (s.expect.text.endsWith('%') ? 100 : 1);
+        const num = s.expect.text.trim().replace(/%$/, '');
+        const want = num === '' ? NaN : Number(num) / (s.expect.text.trim().endsWith('%') ? 100 : 1);
         if (!Number.isFinite(want)) diagnostics.push({ span: s.expect.span, severity: 'error', message: 'a question set expects an accuracy (a number such as 1.0 or 100%)' });
         else if (res.accuracy === null || res.accuracy + 1e-12 < want) {
           run.passed = false;
@@ -346,7 +359,8 @@ export function analyse(text: string, read: FileReader, opts: AnalyseOptions = {
     }
     const best = result.derivations[0];
     if (best && best.answer === null && best.error) diagnostics.push({ span, severity: 'warning', message: `the best derivation fails on ${scene.name}: ${best.error}` });
-    run.passed = result.derivations.length > 0;
+    // Over budget there is no answer, even with some derivations listed.
+    run.passed = result.derivations.length > 0 && !result.budgetExceeded;
     if (s.expect) {
       checkAnswerWord(s.expect.text, s.expect.span);
       const want = normaliseAnswer(s.expect.text);
@@ -379,50 +393,8 @@ function cachedParse<T>(kind: string, file: { uri: string; text: string }, parse
   return value;
 }
 
-const evalCache = new WeakMap<Question[], WeakMap<Scene[] | Scene, Map<string, ReturnType<typeof evaluateQuestionsUncached>>>>();
-
 function safeRead(read: FileReader, p: string): string {
   try { return read(p).text; } catch { return ''; }
-}
-
-/** Evaluates CLEVR questions on their scenes (by image_index, else the only scene); cached per file. */
-export function evaluateQuestions(questions: Question[], scenes: Scene[], mode: 'symbolic' | 'soft', cache = false) {
-  if (!cache) return evaluateQuestionsUncached(questions, scenes, mode);
-  let byScenes = evalCache.get(questions);
-  if (!byScenes) { byScenes = new WeakMap(); evalCache.set(questions, byScenes); }
-  // A single inline scene is a fresh array on each analysis: key by the scene object then.
-  const sceneKey = scenes.length === 1 ? scenes[0] : scenes;
-  let byMode = byScenes.get(sceneKey);
-  if (!byMode) { byMode = new Map(); byScenes.set(sceneKey, byMode); }
-  let r = byMode.get(mode);
-  if (!r) { r = evaluateQuestionsUncached(questions, scenes, mode); byMode.set(mode, r); }
-  return r;
-}
-
-function evaluateQuestionsUncached(questions: Question[], scenes: Scene[], mode: 'symbolic' | 'soft') {
-  const byImage = new Map<number, Scene>();
-  scenes.forEach((s, k) => byImage.set(s.imageIndex ?? k, s));
-  const answers: (string | null)[] = [];
-  let correct = 0, total = 0, invalid = 0;
-  for (const q of questions) {
-    const scene = scenes.length === 1 ? scenes[0] : q.imageIndex !== undefined ? byImage.get(q.imageIndex) : undefined;
-    let ans: string | null = null;
-    if (scene) {
-      if (!q.compiled) {
-        const ok = !checkProgram(q.program).issues.some((i) => i.severity === 'error');
-        q.compiled = { ok, run: ok ? compileProgram(q.program) : undefined };
-      }
-      if (q.compiled.run) {
-        try {
-          ans = (mode === 'soft' ? softAnswer(q.compiled.run(new SoftPrims(scene)) as SoftValue) : symAnswer(q.compiled.run(new SymbolicPrims(scene)) as SymValue)) ?? null;
-        } catch (e) { if (!(e instanceof ExecError)) throw e; }
-      }
-    }
-    answers.push(ans);
-    if (ans === null) { invalid++; continue; }
-    if (q.answer !== undefined) { total++; if (ans === q.answer) correct++; }
-  }
-  return { answers, correct, total, invalid, accuracy: total ? correct / total : null };
 }
 
 function inlineScene(s: Extract<Statement, { kind: 'scene' }>, diagnostics: Diag[]): Scene {

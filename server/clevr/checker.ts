@@ -2,7 +2,7 @@
 // attribute and relation constants (with "did you mean"), lambda terms checked against an expected
 // function type (lexicon entries, where the type comes from the CCG category).
 import type { Expr, Span } from './ast';
-import { FUNCTIONS, ParamType, TEMPLATE_ONLY } from './functions';
+import { FUNCTIONS, FunctionSig, ParamType, TEMPLATE_ONLY } from './functions';
 import { attributeOf, canonicalConcept, conceptWords, isAttribute, isRelation, ATTRIBUTES, RELATIONS, suggest } from './vocab';
 import { base, fits, SemType, typeToString } from './types';
 
@@ -110,20 +110,40 @@ function inferInner(e: Expr, expected: SemType | undefined, env: TypeEnv, issues
       e.args.forEach((a, k) => {
         const p = sig.params[k];
         const at = infer(a, p ? paramType(p) : undefined, env, issues, types);
-        if (!p || !at) return;
-        if (a.kind === 'list' && !p.list) {
-          issues.push({ message: `${name} does not take a list here (expected ${typeToString(paramType(p))})`, span: a.span, severity: 'error' });
-          return;
-        }
-        if (p.type === 'Object' && p.implicitUnique && at.kind === 'base' && at.type === 'ObjectSet') return;
-        if (p.type === 'Attribute' && at.kind === 'base' && at.type === 'Attribute' && a.kind === 'name') attrArg = a.name;
-        if (!fits(at, paramType(p))) {
-          const want = p.attr ? `a ${p.attr} (Concept[${p.attr}])` : typeToString(paramType(p));
-          issues.push({ message: `${name}: argument ${k + 1} expects ${want}, found ${typeToString(at)}${a.kind === 'name' ? ` '${a.name}'` : ''}`, span: a.span, severity: 'error' });
-        }
+        const r = checkArg(sig, k, at, a.kind === 'list', a.kind === 'name' ? a.name : undefined);
+        if (typeof r === 'string') issues.push({ message: r, span: a.span, severity: 'error' });
+        else if (r?.attr) attrArg = r.attr;
       });
-      if (sig.result === 'Concept') return base('Concept', sig.resultAttr ?? (attrArg && isAttribute(attrArg) ? attrArg : undefined));
-      return base(sig.result);
+      return callResult(sig, attrArg);
     }
   }
+}
+
+/**
+ * Checks argument k of a call of a program function, its type already inferred: an error message, or
+ * the attribute name it supplies (`query(o, color)` returns a color). Shared by the term checker and
+ * the node-by-node checker of JSON question programs (questions.ts).
+ */
+export function checkArg(sig: FunctionSig, k: number, at: SemType | undefined, isList: boolean, name?: string): string | { attr?: string } | undefined {
+  const p = sig.params[k];
+  if (!p || !at) return undefined;
+  if (isList && !p.list) return `${sig.name} does not take a list here (expected ${typeToString(paramType(p))})`;
+  if (p.type === 'Object' && p.implicitUnique && at.kind === 'base' && at.type === 'ObjectSet') return undefined;
+  const attr = p.type === 'Attribute' && at.kind === 'base' && at.type === 'Attribute' && name !== undefined ? name : undefined;
+  if (!fits(at, paramType(p))) {
+    const want = p.attr ? `a ${p.attr} (Concept[${p.attr}])` : typeToString(paramType(p));
+    return `${sig.name}: argument ${k + 1} expects ${want}, found ${typeToString(at)}${name !== undefined ? ` '${name}'` : ''}`;
+  }
+  return { attr };
+}
+
+/** The result type of a call whose arguments checked (a Concept result takes its attribute from the signature or the argument). */
+export function callResult(sig: FunctionSig, attrArg?: string): SemType {
+  if (sig.result === 'Concept') return base('Concept', sig.resultAttr ?? (attrArg && isAttribute(attrArg) ? attrArg : undefined));
+  return base(sig.result);
+}
+
+/** The type of a constant (concept value, attribute or relation name) outside any lambda; unknown names are an issue. */
+export function constantType(name: string, issues: TypeIssue[], span: Span = { start: -1, end: -1 }): SemType | undefined {
+  return nameType(name, span, new Map(), issues);
 }

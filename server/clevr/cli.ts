@@ -6,6 +6,7 @@ import * as path from 'node:path';
 import { readWorkspaceFile, pathToUri } from '../workspaceFiles';
 import { analyse, Analysis, Diag } from './analysis';
 import { offsetToLineCol } from './json';
+import { questionsSummary } from './questionEval';
 import { describeSym, SymValue } from './symbolic';
 
 export interface CliDiagnostic { line: number; column: number; endLine: number; endColumn: number; severity: 'error' | 'warning' | 'info'; message: string }
@@ -62,8 +63,10 @@ export async function runClevrFile(file: string, opts: { json: boolean }): Promi
     const base = { target: e.stmt.target.name, scene: e.stmt.scene?.name.name ?? null, mode: e.mode, line: offsetToLineCol(text, e.stmt.span.start).line + 1 };
     if (e.questions) {
       const q = e.questions;
-      lines.push(`eval ${base.target} on ${base.scene}: ${q.answers.length} questions, accuracy ${q.accuracy === null ? '—' : (100 * q.accuracy).toFixed(1) + '%'} (${q.correct}/${q.total}), ${q.invalid} INVALID skipped${e.passed === false ? '  ✗' : ''}`);
-      return { ...base, answers: q.answers, accuracy: q.accuracy, correct: q.correct, total: q.total, invalid: q.invalid, passed: e.passed ?? false };
+      const on = e.stmt.scene?.index ? `${base.scene}[${e.stmt.scene.index.value}]` : base.scene;
+      lines.push(`eval ${base.target} on ${on}: ${questionsSummary(q)}${e.passed === false ? '  ✗' : ''}`);
+      return { ...base, answers: q.answers, accuracy: q.accuracy, correct: q.correct, total: q.total, invalid: q.invalid,
+        notAnswered: q.noScene.length, otherImages: q.otherImages, passed: e.passed ?? false };
     }
     const answers = e.runs.map((x) => x.answer ?? null);
     const errors = e.runs.map((x) => x.error ?? null);
@@ -76,7 +79,9 @@ export async function runClevrFile(file: string, opts: { json: boolean }): Promi
   const sentences = a.sentences.map((s) => {
     const res = s.result;
     const expect = s.stmt.expect?.text;
-    lines.push(`sentence "${s.stmt.text.value}" on ${s.scene.name}: ${res.derivations.length ? `best ${res.best ?? 'INVALID'}, ${res.derivations.length} derivation(s), expected ${formatExpected(res.expected.value)}` : 'no full parse'}${expect !== undefined ? (s.passed ? `  ✓ expect ${expect}` : `  ✗ expected ${expect}`) : ''}`);
+    const outcome = res.budgetExceeded ? `parse budget exceeded${res.derivations.length ? ` (${res.derivations.length} derivation(s) listed, best unknown)` : ''}, no answer`
+      : res.derivations.length ? `best ${res.best ?? 'INVALID'}, ${res.derivations.length} derivation(s), expected ${formatExpected(res.expected.value)}` : 'no full parse';
+    lines.push(`sentence "${s.stmt.text.value}" on ${s.scene.name}: ${outcome}${expect !== undefined ? (s.passed ? `  ✓ expect ${expect}` : `  ✗ expected ${expect}`) : ''}`);
     return {
       sentence: s.stmt.text.value, scene: s.scene.name, lexicon: s.lexicon.name, line: offsetToLineCol(text, s.stmt.span.start).line + 1,
       tokens: res.tokens.map((t) => t.text),

@@ -101,8 +101,10 @@ ${code('behind')} when y_j < y_i − 0.2. The relations are ${RELATIONS.map(code
 holds at most ${MAX_SCENE_OBJECTS} objects; the rest are ignored with a diagnostic.
 
 \`scenes NAME from "file.json"\` imports a CLEVR scenes file (relationships as stored in it); \`NAME[k]\`
-is its scene with image index k. The path is relative to the \`.clevr\` file and must stay inside the
-workspace folder (for an unsaved document, nothing is read).
+is its scene with image index k (its \`image_index\`, never its position in the file: an index no scene
+has is an error listing the indices there are). The path is relative to the \`.clevr\` file and must stay
+inside the workspace folder (for an unsaved document, nothing is read). A UTF-8 byte order mark at the
+start of a JSON file is ignored.
 
 ## Programs
 
@@ -129,7 +131,13 @@ neuro-symbolic executor instead of the symbolic one: sets become per-object logi
 AND (minimum), \`count\` a sum of sigmoids, \`exist\` a maximum and \`query\` a distribution over values;
 its answer is the most likely one. \`questions QS from "questions.json"\` imports CLEVR question
 programs and \`eval QS on SCENES\` reports their accuracy against the stored answers (\`expect 0.9\` or
-\`expect 90%\` states a minimum).
+\`expect 90%\` states a minimum). Each question runs on the scene with its \`image_index\` only; a question
+whose image has no scene, or that has no (integer) \`image_index\`, is a warning naming it and is not
+answered (nor counted in the accuracy). \`eval QS on val[3]\` runs only the questions of image 3 and says
+how many of other images it left out; on an inline scene (which has no image index) every question runs.
+A question program is type-checked node by node: a wrong \`value_inputs\` entry (\`"cone"\`, or a shape
+given to \`filter_color\`) is one diagnostic with its JSON path, and the question is skipped. Nodes may
+reuse earlier nodes; each node runs once, so checking and running are linear in the program's length.
 
 ## Lexicons
 
@@ -173,8 +181,9 @@ with different answers give an "ambiguous" warning; no full parse gives the larg
 parse.
 
 While editing, a sentence has a budget of ${SENTENCE_BUDGET.timeMs} ms and ${SENTENCE_BUDGET.chartNodes}
-chart nodes (the Run lens allows more). Past it the sentence gets one diagnostic,
-"sentence too ambiguous: N derivations, budget exceeded", and no answer. All evals and sentences of a file share
+chart nodes (the Run lens allows more); the time is one deadline for all passes of the parse. Past it
+the sentence gets one diagnostic, "sentence too ambiguous: N derivations, budget exceeded (parse budget
+of ${SENTENCE_BUDGET.timeMs} ms exceeded …)", and no answer — never a false "no full parse". All evals and sentences of a file share
 a time budget too; later ones say they were not run. This work never delays the editor: it runs on a
 worker thread per document and is cancelled when the document changes. In an untrusted workspace no
 eval or sentence runs.

@@ -25,6 +25,9 @@ const MAX_DEPTH = 512;
  * offset of a path (an error found after parsing).
  */
 export function parseJsonWithPaths(text: string): { value: unknown; offsets: JsonOffsets } {
+  // A UTF-8 byte order mark (editors on Windows write one) is whitespace here: replaced by a space, not
+  // cut, so that offsets still index the file's own text.
+  if (text.charCodeAt(0) === 0xfeff) text = ` ${text.slice(1)}`;
   let value: unknown;
   try {
     value = JSON.parse(text);

@@ -29,9 +29,11 @@ const Dot = createToken({ name: 'Dot', pattern: /\./ });
 const Slash = createToken({ name: 'Slash', pattern: /\// });
 const Backslash = createToken({ name: 'Backslash', pattern: /\\/ });
 const Lambda = createToken({ name: 'Lambda', pattern: /λ/ });
+/** Only after a number in `expect` (an accuracy: `expect 90%`). */
+const Percent = createToken({ name: 'Percent', pattern: /%/ });
 
 const allTokens: TokenType[] = [WhiteSpace, Comment, ...KEYWORDS.map((w) => K[w]), Identifier, NumberTok, StringTok,
-  ColonEq, Colon, Equals, LParen, RParen, LBrace, RBrace, LBracket, RBracket, Comma, Dot, Slash, Backslash, Lambda];
+  ColonEq, Colon, Equals, LParen, RParen, LBrace, RBrace, LBracket, RBracket, Comma, Dot, Slash, Backslash, Lambda, Percent];
 
 export const clevrLexer = new Lexer(allTokens, { positionTracking: 'full', ensureOptimizations: false });
 
@@ -154,13 +156,14 @@ class ClevrParser extends EmbeddedActionsParser {
   });
 
   private answer = this.RULE('answer', (): AnswerLit => {
+    let pct: IToken | undefined;
     const t = this.OR([
       { ALT: () => this.CONSUME(Identifier) },
-      { ALT: () => this.CONSUME(NumberTok) },
+      { ALT: () => { const n = this.CONSUME(NumberTok); this.OPTION(() => { pct = this.CONSUME(Percent); }); return n; } },
       { ALT: () => this.CONSUME(StringTok) },
     ]);
-    const text = inserted(t) ? '' : t.tokenType === StringTok ? unquote(t.image) : t.image;
-    return { text, span: tokSpan(t) };
+    const text = inserted(t) ? '' : t.tokenType === StringTok ? unquote(t.image) : `${t.image}${pct && !inserted(pct) ? '%' : ''}`;
+    return { text, span: pct ? join(tokSpan(t), tokSpan(pct)) : tokSpan(t) };
   });
 
   private evalDecl = this.RULE('evalDecl', (): Statement => {
@@ -306,7 +309,7 @@ function splitStatements(tokens: IToken[]): IToken[][] {
 const DISPLAY: Record<string, string> = {
   RParen: "')'", LParen: "'('", RBrace: "'}'", LBrace: "'{'", RBracket: "']'", LBracket: "'['", Comma: "','",
   Colon: "':'", ColonEq: "':='", Equals: "'='", Dot: "'.'", Identifier: 'a name', Number: 'a number', String: 'a string in double quotes',
-  Slash: "'/'", Backslash: "'\\'", Lambda: "'λ'",
+  Slash: "'/'", Backslash: "'\\'", Lambda: "'λ'", Percent: "'%'",
 };
 
 export function parseClevr(text: string): ClevrFile {
@@ -336,14 +339,36 @@ export function parseClevr(text: string): ClevrFile {
     for (const e of parser.errors) {
       const t = e.token;
       let span = tokSpan(t);
+      let message = friendlyMessage(e.message, t);
       if (span.start < 0) {
         const prev = (e as { previousToken?: IToken }).previousToken ?? chunk[chunk.length - 1];
         span = prev && !Number.isNaN(prev.startOffset) ? { start: prev.endOffset! + 1, end: prev.endOffset! + 1 } : { start: text.length, end: text.length };
+      } else {
+        const cut = cutOffBefore(chunk, t, e.message);
+        // A line that stops mid-term (`count(x` then the next entry): the error belongs to that line, not
+        // to the next one, which is fine (and would otherwise be blamed: its entry marked broken).
+        if (cut) { span = { start: cut.endOffset! + 1, end: cut.endOffset! + 1 }; message = `${message} (on the next line)`; }
       }
-      errors.push({ message: friendlyMessage(e.message, t), span });
+      errors.push({ message, span });
     }
   }
   return { statements, errors, comments };
+}
+
+/** Tokens after which a line cannot end: the term or category goes on. */
+const CONTINUES = new Set<TokenType>([Comma, ColonEq, Colon, Dot, LParen, LBracket, Slash, Backslash, Lambda, Equals]);
+
+/**
+ * The last token of the previous line, when a syntax error at token t really is a cut-off there: t
+ * starts a line, and what was expected closes a call or list, or the previous line ends with a token
+ * that needs more after it.
+ */
+function cutOffBefore(chunk: IToken[], t: IToken, raw: string): IToken | undefined {
+  const k = chunk.indexOf(t);
+  const prev = k > 0 ? chunk[k - 1] : undefined;
+  if (!prev || prev.endLine === undefined || t.startLine === undefined || t.startLine <= prev.endLine) return undefined;
+  const closer = /Expecting token of type --> (RParen|RBracket) <--/.test(raw);
+  return closer || CONTINUES.has(prev.tokenType) ? prev : undefined;
 }
 
 /** Deepest nesting of calls, lists, parenthesised categories and λ-abstractions a statement may have. */

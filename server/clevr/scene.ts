@@ -93,10 +93,22 @@ export function attr(o: SceneObject, a: Attribute): string {
   return o[a];
 }
 
+/** The scene of a scenes file with image index k, or a message listing the indices there are. */
+export function sceneByImageIndex(name: string, scenes: Scene[], k: number): Scene | string {
+  const hit = scenes.find((sc) => sc.imageIndex === k);
+  if (hit) return hit;
+  const ks = [...new Set(scenes.map((sc) => sc.imageIndex).filter((x): x is number => x !== undefined))].sort((x, y) => x - y);
+  const list = ks.length === 0 ? (scenes.length ? 'none of its scenes has an image_index' : 'it holds no scenes')
+    : `image indices: ${ks.length > 12 ? `${ks.slice(0, 12).join(', ')}, … (${ks.length})` : ks.join(', ')}`;
+  return `'${name}' has no scene with image index ${k} (${list})`;
+}
+
 export interface ScenesFileResult {
   scenes: Scene[];
   /** Problems that did not stop the import (each with its JSON path and text offset). */
   errors: JsonError[];
+  /** Parts of kept scenes that were ignored (objects past MAX_SCENE_OBJECTS). */
+  truncated: JsonError[];
 }
 
 /**
@@ -106,7 +118,7 @@ export interface ScenesFileResult {
 export function parseScenesFile(text: string, name: string): ScenesFileResult {
   const { value, offsets } = parseJsonWithPaths(text);
   const at = (p: string) => offsets.get(p) ?? 0;
-  const errors: JsonError[] = [];
+  const errors: JsonError[] = [], truncated: JsonError[] = [];
   const root = value as { scenes?: unknown };
   let list: unknown;
   let base = 'scenes';
@@ -117,24 +129,28 @@ export function parseScenesFile(text: string, name: string): ScenesFileResult {
   (list as unknown[]).forEach((s, k) => {
     const path = base ? `${base}[${k}]` : `[${k}]`;
     try {
-      scenes.push(parseScene(s, path, at, `${name}[${k}]`));
+      const notes: JsonError[] = [];
+      scenes.push(parseScene(s, path, at, `${name}[${k}]`, (e) => notes.push(e)));
+      truncated.push(...notes);
     } catch (e) {
       if (e instanceof JsonError) errors.push(e); else throw e;
     }
   });
-  return { scenes, errors };
+  return { scenes, errors, truncated };
 }
 
-function parseScene(s: unknown, path: string, at: (p: string) => number, name: string): Scene {
+function parseScene(s: unknown, path: string, at: (p: string) => number, name: string, warn: (e: JsonError) => void): Scene {
   const err = (p: string, m: string) => new JsonError(m, p, at(p));
   if (!s || typeof s !== 'object' || Array.isArray(s)) throw err(path, 'expected a scene object');
   const sc = s as Record<string, unknown>;
   const objsPath = joinPath(path, 'objects');
   if (!Array.isArray(sc.objects)) throw err(sc.objects === undefined ? path : objsPath, 'expected an "objects" list');
-  if (sc.objects.length > MAX_SCENE_OBJECTS) throw err(objsPath, `a scene has at most ${MAX_SCENE_OBJECTS} objects; this one has ${sc.objects.length}`);
+  // As for inline scenes: the first MAX_SCENE_OBJECTS objects are kept, the rest ignored (one diagnostic).
+  const total = sc.objects.length;
+  if (total > MAX_SCENE_OBJECTS) warn(err(joinPath(objsPath, MAX_SCENE_OBJECTS), `the scene has ${total} objects; a scene has at most ${MAX_SCENE_OBJECTS} — objects from ${MAX_SCENE_OBJECTS} on are ignored`));
   const objects: SceneObject[] = [];
   const coords: ([number, number, number] | undefined)[] = [];
-  sc.objects.forEach((o, i) => {
+  (total > MAX_SCENE_OBJECTS ? sc.objects.slice(0, MAX_SCENE_OBJECTS) : sc.objects).forEach((o, i) => {
     const op = joinPath(objsPath, i);
     if (!o || typeof o !== 'object' || Array.isArray(o)) throw err(op, 'expected an object description');
     const rec = o as Record<string, unknown>;
@@ -167,12 +183,13 @@ function parseScene(s: unknown, path: string, at: (p: string) => number, name: s
     for (const r of RELATIONS) {
       const p = joinPath(rp, r);
       const lists = rel[r];
-      if (!Array.isArray(lists) || lists.length !== n) throw err(lists === undefined ? rp : p, `expected "${r}": one list per object (${n})`);
-      relations[r] = lists.map((l, i) => {
-        if (!Array.isArray(l) || l.some((j) => !Number.isInteger(j) || j < 0 || j >= n)) {
-          throw err(joinPath(p, i), `expected a list of object indices in 0..${n - 1}`);
+      if (!Array.isArray(lists) || lists.length !== total) throw err(lists === undefined ? rp : p, `expected "${r}": one list per object (${total})`);
+      relations[r] = lists.slice(0, n).map((l, i) => {
+        if (!Array.isArray(l) || l.some((j) => !Number.isInteger(j) || j < 0 || j >= total)) {
+          throw err(joinPath(p, i), `expected a list of object indices in 0..${total - 1}`);
         }
-        return [...(l as number[])];
+        // Ignored objects (past the cap) take part in no relation.
+        return total > n ? (l as number[]).filter((j) => j < n) : [...(l as number[])];
       });
     }
   } else {

@@ -1,5 +1,6 @@
 // Hover of the .clevr language: values of programs on the eval's scene (symbolic and soft), scenes,
 // lexicons and their entries, concept words, and a sentence's derivations and CKY-E2 expected answer.
+import { questionsSummary } from './questionEval';
 import type { Analysis } from './analysis';
 import { exprToString, type Expr, type Statement, walkExpr } from './ast';
 import { isClosure, type Val } from './evaluate';
@@ -73,8 +74,7 @@ export function hover(a: Analysis, off: number): string[] | null {
     const lines = [`**eval ${s.target.name}** (${run.mode})`];
     for (const r of run.runs) lines.push(`- on \`${r.scene.name}\`: ${r.error ? `error: ${r.error}` : `**${r.answer ?? '?'}**${r.value ? ` — ${run.mode === 'soft' ? describeSoft(r.value as SoftValue, r.scene) : describeSym(r.value as SymValue, r.scene)}` : ''}`}`);
     if (run.questions) {
-      const q = run.questions;
-      lines.push(`${q.answers.length} questions: accuracy ${q.accuracy === null ? '—' : `${(100 * q.accuracy).toFixed(1)}% (${q.correct}/${q.total})`}, ${q.invalid} INVALID skipped`);
+      lines.push(questionsSummary(run.questions));
     }
     return lines;
   }

@@ -20,3 +20,12 @@ export function lineOf(text: string, offset: number): number {
 }
 
 export const SPEC_SOURCE = fs.readFileSync(path.join(EXAMPLES, 'spec.clevr'), 'utf8');
+
+export type Obj = [string, string, string, string, number, number];
+/** A CLEVR scenes file: each scene as [image_index, objects (size, color, material, shape, x, y)]. */
+export function scenesJson(scenes: [number | undefined, Obj[]][]): string {
+  return JSON.stringify({ scenes: scenes.map(([idx, objs]) => ({
+    ...(idx === undefined ? {} : { image_index: idx }),
+    objects: objs.map(([size, color, material, shape, x, y]) => ({ size, color, material, shape, '3d_coords': [x, y, 0.35] })),
+  })) });
+}

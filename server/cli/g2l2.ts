@@ -15,14 +15,16 @@ export const g2l2ParseCommand: CliCommand = {
   usage: 'g2l2 parse --file F.clevr --lexicon NAME --sentence "..." --scene NAME [--k N] [--json]',
   summary: 'parse a sentence with a G2L2 lexicon (CKY and CKY-E2) and execute it on a scene',
   help: 'Prints every full parse (best first, at most --k) with category, program, log-weight and answer,\n' +
-    'the best answer, the CKY-E2 expected answer and chart statistics. Exit 1 when there is no full parse.',
+    'the best answer, the CKY-E2 expected answer and chart statistics. --k is a positive integer.\n' +
+    'Exit 1 when there is no full parse or the parse budget (2000 ms) is exceeded (no answer then).',
   async run(args) {
     const p = parseArgs(args, ['json']);
     const file = option(p, 'file'), lexName = option(p, 'lexicon'), sentence = option(p, 'sentence'), sceneName = option(p, 'scene');
     if (!file || !lexName || sentence === undefined || !sceneName) throw new Error('needs --file, --lexicon, --sentence and --scene');
     const kText = option(p, 'k');
-    const k = kText === undefined ? undefined : Number(kText);
-    if (k !== undefined && (!Number.isInteger(k) || k < 0)) throw new Error(`--k must be a non-negative integer, got '${kText}'`);
+    // k = 0 would list nothing and say nothing about the parse: --k is a positive integer ('' is not 0).
+    const k = kText === undefined ? undefined : /^\s*\d+\s*$/.test(kText) ? Number(kText) : NaN;
+    if (k !== undefined && (!Number.isSafeInteger(k) || k < 1)) throw new Error(`--k must be a positive integer (how many derivations to print), got '${kText}'`);
     const abs = path.resolve(file);
     let text: string;
     try { text = fs.readFileSync(abs, 'utf8'); } catch (e) { throw new Error(`cannot read '${file}': ${(e as Error).message}`); }
@@ -47,17 +49,17 @@ export const g2l2ParseCommand: CliCommand = {
     if (p.flags.has('json')) console.log(JSON.stringify(out));
     else {
       console.log(`tokens: ${r.tokens.map((t) => `[${t.text}]`).join(' ')}`);
-      if (!r.derivations.length) for (const d of r.diagnostics) console.log(`error: ${d}`);
+      for (const d of r.diagnostics) console.log(`${r.derivations.length ? 'warning' : 'error'}: ${d}`);
       r.derivations.forEach((d, i) => {
         console.log(`#${i + 1}  ${d.category} : ${d.program}\n    log-weight ${d.logWeight.toFixed(6)}   answer ${d.answer ?? `INVALID (${d.error})`}`);
         console.log(d.tree.split('\n').map((l) => `    ${l}`).join('\n'));
       });
       if (r.derivations.length) {
-        console.log(`best: ${r.best ?? 'INVALID'}`);
+        console.log(`best: ${r.budgetExceeded ? 'unknown (parse budget exceeded)' : r.best ?? 'INVALID'}`);
         console.log(`expected (CKY-E2): ${formatExpected(r.expected.value)}`);
       }
       console.log(`chart: ${r.stats.cells} cells, ${r.stats.nodesWithoutMerging} nodes without merging, ${r.stats.nodesWithMerging} with merging`);
     }
-    return r.derivations.length ? 0 : 1;
+    return r.derivations.length && !r.budgetExceeded ? 0 : 1;
   },
 };

@@ -52,24 +52,29 @@ export function combineTerms(rule: RuleName, a: { term?: Expr }, b: { term?: Exp
   }
 }
 
-export function exhaustiveChart(tokens: Token[], maxPerCell = 4000, signal?: { deadline: number }): ExhaustiveChart {
+export function exhaustiveChart(tokens: Token[], maxPerCell = 4000, signal?: { deadline: number; now?: () => number }): ExhaustiveChart {
   const n = tokens.length;
+  const now = signal?.now ?? Date.now;
   const cells: DNode[][][] = Array.from({ length: n + 1 }, () => Array.from({ length: n + 1 }, () => []));
   let truncated = false;
   for (let i = 0; i < n; i++) cells[i][i + 1] = lexicalNodes(tokens, i);
-  for (let span = 2; span <= n; span++) {
+  let timedOut = false;
+  spans: for (let span = 2; span <= n; span++) {
     for (let i = 0; i + span <= n; i++) {
       const j = i + span;
       const out: DNode[] = [];
       outer: for (let k = i + 1; k < j; k++) {
         for (const a of cells[i][k]) for (const b of cells[k][j]) {
           for (const r of applicableRules(a, b)) {
-            if (out.length >= maxPerCell || (signal && Date.now() > signal.deadline)) { truncated = true; break outer; }
+            if (out.length >= maxPerCell) { truncated = true; break outer; }
+            if (signal && now() > signal.deadline) { truncated = timedOut = true; break outer; }
             out.push({ cat: r.cat, conj: r.conj, lexical: false, term: combineTerms(r.rule, a, b, r.cat), logw: a.logw + b.logw, rule: r.rule, children: [a, b] });
           }
         }
       }
       cells[i][j] = out;
+      // Out of time: the other cells stay empty (a cell cap only truncates its own cell).
+      if (timedOut) break spans;
     }
   }
   return { cells, truncated };
@@ -86,7 +91,7 @@ export function fullParses(chart: ExhaustiveChart, n: number): DNode[] {
  * Number of nodes of the unmerged chart (every derivation of every cell), counted by category
  * signature instead of enumerated, so it is exact for long sentences.
  */
-export function countDerivationNodes(tokens: Token[], deadline = Infinity): { total: number; perCell: number[][]; fullParses: number; complete: boolean; prefix?: { tokens: number; count: number } } {
+export function countDerivationNodes(tokens: Token[], deadline = Infinity, now: () => number = Date.now): { total: number; perCell: number[][]; fullParses: number; complete: boolean; prefix?: { tokens: number; count: number } } {
   const n = tokens.length;
   type Group = { info: CatInfo; count: number };
   const cells: Map<string, Group>[][] = Array.from({ length: n + 1 }, () => Array.from({ length: n + 1 }, () => new Map()));
@@ -106,7 +111,7 @@ export function countDerivationNodes(tokens: Token[], deadline = Infinity): { to
   const ruleCache = new Map<string, { info: CatInfo; key: string }[]>();
   spans: for (let span = 2; span <= n; span++) {
     for (let i = 0; i + span <= n; i++) {
-      if (Date.now() > deadline) { complete = false; doneSpan = span - 1; break spans; }
+      if (now() > deadline) { complete = false; doneSpan = span - 1; break spans; }
       const j = i + span;
       const out = cells[i][j];
       for (let k = i + 1; k < j; k++) {

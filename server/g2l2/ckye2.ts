@@ -44,6 +44,8 @@ export interface E2Options {
   /** Time budget (Date.now() deadline) and chart-size budget (nodes over all cells): past either, stop. */
   deadline?: number;
   maxChartNodes?: number;
+  /** The clock the deadline is read on (Date.now; tests pass a deterministic one). */
+  now?: () => number;
 }
 
 export interface E2Chart {
@@ -117,7 +119,7 @@ export function ckyE2(tokens: Token[], scene: Scene, opts: E2Options): E2Chart {
     before += nodes.length;
     cells[i][i + 1] = opts.merge ? collect(nodes) : nodes;
   }
-  const deadline = opts.deadline ?? Infinity, maxChart = opts.maxChartNodes ?? Infinity;
+  const deadline = opts.deadline ?? Infinity, maxChart = opts.maxChartNodes ?? Infinity, now = opts.now ?? Date.now;
   let budgetExceeded: E2Chart['budgetExceeded'];
   let steps = 0;
   spans: for (let span = 2; span <= n; span++) {
@@ -127,7 +129,7 @@ export function ckyE2(tokens: Token[], scene: Scene, opts: E2Options): E2Chart {
       outer: for (let k = i + 1; k < j; k++) {
         for (const a of cells[i][k]) for (const b of cells[k][j]) {
           // Checked every few combinations: Date.now() per pair would dominate small charts.
-          if ((++steps & 255) === 0 && Date.now() > deadline) { budgetExceeded = 'time'; break spans; }
+          if ((++steps & 255) === 0 && now() > deadline) { budgetExceeded = 'time'; break spans; }
           for (const r of applicableRules(a, b)) {
             if (out.length >= cap) { truncated = true; break outer; }
             const node = combine(r.rule, a, b, r.cat, r.conj);

@@ -43,7 +43,7 @@ export interface SentenceResult {
   /** When there is no full parse: the largest spans that do parse, as "tokens i..j: categories". */
   largestSpans: { start: number; end: number; text: string; categories: string[] }[];
   diagnostics: string[];
-  /** The time or chart budget ran out (the diagnostic says so); no derivation, no answer. */
+  /** The time or chart budget ran out (the diagnostic says so): no answer, and derivations only if some were enumerated in time. */
   budgetExceeded?: boolean;
 }
 
@@ -53,6 +53,8 @@ export interface ParseOptions {
   timeBudgetMs?: number; maxChartNodes?: number;
   /** Where a lexicon span is, for messages ("line 3"). */
   where?: (span: { start: number; end: number }) => string;
+  /** The clock every pass reads the one deadline on (Date.now; tests pass a deterministic one). */
+  now?: () => number;
 }
 
 /** Default budgets of one sentence: time for the whole parse, and nodes of the CKY-E2 chart. */
@@ -62,22 +64,33 @@ export function parseSentence(sentence: string, lex: Lexicon, scene: Scene, opts
   const tokens = tokenize(sentence, lex);
   const n = tokens.length;
   const budgetMs = opts.timeBudgetMs ?? SENTENCE_BUDGET.timeMs;
-  const t0 = Date.now();
+  const now = opts.now ?? Date.now;
+  const t0 = now();
+  // One deadline for the whole parse: every pass stops at it, so a sentence never takes more than its budget.
   const deadline = t0 + budgetMs;
+  const maxChartNodes = opts.maxChartNodes ?? SENTENCE_BUDGET.chartNodes;
   if (n > MAX_SENTENCE_TOKENS) return tooLong(tokens);
   // Counting (by category signature) is the cheapest pass: it gives N for the budget message.
-  const counted = countDerivationNodes(tokens, t0 + budgetMs / 4);
-  const e2 = ckyE2(tokens, scene, { merge: true, deadline, maxChartNodes: opts.maxChartNodes ?? SENTENCE_BUDGET.chartNodes });
-  if (e2.budgetExceeded) return overBudget(sentence, tokens, e2, counted, budgetMs, Date.now() - t0);
+  const counted = countDerivationNodes(tokens, t0 + budgetMs / 4, now);
+  const e2 = ckyE2(tokens, scene, { merge: true, deadline, maxChartNodes, now });
+  if (e2.budgetExceeded) return overBudget(sentence, tokens, e2, counted, budgetMs, now() - t0);
   // Enumeration gets what is left of the budget (at most half of it); it is allowed to stop early.
-  const ex = exhaustiveChart(tokens, opts.maxPerCell ?? 4000, { deadline: Math.min(deadline, Date.now() + budgetMs / 2) });
+  const ex = exhaustiveChart(tokens, opts.maxPerCell ?? 4000, { deadline: Math.min(deadline, now() + budgetMs / 2), now });
   const parses = fullParses(ex, n);
+  /** Set when the enumeration stopped early and the Viterbi pass could not finish either: the best derivation is unknown. */
+  let bestUnknown: string | undefined;
   if (ex.truncated) {
-    // The enumeration stopped early: the Viterbi chart still finds the exact best derivation.
-    const vit = ckyE2(tokens, scene, { merge: 'viterbi', deadline: Date.now() + budgetMs, maxChartNodes: opts.maxChartNodes ?? SENTENCE_BUDGET.chartNodes });
-    const best = e2Roots(vit, n).filter((r) => r.term).sort((x, y) => y.logw - x.logw)[0];
-    if (best && !parses.some((p) => exprToString(p.term!) === exprToString(best.term!) && Math.abs(p.logw - best.logw) < 1e-12)) {
-      parses.unshift(toDNode(best));
+    // The enumeration stopped early: the Viterbi chart still finds the exact best derivation (in what is left of the budget).
+    const vit = ckyE2(tokens, scene, { merge: 'viterbi', deadline, maxChartNodes, now });
+    if (vit.budgetExceeded) {
+      bestUnknown = vit.budgetExceeded === 'time' ? `parse budget of ${budgetMs} ms exceeded after ${now() - t0} ms` : `chart budget of ${maxChartNodes} nodes exceeded`;
+      // Nothing enumerated and no best derivation: the whole sentence is over budget (never "no full parse").
+      if (!parses.length) return overBudget(sentence, tokens, { ...e2, budgetExceeded: vit.budgetExceeded }, counted, budgetMs, now() - t0, maxChartNodes);
+    } else {
+      const best = e2Roots(vit, n).filter((r) => r.term).sort((x, y) => y.logw - x.logw)[0];
+      if (best && !parses.some((p) => exprToString(p.term!) === exprToString(best.term!) && Math.abs(p.logw - best.logw) < 1e-12)) {
+        parses.unshift(toDNode(best));
+      }
     }
   }
   const derivations: Derivation[] = parses.map((d) => {
@@ -121,13 +134,14 @@ export function parseSentence(sentence: string, lex: Lexicon, scene: Scene, opts
     diagnostics.push(`no full parse of "${sentence}"` + (largestSpans.length
       ? `; largest parsed spans: ${largestSpans.map((s) => `"${s.text}" (${s.categories.join(', ')})`).join('; ')}` : ''));
   }
-  if (ex.truncated) diagnostics.push(`more derivations than the enumeration limit: the derivation list is incomplete (CKY-E2 is complete)`);
+  if (bestUnknown) diagnostics.push(`${bestUnknown} before the best derivation was found: the ${derivations.length} derivation(s) listed are incomplete and give no answer (CKY-E2's expected answer is complete)`);
+  else if (ex.truncated) diagnostics.push(`more derivations than the enumeration limit: the derivation list is incomplete (CKY-E2 is complete)`);
   const k = opts.k ?? derivations.length;
   return {
     tokens, derivations: derivations.slice(0, Math.max(0, k)), truncated: ex.truncated,
-    best: derivations[0]?.answer ?? null, expected, bruteForce,
+    best: bestUnknown ? null : derivations[0]?.answer ?? null, expected, bruteForce,
     stats: { cells: (n * (n + 1)) / 2, nodesWithoutMerging: counted.total, nodesWithMerging: e2.nodesWithMerging },
-    e2, unknownWords, largestSpans, diagnostics,
+    e2, unknownWords, largestSpans, diagnostics, budgetExceeded: bestUnknown ? true : undefined,
   };
 }
 
@@ -146,11 +160,11 @@ function tooLong(tokens: Token[]): SentenceResult {
 }
 
 /** The result of a sentence whose chart ran out of budget: one diagnostic, no answer, nothing guessed. */
-function overBudget(sentence: string, tokens: Token[], e2: ReturnType<typeof ckyE2>, counted: ReturnType<typeof countDerivationNodes>, budgetMs: number, tookMs: number): SentenceResult {
+function overBudget(sentence: string, tokens: Token[], e2: ReturnType<typeof ckyE2>, counted: ReturnType<typeof countDerivationNodes>, budgetMs: number, tookMs: number, chartNodes = SENTENCE_BUDGET.chartNodes): SentenceResult {
   const n = tokens.length;
   const N = counted.complete ? `${formatCount(counted.fullParses)} derivations`
     : counted.prefix ? `too many derivations to count (its first ${counted.prefix.tokens} tokens alone have ${formatCount(counted.prefix.count)})` : 'too many derivations to count';
-  const why = e2.budgetExceeded === 'time' ? `time budget of ${budgetMs} ms exceeded after ${tookMs} ms` : `chart budget of ${SENTENCE_BUDGET.chartNodes} nodes exceeded`;
+  const why = e2.budgetExceeded === 'time' ? `parse budget of ${budgetMs} ms exceeded after ${tookMs} ms` : `chart budget of ${chartNodes} nodes exceeded`;
   const none: Expected = { value: null, distribution: {} };
   void sentence;
   return {
