@@ -5,17 +5,9 @@ import assert from 'node:assert/strict';
 import * as path from 'node:path';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
-import { main } from '../cli';
+import { captureMain as capture } from '../cli/captureMain';
 import { checkClevrFile, runClevrFile } from './cli';
 import { EXAMPLES, FIXTURES } from './testkit';
-
-async function capture(argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  const out: string[] = [], err: string[] = [];
-  const log = console.log, error = console.error;
-  console.log = (...a: unknown[]) => { out.push(a.join(' ')); };
-  console.error = (...a: unknown[]) => { err.push(a.join(' ')); };
-  try { return { code: await main(argv), out: out.join('\n'), err: err.join('\n') }; } finally { console.log = log; console.error = error; }
-}
 
 const scenes = path.join(EXAMPLES, 'data', 'scenes.json');
 const questions = path.join(EXAMPLES, 'data', 'questions.json');

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { main } from '../cli';
+import { captureMain as capture } from '../cli/captureMain';
 import { analyse } from './analysis';
 import { parseQuestionsFile } from './questions';
 import { evaluateQuestions } from './questionEval';
@@ -84,14 +84,6 @@ test('value_inputs are checked: a non-CLEVR value or one of another attribute is
   assert.equal(c.err.split('\n').filter((l) => l.startsWith('warning: questions[')).length, 4, c.err);
   assert.match(c.err, /warning: questions\[1\]\.program\[1\]\.value_inputs\[0\]: filter_color/);
 });
-
-async function capture(argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  const out: string[] = [], err: string[] = [];
-  const log = console.log, error = console.error;
-  console.log = (...x: unknown[]) => { out.push(x.join(' ')); };
-  console.error = (...x: unknown[]) => { err.push(x.join(' ')); };
-  try { return { code: await main(argv), out: out.join('\n'), err: err.join('\n') }; } finally { console.log = log; console.error = error; }
-}
 
 test('a question runs on the scene of its image_index only, even when there is one scene; the others are warnings', async () => {
   const one = scenesJson([[3, FIVE]]);

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { main } from '../cli';
+import { captureMain as capture } from '../cli/captureMain';
 import { analyse } from './analysis';
 import { MAX_SCENE_OBJECTS, parseScenesFile } from './scene';
 import { lookupScene } from './sceneLookup';
@@ -21,14 +21,6 @@ function check(text: string, files: Record<string, string>) {
     if (!(rel in files)) throw new Error(`file not found: '${rel}'`);
     return { uri: `mem:${rel}`, text: files[rel] };
   });
-}
-
-async function capture(argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  const out: string[] = [], err: string[] = [];
-  const log = console.log, error = console.error;
-  console.log = (...x: unknown[]) => { out.push(x.join(' ')); };
-  console.error = (...x: unknown[]) => { err.push(x.join(' ')); };
-  try { return { code: await main(argv), out: out.join('\n'), err: err.join('\n') }; } finally { console.log = log; console.error = error; }
 }
 
 test('NAME[k] is the scene with image index k; an index no scene has is an error listing the indices (no positional fallback)', async () => {

@@ -6,7 +6,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { analyseText } from '../clevr/testkit';
-import { main } from '../cli';
+import { captureMain as capture } from '../cli/captureMain';
 import { parseSentence } from './parse';
 
 const SOURCE = `scene lab {
@@ -61,14 +61,6 @@ test('one deadline: the passes together stay within the budget (a fresh deadline
     if (budget === 20) assert.match(r.diagnostics.join('\n'), /parse budget of 20 ms exceeded/);
   }
 });
-
-async function capture(argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  const out: string[] = [], err: string[] = [];
-  const log = console.log, error = console.error;
-  console.log = (...x: unknown[]) => { out.push(x.join(' ')); };
-  console.error = (...x: unknown[]) => { err.push(x.join(' ')); };
-  try { return { code: await main(argv), out: out.join('\n'), err: err.join('\n') }; } finally { console.log = log; console.error = error; }
-}
 
 test('g2l2 parse --k: a positive integer; 0, "" and junk are usage errors (exit 2), --k 1 prints one', async () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'g2l2-k-'));

@@ -4,15 +4,7 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { main } from '../cli';
-
-async function cli(args: string[]): Promise<{ code: number; out: string; err: string }> {
-  const out: string[] = [], err: string[] = [];
-  const log = console.log, error = console.error;
-  console.log = (...a: unknown[]) => { out.push(a.join(' ')); };
-  console.error = (...a: unknown[]) => { err.push(a.join(' ')); };
-  try { return { code: await main(args), out: out.join('\n'), err: err.join('\n') }; } finally { console.log = log; console.error = error; }
-}
+import { captureMain as cli } from '../cli/captureMain';
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tlab-cli-'));
 const write = (name: string, text: string) => { const f = path.join(dir, name); fs.writeFileSync(f, text); return f; };
