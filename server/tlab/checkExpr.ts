@@ -30,12 +30,13 @@ export abstract class ExprChecker {
     this.a.diagnostics.push({ span, message, severity, fixes, source: 'check' });
   }
 
-  protected def(scope: Scope, s: Omit<Sym, 'uri'> & { uri?: string }): Sym {
+  /** Defines a symbol; a second one of the same name in the scope is one error, worded by `duplicate`. */
+  protected def(scope: Scope, s: Omit<Sym, 'uri'> & { uri?: string }, duplicate = 'is already defined in this scope'): Sym {
     const sym: Sym = { uri: this.opts.uri, ...s };
     const prev = scope.local(sym.name);
     if (prev && prev.uri === sym.uri && sym.name) {
       const line = this.text.slice(0, prev.span.start).split('\n').length;
-      this.diag(sym.span, `\`${sym.name}\` is already defined in this scope (line ${line})`);
+      this.diag(sym.span, `\`${sym.name}\` ${duplicate} (line ${line})`);
     }
     if (sym.name) scope.define(sym);
     if (sym.uri === this.opts.uri) this.a.symbols.push(sym);

@@ -38,8 +38,8 @@ export interface Sym {
   doc?: string;
   solver?: SolverDef;
   params?: string[];
-  /** a let whose value is written with % (`let tol = 1%`): `within tol` is absolute all the same */
-  percent?: boolean;
+  /** a plain let's expression: `within tol` reads it to warn that a % written there does not make it relative */
+  letValue?: Expr;
   /** statically known value (constants, sweep values) */
   value?: RV;
 }

@@ -140,7 +140,7 @@ class Checker extends SolveChecker {
     }
     const type = this.typeOf(st.value, scope, grid);
     const value = this.foldLet(st, env, grid, true);
-    this.def(scope, { name: st.name.name, kind: 'let', span: st.name.span, declSpan: st.span, type, block, value, ...(tolerancePercent(st.value) ? { percent: true } : {}) });
+    this.def(scope, { name: st.name.name, kind: 'let', span: st.name.span, declSpan: st.span, type, block, value, letValue: st.value });
   }
 
   protected experiment(decl: ExperimentDecl, fileScope: Scope, fileEnv: Env): void {
@@ -174,7 +174,7 @@ class Checker extends SolveChecker {
 
     const scope = new Scope(fileScope);
     const env = new Env(fileEnv);
-    const sweepSeen = new Map<string, Span>();
+    const sweepSeen = new Set<string>();
     for (const st of decl.body) {
       this.stmtDiagStart = this.a.diagnostics.length;
       switch (st.kind) {
@@ -203,13 +203,10 @@ class Checker extends SolveChecker {
           if (!grid && sweeps.reduce((n, s) => n * s.values.length, 1) > MAX_STATIC_GRID && gridKnown) {
             this.diag(st.span, `the sweep grid has ${size} points; more than ${MAX_STATIC_GRID} is not supported`);
           }
-          const prev = sweepSeen.get(st.name.name);
-          if (prev) this.diag(st.name.span, `\`${st.name.name}\` is swept twice (line ${this.text.slice(0, prev.start).split('\n').length})`);
-          sweepSeen.set(st.name.name, st.name.span);
-          const before = this.a.diagnostics.length;
-          this.def(scope, { name: st.name.name, kind: 'sweep', span: st.name.span, declSpan: st.span, type: bad !== undefined ? ANY : t('num', true), block, value });
-          // "swept twice" already says what def's "already defined" would: one diagnostic, not two
-          if (prev) this.a.diagnostics.splice(before);
+          const sweptBefore = sweepSeen.has(st.name.name);
+          sweepSeen.add(st.name.name);
+          this.def(scope, { name: st.name.name, kind: 'sweep', span: st.name.span, declSpan: st.span, type: bad !== undefined ? ANY : t('num', true), block, value },
+            sweptBefore ? 'is swept twice' : undefined);
           break;
         }
         case 'solve': this.solve(st, scope, env, g, block); break;
@@ -282,7 +279,11 @@ class Checker extends SolveChecker {
       if (tt.series) this.diag(st.tolerance.span, 'a tolerance must be one number, not a series');
       if (!st.percent) {
         let named: string | undefined;
-        walk(st.tolerance, (x) => { if (!named && x.kind === 'name' && scope.lookup(x.name)?.percent) named = x.name; });
+        walk(st.tolerance, (x) => {
+          if (named || x.kind !== 'name') return;
+          const v = scope.lookup(x.name)?.letValue; // looked at here only, not for every let of the file
+          if (v && tolerancePercent(v)) named = x.name;
+        });
         if (named) {
           this.diag(st.tolerance.span, `this tolerance is absolute: \`${named}\` is written with %, but \`within\` is relative only when the % is written in it (\`within 1%\`, \`within 2 * 1%\`)`, 'warning');
         }
